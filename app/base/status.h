@@ -83,9 +83,10 @@ class Result {
 #define CB_CONCAT_INNER(a, b) a##b
 #define CB_CONCAT(a, b) CB_CONCAT_INNER(a, b)
 
-#define CB_RETURN_IF_ERROR(expr)                                   \
-  do {                                                             \
-    if (::crashbox::Status cb_s_ = (expr); !cb_s_.ok()) return cb_s_; \
+#define CB_RETURN_IF_ERROR(expr) CB_RETURN_IF_ERROR_IMPL(CB_CONCAT(cb_s_, __LINE__), expr)
+#define CB_RETURN_IF_ERROR_IMPL(tmp, expr)                   \
+  do {                                                       \
+    if (::crashbox::Status tmp = (expr); !tmp.ok()) return tmp; \
   } while (0)
 
 // CB_ASSIGN_OR_RETURN(auto x, MakeX()); declares x from a Result or returns its Status.

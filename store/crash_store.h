@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MPL-2.0
+// CrashStore: where raw crashes, their dumps and the processing queue live.
+//
+// Contract shared by every implementation (LMDB, and later S3 mirrors):
+// - PutRaw is durable when it returns OK: the raw crash, every dump, the dump
+//   names and the queue entry were committed together (one transaction), so
+//   after a crash of the process either all of them exist or none does. This
+//   is what lets the collector answer `CrashID=` only after PutRaw returns.
+// - Keys follow Socorro's bucket layout (store/lmdb/keys.h).
+// - Thread-safe: any number of threads may call any method concurrently.
+//   Concurrent PutRaw calls are batched into one commit (group commit).
+// Errors: kNotFound (no such crash or dump), kUnavailable (store full or
+// disk full: retry later; nothing was written), kCorrupt (stored bytes do
+// not decode), kIoError (anything else from the OS).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/base/status.h"
+
+namespace crashbox::store {
+
+// Processing queues, highest priority first.
+enum class QueueName : uint8_t { kPriority, kReprocessing, kNormal };
+std::string_view QueueNameString(QueueName q);
+
+struct Dump {
+  std::string name;   // sanitized dump name, e.g. "upload_file_minidump"
+  std::string bytes;  // as received
+};
+
+struct RawCrashRecord {
+  std::string crash_id;  // validated xxxxxxxx-...-xxxxxxTYYMMDD
+  std::string raw_json;  // the raw crash document (annotations + metadata)
+  std::vector<Dump> dumps;
+};
+
+struct QueueDepths {
+  uint64_t priority = 0;
+  uint64_t reprocessing = 0;
+  uint64_t normal = 0;
+  uint64_t total() const { return priority + reprocessing + normal; }
+};
+
+class CrashStore {
+ public:
+  virtual ~CrashStore() = default;
+
+  // Stores the crash and, unless `queue` is null, enqueues its id for
+  // processing; durable on OK (see above). Overwrites an existing crash with
+  // the same id (as Socorro's storage does).
+  virtual Status PutRaw(const RawCrashRecord& crash, const QueueName* queue) = 0;
+
+  virtual Result<std::string> GetRawCrash(const std::string& crash_id) = 0;
+  // Sorted dump names of a crash; kNotFound when the crash does not exist.
+  virtual Result<std::vector<std::string>> GetDumpNames(const std::string& crash_id) = 0;
+  virtual Result<std::string> GetDump(const std::string& crash_id, const std::string& name) = 0;
+
+  virtual Result<QueueDepths> GetQueueDepths() = 0;
+
+  // Writes and removes a probe key in its own durable transaction: proves the
+  // store is writable right now (the heartbeat's check).
+  virtual Status CheckWritable() = 0;
+};
+
+}  // namespace crashbox::store

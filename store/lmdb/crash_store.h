@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MPL-2.0
+// LmdbCrashStore: CrashStore on the LMDB Env (key layout in keys.h).
+// Blobs are packed (compressed when it pays) by the calling thread before the
+// group commit, so compression runs in parallel on the request threads and
+// the single writer only copies bytes.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "store/crash_store.h"
+#include "store/lmdb/env.h"
+
+namespace crashbox::store::lmdb {
+
+class LmdbCrashStore final : public CrashStore {
+ public:
+  // `env` must outlive the store.
+  explicit LmdbCrashStore(Env& env, uint64_t max_blob_bytes = 1ull << 30);
+
+  Status PutRaw(const RawCrashRecord& crash, const QueueName* queue) override;
+  Result<std::string> GetRawCrash(const std::string& crash_id) override;
+  Result<std::vector<std::string>> GetDumpNames(const std::string& crash_id) override;
+  Result<std::string> GetDump(const std::string& crash_id, const std::string& name) override;
+  Result<QueueDepths> GetQueueDepths() override;
+  Status CheckWritable() override;
+
+ private:
+  Result<std::string> GetBlob(Db db, const std::string& key);
+
+  Env& env_;
+  uint64_t max_blob_bytes_;
+  // Next queue sequence number; initialised from the greatest stored key.
+  std::atomic<uint64_t> next_seq_{0};
+  std::atomic<bool> seq_loaded_{false};
+};
+
+}  // namespace crashbox::store::lmdb

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "store/lmdb/crash_store.h"
+
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "store/lmdb/keys.h"
+#include "tests/testing/temp_dir.h"
+
+namespace crashbox::store::lmdb {
+namespace {
+
+constexpr char kId[] = "de1bb258-cbbf-4589-a673-34f800161017";
+
+std::string Noise(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+class LmdbCrashStoreTest : public ::testing::Test {
+ protected:
+  void Open(EnvOptions opts = {}) {
+    store_.reset();
+    env_.reset();
+    opts.path = (dir_ / "store").string();
+    auto env = Env::Open(opts);
+    ASSERT_TRUE(env.ok()) << env.status().ToString();
+    env_ = std::move(env).value();
+    store_ = std::make_unique<LmdbCrashStore>(*env_);
+  }
+  RawCrashRecord Crash(const std::string& id, size_t dump_bytes = 1000) {
+    return RawCrashRecord{id, R"({"ProductName":"Test"})",
+                          {{"upload_file_minidump", Noise(dump_bytes, 1)},
+                           {"memory_report", std::string(dump_bytes, 'm')}}};
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<Env> env_;
+  std::unique_ptr<LmdbCrashStore> store_;
+};
+
+TEST(Keys, FollowSocorroLayout) {
+  EXPECT_EQ(RawCrashKey(kId), "v1/raw_crash/20161017/de1bb258-cbbf-4589-a673-34f800161017");
+  EXPECT_EQ(DumpKey(kId, "upload_file_minidump"), std::string("v1/dump/") + kId);
+  EXPECT_EQ(DumpKey(kId, "memory_report"), std::string("v1/memory_report/") + kId);
+  EXPECT_EQ(DumpNamesKey(kId), std::string("v1/dump_names/") + kId);
+}
+
+TEST_F(LmdbCrashStoreTest, RoundTripsRawCrashAndDumps) {
+  Open();
+  QueueName q = QueueName::kNormal;
+  ASSERT_TRUE(store_->PutRaw(Crash(kId), &q).ok());
+  EXPECT_EQ(store_->GetRawCrash(kId).value(), R"({"ProductName":"Test"})");
+  EXPECT_EQ(store_->GetDumpNames(kId).value(),
+            (std::vector<std::string>{"memory_report", "upload_file_minidump"}));
+  EXPECT_EQ(store_->GetDump(kId, "upload_file_minidump").value(), Noise(1000, 1));
+  EXPECT_EQ(store_->GetDump(kId, "memory_report").value(), std::string(1000, 'm'));
+  EXPECT_EQ(store_->GetQueueDepths().value().normal, 1u);
+}
+
+TEST_F(LmdbCrashStoreTest, MissingCrashIsNotFound) {
+  Open();
+  EXPECT_EQ(store_->GetRawCrash(kId).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->GetDumpNames(kId).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->GetDump(kId, "dump").status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(LmdbCrashStoreTest, SurvivesReopenAndContinuesQueueSequence) {
+  Open();
+  QueueName q = QueueName::kNormal;
+  ASSERT_TRUE(store_->PutRaw(Crash(kId), &q).ok());
+  Open();
+  ASSERT_TRUE(store_->PutRaw(Crash("00000000-0000-0000-0000-000000161017"), &q).ok());
+  EXPECT_EQ(store_->GetQueueDepths().value().normal, 2u);
+  EXPECT_TRUE(store_->GetRawCrash(kId).ok());
+}
+
+TEST_F(LmdbCrashStoreTest, GrowsTheMapWhenFull) {
+  EnvOptions opts;
+  opts.initial_map_bytes = 1 << 20;
+  Open(opts);
+  for (int i = 0; i < 20; ++i) {
+    std::string id = fmt::format("{:08x}-0000-0000-0000-000000161017", i);
+    ASSERT_TRUE(store_->PutRaw(Crash(id, 200000), nullptr).ok()) << i;
+  }
+  EXPECT_GT(env_->GetStats().map_grows, 0u);
+  EXPECT_EQ(store_->GetDump("00000013-0000-0000-0000-000000161017", "upload_file_minidump").value(),
+            Noise(200000, 1));
+}
+
+TEST_F(LmdbCrashStoreTest, BoundedMapAnswersUnavailableAndKeepsEarlierCrashes) {
+  EnvOptions opts;
+  opts.initial_map_bytes = 1 << 20;
+  opts.max_map_bytes = 4 << 20;
+  Open(opts);
+  Status last;
+  int stored = 0;
+  for (int i = 0; i < 40 && last.ok(); ++i) {
+    last = store_->PutRaw(Crash(fmt::format("{:08x}-0000-0000-0000-000000161017", i), 300000), nullptr);
+    if (last.ok()) ++stored;
+  }
+  EXPECT_EQ(last.code(), Status::Code::kUnavailable) << last.ToString();
+  ASSERT_GT(stored, 0);
+  EXPECT_TRUE(store_->GetRawCrash("00000000-0000-0000-0000-000000161017").ok());
+}
+
+TEST_F(LmdbCrashStoreTest, ConcurrentPutsShareCommits) {
+  Open();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        std::string id = fmt::format("{:08x}-{:04x}-0000-0000-000000161017", t, i);
+        QueueName q = QueueName::kNormal;
+        EXPECT_TRUE(store_->PutRaw(Crash(id, 5000), &q).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  Env::Stats stats = env_->GetStats();
+  EXPECT_EQ(stats.writes, 200u);
+  EXPECT_LT(stats.commits, 200u);  // group commit batched at least some
+  EXPECT_EQ(store_->GetQueueDepths().value().normal, 200u);
+}
+
+TEST_F(LmdbCrashStoreTest, FailedWriteRollsBackOnlyItself) {
+  Open();
+  Status bad = env_->Write(1, [](WriteTxn& txn) -> Status {
+    CB_RETURN_IF_ERROR(txn.Put(Db::kMeta, "half", "x"));
+    return Status::InvalidArgument("changed my mind");
+  });
+  EXPECT_EQ(bad.code(), Status::Code::kInvalidArgument);
+  Status found = env_->Read([](ReadTxn& txn) { return txn.Get(Db::kMeta, "half").status(); });
+  EXPECT_EQ(found.code(), Status::Code::kNotFound);
+  EXPECT_TRUE(store_->CheckWritable().ok());
+}
+
+}  // namespace
+}  // namespace crashbox::store::lmdb

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "store/lmdb/env.h"
+
+#include <lmdb.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "app/base/log.h"
+#include "app/base/thread_annotations.h"
+#include "store/lmdb/status.h"
+
+namespace crashbox::store::lmdb {
+namespace {
+
+constexpr const char* kDbNames[] = {"meta", "raw", "dumps", "queue", "processed", "symbols"};
+static_assert(std::size(kDbNames) == static_cast<size_t>(Db::kCount));
+
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+std::string_view View(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+
+class MdbWriteTxn final : public WriteTxn {
+ public:
+  MdbWriteTxn(MDB_txn* txn, const MDB_dbi* dbis) : txn_(txn), dbis_(dbis) {}
+
+  Status Put(Db db, std::string_view key, std::string_view value) override {
+    MDB_val k = Val(key), v{value.size(), nullptr};
+    // MDB_RESERVE: copy the value once, straight into its page.
+    int rc = mdb_put(txn_, dbi(db), &k, &v, MDB_RESERVE);
+    if (rc == MDB_SUCCESS) std::copy(value.begin(), value.end(), static_cast<char*>(v.mv_data));
+    return Note(rc, "put");
+  }
+  Status Delete(Db db, std::string_view key) override {
+    MDB_val k = Val(key);
+    return Note(mdb_del(txn_, dbi(db), &k, nullptr), "delete");
+  }
+  Result<std::string> Get(Db db, std::string_view key) override {
+    MDB_val k = Val(key), v;
+    int rc = mdb_get(txn_, dbi(db), &k, &v);
+    if (rc != MDB_SUCCESS) return Note(rc, "get");
+    return std::string(View(v));
+  }
+  Result<std::string> LastKeyWithPrefix(Db db, std::string_view prefix) override {
+    MDB_cursor* cur = nullptr;
+    int rc = mdb_cursor_open(txn_, dbi(db), &cur);
+    if (rc != MDB_SUCCESS) return Note(rc, "cursor");
+    // Position just past the prefix range, then step back.
+    std::string upper(prefix);
+    upper.push_back('\xff');
+    MDB_val k = Val(upper), v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    rc = rc == MDB_SUCCESS ? mdb_cursor_get(cur, &k, &v, MDB_PREV)
+                           : mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    std::string out;
+    if (rc == MDB_SUCCESS) out = std::string(View(k));
+    mdb_cursor_close(cur);
+    if (rc != MDB_SUCCESS) return Note(rc, "cursor");
+    if (out.compare(0, prefix.size(), prefix) != 0) return Status::NotFound("no key with prefix");
+    return out;
+  }
+  bool map_full() const { return map_full_; }
+
+ private:
+  MDB_dbi dbi(Db db) const { return dbis_[static_cast<int>(db)]; }
+  Status Note(int rc, std::string_view what) {
+    if (rc == MDB_MAP_FULL) map_full_ = true;
+    return StatusFromMdb(rc, what);
+  }
+  MDB_txn* txn_;
+  const MDB_dbi* dbis_;
+  bool map_full_ = false;
+};
+
+class MdbReadTxn final : public ReadTxn {
+ public:
+  MdbReadTxn(MDB_txn* txn, const MDB_dbi* dbis) : txn_(txn), dbis_(dbis) {}
+  Result<std::string_view> Get(Db db, std::string_view key) override {
+    MDB_val k = Val(key), v;
+    int rc = mdb_get(txn_, dbis_[static_cast<int>(db)], &k, &v);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "get");
+    return View(v);
+  }
+  Status Scan(Db db, std::string_view prefix,
+              const std::function<bool(std::string_view, std::string_view)>& visit) override {
+    MDB_cursor* cur = nullptr;
+    int rc = mdb_cursor_open(txn_, dbis_[static_cast<int>(db)], &cur);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "cursor");
+    MDB_val k = Val(prefix), v;
+    rc = mdb_cursor_get(cur, &k, &v, prefix.empty() ? MDB_FIRST : MDB_SET_RANGE);
+    while (rc == MDB_SUCCESS) {
+      std::string_view key = View(k);
+      if (key.substr(0, prefix.size()) != prefix || !visit(key, View(v))) break;
+      rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_SUCCESS || rc == MDB_NOTFOUND ? Status::Ok() : StatusFromMdb(rc, "scan");
+  }
+  Result<uint64_t> Count(Db db) override {
+    MDB_stat st;
+    int rc = mdb_stat(txn_, dbis_[static_cast<int>(db)], &st);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "stat");
+    return static_cast<uint64_t>(st.ms_entries);
+  }
+
+ private:
+  MDB_txn* txn_;
+  const MDB_dbi* dbis_;
+};
+
+class MdbEnv final : public Env {
+ public:
+  explicit MdbEnv(const EnvOptions& options) : options_(options) {}
+
+  ~MdbEnv() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    if (env_) mdb_env_close(env_);
+  }
+
+  Status Init() {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.path, ec);
+    if (ec) return Status::IoError(fmt::format("create {}: {}", options_.path, ec.message()));
+    int rc = mdb_env_create(&env_);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "mdb_env_create");
+    mdb_env_set_maxdbs(env_, 16);
+    mdb_env_set_maxreaders(env_, 512);
+    map_bytes_ = options_.initial_map_bytes;
+    struct stat st;
+    std::string data_file = options_.path + "/data.mdb";
+    if (::stat(data_file.c_str(), &st) == 0) {
+      map_bytes_ = std::max<uint64_t>(map_bytes_, static_cast<uint64_t>(st.st_size));
+    }
+    if (options_.max_map_bytes) map_bytes_ = std::min(map_bytes_, options_.max_map_bytes);
+    mdb_env_set_mapsize(env_, map_bytes_);
+    unsigned flags = MDB_NOTLS | (options_.sync ? 0 : MDB_NOSYNC);
+    rc = mdb_env_open(env_, options_.path.c_str(), flags, 0644);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, fmt::format("open store {}", options_.path));
+    MDB_envinfo info;
+    mdb_env_info(env_, &info);
+    map_bytes_ = info.me_mapsize;
+    stats_.map_bytes = map_bytes_;
+
+    MDB_txn* txn = nullptr;
+    rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin");
+    for (int i = 0; i < static_cast<int>(Db::kCount); ++i) {
+      rc = mdb_dbi_open(txn, kDbNames[i], MDB_CREATE, &dbis_[i]);
+      if (rc != MDB_SUCCESS) {
+        mdb_txn_abort(txn);
+        return StatusFromMdb(rc, fmt::format("open db {}", kDbNames[i]));
+      }
+    }
+    rc = mdb_txn_commit(txn);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "commit");
+    writer_ = std::thread([this] { WriterLoop(); });
+    return Status::Ok();
+  }
+
+  Status Write(uint64_t bytes, std::function<Status(WriteTxn&)> fn) override {
+    auto op = std::make_shared<Op>();
+    op->bytes = bytes;
+    op->fn = std::move(fn);
+    std::future<Status> done = op->done.get_future();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return Status::Unavailable("store is shutting down");
+      pending_.push_back(op);
+    }
+    cv_.notify_one();
+    return done.get();
+  }
+
+  Status Read(const std::function<Status(ReadTxn&)>& fn) override {
+    std::shared_lock<std::shared_mutex> resize_guard(resize_mu_);
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin read");
+    MdbReadTxn view(txn, dbis_);
+    Status s = fn(view);
+    mdb_txn_abort(txn);
+    return s;
+  }
+
+  Stats GetStats() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stats_;
+  }
+
+ private:
+  struct Op {
+    uint64_t bytes = 0;
+    std::function<Status(WriteTxn&)> fn;
+    std::promise<Status> done;
+  };
+  using Batch = std::vector<std::shared_ptr<Op>>;
+
+  void WriterLoop() {
+    while (true) {
+      Batch batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+        if (pending_.empty()) return;  // stopping and drained
+        uint64_t bytes = 0;
+        while (!pending_.empty() && (batch.empty() || bytes + pending_.front()->bytes <= options_.max_batch_bytes)) {
+          bytes += pending_.front()->bytes;
+          batch.push_back(std::move(pending_.front()));
+          pending_.pop_front();
+        }
+      }
+      CommitBatch(batch);
+    }
+  }
+
+  // Applies and commits a batch; grows the map and retries on MDB_MAP_FULL.
+  void CommitBatch(const Batch& batch) {
+    std::vector<Status> results(batch.size());
+    Status batch_status;
+    while (true) {
+      bool map_full = false;
+      batch_status = TryBatch(batch, &results, &map_full);
+      if (!map_full) break;
+      if (Status grown = GrowMap(); !grown.ok()) {
+        batch_status = grown;
+        break;
+      }
+    }
+    if (batch_status.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      stats_.commits++;
+      stats_.writes += batch.size();
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->done.set_value(batch_status.ok() ? results[i] : batch_status);
+    }
+  }
+
+  Status TryBatch(const Batch& batch, std::vector<Status>* results, bool* map_full) {
+    std::shared_lock<std::shared_mutex> resize_guard(resize_mu_);
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin write");
+    for (size_t i = 0; i < batch.size(); ++i) {
+      MDB_txn* child = nullptr;
+      rc = mdb_txn_begin(env_, txn, 0, &child);
+      if (rc != MDB_SUCCESS) {
+        mdb_txn_abort(txn);
+        *map_full = rc == MDB_MAP_FULL;
+        return StatusFromMdb(rc, "begin nested");
+      }
+      MdbWriteTxn view(child, dbis_);
+      Status s = batch[i]->fn(view);
+      if (view.map_full()) {
+        mdb_txn_abort(child);
+        mdb_txn_abort(txn);
+        *map_full = true;
+        return Status::LimitExceeded("map full");
+      }
+      if (s.ok()) {
+        rc = mdb_txn_commit(child);
+        if (rc != MDB_SUCCESS) {
+          mdb_txn_abort(txn);
+          *map_full = rc == MDB_MAP_FULL;
+          return StatusFromMdb(rc, "commit nested");
+        }
+      } else {
+        mdb_txn_abort(child);
+      }
+      (*results)[i] = s;
+    }
+    rc = mdb_txn_commit(txn);  // fsync happens here
+    *map_full = rc == MDB_MAP_FULL;
+    if (rc != MDB_SUCCESS) CB_LOG_ERROR("store: commit failed: {}", mdb_strerror(rc));
+    return StatusFromMdb(rc, "commit");
+  }
+
+  Status GrowMap() {
+    uint64_t next = map_bytes_ * 2;
+    if (options_.max_map_bytes) {
+      if (map_bytes_ >= options_.max_map_bytes) {
+        return Status::Unavailable(
+            fmt::format("store full: map at its bound of {} bytes", options_.max_map_bytes));
+      }
+      next = std::min(next, options_.max_map_bytes);
+    }
+    std::unique_lock<std::shared_mutex> resize_guard(resize_mu_);
+    int rc = mdb_env_set_mapsize(env_, next);
+    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "grow map");
+    CB_LOG_INFO("store: map grown from {} to {} bytes", map_bytes_, next);
+    map_bytes_ = next;
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.map_bytes = next;
+    stats_.map_grows++;
+    return Status::Ok();
+  }
+
+  EnvOptions options_;
+  MDB_env* env_ = nullptr;
+  MDB_dbi dbis_[static_cast<int>(Db::kCount)] = {};
+  uint64_t map_bytes_ = 0;  // writer thread only (and Init)
+  std::shared_mutex resize_mu_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Op>> pending_ CB_GUARDED_BY(mu_);
+  bool stopping_ CB_GUARDED_BY(mu_) = false;
+  Stats stats_ CB_GUARDED_BY(mu_);
+  std::thread writer_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Env>> Env::Open(const EnvOptions& options) {
+  auto env = std::make_unique<MdbEnv>(options);
+  CB_RETURN_IF_ERROR(env->Init());
+  return std::unique_ptr<Env>(std::move(env));
+}
+
+}  // namespace crashbox::store::lmdb

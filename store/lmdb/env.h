@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MPL-2.0
+// Env: the one LMDB environment of a data directory (var/store/), its named
+// databases, and the group-commit writer.
+//
+// Caveats (LMDB's):
+// - One Env per path per process; crashbox also holds a lock file so that two
+//   processes never share a data directory.
+// - Write transactions serialize. All writes go through Write(), which hands
+//   the work to a single writer thread; concurrent calls are applied in one
+//   transaction and share one fsync (group commit). Write() returns only after
+//   that transaction committed durably (or failed).
+// - Read transactions never block and are never blocked by the writer, but
+//   must be short: keep them to one lookup and copy the value out.
+// - The map grows on MDB_MAP_FULL (doubling, up to max_map_bytes); growing
+//   needs a moment with no transaction open in the process, which Env
+//   arranges with a reader/writer lock held around every transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "app/base/status.h"
+
+namespace crashbox::store::lmdb {
+
+struct EnvOptions {
+  std::string path;  // directory; created if missing
+  // Initial map size; the map doubles on MDB_MAP_FULL.
+  uint64_t initial_map_bytes = 1ull << 30;
+  // Upper bound on the map (and so the store's size); 0 = no bound but the disk.
+  uint64_t max_map_bytes = 0;
+  // One group commit takes queued writes until it holds this many bytes.
+  uint64_t max_batch_bytes = 64ull << 20;
+  // fsync on commit. Off only for throwaway stores (tests of unrelated parts).
+  bool sync = true;
+};
+
+// The databases of the environment (keys documented in keys.h).
+enum class Db : uint8_t { kMeta, kRaw, kDumps, kQueue, kProcessed, kSymbols, kCount };
+
+// A write transaction as seen by one Write() callback. Errors from Put/Delete
+// must be returned from the callback unchanged.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  virtual Status Put(Db db, std::string_view key, std::string_view value) = 0;
+  // kNotFound when absent.
+  virtual Status Delete(Db db, std::string_view key) = 0;
+  virtual Result<std::string> Get(Db db, std::string_view key) = 0;
+  // Greatest key starting with `prefix`, or kNotFound.
+  virtual Result<std::string> LastKeyWithPrefix(Db db, std::string_view prefix) = 0;
+};
+
+// A read-only view as seen by one Read() callback. Views passed to `visit`
+// are valid only during the callback.
+class ReadTxn {
+ public:
+  virtual ~ReadTxn() = default;
+  virtual Result<std::string_view> Get(Db db, std::string_view key) = 0;
+  // Calls visit(key, value) for keys starting with `prefix`, in key order,
+  // until visit returns false.
+  virtual Status Scan(Db db, std::string_view prefix,
+                      const std::function<bool(std::string_view, std::string_view)>& visit) = 0;
+  virtual Result<uint64_t> Count(Db db) = 0;
+};
+
+class Env {
+ public:
+  // Opens (creating if needed) the environment at options.path.
+  static Result<std::unique_ptr<Env>> Open(const EnvOptions& options);
+  virtual ~Env() = default;
+
+  // Runs `fn` inside a write transaction shared with other concurrent
+  // Write() calls and returns once that transaction is durable. `bytes` is the
+  // caller's estimate of what it writes (for batching). If `fn` fails, its own
+  // changes are rolled back (a nested transaction) and the batch goes on.
+  // kUnavailable when the map cannot grow or the disk is full.
+  virtual Status Write(uint64_t bytes, std::function<Status(WriteTxn&)> fn) = 0;
+  virtual Status Read(const std::function<Status(ReadTxn&)>& fn) = 0;
+
+  struct Stats {
+    uint64_t commits = 0;
+    uint64_t writes = 0;       // Write() calls committed
+    uint64_t map_bytes = 0;    // current map size
+    uint64_t map_grows = 0;
+  };
+  virtual Stats GetStats() const = 0;
+};
+
+}  // namespace crashbox::store::lmdb
