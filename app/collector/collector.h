@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MPL-2.0
+// Collector: accepts one crash submission the way Antenna's /submit does
+// (SOCORRO.md §1): checks the request's headers, streams the body through
+// gzip and the multipart parser, throttles, assigns the crash id, builds the
+// raw crash with its `metadata` block, and stores it durably before the
+// answer is given. HTTP-agnostic: web/submit maps an Outcome to a response.
+//
+// Thread-safe: one Collector serves every request thread; each request gets
+// its own Upload.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/base/byte_reader.h"
+#include "app/base/clock.h"
+#include "app/base/metrics.h"
+#include "app/collector/throttler.h"
+#include "store/crash_store.h"
+
+namespace crashbox::collector {
+
+struct CollectorOptions {
+  // Request bodies above this many bytes (as sent, i.e. compressed) get 413.
+  uint64_t max_body_bytes = 25ull << 20;
+  // Decompressed bodies above this many bytes get 413; gzip bombs end here.
+  uint64_t max_decompressed_bytes = 250ull << 20;
+  // Text annotations above this are skipped with a collector note (Antenna).
+  uint64_t max_text_annotation_bytes = 20ull << 20;
+  size_t max_parts = 1000;
+  size_t max_part_header_bytes = 8 * 1024;
+  // Bytes of all submissions being received at once; beyond it, 503 + Retry-After.
+  uint64_t max_inflight_bytes = 2ull << 30;
+  // A client sending `uuid` must present `Authorization: Bearer <token>`;
+  // empty = nobody may choose a crash id.
+  std::string stage_submitter_token;
+  // Removed from stored crashes with a note, as Antenna does.
+  std::vector<std::string> removed_annotations = {"Email", "TelemetryClientId", "TelemetryServerURL",
+                                                  "TelemetrySessionId"};
+  // Seconds a client is told to wait on 503.
+  int retry_after_seconds = 60;
+};
+
+// What the HTTP layer knows of the request before the body.
+struct SubmitRequest {
+  std::optional<std::string> content_type;
+  std::optional<std::string> content_encoding;
+  std::optional<uint64_t> content_length;  // nullopt: absent (or chunked)
+  bool chunked = false;
+  std::optional<std::string> user_agent;
+  std::optional<std::string> authorization;
+  std::vector<std::pair<std::string, std::string>> query;  // decoded query parameters
+};
+
+struct Outcome {
+  enum class Kind { kAccepted, kRejected, kMalformed, kUnauthorized, kTooLarge, kUnavailable, kFailed };
+  Kind kind = Kind::kFailed;
+  std::string body;      // exact response body (Antenna's)
+  std::string crash_id;  // kAccepted only
+  int retry_after_seconds = 0;
+};
+
+class Upload;
+// Uploads are opaque; this deleter lets callers hold one without its definition.
+struct UploadDeleter {
+  void operator()(Upload* u) const;
+};
+using UploadPtr = std::unique_ptr<Upload, UploadDeleter>;
+
+class Collector {
+ public:
+  // All references must outlive the collector.
+  Collector(CollectorOptions options, store::CrashStore& store, const Throttler& throttler,
+            const base::Clock& clock, base::MetricsRegistry& metrics);
+  ~Collector();
+
+  // Checks the request line and headers. Returns an Upload to feed the body
+  // into, or nullptr with `*early` set when the headers already decide.
+  UploadPtr Begin(const SubmitRequest& request, Outcome* early);
+  // Feeds body bytes. Returns false once the upload has failed (the caller
+  // may stop reading; Finish gives the outcome).
+  bool Feed(Upload& upload, ByteView bytes);
+  // Ends the body. `read_error` is non-OK when the connection broke or timed
+  // out before the whole body arrived.
+  Outcome Finish(UploadPtr upload, const Status& read_error);
+
+  const CollectorOptions& options() const { return options_; }
+
+ private:
+  Outcome Malformed(const std::string& code);
+  Outcome Store(Upload& upload);
+
+  CollectorOptions options_;
+  store::CrashStore& store_;
+  const Throttler& throttler_;
+  const base::Clock& clock_;
+  base::MetricsRegistry& metrics_;
+  std::atomic<uint64_t> inflight_bytes_{0};
+  friend class Upload;
+};
+
+}  // namespace crashbox::collector

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MPL-2.0
+// SubmissionBuilder: turns multipart parts into a crash submission following
+// Antenna's rules (SOCORRO.md §1.2 step 6): a JSON part replaces the
+// annotations gathered so far, text parts become annotations, everything else
+// is a dump with a sanitized name. Not thread-safe; one per request.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/collector/multipart.h"
+#include "store/crash_store.h"
+
+namespace crashbox::collector {
+
+// Antenna's rejection codes, used verbatim as `Discarded=<code>` and as the
+// `reason` label of the malformed metric.
+inline constexpr char kNoContentType[] = "malformed_no_content_type";
+inline constexpr char kWrongContentType[] = "malformed_wrong_content_type";
+inline constexpr char kNoBoundary[] = "malformed_no_boundary";
+inline constexpr char kNoContentLength[] = "malformed_no_content_length";
+inline constexpr char kBadGzip[] = "malformed_bad_gzip";
+inline constexpr char kInvalidJson[] = "malformed_invalid_json";
+inline constexpr char kInvalidJsonValue[] = "malformed_invalid_json_value";
+inline constexpr char kInvalidDumpName[] = "malformed_invalid_dump_name";
+inline constexpr char kInvalidPayloadStructure[] = "malformed_invalid_payload_structure";
+inline constexpr char kNoAnnotations[] = "malformed_no_annotations";
+inline constexpr char kInvalidUuid[] = "malformed_invalid_uuid";
+// crashbox's own, for limits Antenna leaves to nginx or does not have.
+inline constexpr char kTooManyParts[] = "malformed_too_many_parts";
+
+struct Submission {
+  nlohmann::json annotations = nlohmann::json::object();
+  std::vector<store::Dump> dumps;  // in arrival order, names unique (last wins)
+  std::vector<std::string> notes;  // metadata.collector_notes
+  bool has_json = false;           // metadata.payload = "json"
+  bool has_text = false;
+};
+
+// "upload_file_minidump-2.dmp!" → "upload_file_minidump2dmp": ASCII letters,
+// digits and '_' only, at most 30 characters (Antenna's rule).
+std::string SanitizeDumpName(std::string_view name);
+
+class SubmissionBuilder final : public MultipartHandler {
+ public:
+  explicit SubmissionBuilder(uint64_t max_text_annotation_bytes)
+      : max_text_bytes_(max_text_annotation_bytes) {}
+
+  Status OnPartBegin(const PartHeaders& headers) override;
+  Status OnPartData(ByteView data) override;
+  Status OnPartEnd() override;
+
+  // After the parse: checks what needs the whole body (no annotations, both
+  // JSON and text). On error, `*code` gets the Discarded code.
+  Status Finish(std::string* code);
+  // Set when a handler callback failed with a Discarded code.
+  const std::string& error_code() const { return error_code_; }
+  Submission& submission() { return sub_; }
+
+ private:
+  enum class Kind { kIgnore, kJson, kText, kDump };
+  Status Fail(const char* code, std::string message);
+
+  uint64_t max_text_bytes_;
+  Submission sub_;
+  Kind kind_ = Kind::kIgnore;
+  PartHeaders part_;
+  std::string body_;
+  bool text_too_large_ = false;
+  std::string error_code_;
+};
+
+}  // namespace crashbox::collector

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/collector/submission.h"
+
+#include <gtest/gtest.h>
+
+#include "app/collector/multipart_writer.h"
+
+namespace crashbox::collector {
+namespace {
+
+struct Built {
+  Status status;
+  std::string code;
+  Submission sub;
+};
+
+Built Build(const std::string& body, const std::string& boundary, uint64_t max_text = 1 << 20) {
+  SubmissionBuilder b(max_text);
+  MultipartParser p(boundary, {}, b);
+  Built out;
+  out.status = p.Feed(AsBytes(body));
+  if (out.status.ok()) out.status = p.Finish();
+  if (out.status.ok()) out.status = b.Finish(&out.code);
+  if (out.code.empty()) out.code = b.error_code();
+  out.sub = std::move(b.submission());
+  return out;
+}
+
+TEST(SanitizeDumpName, KeepsAsciiAlnumAndUnderscoreUpTo30) {
+  EXPECT_EQ(SanitizeDumpName("upload_file_minidump"), "upload_file_minidump");
+  EXPECT_EQ(SanitizeDumpName("../../etc/passwd"), "etcpasswd");
+  EXPECT_EQ(SanitizeDumpName("d\xc3\xa9j\xc3\xa0"), "dj");
+  EXPECT_EQ(SanitizeDumpName(std::string(40, 'a')), std::string(30, 'a'));
+}
+
+TEST(SubmissionBuilder, JsonPartReplacesEarlierTextAndLaterTextAdds) {
+  MultipartWriter w("B");
+  w.AddText("Before", "lost");
+  w.AddJson("extra", nlohmann::json{{"ProductName", "Test"}, {"Number", 5}});
+  w.AddText("After", "kept");
+  Built b = Build(w.Finish(), "B");
+  ASSERT_TRUE(b.status.ok()) << b.status.ToString();
+  EXPECT_FALSE(b.sub.annotations.contains("Before"));
+  EXPECT_EQ(b.sub.annotations["After"], "kept");
+  EXPECT_EQ(b.sub.annotations["Number"], 5);
+  EXPECT_TRUE(b.sub.has_json);
+  ASSERT_EQ(b.sub.notes.size(), 1u);
+  EXPECT_EQ(b.sub.notes[0], "includes annotations in both json-encoded extra and formdata parts");
+}
+
+TEST(SubmissionBuilder, InvalidJsonAndNonObjectJson) {
+  std::string bad = "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n{nope\r\n--B--\r\n";
+  EXPECT_EQ(Build(bad, "B").code, kInvalidJson);
+  MultipartWriter w("B");
+  w.AddJson("extra", nlohmann::json::array({1, 2}));
+  EXPECT_EQ(Build(w.Finish(), "B").code, kInvalidJsonValue);
+  std::string badutf = "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n{\"a\":\"\xff\"}\r\n--B--\r\n";
+  EXPECT_EQ(Build(badutf, "B").code, kInvalidJson);
+}
+
+TEST(SubmissionBuilder, ReservedDumpNameIsRejected) {
+  MultipartWriter w("B");
+  w.AddText("ProductName", "x");
+  w.AddFile("raw_crash", "x", "bytes");
+  EXPECT_EQ(Build(w.Finish(), "B").code, kInvalidDumpName);
+}
+
+TEST(SubmissionBuilder, NoAnnotations) {
+  MultipartWriter w("B");
+  w.AddFile("upload_file_minidump", "x", "bytes");
+  EXPECT_EQ(Build(w.Finish(), "B").code, kNoAnnotations);
+}
+
+TEST(SubmissionBuilder, InvalidUtf8TextIsSkippedWithNoteAndNulIsKept) {
+  MultipartWriter w("B");
+  w.AddText("Good", std::string("a\0b", 3));
+  w.AddText("Bad", "\xff\xfe");
+  w.AddText("\xff", "value");
+  Built b = Build(w.Finish(), "B");
+  ASSERT_TRUE(b.status.ok());
+  EXPECT_EQ(b.sub.annotations["Good"], std::string("a\0b", 3));
+  EXPECT_FALSE(b.sub.annotations.contains("Bad"));
+  ASSERT_EQ(b.sub.notes.size(), 2u);
+  EXPECT_NE(b.sub.notes[0].find("extract payload text part exception: Bad"), std::string::npos);
+  EXPECT_NE(b.sub.notes[1].find("<invalid utf-8>"), std::string::npos);
+}
+
+TEST(SubmissionBuilder, OversizedTextIsSkippedWithNote) {
+  MultipartWriter w("B");
+  w.AddText("Small", "ok");
+  w.AddText("Huge", std::string(5000, 'x'));
+  Built b = Build(w.Finish(), "B", /*max_text=*/1000);
+  ASSERT_TRUE(b.status.ok());
+  EXPECT_FALSE(b.sub.annotations.contains("Huge"));
+  EXPECT_NE(b.sub.notes.at(0).find("exceeds 1000 bytes"), std::string::npos);
+}
+
+TEST(SubmissionBuilder, DumpsWithOtherContentTypesGetANoteAndLastWins) {
+  MultipartWriter w("B");
+  w.AddText("ProductName", "x");
+  w.AddFile("memory_report", "m.json.gz", "one", "application/gzip");
+  w.AddFile("memory_report", "m.json.gz", "two", "application/octet-stream");
+  w.AddFile("upload_file_minidump", "a.dmp", "dump");
+  Built b = Build(w.Finish(), "B");
+  ASSERT_TRUE(b.status.ok());
+  ASSERT_EQ(b.sub.dumps.size(), 2u);
+  EXPECT_EQ(b.sub.dumps[0].name, "memory_report");
+  EXPECT_EQ(b.sub.dumps[0].bytes, "two");
+  EXPECT_EQ(b.sub.notes.at(0), "unknown content type: memory_report application/gzip");
+}
+
+TEST(SubmissionBuilder, PartsWithoutNameAreIgnoredAndLatin1IsDecoded) {
+  std::string body =
+      "--B\r\nContent-Type: text/plain\r\n\r\nnameless\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"City\"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nK\xf6ln\r\n--B--\r\n";
+  Built b = Build(body, "B");
+  ASSERT_TRUE(b.status.ok());
+  EXPECT_EQ(b.sub.annotations.size(), 1u);
+  EXPECT_EQ(b.sub.annotations["City"], "K\xc3\xb6ln");
+}
+
+}  // namespace
+}  // namespace crashbox::collector
