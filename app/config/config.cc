@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/config/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "app/base/log.h"
+#include "app/base/strings.h"
+#include "app/collector/throttler.h"
+
+extern char** environ;
+
+namespace crashbox::config {
+namespace {
+
+using Apply = std::function<Status(Config&, const std::string&)>;
+
+struct Setting {
+  SettingInfo info;
+  Apply apply;
+};
+
+Status BadValue(const std::string& what) { return Status::InvalidArgument(what); }
+
+Apply Bytes(uint64_t* (*field)(Config&)) {
+  return [field](Config& c, const std::string& v) -> Status {
+    std::optional<uint64_t> n = base::ParseByteSize(v);
+    if (!n) return BadValue(fmt::format("'{}' is not a size (like 25MiB, 8KiB, 4096)", v));
+    *field(c) = *n;
+    return Status::Ok();
+  };
+}
+
+template <typename T>
+Apply Int(T* (*field)(Config&), int64_t min, int64_t max) {
+  return [field, min, max](Config& c, const std::string& v) -> Status {
+    std::optional<int64_t> n = base::ParseInt(base::Trim(v));
+    if (!n || *n < min || *n > max) return BadValue(fmt::format("'{}' is not a whole number within {}..{}", v, min, max));
+    *field(c) = static_cast<T>(*n);
+    return Status::Ok();
+  };
+}
+
+Apply Str(std::string* (*field)(Config&)) {
+  return [field](Config& c, const std::string& v) -> Status {
+    *field(c) = v;
+    return Status::Ok();
+  };
+}
+
+const std::vector<Setting>& Table() {
+  static const std::vector<Setting> kTable = {
+      {{"CRASHBOX_DATA_DIR", "--data-dir", "./var", "directory of the crash store and search index"},
+       Str([](Config& c) { return &c.data_dir; })},
+      {{"CRASHBOX_LISTEN", "--listen", "127.0.0.1:8888", "HTTP address host:port; port 0 picks a free port"},
+       Str([](Config& c) { return &c.http.listen; })},
+      {{"CRASHBOX_LOG_LEVEL", "--log-level", "info", "debug, info, warning, error or off"},
+       [](Config& c, const std::string& v) -> Status {
+         base::LogLevel level;
+         if (!base::ParseLogLevel(v, &level)) return BadValue(fmt::format("'{}' is not one of debug, info, warning, error, off", v));
+         c.log_level = v;
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_THROTTLE_RULES", "--throttle-rules", "accept_all",
+        "throttle rules: a preset (accept_all, mozilla) or a path to a rules JSON file"},
+       Str([](Config& c) { return &c.throttle_rules; })},
+      {{"CRASHBOX_STAGE_SUBMITTER_TOKEN", "--stage-submitter-token", "",
+        "bearer token a client must send to choose its own crash id (uuid); empty = nobody may", true},
+       Str([](Config& c) { return &c.collector.stage_submitter_token; })},
+      {{"CRASHBOX_SYMBOLS_PATH", "--symbols-path", "", "symbol directories in the symbol-server layout, ':'-separated"},
+       [](Config& c, const std::string& v) -> Status {
+         c.symbols_paths.clear();
+         for (std::string_view p : base::Split(v, ':')) {
+           if (!p.empty()) c.symbols_paths.emplace_back(p);
+         }
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_MAX_BODY_BYTES", "--max-body-bytes", "25MiB", "largest crash report body accepted, as sent (413 above)"},
+       Bytes([](Config& c) { return &c.collector.max_body_bytes; })},
+      {{"CRASHBOX_MAX_DECOMPRESSED_BYTES", "--max-decompressed-bytes", "250MiB", "largest gzip-decompressed body (413 above)"},
+       Bytes([](Config& c) { return &c.collector.max_decompressed_bytes; })},
+      {{"CRASHBOX_MAX_TEXT_ANNOTATION_BYTES", "--max-text-annotation-bytes", "20MiB", "larger text annotations are dropped with a note"},
+       Bytes([](Config& c) { return &c.collector.max_text_annotation_bytes; })},
+      {{"CRASHBOX_MAX_PARTS", "--max-parts", "1000", "most multipart parts in one crash report"},
+       Int<size_t>([](Config& c) { return &c.collector.max_parts; }, 1, 1000000)},
+      {{"CRASHBOX_MAX_PART_HEADER_BYTES", "--max-part-header-bytes", "8KiB", "largest header block of one multipart part"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<uint64_t> n = base::ParseByteSize(v);
+         if (!n || *n < 64 || *n > (1u << 20)) return BadValue(fmt::format("'{}' is not a size within 64..1MiB", v));
+         c.collector.max_part_header_bytes = *n;
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_MAX_INFLIGHT_BYTES", "--max-inflight-bytes", "2GiB", "memory for crash reports being received at once (503 beyond)"},
+       Bytes([](Config& c) { return &c.collector.max_inflight_bytes; })},
+      {{"CRASHBOX_RETRY_AFTER_SECONDS", "--retry-after-seconds", "60", "Retry-After sent with 503 answers"},
+       Int<int>([](Config& c) { return &c.collector.retry_after_seconds; }, 1, 86400)},
+      {{"CRASHBOX_HTTP_THREADS", "--http-threads", "64", "HTTP worker threads (each serves one connection at a time)"},
+       Int<int>([](Config& c) { return &c.http.num_threads; }, 2, 4096)},
+      {{"CRASHBOX_REQUEST_TIMEOUT_MS", "--request-timeout-ms", "30000", "a connection idle this long mid-request is dropped"},
+       Int<int>([](Config& c) { return &c.http.request_timeout_ms; }, 100, 3600000)},
+      {{"CRASHBOX_BODY_DEADLINE_SECONDS", "--body-deadline-seconds", "300", "a request body must arrive within this time in total"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
+         if (!n || *n < 1 || *n > 86400) return BadValue(fmt::format("'{}' is not a whole number within 1..86400", v));
+         c.http.body_deadline = std::chrono::seconds(*n);
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_STORE_INITIAL_MAP_BYTES", "--store-initial-map-bytes", "1GiB", "initial LMDB map size (it doubles when full)"},
+       Bytes([](Config& c) { return &c.store.initial_map_bytes; })},
+      {{"CRASHBOX_STORE_MAX_BYTES", "--store-max-bytes", "0", "bound on the crash store's size; 0 = the disk is the bound"},
+       Bytes([](Config& c) { return &c.store.max_map_bytes; })},
+      {{"CRASHBOX_STORE_SYNC", "--store-sync", "true", "fsync every commit (false only for throwaway data)"},
+       [](Config& c, const std::string& v) -> Status {
+         std::string l = base::ToLower(base::Trim(v));
+         if (l == "true" || l == "1" || l == "yes") c.store.sync = true;
+         else if (l == "false" || l == "0" || l == "no") c.store.sync = false;
+         else return BadValue(fmt::format("'{}' is not true or false", v));
+         return Status::Ok();
+       }},
+  };
+  return kTable;
+}
+
+struct Source {
+  std::string value;
+  std::string origin;
+};
+
+Status ReadEnvFile(const std::filesystem::path& path, const std::string& label,
+                   std::map<std::string, Source>* out) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument(fmt::format("cannot read config file {}", path.string()));
+  std::string line;
+  int lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (lineno > 100000) return Status::InvalidArgument(fmt::format("{}: too many lines", label));
+    std::string_view l = base::Trim(line);
+    if (l.empty() || l[0] == '#') continue;
+    if (l.starts_with("export ")) l = base::Trim(l.substr(7));
+    size_t eq = l.find('=');
+    if (eq == std::string_view::npos) {
+      return Status::InvalidArgument(fmt::format("{}:{}: expected KEY=value", label, lineno));
+    }
+    std::string key(base::Trim(l.substr(0, eq)));
+    std::string_view value = base::Trim(l.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    bool known = false;
+    for (const Setting& s : Table()) known |= s.info.key == key;
+    if (!known) return Status::InvalidArgument(fmt::format("{}:{}: unknown setting {}", label, lineno, key));
+    (*out)[key] = Source{std::string(value), fmt::format("{}:{}", label, lineno)};
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const std::vector<SettingInfo>& AllSettings() {
+  static const std::vector<SettingInfo> kInfos = [] {
+    std::vector<SettingInfo> v;
+    for (const Setting& s : Table()) v.push_back(s.info);
+    return v;
+  }();
+  return kInfos;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv = *e;
+    if (!kv.starts_with("CRASHBOX_")) continue;
+    size_t eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    out[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+  }
+  return out;
+}
+
+Result<Config> LoadConfig(const LoadInputs& inputs) {
+  std::map<std::string, Source> chosen;
+  for (const Setting& s : Table()) chosen[s.info.key] = Source{s.info.default_value, "default"};
+
+  std::filesystem::path wd = inputs.working_dir;
+  if (!inputs.config_file.empty()) {
+    CB_RETURN_IF_ERROR(ReadEnvFile(inputs.config_file, inputs.config_file, &chosen));
+  } else if (std::filesystem::exists(wd / "crashbox.env")) {
+    CB_RETURN_IF_ERROR(ReadEnvFile(wd / "crashbox.env", "crashbox.env", &chosen));
+  }
+  if (std::filesystem::exists(wd / "my.env")) CB_RETURN_IF_ERROR(ReadEnvFile(wd / "my.env", "my.env", &chosen));
+  for (const auto& [k, v] : inputs.env) {
+    if (chosen.count(k)) {
+      chosen[k] = Source{v, "env"};
+    } else if (k != "CRASHBOX_CONFIG") {
+      CB_LOG_WARNING("config: ignoring unknown environment variable {}", k);
+    }
+  }
+  for (const auto& [k, v] : inputs.flags) {
+    if (!chosen.count(k)) return Status::InvalidArgument(fmt::format("unknown setting {}", k));
+    chosen[k] = Source{v, "flag"};
+  }
+
+  Config config;
+  for (const Setting& s : Table()) {
+    const Source& src = chosen[s.info.key];
+    if (Status st = s.apply(config, src.value); !st.ok()) {
+      return Status::InvalidArgument(fmt::format("{} ({} from {}): {}", s.info.key, s.info.flag, src.origin, st.message()));
+    }
+    std::string shown = s.info.secret && !src.value.empty() ? "********" : src.value;
+    config.effective.push_back(Config::Entry{s.info.key, shown, src.origin});
+  }
+
+  // Cross-field checks and derived values.
+  if (config.data_dir.empty()) return Status::InvalidArgument("CRASHBOX_DATA_DIR must not be empty");
+  if (config.http.listen.find(':') == std::string::npos) {
+    return Status::InvalidArgument(fmt::format("CRASHBOX_LISTEN '{}' must be host:port", config.http.listen));
+  }
+  if (config.collector.max_decompressed_bytes < config.collector.max_body_bytes) {
+    return Status::InvalidArgument("CRASHBOX_MAX_DECOMPRESSED_BYTES must be at least CRASHBOX_MAX_BODY_BYTES");
+  }
+  config.store.path = (std::filesystem::path(config.data_dir) / "store").string();
+  if (Result<std::string> preset = collector::Throttler::Preset(config.throttle_rules); preset.ok()) {
+    config.throttle_rules_json = preset.value();
+  } else {
+    std::ifstream in(config.throttle_rules);
+    if (!in) {
+      return Status::InvalidArgument(fmt::format(
+          "CRASHBOX_THROTTLE_RULES '{}' is neither a preset (accept_all, mozilla) nor a readable file",
+          config.throttle_rules));
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    config.throttle_rules_json = ss.str();
+  }
+  base::SystemClock clock;
+  if (auto t = collector::Throttler::Make(config.throttle_rules_json, clock); !t.ok()) {
+    return t.status().WithContext(fmt::format("CRASHBOX_THROTTLE_RULES '{}'", config.throttle_rules));
+  }
+  return config;
+}
+
+std::string FormatEffective(const Config& config) {
+  std::string out;
+  for (const auto& e : config.effective) out += fmt::format("{}={}  ({})\n", e.key, e.value, e.source);
+  return out;
+}
+
+}  // namespace crashbox::config

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "web/http/router.h"
+
+#include <gtest/gtest.h>
+
+namespace crashbox::web {
+namespace {
+
+TEST(Router, DispatchesByMethodAndPath) {
+  Router r;
+  r.Get("/a", [](Request&, Response& resp) { resp.Text(200, "get a"); });
+  r.Post("/a", [](Request&, Response& resp) { resp.Text(200, "post a"); });
+  r.Get("/files/*", [](Request& req, Response& resp) { resp.Text(200, req.path); });
+  auto call = [&](std::string method, std::string path) {
+    Request req;
+    req.method = std::move(method);
+    req.path = std::move(path);
+    Response resp;
+    r.Dispatch(req, resp);
+    return std::make_pair(resp.status, resp.body);
+  };
+  EXPECT_EQ(call("GET", "/a").second, "get a");
+  EXPECT_EQ(call("HEAD", "/a").second, "get a");
+  EXPECT_EQ(call("POST", "/a").second, "post a");
+  EXPECT_EQ(call("DELETE", "/a").first, 405);
+  EXPECT_EQ(call("GET", "/files/x/y").second, "/files/x/y");
+  EXPECT_EQ(call("GET", "/nope").first, 404);
+  auto api = call("GET", "/api/Nope/");
+  EXPECT_EQ(api.first, 404);
+  EXPECT_EQ(api.second, R"({"error":"No service called 'Nope'"})");
+}
+
+}  // namespace
+}  // namespace crashbox::web

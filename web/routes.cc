@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "web/routes.h"
+
+#include "web/api/crashes.h"
+#include "web/api/health.h"
+#include "web/submit/submit_handler.h"
+
+namespace crashbox::web {
+
+void RegisterRoutes(Router& r, const Services& s) {
+  if (s.collector) r.Post("/submit", MakeSubmitHandler(*s.collector, *s.metrics));
+  r.Get("/__heartbeat__", MakeHeartbeatHandler(*s.crashes, *s.metrics));
+  r.Get("/__lbheartbeat__", MakeLbHeartbeatHandler(*s.metrics));
+  r.Get("/__version__", MakeVersionHandler(s.version_json, *s.metrics));
+  r.Get("/metrics", MakeMetricsHandler(*s.crashes, *s.metrics));
+  r.Get("/api/RawCrash/", MakeRawCrashHandler(*s.crashes));
+  r.Get("/api/RawCrash", MakeRawCrashHandler(*s.crashes));
+}
+
+}  // namespace crashbox::web

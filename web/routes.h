@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MPL-2.0
+// The route table: every URL crashbox serves, in one function.
+#pragma once
+
+#include <string>
+
+#include "app/base/metrics.h"
+#include "app/collector/collector.h"
+#include "store/crash_store.h"
+#include "web/http/router.h"
+
+namespace crashbox::web {
+
+// What the handlers need; all references must outlive the router.
+struct Services {
+  collector::Collector* collector = nullptr;  // null: this node does not collect
+  store::CrashStore* crashes = nullptr;
+  base::MetricsRegistry* metrics = nullptr;
+  std::string version_json = "{}";
+};
+
+void RegisterRoutes(Router& r, const Services& s);
+
+}  // namespace crashbox::web
