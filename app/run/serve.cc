@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/run/serve.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/base/clock.h"
+#include "app/base/log.h"
+#include "app/base/metrics.h"
+#include "app/collector/collector.h"
+#include "app/collector/throttler.h"
+#include "app/run/build_info.h"
+#include "store/lmdb/crash_store.h"
+#include "web/http/civet_server.h"
+#include "web/routes.h"
+
+namespace crashbox::run {
+namespace {
+
+// One server per data directory: a second one would share LMDB's map with
+// its own writer thread and break group commit's ordering assumptions.
+Result<int> LockDataDir(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create data directory {}: {}", data_dir, ec.message()));
+  std::string path = (std::filesystem::path(data_dir) / "crashbox.lock").string();
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::Unavailable(fmt::format("another crashbox is already using {}", data_dir));
+  }
+  return fd;
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "crashbox: %s\n", s.ToString().c_str());
+  return 3;
+}
+
+}  // namespace
+
+std::string VersionJson() {
+  return nlohmann::json{{"version", CRASHBOX_VERSION},
+                        {"commit", CRASHBOX_COMMIT},
+                        {"source", "https://github.com/crashbox/crashbox"},
+                        {"build", "cmake"}}
+      .dump();
+}
+
+int Serve(const config::Config& config) {
+  base::LogLevel level = base::LogLevel::kInfo;
+  base::ParseLogLevel(config.log_level, &level);
+  base::SetLogLevel(level);
+
+  // Block the stop signals before any thread starts, so only sigwait sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Result<int> lock = LockDataDir(config.data_dir);
+  if (!lock.ok()) return Fail(lock.status());
+
+  auto env = store::lmdb::Env::Open(config.store);
+  if (!env.ok()) return Fail(env.status());
+  store::lmdb::LmdbCrashStore crashes(*env.value());
+  base::SystemClock clock;
+  base::MetricsRegistry metrics;
+  auto throttler = collector::Throttler::Make(config.throttle_rules_json, clock);
+  if (!throttler.ok()) return Fail(throttler.status());
+  collector::Collector collector(config.collector, crashes, *throttler.value(), clock, metrics);
+
+  web::Router router;
+  web::Services services;
+  services.collector = &collector;
+  services.crashes = &crashes;
+  services.metrics = &metrics;
+  services.version_json = VersionJson();
+  web::RegisterRoutes(router, services);
+  auto server = web::HttpServer::Start(config.http, router);
+  if (!server.ok()) return Fail(server.status());
+
+  std::printf("%s\n", server.value()->url().c_str());
+  std::fflush(stdout);
+  CB_LOG_INFO("crashbox {} serving {} (data in {}, throttle rules {})", CRASHBOX_VERSION, server.value()->url(),
+              config.data_dir, config.throttle_rules);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  CB_LOG_INFO("crashbox: signal {}, shutting down", sig);
+  server.value().reset();  // stop taking requests; running ones finish and commit
+  return 0;
+}
+
+}  // namespace crashbox::run

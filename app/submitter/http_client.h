@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MPL-2.0
+// A small blocking HTTP client on libcurl (the only includer of curl.h):
+// keeps its connection alive between requests. Not thread-safe; one per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/base/status.h"
+
+namespace crashbox::submitter {
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(long timeout_ms = 60000);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // kUnavailable when the server cannot be reached or the transfer failed.
+  Result<HttpResponse> Post(const std::string& url, const std::string& body,
+                            const std::vector<std::string>& headers);
+  Result<HttpResponse> Get(const std::string& url, const std::vector<std::string>& headers = {});
+
+ private:
+  Result<HttpResponse> Perform(const std::string& url, const std::vector<std::string>& headers);
+  void* curl_;
+  long timeout_ms_;
+};
+
+}  // namespace crashbox::submitter
