@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/symbols/sym_parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <limits>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "app/symbols/range_builders_internal.h"
+#include "app/symbols/sym_model_internal.h"
+#include "app/symbols/sym_text_internal.h"
+
+namespace crashbox::symbols {
+namespace {
+
+using internal::CSigned;
+using internal::CUnsigned;
+using internal::ParseCSigned;
+using internal::ParseCUnsigned;
+using internal::SymModel;
+using internal::ValidAfterNumber;
+
+// Breakpad's kMaxErrorsBeforeBailing: more errors than this stop the load.
+constexpr uint64_t kMaxErrorsBeforeBailing = 100;
+// Breakpad tokenizes INLINE lines into at most this many fields.
+constexpr size_t kInlineMaxTokens = 512;
+constexpr int64_t kLongMax = std::numeric_limits<int64_t>::max();
+constexpr uint64_t kULongMax = std::numeric_limits<uint64_t>::max();
+
+// A hex address/size field as Breakpad validates it (strtoull + checks).
+bool HexField(std::string_view token, uint64_t* out) {
+  CUnsigned n = ParseCUnsigned(token, 16);
+  *out = n.value;
+  return ValidAfterNumber(token, n.end) && n.value != kULongMax;
+}
+// A strtol field with Breakpad's checks: valid end, not LONG_MAX, >= min.
+bool LongField(std::string_view token, int base, int64_t min, int64_t* out) {
+  CSigned n = ParseCSigned(token, base);
+  *out = n.value;
+  return ValidAfterNumber(token, n.end) && n.value != kLongMax && n.value >= min;
+}
+
+struct LineData {
+  int32_t line;
+  int32_t file_id;
+};
+
+class Parser {
+ public:
+  explicit Parser(SymModel* model) : m_(*model), cur_inlines_(/*allow_equal=*/true) {
+    for (auto& w : win_) w = std::make_unique<internal::ContainedTreeBuilder<SymModel::WinFrame>>(false);
+  }
+
+  void Run(std::string_view text) {
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p < end) {
+      while (p < end && (*p == '\r' || *p == '\n')) ++p;
+      if (p == end) break;
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      if (!nl) nl = end;
+      const char* cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<size_t>(nl - p)));
+      const char* q = cr ? cr : nl;
+      ++m_.stats.text_lines;
+      HandleLine(std::string_view(p, static_cast<size_t>(q - p)));
+      p = q;
+      if (num_errors_ > kMaxErrorsBeforeBailing) {
+        m_.flags |= blob::kFlagBailed;
+        break;
+      }
+    }
+    Finish();
+  }
+
+  void AddError() { ++num_errors_; }
+
+ private:
+  void HandleLine(std::string_view line) {
+    if (line.starts_with("FILE ")) {
+      if (!ParseFile(line.substr(5))) AddError();
+    } else if (line.starts_with("STACK ")) {
+      if (!ParseStack(line.substr(6))) AddError();
+    } else if (line.starts_with("FUNC ")) {
+      EndFunction();
+      if (!ParseFunc(line.substr(5))) AddError();
+    } else if (line.starts_with("PUBLIC ")) {
+      EndFunction();  // public symbols end the current function
+      if (!ParsePublic(line.substr(7))) AddError();
+    } else if (line.starts_with("MODULE ")) {
+      ParseModule(line.substr(7));
+    } else if (line.starts_with("INFO ")) {
+      ParseInfo(line.substr(5));
+    } else if (line.starts_with("INLINE ")) {
+      if (!ParseInline(line.substr(7))) ++m_.stats.inline_errors;
+    } else if (line.starts_with("INLINE_ORIGIN ")) {
+      if (!ParseInlineOrigin(line.substr(14))) ++m_.stats.inline_errors;
+    } else if (cur_ == Cur::kNone) {
+      AddError();  // source line data without a function
+    } else if (!ParseLineRecord(line)) {
+      AddError();
+    }
+  }
+
+  // Metadata only: Breakpad ignores MODULE and INFO lines.
+  void ParseModule(std::string_view rest) {
+    if (!m_.os.empty() || !internal::Tokenize(rest, 4, &tokens_)) return;
+    m_.os = tokens_[0];
+    m_.arch = tokens_[1];
+    m_.debug_id = tokens_[2];
+    m_.debug_file = tokens_[3];
+  }
+  void ParseInfo(std::string_view rest) {
+    size_t pos = 0;
+    if (internal::NextToken(rest, &pos) != "CODE_ID" || !m_.code_id.empty()) return;
+    m_.code_id = internal::NextToken(rest, &pos);
+    m_.code_file = internal::RestAfter(rest, pos);
+  }
+
+  bool ParseFile(std::string_view rest) {
+    int64_t id = 0;
+    if (!internal::Tokenize(rest, 2, &tokens_) || !LongField(tokens_[0], 10, 0, &id)) return false;
+    files_.push_back({static_cast<int32_t>(id), tokens_[1]});
+    return true;
+  }
+
+  bool ParseInlineOrigin(std::string_view rest) {
+    int64_t id = 0;
+    if (!internal::Tokenize(rest, 2, &tokens_) || !LongField(tokens_[0], 10, 0, &id)) return false;
+    std::string_view remaining = tokens_[1];
+    // Old format "<file_id> <name>" when the first word is a (signed) number.
+    bool has_file_id = true;
+    for (size_t i = 0; i < remaining.size() && remaining[i] != ' ' && has_file_id; ++i) {
+      if (remaining[i] == '-' && i == 0) continue;
+      has_file_id = std::isdigit(static_cast<unsigned char>(remaining[i])) != 0;
+    }
+    std::string_view name = remaining;
+    if (has_file_id) {
+      int64_t file_id = 0;
+      if (!internal::Tokenize(remaining, 2, &tokens_) || !LongField(tokens_[0], 10, -1, &file_id)) {
+        return false;
+      }
+      name = tokens_[1];
+    }
+    origins_.push_back({static_cast<int32_t>(id), name});
+    return true;
+  }
+
+  bool ParseFunc(std::string_view rest) {
+    if (!internal::TokenizeWithOptionalM(rest, 5, &tokens_)) return false;
+    bool multiple = tokens_[0] == "m";
+    size_t t = multiple ? 1 : 0;
+    uint64_t address = 0, size = 0;
+    int64_t param = 0;
+    if (!HexField(tokens_[t], &address) || !HexField(tokens_[t + 1], &size) ||
+        !LongField(tokens_[t + 2], 16, 0, &param)) {
+      return false;
+    }
+    auto index = static_cast<uint32_t>(funcs_.size());
+    if (func_ranges_.Insert(address, size, index)) {
+      funcs_.push_back({address, size, tokens_[t + 3], static_cast<uint32_t>(param), multiple,
+                        0, 0, 0, 0});
+      cur_ = Cur::kStored;
+      cur_index_ = index;
+    } else {
+      ++m_.stats.functions_dropped;
+      cur_ = Cur::kOrphan;  // its lines are parsed, then discarded
+    }
+    return true;
+  }
+
+  bool ParsePublic(std::string_view rest) {
+    if (!internal::TokenizeWithOptionalM(rest, 4, &tokens_)) return false;
+    bool multiple = tokens_[0] == "m";
+    size_t t = multiple ? 1 : 0;
+    uint64_t address = 0;
+    int64_t param = 0;
+    if (!HexField(tokens_[t], &address) || !LongField(tokens_[t + 1], 16, 0, &param)) return false;
+    if (address == 0) {
+      ++m_.stats.publics_dropped;
+      return true;
+    }
+    if (!public_addresses_.insert(address).second) return false;  // AddressMap::Store fails
+    publics_.push_back({address, tokens_[t + 2], static_cast<uint32_t>(param), multiple});
+    return true;
+  }
+
+  bool ParseLineRecord(std::string_view line) {
+    uint64_t address = 0, size = 0;
+    int64_t number = 0, file = 0;
+    if (!internal::Tokenize(line, 4, &tokens_) || !HexField(tokens_[0], &address) ||
+        !HexField(tokens_[1], &size) || !LongField(tokens_[2], 10, 0, &number) ||
+        !LongField(tokens_[3], 10, 0, &file)) {
+      return false;
+    }
+    if (cur_ != Cur::kStored ||
+        !cur_lines_.Insert(address, size,
+                           {static_cast<int32_t>(number), static_cast<int32_t>(file)})) {
+      ++m_.stats.lines_dropped;
+    }
+    return true;
+  }
+
+  bool ParseInline(std::string_view rest) {
+    internal::Tokenize(rest, kInlineMaxTokens, &tokens_);
+    bool has_call_file = tokens_.size() % 2 == 0;
+    if (tokens_.size() < 5) return false;
+    size_t t = 0;
+    int64_t level = 0, call_line = 0, call_file = 0, origin = 0;
+    if (!LongField(tokens_[t++], 10, 0, &level) || !LongField(tokens_[t++], 10, 0, &call_line)) {
+      return false;
+    }
+    if (has_call_file && !LongField(tokens_[t++], 10, -1, &call_file)) return false;
+    if (!LongField(tokens_[t++], 10, 0, &origin)) return false;
+    range_scratch_.clear();
+    while (t + 1 < tokens_.size()) {
+      blob::RangeRecord r{};
+      if (!HexField(tokens_[t++], &r.address) || !HexField(tokens_[t++], &r.size)) return false;
+      range_scratch_.push_back(r);
+    }
+    if (cur_ == Cur::kNone) return false;  // Breakpad would dereference a null FUNC here
+    // Function::AppendInline: a level may only go one deeper than the last one.
+    if (level > last_inline_level_ + 1) return true;
+    last_inline_level_ = level;
+    if (cur_ != Cur::kStored) return true;
+    auto local = static_cast<uint32_t>(cur_inline_records_.size());
+    cur_inline_records_.push_back({static_cast<int32_t>(origin), static_cast<int32_t>(call_line),
+                                   static_cast<int32_t>(call_file),
+                                   has_call_file ? blob::kInlineHasCallFile : 0u,
+                                   static_cast<uint32_t>(cur_inline_ranges_.size()),
+                                   static_cast<uint32_t>(range_scratch_.size())});
+    for (const blob::RangeRecord& r : range_scratch_) {
+      cur_inline_ranges_.push_back(r);
+      if (!cur_inlines_.Insert(r.address, r.size, local)) ++m_.stats.inlines_dropped;
+    }
+    return true;
+  }
+
+  bool ParseStack(std::string_view rest) {
+    size_t pos = 0;
+    std::string_view platform = internal::NextToken(rest, &pos);
+    std::string_view body = internal::RestAfter(rest, pos);
+    if (platform == "CFI") return ParseCfi(body);
+    if (platform == "WIN") return ParseWin(body);
+    return false;
+  }
+
+  bool ParseCfi(std::string_view body) {
+    size_t pos = 0;
+    std::string_view first = internal::NextToken(body, &pos);
+    if (first.empty()) return false;
+    if (first == "INIT") {
+      std::string_view address = internal::NextToken(body, &pos);
+      if (address.empty()) return false;
+      std::string_view size = internal::NextToken(body, &pos);
+      if (size.empty()) return false;
+      std::string_view rules = internal::RestAfter(body, pos);
+      if (rules.empty()) return false;
+      // Breakpad reads these with unchecked strtoul.
+      if (!cfi_init_.Insert(ParseCUnsigned(address, 16).value, ParseCUnsigned(size, 16).value,
+                            rules)) {
+        ++m_.stats.cfi_dropped;
+      }
+      return true;
+    }
+    std::string_view rules = internal::RestAfter(body, pos);
+    if (rules.empty()) return false;
+    uint64_t address = ParseCUnsigned(first, 16).value;
+    if (!deltas_.empty() && address < deltas_.back().address) deltas_sorted_ = false;
+    deltas_.push_back({address, rules});
+    return true;
+  }
+
+  bool ParseWin(std::string_view body) {
+    if (!internal::Tokenize(body, 11, &tokens_)) return false;
+    // WindowsFrameInfo::ParseFromString: unchecked strtol/strtoul, narrowed.
+    auto type = static_cast<int32_t>(ParseCSigned(tokens_[0], 16).value);
+    if (type < 0 || type >= static_cast<int32_t>(blob::kWinTypeCount)) return false;
+    auto u32 = [this](size_t i) {
+      return static_cast<uint32_t>(ParseCUnsigned(tokens_[i], 16).value);
+    };
+    SymModel::WinFrame w;
+    uint64_t rva = ParseCUnsigned(tokens_[1], 16).value;
+    uint64_t code_size = ParseCUnsigned(tokens_[2], 16).value;
+    w.prolog_size = u32(3);
+    w.epilog_size = u32(4);
+    w.parameter_size = u32(5);
+    w.saved_register_size = u32(6);
+    w.local_size = u32(7);
+    w.max_stack_size = u32(8);
+    if (u32(9) != 0) {
+      w.flags |= blob::kWinHasProgramString;
+      w.program_string = tokens_[10];
+    } else if (u32(10) != 0) {
+      w.flags |= blob::kWinAllocatesBasePointer;
+    }
+    if (!win_[static_cast<size_t>(type)]->Insert(rva, code_size, w)) ++m_.stats.win_dropped;
+    return true;
+  }
+
+  // Moves the current function's lines and inlines into the model.
+  void EndFunction() {
+    if (cur_ == Cur::kStored) {
+      SymModel::Function& f = funcs_[cur_index_];
+      auto lines = cur_lines_.Take();
+      f.lines_begin = static_cast<uint32_t>(m_.lines.size());
+      f.lines_count = static_cast<uint32_t>(lines.size());
+      for (const auto& e : lines) {
+        m_.lines.push_back({e.base, e.high - e.base + 1, e.payload.line, e.payload.file_id});
+      }
+      auto record_base = static_cast<uint32_t>(m_.inline_records.size());
+      auto range_base = static_cast<uint32_t>(m_.inline_ranges.size());
+      for (blob::InlineRecord r : cur_inline_records_) {
+        r.ranges_begin += range_base;
+        m_.inline_records.push_back(r);
+      }
+      m_.inline_ranges.insert(m_.inline_ranges.end(), cur_inline_ranges_.begin(),
+                              cur_inline_ranges_.end());
+      f.nodes_begin = static_cast<uint32_t>(m_.inline_nodes.size());
+      cur_inlines_.Flatten([&](uint64_t base, uint64_t size, uint32_t parent, uint32_t local) {
+        m_.inline_nodes.push_back({base, size, parent == ~0u ? blob::kNoParent : parent,
+                                   record_base + local});
+      });
+      f.nodes_count = static_cast<uint32_t>(m_.inline_nodes.size() - f.nodes_begin);
+    }
+    cur_ = Cur::kNone;
+    cur_lines_.Take();
+    cur_inlines_.Clear();
+    cur_inline_records_.clear();
+    cur_inline_ranges_.clear();
+    last_inline_level_ = 0;
+  }
+
+  template <typename T>
+  static void SortKeepFirst(std::vector<T>* v) {
+    std::stable_sort(v->begin(), v->end(), [](const T& a, const T& b) { return a.id < b.id; });
+    v->erase(std::unique(v->begin(), v->end(), [](const T& a, const T& b) { return a.id == b.id; }),
+             v->end());
+  }
+
+  void Finish() {
+    EndFunction();
+    SortKeepFirst(&files_);
+    m_.files = std::move(files_);
+    SortKeepFirst(&origins_);
+    m_.origins = std::move(origins_);
+    for (const auto& e : func_ranges_.Take()) m_.functions.push_back(funcs_[e.payload]);
+    std::sort(publics_.begin(), publics_.end(),
+              [](const auto& a, const auto& b) { return a.address < b.address; });
+    m_.publics = std::move(publics_);
+    for (const auto& e : cfi_init_.Take()) m_.cfi_init.push_back({e.base, e.high - e.base + 1, e.payload});
+    // A later delta at the same address replaces the earlier one.
+    if (!deltas_sorted_) {
+      std::stable_sort(deltas_.begin(), deltas_.end(),
+                       [](const auto& a, const auto& b) { return a.address < b.address; });
+    }
+    for (const auto& d : deltas_) {
+      if (!m_.cfi_delta.empty() && m_.cfi_delta.back().address == d.address) {
+        m_.cfi_delta.back() = d;
+      } else {
+        m_.cfi_delta.push_back(d);
+      }
+    }
+    for (size_t type = 0; type < blob::kWinTypeCount; ++type) {
+      win_[type]->Flatten([&](uint64_t base, uint64_t size, uint32_t parent, SymModel::WinFrame w) {
+        w.address = base;
+        w.size = size;
+        w.parent = parent == ~0u ? blob::kNoParent : parent;
+        m_.win[type].push_back(w);
+      });
+    }
+    m_.stats.parse_errors = num_errors_;
+    if (num_errors_ > 0) m_.flags |= blob::kFlagCorrupt;
+  }
+
+  enum class Cur { kNone, kStored, kOrphan };
+
+  SymModel& m_;
+  uint64_t num_errors_ = 0;
+  std::vector<std::string_view> tokens_;
+  Cur cur_ = Cur::kNone;
+  uint32_t cur_index_ = 0;
+  int64_t last_inline_level_ = 0;
+  internal::ExclusiveRangeBuilder<LineData> cur_lines_;
+  internal::ContainedTreeBuilder<uint32_t> cur_inlines_;
+  std::vector<blob::InlineRecord> cur_inline_records_;
+  std::vector<blob::RangeRecord> cur_inline_ranges_;
+  std::vector<blob::RangeRecord> range_scratch_;
+  std::vector<SymModel::Named> files_, origins_;
+  std::vector<SymModel::Function> funcs_;  // in file order
+  internal::ExclusiveRangeBuilder<uint32_t> func_ranges_;
+  std::vector<SymModel::Public> publics_;
+  std::unordered_set<uint64_t> public_addresses_;
+  internal::ExclusiveRangeBuilder<std::string_view> cfi_init_;
+  std::vector<SymModel::CfiDelta> deltas_;
+  bool deltas_sorted_ = true;
+  std::array<std::unique_ptr<internal::ContainedTreeBuilder<SymModel::WinFrame>>, blob::kWinTypeCount>
+      win_;
+};
+
+}  // namespace
+
+Result<std::string> ParseSymText(ByteView bytes, const ParseOptions& options) {
+  if (bytes.size() > options.max_text_bytes) {
+    return Status::LimitExceeded(fmt::format("symbol text of {} bytes exceeds the limit of {}",
+                                             bytes.size(), options.max_text_bytes));
+  }
+  std::string_view text = AsChars(bytes);
+  // Breakpad NUL-terminates the buffer, ignores trailing NULs and turns
+  // embedded ones into '_' (one parse error).
+  while (!text.empty() && text.back() == '\0') text.remove_suffix(1);
+  std::string sanitized;
+  bool had_nul = false;
+  if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
+    sanitized.assign(text);
+    std::replace(sanitized.begin(), sanitized.end(), '\0', '_');
+    text = sanitized;
+    had_nul = true;
+  }
+  internal::SymModel model;
+  Parser parser(&model);
+  if (had_nul) parser.AddError();
+  parser.Run(text);
+  return internal::WriteBlob(model);
+}
+
+}  // namespace crashbox::symbols
