@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "app/symbols/sym_parser.h"
 #include "app/symbols/sym_text_internal.h"
 #include "app/symbols/symbol_file.h"
@@ -97,6 +99,46 @@ TEST(Corpus, ConvertsEverySymFileAndFindsEveryFunction) {
               static_cast<double>(total_blob) / (1024.0 * 1024.0),
               static_cast<unsigned long long>(checked), seconds > 0 ? mb / seconds : 0.0);
   RecordProperty("conversion_mib_per_s", std::to_string(seconds > 0 ? mb / seconds : 0.0));
+}
+
+}  // namespace
+}  // namespace crashbox::symbols
+
+namespace crashbox::symbols {
+namespace {
+
+// Frames as Breakpad's minidump_stackwalk printed them (corpus expected/*.txt).
+TEST(Corpus, InlineFramesMatchBreakpadOutput) {
+  fs::path corpus = crashbox::testing::CorpusDir();
+  if (corpus.empty()) GTEST_SKIP() << "corpus not found";
+  struct Case {
+    const char* sym;
+    uint64_t address;  // instruction - module base
+    std::vector<std::string> frames;  // "name file:line", innermost first
+  };
+  std::vector<Case> cases = {
+      {"symbols/linux_inline/BBA6FA10B8AAB33D00000000000000000/linux_inline.sym", 0x161b6,
+       {"func() linux_inline.cpp:27", "bar() c.cpp:32", "foo() b.cpp:39", "main a.cpp:42"}},
+      {"symbols/inline_crash/B3C523ADA35DFA7C7305EF7BEA65EA3C0/inline_crash.sym", 0x2af1,
+       {"nightjar::audio::FadeOut inline_crash.cpp:16",
+        "nightjar::audio::ProcessBlock(nightjar::audio::Buffer&) inline_crash.cpp:23"}},
+      {"symbols/inline_crash/B3C523ADA35DFA7C7305EF7BEA65EA3C0/inline_crash.sym", 0x2b34,
+       {"nightjar::audio::MixerTick(nightjar::audio::Buffer*, int) inline_crash.cpp:26"}},
+  };
+  for (const Case& c : cases) {
+    std::string text = crashbox::testing::ReadFileOrDie(corpus / c.sym);
+    std::string blob = *ParseSymText(AsBytes(text));
+    Result<SymbolFile> f = SymbolFile::Open(AsBytes(blob));
+    ASSERT_TRUE(f.ok());
+    SymbolizedAddress s = f->Symbolize(c.address);
+    std::vector<std::string> got;
+    auto base_name = [](std::string_view path) { return path.substr(path.find_last_of('/') + 1); };
+    for (const InlineFrame& i : s.inlines) {
+      got.push_back(fmt::format("{} {}:{}", i.function_name, base_name(i.source_file), i.source_line));
+    }
+    got.push_back(fmt::format("{} {}:{}", s.function_name, base_name(s.source_file), s.source_line));
+    EXPECT_EQ(got, c.frames) << c.sym;
+  }
 }
 
 }  // namespace
