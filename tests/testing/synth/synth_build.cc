@@ -16,8 +16,7 @@ std::string Le(T v) {
 
 }  // namespace
 
-// Defined in synth_dump.cc's anonymous namespace would not be visible here,
-// so the few helpers Build needs are re-declared as internal functions.
+// Encoders shared with synth_dump.cc (defined there).
 namespace synth_internal {
 std::string MinidumpString(const std::string& utf8);
 std::string Utf8String(const std::string& s);
