@@ -61,7 +61,8 @@ class CrashStore {
   virtual Result<QueueDepths> GetQueueDepths() = 0;
 
   // Writes and removes a probe key in its own durable transaction: proves the
-  // store is writable right now (the heartbeat's check).
+  // store is writable right now (the heartbeat's check). Also kUnavailable
+  // while crash writes recently failed for lack of space, even if a probe fits.
   virtual Status CheckWritable() = 0;
 };
 

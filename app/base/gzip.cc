@@ -5,14 +5,19 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 
 namespace crashbox::base {
 
+// Buffers live on the heap: request threads (civetweb's workers) have small stacks.
+constexpr size_t kChunk = 64 * 1024;
+
 struct GzipInflater::State {
   z_stream zs{};
   bool initialized = false;
+  std::vector<uint8_t> out = std::vector<uint8_t>(kChunk);
 };
 
 GzipInflater::GzipInflater(uint64_t max_output_bytes)
@@ -32,15 +37,15 @@ Status GzipInflater::Feed(ByteView input, const std::function<Status(ByteView)>&
   z_stream& zs = state_->zs;
   zs.next_in = const_cast<Bytef*>(input.data());
   zs.avail_in = static_cast<uInt>(input.size());
-  uint8_t out[64 * 1024];
+  uint8_t* out = state_->out.data();
   while (zs.avail_in > 0 && !ended_) {
     zs.next_out = out;
-    zs.avail_out = sizeof(out);
+    zs.avail_out = kChunk;
     int rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
       return Status::Corrupt(fmt::format("gzip: {}", zs.msg ? zs.msg : "invalid data"));
     }
-    size_t produced = sizeof(out) - zs.avail_out;
+    size_t produced = kChunk - zs.avail_out;
     total_out_ += produced;
     if (total_out_ > max_output_bytes_) {
       return Status::LimitExceeded(
@@ -124,17 +129,17 @@ Result<std::string> UnpackBlob(ByteView blob, uint64_t max_output_bytes) {
   std::string out;
   zs.next_in = const_cast<Bytef*>(payload.data());
   zs.avail_in = static_cast<uInt>(payload.size());
-  uint8_t buf[64 * 1024];
+  std::vector<uint8_t> buf(kChunk);
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
-    zs.next_out = buf;
-    zs.avail_out = sizeof(buf);
+    zs.next_out = buf.data();
+    zs.avail_out = kChunk;
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) {
       inflateEnd(&zs);
       return Status::Corrupt("blob: bad zlib data");
     }
-    out.append(reinterpret_cast<const char*>(buf), sizeof(buf) - zs.avail_out);
+    out.append(reinterpret_cast<const char*>(buf.data()), kChunk - zs.avail_out);
     if (out.size() > max_output_bytes) {
       inflateEnd(&zs);
       return Status::LimitExceeded("blob: too large");

@@ -46,6 +46,29 @@ std::optional<std::string> DecodeText(std::string bytes, const std::string& char
   return std::nullopt;
 }
 
+// JSON nesting deeper than this is refused before parsing: parsing, copying
+// and printing nested values recurse, and request threads have small stacks.
+constexpr int kMaxJsonDepth = 64;
+
+bool NestingWithin(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string SanitizeDumpName(std::string_view name) {
@@ -99,6 +122,9 @@ Status SubmissionBuilder::OnPartEnd() {
     case Kind::kIgnore:
       return Status::Ok();
     case Kind::kJson: {
+      if (!NestingWithin(body_, kMaxJsonDepth)) {
+        return Fail(kInvalidJson, fmt::format("part {}: JSON nested deeper than {}", name, kMaxJsonDepth));
+      }
       nlohmann::json j = nlohmann::json::parse(body_, nullptr, /*allow_exceptions=*/false);
       if (j.is_discarded()) return Fail(kInvalidJson, fmt::format("part {}: invalid JSON", name));
       if (!j.is_object()) return Fail(kInvalidJsonValue, fmt::format("part {}: JSON is not an object", name));

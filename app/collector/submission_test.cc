@@ -58,6 +58,17 @@ TEST(SubmissionBuilder, InvalidJsonAndNonObjectJson) {
   EXPECT_EQ(Build(badutf, "B").code, kInvalidJson);
 }
 
+TEST(SubmissionBuilder, DeeplyNestedJsonIsInvalidNotAStackOverflow) {
+  std::string deep = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string body = "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n" +
+                     deep + "\r\n--B--\r\n";
+  EXPECT_EQ(Build(body, "B").code, kInvalidJson);
+  std::string fine = "{\"a\": \"[[[[[[\", \"b\": [[1]]}";
+  body = "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n" + fine +
+         "\r\n--B--\r\n";
+  EXPECT_EQ(Build(body, "B").code, "");
+}
+
 TEST(SubmissionBuilder, ReservedDumpNameIsRejected) {
   MultipartWriter w("B");
   w.AddText("ProductName", "x");

@@ -19,9 +19,8 @@
 // "not found" or garbage names, never an out-of-bounds read. VerifyDeep()
 // checks everything (references, sortedness, tree shape) once.
 //
-// Version policy: any change to a record layout or to the meaning of a field
-// bumps kBlobVersion; readers reject other versions (kCorrupt) and callers
-// reconvert from the text.
+// Any change to a record layout or a field's meaning bumps kBlobVersion;
+// readers reject other versions (kCorrupt) and callers reconvert the text.
 #pragma once
 
 #include <cstdint>
@@ -164,7 +163,6 @@ struct CfiDeltaRecord {
   uint64_t address;
   StrRef rules;
 };
-
 inline constexpr uint32_t kWinAllocatesBasePointer = 1;
 inline constexpr uint32_t kWinHasProgramString = 2;
 
@@ -182,9 +180,8 @@ struct WinFrameRecord {
   StrRef program_string;
 };
 
-#define CB_BLOB_RECORD(T, n)                                                  \
-  static_assert(sizeof(T) == (n) && std::has_unique_object_representations_v<T> && \
-                std::is_trivially_copyable_v<T>)
+#define CB_BLOB_RECORD(T, n) \
+  static_assert(sizeof(T) == (n) && std::has_unique_object_representations_v<T>)
 CB_BLOB_RECORD(Header, 64);
 CB_BLOB_RECORD(SectionEntry, 24);
 CB_BLOB_RECORD(MetaRecord, 120);

@@ -125,6 +125,7 @@ Result<QueueDepths> LmdbCrashStore::GetQueueDepths() {
 }
 
 Status LmdbCrashStore::CheckWritable() {
+  CB_RETURN_IF_ERROR(env_.RecentSpaceFailure(std::chrono::seconds(60)));
   return env_.Write(16, [](WriteTxn& txn) -> Status {
     CB_RETURN_IF_ERROR(txn.Put(Db::kMeta, "probe", "1"));
     return txn.Delete(Db::kMeta, "probe");

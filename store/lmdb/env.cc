@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -195,6 +196,15 @@ class MdbEnv final : public Env {
     return s;
   }
 
+  Status RecentSpaceFailure(std::chrono::seconds window) const override {
+    int64_t at = last_space_failure_ns_.load();
+    if (at == 0) return Status::Ok();
+    auto ago = std::chrono::steady_clock::now().time_since_epoch() - std::chrono::nanoseconds(at);
+    if (ago > window) return Status::Ok();
+    return Status::Unavailable(fmt::format("store full: a write failed for lack of space {} s ago",
+                                           std::chrono::duration_cast<std::chrono::seconds>(ago).count()));
+  }
+
   Stats GetStats() const override {
     std::lock_guard<std::mutex> lock(mu_);
     return stats_;
@@ -238,6 +248,9 @@ class MdbEnv final : public Env {
         batch_status = grown;
         break;
       }
+    }
+    if (batch_status.code() == Status::Code::kUnavailable) {
+      last_space_failure_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
     }
     if (batch_status.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
@@ -319,6 +332,7 @@ class MdbEnv final : public Env {
   bool stopping_ CB_GUARDED_BY(mu_) = false;
   Stats stats_ CB_GUARDED_BY(mu_);
   std::thread writer_;
+  std::atomic<int64_t> last_space_failure_ns_{0};
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 //   arranges with a reader/writer lock held around every transaction.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -80,6 +81,10 @@ class Env {
   // kUnavailable when the map cannot grow or the disk is full.
   virtual Status Write(uint64_t bytes, std::function<Status(WriteTxn&)> fn) = 0;
   virtual Status Read(const std::function<Status(ReadTxn&)>& fn) = 0;
+
+  // kUnavailable when a write failed for lack of space (map bound or disk)
+  // within the last `window`: what a load balancer's heartbeat should see.
+  virtual Status RecentSpaceFailure(std::chrono::seconds window) const = 0;
 
   struct Stats {
     uint64_t commits = 0;
