@@ -118,3 +118,20 @@ TEST(DirSupplier, ConcurrentFindsConvertOnce) {
 
 }  // namespace
 }  // namespace crashbox::symbols
+
+#include "app/symbols/map_supplier.h"
+
+namespace crashbox::symbols {
+namespace {
+
+TEST(MapSupplier, ServesAddedTextAndReportsMissing) {
+  MapSymbolSupplier supplier;
+  ASSERT_TRUE(supplier.AddText({"app", "ID"}, "FUNC 1000 10 0 main\n").ok());
+  auto f = supplier.Find({"app", "ID"});
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ((*f)->Symbolize(0x1000).function_name, "main");
+  EXPECT_EQ(supplier.Find({"app", "OTHER"}).status().code(), Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace crashbox::symbols
