@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Checks every project #include against the module dependency table in
+# README.md ("Module map"), and that each third-party header is included only
+# by the one module that owns it. Runs as a ctest; prints each violation.
+set -uo pipefail
+root=${1:-$(dirname "$0")/..}
+cd "$root" || exit 2
+
+# module directory → project include prefixes it may use (besides its own).
+declare -A ALLOWED=(
+  [app/base]="app/base/"
+  [app/minidump]="app/base/"
+  [app/symbols]="app/base/"
+  [app/stackwalk]="app/base/ app/minidump/ app/symbols/"
+  [app/collector]="app/base/ store/crash_store.h assets/"
+  [app/submitter]="app/base/ app/collector/"
+  [store]="app/base/"
+  [store/lmdb]="app/base/ store/crash_store.h"
+  [web]="app/base/ app/collector/ store/crash_store.h"
+)
+# third-party header pattern → the only place allowed to include it.
+declare -A OWNER=(
+  ["civetweb.h"]="web/http/civet_server.cc"
+  ["lmdb.h"]="store/lmdb/"
+  ["CLI/CLI.hpp"]="app/cli/"
+  ["zlib.h"]="app/base/gzip.cc"
+  ["curl/curl.h"]="app/submitter/http_client.cc"
+  ["openssl/"]="app/base/sha256.cc"
+  ["re2/re2.h"]="app/collector/"
+)
+
+fail=0
+module_of() {  # longest matching module directory
+  local f=$1 best=""
+  for m in "${!ALLOWED[@]}"; do
+    if [[ "$f" == "$m/"* && ${#m} -gt ${#best} ]]; then best=$m; fi
+  done
+  echo "$best"
+}
+
+while IFS= read -r file; do
+  m=$(module_of "$file")
+  while IFS= read -r inc; do
+    # Third-party ownership applies everywhere outside tests and benches.
+    if [[ "$file" != tests/* && "$file" != bench/* && "$file" != */*_test.cc && "$file" != */*_fuzz.cc ]]; then
+      for hdr in "${!OWNER[@]}"; do
+        if [[ "$inc" == "<$hdr"* && "$file" != "${OWNER[$hdr]}"* ]]; then
+          echo "$file: includes <$hdr>, which only ${OWNER[$hdr]} may include"; fail=1
+        fi
+      done
+    fi
+    [[ -z "$m" || "$(basename "$file")" == *test* || "$file" == */*_fuzz.cc ]] && continue
+    [[ "$inc" == \"* ]] || continue
+    path=${inc#\"}; path=${path%\"}
+    [[ "$path" == "$m/"* ]] && continue
+    ok=0
+    for allowed in ${ALLOWED[$m]}; do
+      [[ "$path" == "$allowed"* ]] && ok=1
+    done
+    if [[ $ok -eq 0 ]]; then echo "$file: module $m may not include \"$path\""; fail=1; fi
+  done < <(grep -hoE '^#include [<"][^>"]+[>"]' "$file" | sed 's/^#include //')
+done < <(git ls-files 'app/*.h' 'app/*.cc' 'store/*.h' 'store/*.cc' 'web/*.h' 'web/*.cc' 2>/dev/null || find app store web -name '*.h' -o -name '*.cc')
+
+if [[ $fail -eq 0 ]]; then echo "check_deps: all includes follow the module table"; fi
+exit $fail
