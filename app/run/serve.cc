@@ -2,6 +2,7 @@
 #include "app/run/serve.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -68,6 +69,10 @@ int Serve(const config::Config& config) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Crash reports are large short-lived buffers. glibc would mmap and unmap
+  // each one, paying page faults and zeroing per request; keep them in the heap.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
 
   Result<int> lock = LockDataDir(config.data_dir);
   if (!lock.ok()) return Fail(lock.status());

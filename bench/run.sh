@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Collector benchmark: crashbox against its two ceilings, in one run.
+#   1. the disk's durable write bandwidth (dd with fdatasync): the storage ceiling
+#   2. nginx accepting the same bodies into files, no fsync: the HTTP ceiling
+#   3. crashbox at 8 and 32 connections with fsync durability on
+# Usage: bench/run.sh [SECONDS]   (run through ./dev bench, which builds first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-15}
+bin=build/release
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/crashbox-bench.XXXXXX")
+trap 'kill $(jobs -p) 2>/dev/null || true; [[ -n "${nginx_pid:-}" ]] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+echo "machine: $(nproc) cores, $(uname -r); work dir $work ($(df -h "$work" | awk 'NR==2{print $1}'))"
+echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+# 1. Durable write bandwidth of the disk the store lives on.
+dd_out=$(dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2>&1 | tail -1)
+rm -f "$work/dd.bin"
+dd_mbs=$(echo "$dd_out" | awk '{for(i=1;i<=NF;i++) if ($i=="s,") {print $(i-1)}}')
+dd_bytes=$(echo "$dd_out" | awk '{print $1}')
+dd_rate=$(awk -v b="$dd_bytes" -v s="$dd_mbs" 'BEGIN{printf "%.1f", b/s/1e6}')
+echo "dd (1 GiB, conv=fdatasync): $dd_rate MB/s"
+
+# 2. nginx: reads each body into a file and answers; nothing else.
+mkdir -p "$work/nginx/body" "$work/nginx/logs"
+cat > "$work/nginx/nginx.conf" <<NGINX
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+user $(id -un);
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  client_max_body_size 25m;
+  client_body_buffer_size 1m;
+  client_body_in_file_only clean;
+  server {
+    listen 127.0.0.1:18899;
+    location = /submit {
+      echo_read_request_body;
+      echo "CrashID=bp-00000000-0000-4000-8000-000000261124";
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g "daemon off;" &
+nginx_pid=$!
+sleep 0.5
+nginx8=$($bin/bench/submit_load --url http://127.0.0.1:18899 --connections 8 --seconds "$secs" --label nginx || true)
+nginx32=$($bin/bench/submit_load --url http://127.0.0.1:18899 --connections 32 --seconds "$secs" --label nginx || true)
+kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
+echo "$nginx8"; echo "$nginx32"
+grep -q " 0 ok" <<<"$nginx8$nginx32" && tail -5 "$work/nginx/logs/error.log"
+
+# 3. crashbox with fsync on every group commit (the default).
+$bin/crashbox serve --listen 127.0.0.1:0 --data-dir "$work/var" --log-level warning > "$work/url" &
+cb_pid=$!
+for _ in $(seq 50); do [[ -s "$work/url" ]] && break; sleep 0.1; done
+url=$(head -1 "$work/url")
+cb8=$($bin/bench/submit_load --url "$url" --connections 8 --seconds "$secs" --label crashbox || true)
+cb32=$($bin/bench/submit_load --url "$url" --connections 32 --seconds "$secs" --label crashbox || true)
+kill "$cb_pid"; wait "$cb_pid" 2>/dev/null || true
+echo "$cb8"; echo "$cb32"
+
+field() { echo "$1" | sed -E "s/.* : ([0-9.]+) crashes\/s; ([0-9.]+) MB\/s; p50 ([0-9.]+) ms; p99 ([0-9.]+) ms.*/\\$2/"; }
+echo
+echo "summary (same run, same machine):"
+for c in 8 32; do
+  cb=$([[ $c == 8 ]] && echo "$cb8" || echo "$cb32")
+  ng=$([[ $c == 8 ]] && echo "$nginx8" || echo "$nginx32")
+  awk -v c="$c" -v cbr="$(field "$cb" 1)" -v cbm="$(field "$cb" 2)" -v ngr="$(field "$ng" 1)" -v dd="$dd_rate" \
+      -v p99="$(field "$cb" 4)" 'BEGIN {
+        printf "  c=%-2d crashbox %.0f crashes/s, %.0f MB/s stored: %.2f x durable write bandwidth, %.2f x nginx crashes/s; p99 %.1f ms\n",
+               c, cbr, cbm, cbm/dd, cbr/ngr, p99 }'
+done
