@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
+#include "app/minidump/context/parse_context.h"
+#include "app/minidump/format.h"
+
 #include "app/minidump/test_util.h"
 
 namespace crashbox::minidump {
@@ -107,6 +112,20 @@ TEST(Context, RecordOutsideFileIsCorrupt) {
   auto dump = OpenOrDie(SynthDump().AddThread(1, Amd64(1, 2)));
   LocationDescriptor where{1232, 0xfffffff0};
   EXPECT_EQ(dump->ReadContext(where).status().code(), Status::Code::kCorrupt);
+}
+
+TEST(Context, Amd64ContextWithXsaveAreaIsAccepted) {
+  // A CET/AVX Windows context: CONTEXT_AMD64 | CONTEXT_XSTATE flags, the
+  // 1232-byte CONTEXT followed by the XSAVE area.
+  std::string raw(kContextAmd64Size + 0x200, '\0');
+  uint32_t flags = kContextAmd64 | 0x4b;
+  std::memcpy(raw.data() + 48, &flags, 4);
+  uint64_t rip = 0x7ff912345678;
+  std::memcpy(raw.data() + 0xf8, &rip, 8);  // CONTEXT.Rip
+  Result<CpuContext> ctx = ParseContext(AsBytes(raw), {});
+  ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
+  EXPECT_EQ(ctx->cpu(), Cpu::kAmd64);
+  EXPECT_EQ(ctx->pc(), rip);
 }
 
 TEST(CpuContext, ValidityIsPerRegister) {

@@ -87,6 +87,12 @@ Result<CpuContext> ParseContext(ByteView raw, const SystemInfoHint& sys) {
     CB_RETURN_IF_ERROR(CheckAgainstSystemInfo(cpu_type, sys));
     return ParseAmd64Context(raw);
   }
+  if (size > kContextAmd64Size && (f.U32(48) & kContextCpuMask) == kContextAmd64) {
+    // Windows writes the XSAVE area (AVX, CET shadow stack) after the
+    // 1232-byte CONTEXT; Breakpad reads the CONTEXT and skips the rest.
+    CB_RETURN_IF_ERROR(CheckAgainstSystemInfo(kContextAmd64, sys));
+    return ParseAmd64Context(raw.first(kContextAmd64Size));
+  }
   if (size == kContextPpc64Size) return Status::Corrupt("context: ppc64 is not supported");
   if (size == kContextArm64OldSize) {
     uint32_t cpu_type = static_cast<uint32_t>(f.U64(0)) & kContextCpuMask;
