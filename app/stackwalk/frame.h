@@ -121,6 +121,7 @@ struct ProcessState {
   bool crashed = false;
   std::string crash_reason;
   uint64_t crash_address = 0;
+  std::string assertion;  // assertion info stream, Breakpad's wording; "" when absent
   int requesting_thread = -1;  // index into threads, or -1
   uint32_t time_date_stamp = 0;
   uint32_t process_create_time = 0;  // 0 when unknown

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/minidump/dump_strings.h"
 #include "app/stackwalk/symbolizer.h"
 #include "app/stackwalk/unwinder.h"
 
@@ -32,6 +33,32 @@ void FillSystemInfo(const Minidump& dump, ProcessState* state) {
   state->cpu = minidump::CpuString(*sys);
   state->cpu_info = minidump::CpuInfoString(*sys);
   state->cpu_count = sys->number_of_processors;
+}
+
+// MinidumpProcessor::GetAssertion: MDRawAssertionInfo (Breakpad stream 0x47670002) is three
+// 128-unit UTF-16 buffers (expression, function, file), line and type.
+std::string ReadAssertion(const Minidump& dump) {
+  constexpr uint32_t kAssertionStream = 0x47670002;  // MD_ASSERTION_INFO_STREAM
+  constexpr size_t kUnits = 128, kSize = 3 * kUnits * 2 + 8;
+  Result<ByteView> stream = dump.FindStream(kAssertionStream);
+  if (!stream.ok() || stream->size() != kSize) return "";
+  auto text = [&](size_t i) {
+    Result<std::string> s = minidump::Utf16ToUtf8(stream->subspan(i * kUnits * 2, kUnits * 2), true);
+    return s.ok() ? *s : std::string();
+  };
+  auto u32 = [&](size_t off) {
+    ByteView b = stream->subspan(off, 4);
+    return uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+  };
+  uint32_t line = u32(3 * kUnits * 2), type = u32(3 * kUnits * 2 + 4);
+  std::string out = type == 1   ? "Invalid parameter passed to library function"
+                    : type == 2 ? "Pure virtual function called"
+                                : fmt::format("Unknown assertion type 0x{:08x}", type);
+  if (std::string e = text(0); !e.empty()) out += " " + e;
+  if (std::string f = text(1); !f.empty()) out += " in function " + f;
+  if (std::string f = text(2); !f.empty()) out += ", in file " + f;
+  if (line != 0) out += fmt::format(" at line {}", line);
+  return out;
 }
 
 std::unique_ptr<Unwinder> UnwinderFor(Cpu cpu, UnwindEnv env) {
@@ -111,6 +138,7 @@ Result<ProcessState> WalkDump(const Minidump& dump, symbols::SymbolSupplier* sup
   state.crashed = crash.crashed;
   state.crash_reason = crash.reason;
   state.crash_address = crash.address;
+  state.assertion = ReadAssertion(dump);
 
   const Result<minidump::ModuleList>& modules = dump.modules();
   if (modules.ok()) state.modules = &modules.value();

@@ -53,7 +53,7 @@ std::string PrintBreakpadMachine(const ProcessState& s) {
   if (s.crashed) {
     out += fmt::format("{}|0x{:x}|", Strip(s.crash_reason), s.crash_address);
   } else {
-    out += "No crash||";
+    out += s.assertion.empty() ? std::string("No crash||") : Strip(s.assertion) + "||";
   }
   out += s.requesting_thread != -1 ? fmt::format("{}\n", s.requesting_thread) : "\n";
   if (s.modules != nullptr) {

@@ -118,6 +118,7 @@ std::string PrintBreakpadText(const ProcessState& s) {
   } else {
     out += "No crash\n";
   }
+  if (!s.assertion.empty()) out += fmt::format("Assertion: {}\n", s.assertion);
   if (s.time_date_stamp != 0 && s.process_create_time != 0 &&
       s.time_date_stamp >= s.process_create_time) {
     out += fmt::format("Process uptime: {} seconds\n",
