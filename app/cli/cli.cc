@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "app/cli/stackwalk_flags.h"
 #include "app/config/config.h"
 #include "app/run/build_info.h"
 #include "app/run/serve.h"
@@ -82,6 +83,9 @@ int Main(int argc, char** argv) {
   submit->add_option("--retries", submit_cmd.retries, "retries on 5xx and connection errors")
       ->check(CLI::Range(0, 20))->capture_default_str();
 
+  run::StackwalkCommand stackwalk_cmd;
+  CLI::App* stackwalk = AddStackwalkFlags(app, stackwalk_cmd);
+
   CLI::App* version = app.add_subcommand("version", "Print version and build information as JSON");
 
   try {
@@ -100,6 +104,7 @@ int Main(int argc, char** argv) {
     return run::Serve(config.value());
   }
   if (submit->parsed()) return run::Submit(submit_cmd);
+  if (stackwalk->parsed()) return run::Stackwalk(stackwalk_cmd);
   if (version->parsed()) {
     std::printf("%s\n", run::VersionJson().c_str());
     return 0;
