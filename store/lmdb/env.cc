@@ -3,8 +3,10 @@
 
 #include <lmdb.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -297,8 +299,23 @@ class MdbEnv final : public Env {
     }
     rc = mdb_txn_commit(txn);  // fsync happens here
     *map_full = rc == MDB_MAP_FULL;
-    if (rc != MDB_SUCCESS) CB_LOG_ERROR("store: commit failed: {}", mdb_strerror(rc));
+    if (rc == MDB_SUCCESS || *map_full) return StatusFromMdb(rc, "commit");
+    CB_LOG_ERROR("store: commit failed: {}", mdb_strerror(rc));
+    // LMDB reports a short write as EIO, which is how a full disk shows up.
+    if (rc == EIO || rc == ENOSPC || rc == EDQUOT) {
+      uint64_t bytes = 0;
+      for (const auto& op : batch) bytes += op->bytes;
+      if (DiskNearlyFull(bytes)) return Status::Unavailable("commit: disk full");
+    }
     return StatusFromMdb(rc, "commit");
+  }
+
+  // True when the store's filesystem has less room than `needed` plus a margin.
+  bool DiskNearlyFull(uint64_t needed) const {
+    struct statvfs vfs;
+    if (::statvfs(options_.path.c_str(), &vfs) != 0) return false;
+    uint64_t avail = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    return avail < needed + (16ull << 20);
   }
 
   Status GrowMap() {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 // Operations against the real binary: Dockerflow endpoints, metrics, a full
 // store, the data-directory lock, configuration errors and help texts.
+#include <cstdlib>
+#include <filesystem>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -81,6 +84,43 @@ TEST(OpsE2E, FullStoreAnswers503WithRetryAfterAndLosesNothing) {
   for (const std::string& id : ids) {
     EXPECT_EQ(StatusOf(Get(server.port(), "/api/RawCrash/?crash_id=" + id + "&format=raw")), 200) << id;
   }
+}
+
+// A real full disk: a small tmpfs (needs root to mount; skipped otherwise).
+TEST(OpsE2E, FullDiskAnswers503AndKeepsWhatWasAcknowledged) {
+  testing::TempDir dir;
+  std::string mnt = (dir / "disk").string();
+  std::filesystem::create_directories(mnt);
+  if (std::system(("mount -t tmpfs -o size=6m tmpfs " + mnt + " 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (not root?): real full-disk test skipped";
+  }
+  std::vector<std::string> ids;
+  std::string resp;
+  {
+    testing::ServerProcess server(mnt + "/var", {"--store-initial-map-bytes", "64MiB"});
+    ASSERT_TRUE(server.started());
+    for (int i = 0; i < 60; ++i) {
+      resp = RawHttp(server.port(), SubmitRequest(300000));
+      if (StatusOf(resp) != 200) break;
+      ids.push_back(BodyOf(resp).substr(11, 36));
+    }
+    EXPECT_EQ(StatusOf(resp), 503) << resp.substr(0, 300);
+    EXPECT_NE(resp.find("Retry-After: "), std::string::npos);
+    EXPECT_EQ(StatusOf(Get(server.port(), "/__heartbeat__")), 503);
+    for (const std::string& id : ids) {
+      EXPECT_EQ(StatusOf(Get(server.port(), "/api/RawCrash/?crash_id=" + id + "&format=raw")), 200) << id;
+    }
+  }
+  // After a restart on the same full disk, every acknowledged crash is still there.
+  {
+    testing::ServerProcess server(mnt + "/var", {"--store-initial-map-bytes", "64MiB"});
+    ASSERT_TRUE(server.started());
+    for (const std::string& id : ids) {
+      EXPECT_EQ(StatusOf(Get(server.port(), "/api/RawCrash/?crash_id=" + id)), 200) << id;
+    }
+  }
+  EXPECT_GT(ids.size(), 3u);
+  EXPECT_EQ(std::system(("umount " + mnt).c_str()), 0);
 }
 
 TEST(OpsE2E, SecondServerOnTheSameDataDirRefusesToStart) {
