@@ -20,6 +20,7 @@ class Amd64Unwinder final : public Unwinder {
     map_.ra_index = kRip;
     map_.cfa_index = kRsp;
     map_.callee_saves = {kRbx, kRbp, kR12, kR13, kR14, kR15};
+    map_.unrecovered_value = 0xdadadadadadadadaull;
   }
 
   std::optional<Frame> CallerOf(std::vector<Frame>& frames, bool scan_allowed) override {

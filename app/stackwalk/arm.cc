@@ -1,13 +1,98 @@
 // SPDX-License-Identifier: MPL-2.0
+// 32-bit arm unwinder (Breakpad's stackwalker_arm.cc): CFI, then the frame
+// pointer chain only on iOS (r7; other ABIs have no reliable frame pointer),
+// then stack scanning. Caller instructions are looked up at pc - 2 (Thumb).
 #include "app/stackwalk/unwinder.h"
 
 namespace crashbox::stackwalk {
 namespace {
+
+constexpr int kSp = 13, kLr = 14, kPc = 15;
+constexpr int kIosFp = 7;
+
 class ArmUnwinder final : public Unwinder {
  public:
-  using Unwinder::Unwinder;
-  std::optional<Frame> CallerOf(std::vector<Frame>&, bool) override { return std::nullopt; }
+  explicit ArmUnwinder(UnwindEnv env) : Unwinder(std::move(env)) {
+    for (int i = 0; i <= 12; ++i) map_.names.push_back("r" + std::to_string(i));
+    map_.names.push_back("sp");
+    map_.names.push_back("lr");
+    map_.names.push_back("pc");
+    map_.ra_index = kPc;
+    map_.cfa_index = kSp;
+    for (int i = 4; i <= 11; ++i) map_.callee_saves.push_back(i);
+    fp_register_ = env_.os_short == "ios" ? kIosFp : -1;
+  }
+
+  std::optional<Frame> CallerOf(std::vector<Frame>& frames, bool scan_allowed) override {
+    if (!env_.memory->present()) return std::nullopt;
+    const Frame& last = frames.back();
+    std::optional<Frame> caller;
+    if (std::optional<symbols::CfiRules> rules = env_.symbolizer->FindCfiRules(last)) {
+      caller = ByCfi(last, *rules);
+    }
+    if (!caller && fp_register_ >= 0) caller = ByFramePointer(last);
+    if (!caller && scan_allowed) caller = ByScan(last);
+    if (!caller) return std::nullopt;
+    uint32_t pc = static_cast<uint32_t>(caller->regs.Get(kPc));
+    if (TerminateWalk(pc, caller->regs.Get(kSp), last.regs.Get(kSp), last.trust == FrameTrust::kContext)) {
+      return std::nullopt;
+    }
+    caller->instruction = static_cast<uint32_t>(pc - 2);
+    caller->return_address = caller->instruction;  // StackFrameARM has no ReturnAddress override
+    return caller;
+  }
+
+ private:
+  std::optional<Frame> ByCfi(const Frame& last, const symbols::CfiRules& rules) {
+    std::optional<Registers> regs = CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k32);
+    if (!regs || !regs->IsValid(kPc) || !regs->IsValid(kSp)) return std::nullopt;
+    Frame f;
+    f.trust = FrameTrust::kCfi;
+    f.regs = *regs;
+    return f;
+  }
+
+  std::optional<Frame> ByFramePointer(const Frame& last) {
+    if (!last.regs.IsValid(fp_register_)) return std::nullopt;
+    uint32_t fp = static_cast<uint32_t>(last.regs.Get(fp_register_));
+    uint32_t caller_fp = 0, caller_lr = 0;
+    if (fp) {
+      std::optional<uint32_t> a = env_.memory->ReadU32(fp);
+      std::optional<uint32_t> b = env_.memory->ReadU32(fp + 4);
+      if (!a || !b) return std::nullopt;
+      caller_fp = *a;
+      caller_lr = *b;
+    }
+    Frame f;
+    f.trust = FrameTrust::kFramePointer;
+    f.regs = last.regs;
+    f.regs.valid = 0;
+    f.regs.Set(fp_register_, caller_fp);
+    f.regs.Set(kSp, fp ? uint32_t(fp + 8) : last.regs.Get(kSp));
+    f.regs.Set(kPc, last.regs.Get(kLr));
+    f.regs.Set(kLr, caller_lr);
+    return f;
+  }
+
+  std::optional<Frame> ByScan(const Frame& last) {
+    uint64_t location = 0, pc = 0;
+    if (!ScanForReturnAddress(last.regs.Get(kSp), SearchWords(last.trust == FrameTrust::kContext), 4,
+                              &location, &pc)) {
+      return std::nullopt;
+    }
+    Frame f;
+    f.trust = FrameTrust::kScan;
+    f.regs = last.regs;
+    f.regs.valid = 0;
+    f.regs.Set(kPc, pc);
+    f.regs.Set(kSp, uint32_t(location + 4));
+    return f;
+  }
+
+  int fp_register_;
+  CfiRegisterMap map_;
 };
+
 }  // namespace
 
 std::unique_ptr<Unwinder> MakeArmUnwinder(UnwindEnv env) {

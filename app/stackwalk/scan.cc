@@ -79,8 +79,7 @@ std::optional<Registers> Unwinder::CallerRegsByCfi(const Frame& callee,
   if (!caller.ok()) return std::nullopt;
   Registers out;
   out.cpu = callee.regs.cpu;
-  const uint64_t junk = width == symbols::ValueWidth::k32 ? 0xdadadadaull : 0xdadadadadadadadaull;
-  out.value.fill(junk);
+  out.value.fill(map.unrecovered_value);
   const uint64_t mask = width == symbols::ValueWidth::k32 ? 0xffffffffull : ~uint64_t{0};
   for (size_t i = 0; i < map.names.size(); ++i) {
     int index = static_cast<int>(i);

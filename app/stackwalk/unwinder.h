@@ -68,7 +68,8 @@ class Unwinder {
                             bool first_unwind);
   // Applies CFI rules to `callee` (Breakpad's SimpleCFIWalker): the result
   // holds every register the rules recover, plus callee-saves registers
-  // carried over; invalid registers hold 0xdada... as Breakpad's memset.
+  // carried over; invalid registers hold map.unrecovered_value (Breakpad memsets 0xda on
+  // x86/amd64, zeroes on arm).
   // `names` maps register index to the CFI name ("$rip"), `ra_index`/
   // `sp_index` take ".ra"/".cfa", `callee_saves` lists carried registers.
   struct CfiRegisterMap {
@@ -76,6 +77,7 @@ class Unwinder {
     int ra_index = -1;
     int cfa_index = -1;
     std::vector<int> callee_saves;
+    uint64_t unrecovered_value = 0;  // what invalid registers hold (x86/amd64: 0xdada...)
   };
   std::optional<Registers> CallerRegsByCfi(const Frame& callee, const symbols::CfiRules& rules,
                                            const CfiRegisterMap& map, symbols::ValueWidth width);
@@ -85,7 +87,7 @@ class Unwinder {
 
 std::unique_ptr<Unwinder> MakeAmd64Unwinder(UnwindEnv env);
 std::unique_ptr<Unwinder> MakeX86Unwinder(UnwindEnv env);
-std::unique_ptr<Unwinder> MakeArm64Unwinder(UnwindEnv env);
+std::unique_ptr<Unwinder> MakeArm64Unwinder(UnwindEnv env, const minidump::ModuleList* modules);
 std::unique_ptr<Unwinder> MakeArmUnwinder(UnwindEnv env);
 
 }  // namespace crashbox::stackwalk

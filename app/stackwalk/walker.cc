@@ -61,11 +61,11 @@ std::string ReadAssertion(const Minidump& dump) {
   return out;
 }
 
-std::unique_ptr<Unwinder> UnwinderFor(Cpu cpu, UnwindEnv env) {
+std::unique_ptr<Unwinder> UnwinderFor(Cpu cpu, UnwindEnv env, const minidump::ModuleList* modules) {
   switch (cpu) {
     case Cpu::kAmd64: return MakeAmd64Unwinder(std::move(env));
     case Cpu::kX86: return MakeX86Unwinder(std::move(env));
-    case Cpu::kArm64: return MakeArm64Unwinder(std::move(env));
+    case Cpu::kArm64: return MakeArm64Unwinder(std::move(env), modules);
     case Cpu::kArm: return MakeArmUnwinder(std::move(env));
     case Cpu::kUnknown: break;
   }
@@ -81,7 +81,7 @@ struct ThreadWalk {
   // Stackwalker::Walk for one thread.
   void Run(const minidump::CpuContext& context, StackMemory& memory, ThreadStack* thread) {
     UnwindEnv env{&memory, &symbolizer, state.os_short};
-    std::unique_ptr<Unwinder> unwinder = UnwinderFor(context.cpu(), env);
+    std::unique_ptr<Unwinder> unwinder = UnwinderFor(context.cpu(), env, state.modules);
     if (!unwinder) {
       state.notes.push_back(fmt::format("thread {:#x}: no unwinder for cpu {}", thread->thread_id,
                                         minidump::CpuName(context.cpu())));

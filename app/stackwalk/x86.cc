@@ -34,6 +34,7 @@ class X86Unwinder final : public Unwinder {
     map_.ra_index = kEip;
     map_.cfa_index = kEsp;
     map_.callee_saves = {kEbp, kEbx, kEsi, kEdi};
+    map_.unrecovered_value = 0xdadadadaull;
   }
 
   std::optional<Frame> CallerOf(std::vector<Frame>& frames, bool scan_allowed) override {
