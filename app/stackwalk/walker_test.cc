@@ -190,6 +190,19 @@ TEST_F(WalkTest, ModulesWithoutSymbolsAreMarkedInTheReport) {
   EXPECT_NE(machine.find("\n0|0|app||||0x1010\n"), std::string::npos) << machine;
 }
 
+TEST_F(WalkTest, JsonFoldsInlineFramesIntoTheirFunction) {
+  std::string sym = std::string(kHeader) +
+                    "FILE 0 a.cc\nINLINE_ORIGIN 0 inlined_fn\nFUNC 1000 100 0 outer\n"
+                    "INLINE 0 7 0 0 1008 10\n1000 100 3 0\n";
+  SynthDump dump = MakeDump(SynthCpu::kAmd64, {{"rip", kAppBase + 0x1010}, {"rsp", kStack}}, StackBuilder(8).Word(0));
+  Walked w = Walk(dump, sym);
+  std::string json = PrintJsonDump(w.state, *w.dump);
+  EXPECT_NE(json.find("\"function\": \"outer\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"inlines\": [\n"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"module_offset\": \"0x0000000000001010\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"trust\": \"context\""), std::string::npos) << json;
+}
+
 TEST(WalkDump, RejectsDumpsWithoutThreadList) {
   SynthDump synth(SynthCpu::kAmd64);
   auto dump = minidump::Minidump::Open(synth.Build());
