@@ -15,7 +15,7 @@ declare -A ALLOWED=(
   [app/collector]="app/base/ store/crash_store.h assets/"
   [app/submitter]="app/base/ app/collector/"
   [store]="app/base/"
-  [store/lmdb]="app/base/ store/crash_store.h"
+  [store/lmdb]="app/base/ store/crash_store.h store/symbol_store.h"
   [web]="app/base/ app/collector/ store/crash_store.h"
 )
 # third-party header pattern → the only place allowed to include it.

@@ -29,6 +29,21 @@ std::string ReadAll(int fd) {
 
 }  // namespace
 
+std::string CrashboxBinary();
+
+namespace {
+// In a forked child: replaces it with `crashbox ARGS...`.
+[[noreturn]] void ExecCrashbox(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {CrashboxBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  execv(cargv[0], cargv.data());
+  _exit(127);
+}
+}  // namespace
+
 std::string CrashboxBinary() {
   if (const char* dir = std::getenv("CB_BINARY_DIR")) return std::string(dir) + "/crashbox";
   // Run by hand: the binary sits at the top of the build tree, above this test.
@@ -50,14 +65,9 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std:
     dup2(out[1], 1);
     close(out[0]);
     close(out[1]);
-    std::vector<std::string> argv = {CrashboxBinary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir,
-                                     "--log-level", "warning"};
+    std::vector<std::string> argv = {"serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--log-level", "warning"};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    execv(cargv[0], cargv.data());
-    _exit(127);
+    ExecCrashbox(argv);
   }
   close(out[1]);
   // Read the first line (the URL), with a deadline.
@@ -118,13 +128,7 @@ CommandResult RunCrashbox(const std::vector<std::string>& args, const std::strin
     dup2(out[1], 1);
     dup2(err[1], 2);
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
-    std::vector<std::string> argv = {CrashboxBinary()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    execv(cargv[0], cargv.data());
-    _exit(127);
+    ExecCrashbox(args);
   }
   close(in[0]);
   close(out[1]);

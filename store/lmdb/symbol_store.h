@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MPL-2.0
+// LmdbSymbolStore: SymbolStore in the LMDB env's "symbols" database.
+//   <debug_file>/<DEBUG_ID>        converted blob (stored as is: already compact)
+//   text/<debug_file>/<DEBUG_ID>   original .sym text (blob codec)
+// Blobs are copied out of the map on Get: reading them in place would need a
+// read transaction held for as long as the symbols are in use, which pins old
+// pages and blocks map growth. One copy per load is cheap next to parsing
+// text, and callers keep the result cached.
+#pragma once
+
+#include "store/lmdb/env.h"
+#include "store/symbol_store.h"
+
+namespace crashbox::store::lmdb {
+
+class LmdbSymbolStore final : public SymbolStore {
+ public:
+  // `env` must outlive the store.
+  explicit LmdbSymbolStore(Env& env) : env_(env) {}
+
+  Status PutSymbols(const SymbolKey& key, const std::string& blob, const std::string& sym_text) override;
+  Result<std::shared_ptr<const std::string>> GetBlob(const SymbolKey& key) override;
+  Result<std::string> GetSymText(const SymbolKey& key) override;
+  Result<std::vector<SymbolKey>> List(const std::string& debug_file_prefix) override;
+
+ private:
+  Env& env_;
+};
+
+}  // namespace crashbox::store::lmdb
