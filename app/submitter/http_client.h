@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 // A small blocking HTTP client on libcurl (the only includer of curl.h):
-// keeps its connection alive between requests. Not thread-safe; one per thread.
+// keeps its connection alive between requests. libcurl is loaded with dlopen
+// on first use, so commands that never speak HTTP do not pay for mapping it
+// and its dependencies. Not thread-safe; one per thread.
 #pragma once
 
 #include <memory>
@@ -32,6 +34,7 @@ class HttpClient {
 
  private:
   Result<HttpResponse> Perform(const std::string& url, const std::vector<std::string>& headers);
+  static Status Unloaded();
   void* curl_;
   long timeout_ms_;
 };
