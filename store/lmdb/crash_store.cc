@@ -23,7 +23,10 @@ constexpr QueueName kQueues[] = {QueueName::kPriority, QueueName::kReprocessing,
 }  // namespace
 
 LmdbCrashStore::LmdbCrashStore(Env& env, uint64_t max_blob_bytes)
-    : env_(env), max_blob_bytes_(max_blob_bytes) {}
+    : env_(env), max_blob_bytes_(max_blob_bytes) {
+  // Count the queues once, before any write can race with the count.
+  if (Result<QueueDepths> d = CountQueues(); d.ok()) depths_ = d.value();
+}
 
 Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash, const QueueName* queue) {
   // Pack outside the writer: this is the CPU-heavy part and runs on the caller's thread.
@@ -40,7 +43,7 @@ Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash, const QueueName* queu
   std::sort(names.begin(), names.end());
   std::string names_json = nlohmann::json(names).dump();
 
-  return env_.Write(bytes, [&](WriteTxn& txn) -> Status {
+  Status written = env_.Write(bytes, [&](WriteTxn& txn) -> Status {
     // Dumps first, raw crash last, as Antenna orders its saves.
     CB_RETURN_IF_ERROR(txn.Put(Db::kDumps, DumpNamesKey(crash.crash_id), names_json));
     for (const auto& [key, blob] : dump_blobs) CB_RETURN_IF_ERROR(txn.Put(Db::kDumps, key, blob));
@@ -61,6 +64,14 @@ Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash, const QueueName* queu
     }
     return Status::Ok();
   });
+  if (written.ok() && queue != nullptr) {
+    std::lock_guard<std::mutex> lock(depth_mu_);
+    if (depths_) {
+      QueueDepths& d = *depths_;
+      (*queue == QueueName::kPriority ? d.priority : *queue == QueueName::kReprocessing ? d.reprocessing : d.normal)++;
+    }
+  }
+  return written;
 }
 
 Result<std::string> LmdbCrashStore::GetBlob(Db db, const std::string& key) {
@@ -111,6 +122,14 @@ Result<std::string> LmdbCrashStore::GetDump(const std::string& crash_id, const s
 }
 
 Result<QueueDepths> LmdbCrashStore::GetQueueDepths() {
+  {
+    std::lock_guard<std::mutex> lock(depth_mu_);
+    if (depths_) return *depths_;
+  }
+  return CountQueues();
+}
+
+Result<QueueDepths> LmdbCrashStore::CountQueues() {
   QueueDepths d;
   CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {
     for (QueueName q : kQueues) {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
+#include <optional>
 #include <memory>
 
 #include "store/crash_store.h"
@@ -27,12 +29,17 @@ class LmdbCrashStore final : public CrashStore {
 
  private:
   Result<std::string> GetBlob(Db db, const std::string& key);
+  Result<QueueDepths> CountQueues();  // scans the queue database
 
   Env& env_;
   uint64_t max_blob_bytes_;
   // Next queue sequence number; initialised from the greatest stored key.
   std::atomic<uint64_t> next_seq_{0};
   std::atomic<bool> seq_loaded_{false};
+  // Queue depths: counted once when the store opens, then kept up to date, so
+  // health checks and /metrics never scan a long backlog.
+  std::mutex depth_mu_;
+  std::optional<QueueDepths> depths_;  // guarded by depth_mu_
 };
 
 }  // namespace crashbox::store::lmdb
