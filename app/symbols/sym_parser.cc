@@ -2,6 +2,7 @@
 #include "app/symbols/sym_parser.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <limits>
@@ -43,6 +44,18 @@ bool LongField(std::string_view token, int base, int64_t min, int64_t* out) {
   return ValidAfterNumber(token, n.end) && n.value != kLongMax && n.value >= min;
 }
 
+// Hex digit values; -1 for anything else.
+constexpr std::array<int8_t, 256> kHexValue = [] {
+  std::array<int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = c >= '0' && c <= '9' ? static_cast<int8_t>(c - '0')
+         : c >= 'a' && c <= 'f' ? static_cast<int8_t>(c - 'a' + 10)
+         : c >= 'A' && c <= 'F' ? static_cast<int8_t>(c - 'A' + 10)
+                                : int8_t{-1};
+  }
+  return t;
+}();
+
 struct LineData {
   int32_t line;
   int32_t file_id;
@@ -55,16 +68,29 @@ class Parser {
   }
 
   void Run(std::string_view text) {
+    // Reserving from the text size costs only address space: pages are
+    // touched as records arrive. A line record takes at least 8 bytes of text.
+    m_.lines.reserve(text.size() / 8 + 16);
     const char* p = text.data();
     const char* end = p + text.size();
     while (p < end) {
       while (p < end && (*p == '\r' || *p == '\n')) ++p;
       if (p == end) break;
+      ++m_.stats.text_lines;
+      // Most of a .sym text is line records in canonical form; no keyword
+      // starts with a digit or lowercase hex letter. (Without a FUNC such a
+      // line is an error: HandleLine counts it.)
+      if (cur_ != Cur::kNone && kHexValue[static_cast<unsigned char>(*p)] >= 0 &&
+          !(*p >= 'A' && *p <= 'F')) {
+        if (const char* q = FastLineRecord(p, end)) {
+          p = q;
+          continue;
+        }
+      }
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
       if (!nl) nl = end;
       const char* cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<size_t>(nl - p)));
       const char* q = cr ? cr : nl;
-      ++m_.stats.text_lines;
       HandleLine(std::string_view(p, static_cast<size_t>(q - p)));
       p = q;
       if (num_errors_ > kMaxErrorsBeforeBailing) {
@@ -164,6 +190,8 @@ class Parser {
                         0, 0, 0, 0});
       cur_ = Cur::kStored;
       cur_index_ = index;
+      cur_lines_begin_ = m_.lines.size();
+      lines_spilled_ = false;
     } else {
       ++m_.stats.functions_dropped;
       cur_ = Cur::kOrphan;  // its lines are parsed, then discarded
@@ -195,12 +223,80 @@ class Parser {
         !LongField(tokens_[3], 10, 0, &file)) {
       return false;
     }
-    if (cur_ != Cur::kStored ||
-        !cur_lines_.Insert(address, size,
-                           {static_cast<int32_t>(number), static_cast<int32_t>(file)})) {
-      ++m_.stats.lines_dropped;
-    }
+    StoreLine(address, size, static_cast<int32_t>(number), static_cast<int32_t>(file));
     return true;
+  }
+
+  // A line record "<hex> <hex> <dec> <dec>" with single spaces, at most 16
+  // hex and 18 decimal digits and nothing else up to the end of the line:
+  // the fields then read exactly as ParseLineRecord reads them. Returns the
+  // end of the line, or null (nothing consumed) for any other shape.
+  const char* FastLineRecord(const char* p, const char* end) {
+    uint64_t address = 0, size = 0, number = 0, file = 0;
+    p = FastHex(p, end, &address);
+    if (!p || p == end || *p != ' ') return nullptr;
+    p = FastHex(p + 1, end, &size);
+    if (!p || p == end || *p != ' ') return nullptr;
+    p = FastDec(p + 1, end, &number);
+    if (!p || p == end || *p != ' ') return nullptr;
+    p = FastDec(p + 1, end, &file);
+    if (!p || (p != end && *p != '\n' && *p != '\r')) return nullptr;
+    if (address == kULongMax || size == kULongMax) return nullptr;  // HexField rejects these
+    StoreLine(address, size, static_cast<int32_t>(static_cast<int64_t>(number)),
+              static_cast<int32_t>(static_cast<int64_t>(file)));
+    return p;
+  }
+  static const char* FastHex(const char* p, const char* end, uint64_t* out) {
+    const char* start = p;
+    uint64_t v = 0;
+    int8_t d;
+    while (p < end && (d = kHexValue[static_cast<unsigned char>(*p)]) >= 0) {
+      v = (v << 4) | static_cast<uint64_t>(d);
+      ++p;
+    }
+    if (p == start || p - start > 16) return nullptr;
+    *out = v;
+    return p;
+  }
+  static const char* FastDec(const char* p, const char* end, uint64_t* out) {
+    const char* start = p;
+    uint64_t v = 0;
+    while (p < end && static_cast<unsigned char>(*p - '0') < 10) {
+      v = v * 10 + static_cast<uint64_t>(*p - '0');
+      ++p;
+    }
+    if (p == start || p - start > 18) return nullptr;
+    *out = v;
+    return p;
+  }
+
+  // Breakpad's RangeMap for the current FUNC's lines. While they arrive in
+  // ascending order (the usual case) they go straight to m_.lines; the first
+  // one that does not moves them into cur_lines_, which applies the full rule.
+  void StoreLine(uint64_t address, uint64_t size, int32_t line, int32_t file) {
+    if (cur_ != Cur::kStored) {
+      ++m_.stats.lines_dropped;
+      return;
+    }
+    uint64_t high = address + (size - 1);
+    if (!lines_spilled_) {
+      if (size == 0 || high < address) {
+        ++m_.stats.lines_dropped;
+        return;
+      }
+      if (m_.lines.size() == cur_lines_begin_ || address > last_line_high_) {
+        m_.lines.push_back({address, size, line, file});
+        last_line_high_ = high;
+        return;
+      }
+      for (size_t i = cur_lines_begin_; i < m_.lines.size(); ++i) {
+        const blob::LineRecord& l = m_.lines[i];
+        cur_lines_.Insert(l.address, l.size, {l.line, l.file_id});
+      }
+      m_.lines.resize(cur_lines_begin_);
+      lines_spilled_ = true;
+    }
+    if (!cur_lines_.Insert(address, size, {line, file})) ++m_.stats.lines_dropped;
   }
 
   bool ParseInline(std::string_view rest) {
@@ -304,12 +400,14 @@ class Parser {
   void EndFunction() {
     if (cur_ == Cur::kStored) {
       SymModel::Function& f = funcs_[cur_index_];
-      auto lines = cur_lines_.Take();
-      f.lines_begin = static_cast<uint32_t>(m_.lines.size());
-      f.lines_count = static_cast<uint32_t>(lines.size());
-      for (const auto& e : lines) {
-        m_.lines.push_back({e.base, e.high - e.base + 1, e.payload.line, e.payload.file_id});
+      if (lines_spilled_) {
+        for (const auto& e : cur_lines_.Take()) {
+          m_.lines.push_back({e.base, e.high - e.base + 1, e.payload.line, e.payload.file_id});
+        }
+        lines_spilled_ = false;
       }
+      f.lines_begin = static_cast<uint32_t>(cur_lines_begin_);
+      f.lines_count = static_cast<uint32_t>(m_.lines.size() - cur_lines_begin_);
       auto record_base = static_cast<uint32_t>(m_.inline_records.size());
       auto range_base = static_cast<uint32_t>(m_.inline_ranges.size());
       for (blob::InlineRecord r : cur_inline_records_) {
@@ -383,7 +481,10 @@ class Parser {
   Cur cur_ = Cur::kNone;
   uint32_t cur_index_ = 0;
   int64_t last_inline_level_ = 0;
-  internal::ExclusiveRangeBuilder<LineData> cur_lines_;
+  internal::ExclusiveRangeBuilder<LineData> cur_lines_;  // only after lines_spilled_
+  size_t cur_lines_begin_ = 0;   // the current FUNC's first line in m_.lines
+  uint64_t last_line_high_ = 0;  // highest address of its last line, until spilled
+  bool lines_spilled_ = false;
   internal::ContainedTreeBuilder<uint32_t> cur_inlines_;
   std::vector<blob::InlineRecord> cur_inline_records_;
   std::vector<blob::RangeRecord> cur_inline_ranges_;
