@@ -14,7 +14,9 @@
 // not decode), kIoError (anything else from the OS).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,14 @@ struct RawCrashRecord {
   std::string crash_id;  // validated xxxxxxxx-...-xxxxxxTYYMMDD
   std::string raw_json;  // the raw crash document (annotations + metadata)
   std::vector<Dump> dumps;
+};
+
+// One queued unit of processing work. `seq` orders entries within a queue.
+struct QueueEntry {
+  QueueName queue = QueueName::kNormal;
+  uint64_t seq = 0;
+  std::string crash_id;
+  std::string ruleset;  // "" = default
 };
 
 struct QueueDepths {
@@ -59,6 +69,24 @@ class CrashStore {
   virtual Result<std::string> GetDump(const std::string& crash_id, const std::string& name) = 0;
 
   virtual Result<QueueDepths> GetQueueDepths() = 0;
+
+  // Processing queue. Entries stay stored until completed, so work leased by
+  // a process that dies is leased again after a restart.
+  // Adds `crash_id` (with an optional ruleset) to `queue`; durable on OK.
+  virtual Status Enqueue(QueueName queue, const std::string& crash_id, const std::string& ruleset) = 0;
+  // The oldest entry not leased by this process, priority first, then
+  // reprocessing, then normal; nullopt when there is none.
+  virtual Result<std::optional<QueueEntry>> LeaseNext() = 0;
+  // Stores the processed crash and removes the entry in one durable
+  // transaction. An empty `processed_json` only removes the entry.
+  virtual Status Complete(const QueueEntry& entry, const std::string& processed_json) = 0;
+  // Gives a lease back without completing it (shutdown).
+  virtual void Release(const QueueEntry& entry) = 0;
+  // Blocks until work may be available or `timeout` passes.
+  virtual void WaitForWork(std::chrono::milliseconds timeout) = 0;
+
+  // The processed crash JSON; kNotFound when the crash was not processed.
+  virtual Result<std::string> GetProcessed(const std::string& crash_id) = 0;
 
   // Writes and removes a probe key in its own durable transaction: proves the
   // store is writable right now (the heartbeat's check). Also kUnavailable

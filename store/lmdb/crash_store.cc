@@ -48,30 +48,108 @@ Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash, const QueueName* queu
     CB_RETURN_IF_ERROR(txn.Put(Db::kDumps, DumpNamesKey(crash.crash_id), names_json));
     for (const auto& [key, blob] : dump_blobs) CB_RETURN_IF_ERROR(txn.Put(Db::kDumps, key, blob));
     CB_RETURN_IF_ERROR(txn.Put(Db::kRaw, raw_key, raw_blob));
-    if (queue != nullptr) {
-      std::string qname(QueueNameString(*queue));
-      if (!seq_loaded_.load()) {
-        // First enqueue since open: continue after the greatest stored sequence.
-        uint64_t max_seq = 0;
-        for (QueueName q : kQueues) {
-          Result<std::string> last = txn.LastKeyWithPrefix(Db::kQueue, std::string(QueueNameString(q)) + "/");
-          if (last.ok()) max_seq = std::max(max_seq, SeqFromKey(last.value()) + 1);
-        }
-        next_seq_ = max_seq;
-        seq_loaded_ = true;
-      }
-      CB_RETURN_IF_ERROR(txn.Put(Db::kQueue, QueueKey(qname, next_seq_++), crash.crash_id));
-    }
+    if (queue != nullptr) CB_RETURN_IF_ERROR(PutQueueEntry(txn, *queue, crash.crash_id));
     return Status::Ok();
   });
-  if (written.ok() && queue != nullptr) {
+  if (written.ok() && queue != nullptr) CountEnqueued(*queue, 1);
+  return written;
+}
+
+Status LmdbCrashStore::PutQueueEntry(WriteTxn& txn, QueueName queue, const std::string& value) {
+  if (!seq_loaded_.load()) {
+    // First enqueue since open: continue after the greatest stored sequence.
+    uint64_t max_seq = 0;
+    for (QueueName q : kQueues) {
+      Result<std::string> last = txn.LastKeyWithPrefix(Db::kQueue, std::string(QueueNameString(q)) + "/");
+      if (last.ok()) max_seq = std::max(max_seq, SeqFromKey(last.value()) + 1);
+    }
+    next_seq_ = max_seq;
+    seq_loaded_ = true;
+  }
+  return txn.Put(Db::kQueue, QueueKey(QueueNameString(queue), next_seq_++), value);
+}
+
+void LmdbCrashStore::CountEnqueued(QueueName queue, int64_t delta) {
+  {
     std::lock_guard<std::mutex> lock(depth_mu_);
     if (depths_) {
       QueueDepths& d = *depths_;
-      (*queue == QueueName::kPriority ? d.priority : *queue == QueueName::kReprocessing ? d.reprocessing : d.normal)++;
+      uint64_t& n = queue == QueueName::kPriority ? d.priority : queue == QueueName::kReprocessing ? d.reprocessing : d.normal;
+      n = delta < 0 && n < static_cast<uint64_t>(-delta) ? 0 : n + delta;
     }
   }
-  return written;
+  if (delta > 0) {
+    std::lock_guard<std::mutex> lock(lease_mu_);
+    ++work_epoch_;
+    work_cv_.notify_all();
+  }
+}
+
+Status LmdbCrashStore::Enqueue(QueueName queue, const std::string& crash_id, const std::string& ruleset) {
+  std::string value = ruleset.empty() || ruleset == "default" ? crash_id : crash_id + ":" + ruleset;
+  Status s = env_.Write(64, [&](WriteTxn& txn) { return PutQueueEntry(txn, queue, value); });
+  if (s.ok()) CountEnqueued(queue, 1);
+  return s;
+}
+
+Result<std::optional<QueueEntry>> LmdbCrashStore::LeaseNext() {
+  std::optional<QueueEntry> found;
+  std::lock_guard<std::mutex> lock(lease_mu_);
+  CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {
+    for (QueueName q : kQueues) {
+      CB_RETURN_IF_ERROR(txn.Scan(Db::kQueue, std::string(QueueNameString(q)) + "/",
+                                  [&](std::string_view key, std::string_view value) {
+                                    if (leased_.count(std::string(key))) return true;
+                                    QueueEntry e;
+                                    e.queue = q;
+                                    e.seq = SeqFromKey(key);
+                                    size_t colon = value.find(':');
+                                    e.crash_id = std::string(value.substr(0, colon));
+                                    if (colon != std::string_view::npos) e.ruleset = std::string(value.substr(colon + 1));
+                                    found = std::move(e);
+                                    leased_.insert(std::string(key));
+                                    return false;
+                                  }));
+      if (found) break;
+    }
+    return Status::Ok();
+  }));
+  return found;
+}
+
+Status LmdbCrashStore::Complete(const QueueEntry& entry, const std::string& processed_json) {
+  std::string key = QueueKey(QueueNameString(entry.queue), entry.seq);
+  std::string blob = processed_json.empty() ? std::string() : base::PackBlob(AsBytes(processed_json), 6);
+  Status s = env_.Write(blob.size() + 64, [&](WriteTxn& txn) -> Status {
+    if (!blob.empty()) CB_RETURN_IF_ERROR(txn.Put(Db::kProcessed, ProcessedKey(entry.crash_id), blob));
+    Status del = txn.Delete(Db::kQueue, key);
+    return del.code() == Status::Code::kNotFound ? Status::Ok() : del;
+  });
+  if (s.ok()) {
+    CountEnqueued(entry.queue, -1);
+    std::lock_guard<std::mutex> lock(lease_mu_);
+    leased_.erase(key);
+  }
+  return s;
+}
+
+void LmdbCrashStore::Release(const QueueEntry& entry) {
+  std::lock_guard<std::mutex> lock(lease_mu_);
+  leased_.erase(QueueKey(QueueNameString(entry.queue), entry.seq));
+}
+
+void LmdbCrashStore::WaitForWork(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(lease_mu_);
+  uint64_t epoch = work_epoch_;
+  work_cv_.wait_for(lock, timeout, [&] { return work_epoch_ != epoch; });
+}
+
+Result<std::string> LmdbCrashStore::GetProcessed(const std::string& crash_id) {
+  Result<std::string> r = GetBlob(Db::kProcessed, ProcessedKey(crash_id));
+  if (!r.ok() && r.status().code() == Status::Code::kNotFound) {
+    return Status::NotFound(fmt::format("crash {} has no processed crash", crash_id));
+  }
+  return r;
 }
 
 Result<std::string> LmdbCrashStore::GetBlob(Db db, const std::string& key) {

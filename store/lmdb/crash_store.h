@@ -6,6 +6,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <set>
 #include <mutex>
 #include <optional>
 #include <memory>
@@ -25,11 +27,20 @@ class LmdbCrashStore final : public CrashStore {
   Result<std::vector<std::string>> GetDumpNames(const std::string& crash_id) override;
   Result<std::string> GetDump(const std::string& crash_id, const std::string& name) override;
   Result<QueueDepths> GetQueueDepths() override;
+  Status Enqueue(QueueName queue, const std::string& crash_id, const std::string& ruleset) override;
+  Result<std::optional<QueueEntry>> LeaseNext() override;
+  Status Complete(const QueueEntry& entry, const std::string& processed_json) override;
+  void Release(const QueueEntry& entry) override;
+  void WaitForWork(std::chrono::milliseconds timeout) override;
+  Result<std::string> GetProcessed(const std::string& crash_id) override;
   Status CheckWritable() override;
 
  private:
   Result<std::string> GetBlob(Db db, const std::string& key);
   Result<QueueDepths> CountQueues();  // scans the queue database
+  // Appends a queue entry inside a write transaction (the writer thread).
+  Status PutQueueEntry(WriteTxn& txn, QueueName queue, const std::string& value);
+  void CountEnqueued(QueueName queue, int64_t delta);
 
   Env& env_;
   uint64_t max_blob_bytes_;
@@ -40,6 +51,11 @@ class LmdbCrashStore final : public CrashStore {
   // health checks and /metrics never scan a long backlog.
   std::mutex depth_mu_;
   std::optional<QueueDepths> depths_;  // guarded by depth_mu_
+  // Queue keys leased to workers of this process, and a wake-up for them.
+  std::mutex lease_mu_;
+  std::condition_variable work_cv_;
+  std::set<std::string> leased_;  // guarded by lease_mu_
+  uint64_t work_epoch_ = 0;       // guarded by lease_mu_; bumped on every enqueue
 };
 
 }  // namespace crashbox::store::lmdb

@@ -139,5 +139,63 @@ TEST_F(LmdbCrashStoreTest, FailedWriteRollsBackOnlyItself) {
   EXPECT_TRUE(store_->CheckWritable().ok());
 }
 
+TEST_F(LmdbCrashStoreTest, LeasesPriorityFirstAndCompletesAtomically) {
+  Open();
+  QueueName normal = QueueName::kNormal;
+  ASSERT_TRUE(store_->PutRaw(Crash("00000001-0000-0000-0000-000000161017"), &normal).ok());
+  ASSERT_TRUE(store_->PutRaw(Crash("00000002-0000-0000-0000-000000161017"), &normal).ok());
+  ASSERT_TRUE(store_->Enqueue(QueueName::kReprocessing, "00000001-0000-0000-0000-000000161017", "regenerate_signature").ok());
+  ASSERT_TRUE(store_->Enqueue(QueueName::kPriority, "00000002-0000-0000-0000-000000161017", "").ok());
+  EXPECT_EQ(store_->GetQueueDepths().value().total(), 4u);
+
+  auto a = store_->LeaseNext().value();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->queue, QueueName::kPriority);
+  auto b = store_->LeaseNext().value();
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->queue, QueueName::kReprocessing);
+  EXPECT_EQ(b->ruleset, "regenerate_signature");
+  auto c = store_->LeaseNext().value();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->crash_id, "00000001-0000-0000-0000-000000161017");
+  EXPECT_EQ(c->queue, QueueName::kNormal);
+
+  ASSERT_TRUE(store_->Complete(*a, R"({"signature": "x"})").ok());
+  EXPECT_EQ(store_->GetProcessed("00000002-0000-0000-0000-000000161017").value(), R"({"signature": "x"})");
+  EXPECT_EQ(store_->GetProcessed("00000001-0000-0000-0000-000000161017").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->GetQueueDepths().value().total(), 3u);
+  store_->Release(*b);
+  auto again = store_->LeaseNext().value();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->seq, b->seq);
+}
+
+TEST_F(LmdbCrashStoreTest, LeasedWorkSurvivesARestart) {
+  Open();
+  QueueName normal = QueueName::kNormal;
+  ASSERT_TRUE(store_->PutRaw(Crash(kId), &normal).ok());
+  ASSERT_TRUE(store_->LeaseNext().value());
+  EXPECT_FALSE(store_->LeaseNext().value());  // the only entry is leased
+  Open();                                      // the process died before Complete
+  auto e = store_->LeaseNext().value();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->crash_id, kId);
+  ASSERT_TRUE(store_->Complete(*e, "").ok());
+  EXPECT_FALSE(store_->LeaseNext().value());
+  EXPECT_EQ(store_->GetQueueDepths().value().total(), 0u);
+}
+
+TEST_F(LmdbCrashStoreTest, WaitForWorkWakesOnEnqueue) {
+  Open();
+  std::thread producer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(store_->Enqueue(QueueName::kNormal, kId, "").ok());
+  });
+  auto started = std::chrono::steady_clock::now();
+  store_->WaitForWork(std::chrono::seconds(10));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  producer.join();
+}
+
 }  // namespace
 }  // namespace crashbox::store::lmdb

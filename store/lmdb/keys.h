@@ -6,6 +6,7 @@
 //   db "dumps"      v1/dump_names/<crash_id>             JSON list of dump names, sorted
 //                   v1/dump/<crash_id>                   upload_file_minidump (blob codec)
 //                   v1/<dump_name>/<crash_id>            every other dump (blob codec)
+//   db "processed"  v1/processed_crash/<crash_id>        processed crash JSON (blob codec)
 //   db "queue"      <queue>/<seq: 8 bytes big-endian>    crash id [":" ruleset]
 //   db "meta"       schema_version                       "1"
 //                   probe                                heartbeat write probe (removed again)
@@ -35,6 +36,9 @@ inline std::string DumpKey(std::string_view crash_id, std::string_view dump_name
   std::string_view stored =
       (dump_name.empty() || dump_name == "upload_file_minidump") ? "dump" : dump_name;
   return "v1/" + std::string(stored) + "/" + std::string(crash_id);
+}
+inline std::string ProcessedKey(std::string_view crash_id) {
+  return "v1/processed_crash/" + std::string(crash_id);
 }
 inline std::string QueueKey(std::string_view queue, uint64_t seq) {
   std::string key(queue);
