@@ -33,6 +33,10 @@ class Writer {
   }
 
   template <typename T>
+  void Section(blob::SectionKind kind, const BigArray<T>& records) {
+    Section(kind, sizeof(T), records.size(), records.data());
+  }
+  template <typename T>
   void Section(blob::SectionKind kind, const std::vector<T>& records) {
     Section(kind, sizeof(T), records.size(), records.data());
   }
@@ -43,7 +47,7 @@ class Writer {
     payloads_.emplace_back(static_cast<const char*>(data), record_bytes * count);
   }
 
-  Result<std::string> Finish(uint32_t flags) {
+  Result<BlobBytes> Finish(uint32_t flags) {
     Section(blob::SectionKind::kStrings, 1, pool_.size(), pool_.data());
     if (overflow_) return Status::LimitExceeded("symbol file too large for the blob format");
     uint64_t offset = sizeof(blob::Header) + sections_.size() * sizeof(blob::SectionEntry);
@@ -59,12 +63,14 @@ class Writer {
     h.blob_bytes = offset;
     h.section_count = static_cast<uint32_t>(sections_.size());
     h.flags = flags;
-    std::string out(offset, '\0');
-    std::memcpy(out.data(), &h, sizeof(h));
-    std::memcpy(out.data() + sizeof(h), sections_.data(), sections_.size() * sizeof(blob::SectionEntry));
+    // Fresh mapping: already zeroed, so only the padding needs no writes.
+    BlobBytes out{BigBuffer(offset), offset};
+    char* dst = out.buffer.data();
+    std::memcpy(dst, &h, sizeof(h));
+    std::memcpy(dst + sizeof(h), sections_.data(), sections_.size() * sizeof(blob::SectionEntry));
     for (size_t i = 0; i < sections_.size(); ++i) {
       if (!payloads_[i].empty()) {
-        std::memcpy(out.data() + sections_[i].offset, payloads_[i].data(), payloads_[i].size());
+        std::memcpy(dst + sections_[i].offset, payloads_[i].data(), payloads_[i].size());
       }
     }
     return out;
@@ -80,7 +86,7 @@ class Writer {
 
 }  // namespace
 
-Result<std::string> WriteBlob(const SymModel& m) {
+Result<BlobBytes> WriteBlob(const SymModel& m) {
   Writer w;
   blob::MetaRecord meta = m.stats;
   meta.os = w.Str(m.os);

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "app/base/strings.h"
+#include "app/symbols/sym_model_internal.h"
 
 namespace crashbox::symbols {
 namespace fs = std::filesystem;
@@ -46,20 +47,38 @@ class MappedFile {
   size_t size_;
 };
 
-Result<std::string> ReadWholeFile(const fs::path& path, uint64_t max_bytes) {
-  std::error_code ec;
-  uint64_t size = fs::file_size(path, ec);
-  if (ec) return Status::IoError(fmt::format("stat {}: {}", path.string(), ec.message()));
+// The whole file in fresh memory (see big_buffer_internal.h); the text is
+// parsed once and dropped.
+struct FileText {
+  internal::BigBuffer buffer;
+  size_t size = 0;
+  ByteView bytes() const { return {reinterpret_cast<const uint8_t*>(buffer.data()), size}; }
+};
+
+Result<FileText> ReadWholeFile(const fs::path& path, uint64_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(fmt::format("open {}: {}", path.string(), std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return Status::IoError(fmt::format("stat {}: {}", path.string(), std::strerror(err)));
+  }
+  auto size = static_cast<uint64_t>(st.st_size);
   if (size > max_bytes) {
+    ::close(fd);
     return Status::LimitExceeded(fmt::format("{}: {} bytes exceeds the limit of {}", path.string(), size, max_bytes));
   }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Status::IoError(fmt::format("open {}: {}", path.string(), std::strerror(errno)));
-  std::string out(size, '\0');
-  size_t got = size ? std::fread(out.data(), 1, size, f) : 0;
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed || got != size) return Status::IoError(fmt::format("read {}: short read", path.string()));
+  FileText out{internal::BigBuffer(size), size};
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, out.buffer.data() + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (got != size) return Status::IoError(fmt::format("read {}: short read", path.string()));
   return out;
 }
 
@@ -166,16 +185,17 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
     FileResult cached = LoadFromCache(cache_path, sym_path);
     if (cached.ok()) return cached;
   }
-  CB_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(sym_path, options_.parse.max_text_bytes));
-  Result<std::string> blob = ParseSymText(AsBytes(text), options_.parse);
+  CB_ASSIGN_OR_RETURN(FileText text, ReadWholeFile(sym_path, options_.parse.max_text_bytes));
+  Result<internal::BlobBytes> blob = internal::ConvertSymText(text.bytes(), options_.parse);
+  text = FileText{};  // not needed any more
   if (!blob.ok()) return blob.status().WithContext(sym_path.string());
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++counters_.conversions;
   }
-  if (!cache_path.empty()) StoreInCache(cache_path, *blob);
-  auto owner = std::make_shared<const std::string>(std::move(blob).value());
-  return SymbolFile::OpenShared(AsBytes(*owner), owner);
+  if (!cache_path.empty()) StoreInCache(cache_path, blob->bytes());
+  auto owner = std::make_shared<const internal::BlobBytes>(std::move(blob).value());
+  return SymbolFile::OpenShared(owner->bytes(), owner);
 }
 
 DirSymbolSupplier::FileResult DirSymbolSupplier::LoadFromCache(const fs::path& cache_path,
@@ -193,7 +213,7 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::LoadFromCache(const fs::path& c
   return file;
 }
 
-void DirSymbolSupplier::StoreInCache(const fs::path& cache_path, const std::string& blob) {
+void DirSymbolSupplier::StoreInCache(const fs::path& cache_path, ByteView blob) {
   static std::atomic<uint64_t> sequence{0};
   std::error_code ec;
   fs::create_directories(cache_path.parent_path(), ec);

@@ -71,7 +71,7 @@ class DirSymbolSupplier final : public SymbolSupplier {
   FileResult Load(const ModuleKey& key);
   FileResult LoadFromCache(const std::filesystem::path& cache_path,
                            const std::filesystem::path& sym_path);
-  void StoreInCache(const std::filesystem::path& cache_path, const std::string& blob);
+  void StoreInCache(const std::filesystem::path& cache_path, ByteView blob);
   void EvictLocked() CB_REQUIRES(mu_);
 
   const DirSupplierOptions options_;

@@ -10,8 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "app/base/byte_reader.h"
 #include "app/base/status.h"
+#include "app/symbols/big_buffer_internal.h"
 #include "app/symbols/blob_format.h"
+#include "app/symbols/sym_parser.h"
 
 namespace crashbox::symbols::internal {
 
@@ -58,7 +61,7 @@ struct SymModel {
   std::vector<Named> files;    // sorted by id, unique
   std::vector<Named> origins;  // sorted by id, unique
   std::vector<Function> functions;  // sorted by address, non-overlapping
-  std::vector<blob::LineRecord> lines;
+  BigArray<blob::LineRecord> lines;  // the bulk of a blob
   std::vector<blob::InlineRecord> inline_records;
   std::vector<blob::RangeRecord> inline_ranges;
   std::vector<blob::TreeNode> inline_nodes;
@@ -70,8 +73,18 @@ struct SymModel {
   uint32_t flags = 0;        // blob::kFlag*
 };
 
+// A converted blob in fresh memory (see big_buffer_internal.h).
+struct BlobBytes {
+  BigBuffer buffer;
+  size_t size = 0;
+  ByteView bytes() const { return {reinterpret_cast<const uint8_t*>(buffer.data()), size}; }
+};
+
 // Serializes the model (blob_writer.cc). kLimitExceeded when a count or the
 // string pool does not fit the format's 32-bit fields.
-Result<std::string> WriteBlob(const SymModel& model);
+Result<BlobBytes> WriteBlob(const SymModel& model);
+
+// ParseSymText without the copy into a std::string (sym_parser.cc).
+Result<BlobBytes> ConvertSymText(ByteView text, const ParseOptions& options);
 
 }  // namespace crashbox::symbols::internal

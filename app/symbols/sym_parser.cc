@@ -70,7 +70,7 @@ class Parser {
   void Run(std::string_view text) {
     // Reserving from the text size costs only address space: pages are
     // touched as records arrive. A line record takes at least 8 bytes of text.
-    m_.lines.reserve(text.size() / 8 + 16);
+    m_.lines = internal::BigArray<blob::LineRecord>(text.size() / 8 + 16);
     const char* p = text.data();
     const char* end = p + text.size();
     while (p < end) {
@@ -503,7 +503,9 @@ class Parser {
 
 }  // namespace
 
-Result<std::string> ParseSymText(ByteView bytes, const ParseOptions& options) {
+namespace internal {
+
+Result<BlobBytes> ConvertSymText(ByteView bytes, const ParseOptions& options) {
   if (bytes.size() > options.max_text_bytes) {
     return Status::LimitExceeded(fmt::format("symbol text of {} bytes exceeds the limit of {}",
                                              bytes.size(), options.max_text_bytes));
@@ -525,6 +527,13 @@ Result<std::string> ParseSymText(ByteView bytes, const ParseOptions& options) {
   if (had_nul) parser.AddError();
   parser.Run(text);
   return internal::WriteBlob(model);
+}
+
+}  // namespace internal
+
+Result<std::string> ParseSymText(ByteView bytes, const ParseOptions& options) {
+  CB_ASSIGN_OR_RETURN(internal::BlobBytes blob, internal::ConvertSymText(bytes, options));
+  return std::string(blob.buffer.data(), blob.size);
 }
 
 }  // namespace crashbox::symbols
