@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MPL-2.0
+// SignatureGenerationRule and CSignatureTool.generate (SOCORRO.md §3.3, §3.5).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "app/signature/json_util.h"
+#include "app/signature/normalize.h"
+#include "app/signature/rules/rules.h"
+
+namespace crashbox::signature::rules {
+namespace {
+
+// Frames without symbols repeat the module name; one is enough.
+bool IsCollapsibleModuleFrame(std::string_view s) {
+  if (s.starts_with("(unloaded")) return false;
+  std::string lower = s.size() >= 4 ? std::string(s.substr(s.size() - 4)) : std::string(s);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.ends_with(".dll") || lower.ends_with(".so") || s == "XUL" ||
+         s == "<name omitted>" || s.starts_with("<unknown in");
+}
+
+}  // namespace
+
+long long CrashingThread(const nlohmann::json& crash) {
+  const nlohmann::json* v = Field(crash, "crashing_thread");
+  if (!v) return 0;
+  return PyInt(*v).value_or(0);
+}
+
+const nlohmann::json* ThreadAt(const nlohmann::json& crash, long long index) {
+  const nlohmann::json* threads = Field(crash, "threads");
+  if (!threads || !threads->is_array()) return nullptr;
+  long long n = static_cast<long long>(threads->size());
+  if (index < 0) index += n;
+  if (index < 0 || index >= n) return nullptr;
+  return &(*threads)[static_cast<size_t>(index)];
+}
+
+StackSignature GenerateFromFrames(const std::vector<std::string>& all,
+                                  std::optional<long long> crashing_thread,
+                                  const Siglists& lists) {
+  StackSignature out;
+  // Sentinels: exact strings; the earliest one found starts the stack.
+  size_t start = all.size();
+  for (const std::string& sentinel : lists.sentinels) {
+    auto it = std::find(all.begin(), all.end(), sentinel);
+    if (it != all.end()) start = std::min(start, static_cast<size_t>(it - all.begin()));
+  }
+  if (start == all.size()) {
+    start = 0;
+  } else {
+    out.debug.push_back(fmt::format("sentinel; starting at \"{}\" index {}", all[start], start));
+  }
+  const std::vector<std::string> frames(all.begin() + static_cast<std::ptrdiff_t>(start), all.end());
+
+  std::vector<std::string_view> kept;
+  for (const std::string& frame : frames) {
+    if (frame.empty()) continue;
+    if (lists.irrelevant.MatchesPrefix(frame)) {
+      out.debug.push_back(fmt::format("irrelevant; ignoring: \"{}\"", frame));
+      continue;
+    }
+    if (IsCollapsibleModuleFrame(frame) && !kept.empty() && kept.back() == frame) continue;
+    kept.push_back(frame);
+    if (!lists.prefix.MatchesPrefix(frame)) {
+      out.debug.push_back(fmt::format("not a prefix; stop: \"{}\"", frame));
+      break;
+    }
+    out.debug.push_back(fmt::format("prefix; continue iterating: \"{}\"", frame));
+  }
+  out.signature = fmt::format("{}", fmt::join(kept, " | "));
+
+  if (out.signature.empty()) {
+    if (!crashing_thread) {
+      out.notes.push_back("CSignatureTool: no crashing thread identified");
+      out.signature = "EMPTY: no crashing thread identified";
+    } else {
+      out.notes.push_back(
+          fmt::format("CSignatureTool: no frame data for crashing thread ({})", *crashing_thread));
+      // All frames irrelevant: the first one still says something. If it
+      // normalized to "", the signature stays unset (SOCORRO.md §3.10 #9).
+      out.signature = frames.empty() ? "EMPTY: no frame data available" : frames.front();
+    }
+  }
+  return out;
+}
+
+void SignatureGeneration(const RuleContext& ctx, std::optional<long long> thread_override) {
+  StackSignature sig;
+  if (const nlohmann::json* java = Field(ctx.crash, "java_stack_trace"); java && Truthy(*java)) {
+    ctx.Debug("using JavaSignatureTool");
+    sig = JavaSignature(*java);
+  } else if (const nlohmann::json* exc = Field(ctx.crash, "java_exception");
+             exc && Truthy(*exc)) {
+    ctx.Debug("using JavaExceptionSignatureTool");
+    sig = JavaExceptionSignature(*exc);
+  } else {
+    ctx.Debug("using CSignatureTool");
+    long long thread = thread_override ? *thread_override : CrashingThread(ctx.crash);
+    const nlohmann::json* t = ThreadAt(ctx.crash, thread);
+    static const nlohmann::json kNoFrames = nlohmann::json::array();
+    const nlohmann::json* frames = t ? Field(*t, "frames") : nullptr;
+    const bool windows = TruthyField(ctx.crash, "os") && ctx.crash["os"] == "Windows NT";
+    std::vector<std::string> normalized =
+        NormalizeFrames(frames ? *frames : kNoFrames, windows, ctx.lists);
+    sig = GenerateFromFrames(normalized, thread, ctx.lists);
+    if (!normalized.empty()) {
+      ctx.result.extra["proto_signature"] = fmt::format("{}", fmt::join(normalized, " | "));
+      ctx.result.extra["normalized_frames"] = normalized;
+    }
+  }
+  for (const std::string& n : sig.notes) ctx.Note(n);
+  for (const std::string& d : sig.debug) ctx.Debug(d);
+  if (!sig.signature.empty()) ctx.SetSignature(std::move(sig.signature));
+}
+
+void SignatureGenerationAction(const RuleContext& ctx) { SignatureGeneration(ctx, std::nullopt); }
+
+}  // namespace crashbox::signature::rules
