@@ -17,6 +17,7 @@ declare -A ALLOWED=(
   [store]="app/base/"
   [store/lmdb]="app/base/ store/crash_store.h store/symbol_store.h"
   [web]="app/base/ app/collector/ store/crash_store.h"
+  [app/processor]="app/base/ app/minidump/ app/symbols/ app/stackwalk/ app/signature/ store/crash_store.h assets/"
 )
 # third-party header pattern → the only place allowed to include it.
 declare -A OWNER=(
