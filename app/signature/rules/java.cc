@@ -57,7 +57,7 @@ std::string DropJavaLineNumber(std::string_view s) {
   if (i == digits_end || i == 0 || s[i - 1] != ':') return std::string(s);
   std::string_view head = s.substr(0, i - 1);
   if (!head.ends_with(".java")) return std::string(s);
-  return std::string(head) + ".java)";
+  return std::string(head) + ")";
 }
 
 std::string JoinNonEmpty(std::string_view sep, std::initializer_list<std::string_view> parts) {
