@@ -15,6 +15,10 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Get("/metrics", MakeMetricsHandler(*s.crashes, *s.metrics));
   r.Get("/api/RawCrash/", MakeRawCrashHandler(*s.crashes));
   r.Get("/api/RawCrash", MakeRawCrashHandler(*s.crashes));
+  r.Get("/api/ProcessedCrash/", MakeProcessedCrashHandler(*s.crashes));
+  r.Get("/api/ProcessedCrash", MakeProcessedCrashHandler(*s.crashes));
+  r.Post("/api/Reprocessing/", MakeReprocessingHandler(*s.crashes));
+  r.Post("/api/Reprocessing", MakeReprocessingHandler(*s.crashes));
 }
 
 }  // namespace crashbox::web

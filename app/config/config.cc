@@ -45,6 +45,14 @@ Apply Int(T* (*field)(Config&), int64_t min, int64_t max) {
   };
 }
 
+Status ParseBool(const std::string& v, bool* out) {
+  std::string l = base::ToLower(base::Trim(v));
+  if (l == "true" || l == "1" || l == "yes") *out = true;
+  else if (l == "false" || l == "0" || l == "no") *out = false;
+  else return BadValue(fmt::format("'{}' is not true or false", v));
+  return Status::Ok();
+}
+
 Apply Str(std::string* (*field)(Config&)) {
   return [field](Config& c, const std::string& v) -> Status {
     *field(c) = v;
@@ -77,6 +85,23 @@ const std::vector<Setting>& Table() {
          for (std::string_view p : base::Split(v, ':')) {
            if (!p.empty()) c.symbols_paths.emplace_back(p);
          }
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_SIGLISTS", "--siglists", "", "directory of Socorro-format signature lists (signature_sentinels.txt, "
+        "irrelevant_signature_re.txt, prefix_signature_re.txt, signatures_with_line_numbers_re.txt); empty = built-in lists"},
+       Str([](Config& c) { return &c.siglists_dir; })},
+      {{"CRASHBOX_MOZILLA_SIGNATURE_RULES", "--mozilla-signature-rules", "false",
+        "also run the signature rules keyed on Firefox-only annotations (for Socorro-identical signatures)"},
+       [](Config& c, const std::string& v) -> Status { return ParseBool(v, &c.mozilla_signature_rules); }},
+      {{"CRASHBOX_PROCESSOR_WORKERS", "--processor-workers", "0",
+        "crash processing threads; 0 = one per core, -1 = do not process on this node"},
+       Int<int>([](Config& c) { return &c.processor_workers; }, -1, 1024)},
+      {{"CRASHBOX_PROCESSING_DEADLINE_SECONDS", "--processing-deadline-seconds", "60",
+        "a crash is processed within this time; the stack walk stops there with a note"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
+         if (!n || *n < 1 || *n > 3600) return BadValue(fmt::format("'{}' is not a whole number within 1..3600", v));
+         c.processing_deadline = std::chrono::seconds(*n);
          return Status::Ok();
        }},
       {{"CRASHBOX_MAX_BODY_BYTES", "--max-body-bytes", "25MiB", "largest crash report body accepted, as sent (413 above)"},
@@ -114,13 +139,7 @@ const std::vector<Setting>& Table() {
       {{"CRASHBOX_STORE_MAX_BYTES", "--store-max-bytes", "0", "bound on the crash store's size; 0 = the disk is the bound"},
        Bytes([](Config& c) { return &c.store.max_map_bytes; })},
       {{"CRASHBOX_STORE_SYNC", "--store-sync", "true", "fsync every commit (false only for throwaway data)"},
-       [](Config& c, const std::string& v) -> Status {
-         std::string l = base::ToLower(base::Trim(v));
-         if (l == "true" || l == "1" || l == "yes") c.store.sync = true;
-         else if (l == "false" || l == "0" || l == "no") c.store.sync = false;
-         else return BadValue(fmt::format("'{}' is not true or false", v));
-         return Status::Ok();
-       }},
+       [](Config& c, const std::string& v) -> Status { return ParseBool(v, &c.store.sync); }},
   };
   return kTable;
 }

@@ -8,6 +8,7 @@
 // an error that names the key and where it came from.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,6 +37,13 @@ struct Config {
   std::string throttle_rules = "accept_all";
   std::string throttle_rules_json;  // resolved text of the rules
   std::vector<std::string> symbols_paths;
+  // Socorro-format signature lists (four files); "" = crashbox's embedded lists.
+  std::string siglists_dir;
+  // Run the signature rules keyed on Firefox-only annotations.
+  bool mozilla_signature_rules = false;
+  // Processor worker threads (0 = one per core; -1 = no processing on this node).
+  int processor_workers = 0;
+  std::chrono::seconds processing_deadline{60};
   collector::CollectorOptions collector;
   web::HttpOptions http;
   store::lmdb::EnvOptions store;  // store.path derived from data_dir

@@ -18,8 +18,13 @@
 #include "app/base/metrics.h"
 #include "app/collector/collector.h"
 #include "app/collector/throttler.h"
+#include "app/processor/processor.h"
 #include "app/run/build_info.h"
+#include "app/signature/signature.h"
+#include "app/symbols/chain_supplier.h"
+#include "app/symbols/dir_supplier.h"
 #include "store/lmdb/crash_store.h"
+#include "store/lmdb/symbol_store.h"
 #include "web/http/civet_server.h"
 #include "web/routes.h"
 
@@ -47,7 +52,45 @@ int Fail(const Status& s) {
   return 3;
 }
 
+std::string Hostname() {
+  char name[256] = {0};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "crashbox";
+  return name;
+}
+
 }  // namespace
+
+// Symbols for the processor: the LMDB symbol store first, then the
+// configured symbol directories.
+struct SymbolChain {
+  SymbolChain(store::lmdb::Env& env, const std::vector<std::string>& paths)
+      : stored(env),
+        from_store([this](const symbols::ModuleKey& k) { return stored.GetBlob({k.debug_file, k.debug_id}); }),
+        dirs(DirOptions(paths)),
+        chain({&from_store, &dirs}) {}
+  static symbols::DirSupplierOptions DirOptions(const std::vector<std::string>& paths) {
+    symbols::DirSupplierOptions o;
+    for (const std::string& p : paths) o.roots.emplace_back(p);
+    return o;
+  }
+  store::lmdb::LmdbSymbolStore stored;
+  symbols::BlobSupplier from_store;
+  symbols::DirSymbolSupplier dirs;
+  symbols::ChainSupplier chain;
+};
+
+Result<std::shared_ptr<const processor::SignatureRunner>> MakeSignatureRunner(const config::Config& config) {
+  std::shared_ptr<const signature::Siglists> lists = signature::DefaultSiglists();
+  if (!config.siglists_dir.empty()) {
+    auto loaded = signature::LoadSiglists(config.siglists_dir);
+    if (!loaded.ok()) return loaded.status().WithContext("CRASHBOX_SIGLISTS " + config.siglists_dir);
+    lists = loaded.value();
+  }
+  signature::SignatureOptions options;
+  options.mozilla_rules = config.mozilla_signature_rules;
+  return std::make_shared<const processor::SignatureRunner>(
+      std::make_shared<const signature::SignatureGenerator>(lists, options));
+}
 
 std::string VersionJson() {
   return nlohmann::json{{"version", CRASHBOX_VERSION},
@@ -96,6 +139,23 @@ int Serve(const config::Config& config) {
   auto server = web::HttpServer::Start(config.http, router);
   if (!server.ok()) return Fail(server.status());
 
+  auto signatures = MakeSignatureRunner(config);
+  if (!signatures.ok()) return Fail(signatures.status());
+  SymbolChain symbol_chain(*env.value(), config.symbols_paths);
+  std::unique_ptr<processor::Processor> processor;
+  if (config.processor_workers >= 0) {
+    processor::ProcessorOptions options;
+    options.workers = config.processor_workers;
+    options.deadline = config.processing_deadline;
+    options.walk.deadline = std::chrono::duration_cast<std::chrono::milliseconds>(config.processing_deadline);
+    options.hostname = Hostname();
+    options.stackwalk_version = std::string("crashbox ") + CRASHBOX_VERSION;
+    options.inflight_dir = std::filesystem::path(config.data_dir) / "inflight";
+    processor = std::make_unique<processor::Processor>(options, crashes, &symbol_chain.chain, signatures.value().get(),
+                                                       clock, metrics);
+    processor->Start();
+  }
+
   std::printf("%s\n", server.value()->url().c_str());
   std::fflush(stdout);
   CB_LOG_INFO("crashbox {} serving {} (data in {}, throttle rules {})", CRASHBOX_VERSION, server.value()->url(),
@@ -105,6 +165,7 @@ int Serve(const config::Config& config) {
   sigwait(&stop_signals, &sig);
   CB_LOG_INFO("crashbox: signal {}, shutting down", sig);
   server.value().reset();  // stop taking requests; running ones finish and commit
+  if (processor) processor->Stop();
   return 0;
 }
 

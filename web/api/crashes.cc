@@ -24,29 +24,104 @@ std::string AttachmentName(const std::string& id, const std::string& name) {
   return fmt::format("{}-{}.dmp", id, name);
 }
 
+// Common checks of the crash endpoints; returns the crash id, or "" after
+// writing the error response.
+std::string CheckedCrashId(Request& req, Response& resp, const char* endpoint) {
+  resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  if (!req.is_loopback) {
+    Error(resp, 403, fmt::format("{} is served to loopback clients only until authentication is set up", endpoint));
+    return "";
+  }
+  std::optional<std::string> raw_id = req.QueryParam("crash_id");
+  if (!raw_id || raw_id->empty()) {
+    resp.Json(400, R"({"errors": {"crash_id": ["This field is required."]}})");
+    return "";
+  }
+  if (raw_id->find('\0') != std::string::npos) {
+    Error(resp, 400, "Bad request: null characters are not allowed");
+    return "";
+  }
+  std::string id = collector::ParseCrashId(*raw_id);
+  if (id.empty()) Error(resp, 400, fmt::format("Bad request: BadArgumentError: bad crash id {}", json(*raw_id).dump()));
+  return id;
+}
+
 }  // namespace
 
-Handler MakeRawCrashHandler(store::CrashStore& store) {
+Handler MakeProcessedCrashHandler(store::CrashStore& store) {
+  return [&store](Request& req, Response& resp) {
+    std::string id = CheckedCrashId(req, resp, "ProcessedCrash");
+    if (id.empty()) return;
+    Result<std::string> processed = store.GetProcessed(id);
+    if (processed.ok()) {
+      resp.Json(200, std::move(processed).value());
+      return;
+    }
+    if (processed.status().code() != Status::Code::kNotFound) {
+      Error(resp, HttpStatusFor(processed.status()), processed.status().ToString());
+      return;
+    }
+    // Stored but not processed yet: ask for it first, as Crash Stats does.
+    if (store.GetRawCrash(id).ok()) (void)store.Enqueue(store::QueueName::kPriority, id, "");
+    Error(resp, 404, "Not found: CrashIDNotFound " + id);
+  };
+}
+
+Handler MakeReprocessingHandler(store::CrashStore& store) {
   return [&store](Request& req, Response& resp) {
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     if (!req.is_loopback) {
-      Error(resp, 403, "RawCrash is served to loopback clients only until authentication is set up");
+      Error(resp, 403, "Reprocessing is served to loopback clients only until authentication is set up");
       return;
     }
-    std::optional<std::string> raw_id = req.QueryParam("crash_id");
-    if (!raw_id || raw_id->empty()) {
-      resp.Json(400, R"({"errors": {"crash_id": ["This field is required."]}})");
+    Params params = req.Query();
+    if (req.content_length.value_or(0) > (1u << 20)) {
+      Error(resp, 413, "Bad request: body too large");
       return;
     }
-    if (raw_id->find('\0') != std::string::npos) {
-      Error(resp, 400, "Bad request: null characters are not allowed");
+    std::string body;
+    char buf[8192];
+    while (true) {
+      Result<size_t> got = req.read_body(buf, sizeof(buf));
+      if (!got.ok() || got.value() == 0) break;
+      body.append(buf, got.value());
+      if (body.size() > (1u << 20)) break;
+    }
+    for (auto& p : ParseQuery(body)) params.push_back(std::move(p));
+    std::vector<std::pair<std::string, std::string>> jobs;
+    for (const auto& [k, v] : params) {
+      if (k != "crash_ids") continue;
+      size_t colon = v.find(':');
+      std::string id = collector::ParseCrashId(v.substr(0, colon));
+      std::string ruleset = colon == std::string::npos ? "" : v.substr(colon + 1);
+      if (id.empty()) {
+        Error(resp, 400, fmt::format("Crash id '{}' is not valid.", v.substr(0, colon)));
+        return;
+      }
+      if (!ruleset.empty() && ruleset != "default" && ruleset != "regenerate_signature") {
+        Error(resp, 400, fmt::format("Ruleset '{}' is not valid.", ruleset));
+        return;
+      }
+      jobs.emplace_back(id, ruleset);
+    }
+    if (jobs.empty()) {
+      resp.Json(400, R"({"errors": {"crash_ids": ["This field is required."]}})");
       return;
     }
-    std::string id = collector::ParseCrashId(*raw_id);
-    if (id.empty()) {
-      Error(resp, 400, fmt::format("Bad request: BadArgumentError: bad crash id {}", json(*raw_id).dump()));
-      return;
+    for (const auto& [id, ruleset] : jobs) {
+      if (Status s = store.Enqueue(store::QueueName::kReprocessing, id, ruleset); !s.ok()) {
+        Error(resp, HttpStatusFor(s), s.ToString());
+        return;
+      }
     }
+    resp.Json(200, "true");
+  };
+}
+
+Handler MakeRawCrashHandler(store::CrashStore& store) {
+  return [&store](Request& req, Response& resp) {
+    std::string id = CheckedCrashId(req, resp, "RawCrash");
+    if (id.empty()) return;
     std::string format = req.QueryParam("format").value_or("meta");
     if (format == "meta") {
       Result<std::string> raw = store.GetRawCrash(id);
