@@ -49,6 +49,14 @@ json WalkOne(RuleContext& ctx, const store::Dump& d) {
       ctx.notes.push_back(fmt::format("MinidumpStackwalkRule: {}: stack walk stopped at the processing deadline", d.name));
     }
   }
+  if (!state->modules_without_symbols.empty()) {
+    std::string names;
+    for (const minidump::Module* m : state->modules_without_symbols) {
+      names += (names.empty() ? "" : ", ") + std::string(stackwalk::BaseName(m->code_file));
+    }
+    ctx.notes.push_back(fmt::format("MinidumpStackwalkRule: {}: no symbols for {} (frames there are offsets, "
+                                    "found by scanning)", d.name, names));
+  }
   std::string stderr_text;
   for (const std::string& note : state->notes) stderr_text += note + "\n";
   out["mdsw_return_code"] = 0;
