@@ -13,6 +13,7 @@
 #include "app/cli/stackwalk_flags.h"
 #include "app/config/config.h"
 #include "app/run/build_info.h"
+#include "app/run/crash_commands.h"
 #include "app/run/serve.h"
 #include "app/run/submit.h"
 
@@ -63,8 +64,36 @@ int Main(int argc, char** argv) {
   CLI::App* serve = app.add_subcommand("serve", "Run the collector, store and web API (Ctrl-C stops)");
   AddSettingFlags(serve, &config_file, &flags);
 
-  CLI::App* show = app.add_subcommand("config", "Print every effective setting and where it came from");
+  CLI::App* show_config = app.add_subcommand("config", "Print every effective setting and where it came from");
+  AddSettingFlags(show_config, &config_file, &flags);
+
+  run::ShowCommand show_cmd;
+  CLI::App* show = app.add_subcommand(
+      "show", "Print a processed crash for a terminal: signature, product, OS/CPU, reason, the crashing\n"
+              "thread's stack, notes. Exit 1 when the crash is unknown or not processed yet.");
+  show->add_option("crash_id", show_cmd.crash_id, "crash id (bp-… and report URLs accepted)")->required();
+  show->add_flag("--json", show_cmd.json, "print the processed crash as JSON");
   AddSettingFlags(show, &config_file, &flags);
+
+  run::ReprocessCommand reprocess_cmd;
+  CLI::App* reprocess = app.add_subcommand(
+      "reprocess", "Queue crashes for reprocessing (ids as arguments or one per line on stdin). Talks to the\n"
+                   "running server when it holds the data directory, else queues in the store directly.");
+  reprocess->add_option("crash_ids", reprocess_cmd.crash_ids, "crash ids; '-' or none reads stdin");
+  reprocess->add_option("--ruleset", reprocess_cmd.ruleset, "default, or regenerate_signature to redo only the signature")
+      ->capture_default_str();
+  reprocess->add_option("--url", reprocess_cmd.url, "server to ask when the store is in use (default: CRASHBOX_LISTEN)");
+  AddSettingFlags(reprocess, &config_file, &flags);
+
+  run::SignatureCommand signature_cmd;
+  CLI::App* sign = app.add_subcommand(
+      "signature", "Generate signatures. INPUT is a crash-data or processed-crash JSON file, '-' for stdin, or\n"
+                   "the id of a stored crash (then the old and new signature are shown, to review a list\n"
+                   "change before reprocessing). Lists: --siglists DIR (Socorro's format) or the built-in ones.");
+  sign->add_option("inputs", signature_cmd.inputs, "files, crash ids or '-'; none reads stdin");
+  sign->add_option("--format", signature_cmd.format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}))->capture_default_str();
+  AddSettingFlags(sign, &config_file, &flags);
 
   run::SubmitCommand submit_cmd;
   CLI::App* submit = app.add_subcommand(
@@ -94,13 +123,16 @@ int Main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  if (serve->parsed() || show->parsed()) {
+  if (serve->parsed() || show_config->parsed() || show->parsed() || reprocess->parsed() || sign->parsed()) {
     Result<config::Config> config = Load(config_file, flags);
     if (!config.ok()) return ConfigError(config.status());
-    if (show->parsed()) {
+    if (show_config->parsed()) {
       std::fputs(config::FormatEffective(config.value()).c_str(), stdout);
       return 0;
     }
+    if (show->parsed()) return run::Show(config.value(), show_cmd);
+    if (reprocess->parsed()) return run::Reprocess(config.value(), reprocess_cmd);
+    if (sign->parsed()) return run::Signature(config.value(), signature_cmd);
     return run::Serve(config.value());
   }
   if (submit->parsed()) return run::Submit(submit_cmd);

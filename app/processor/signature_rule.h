@@ -19,9 +19,11 @@ class SignatureRunner {
  public:
   explicit SignatureRunner(std::shared_ptr<const signature::SignatureGenerator> generator)
       : generator_(std::move(generator)) {}
+  // Signs a processed crash.
   signature::SignatureResult Run(const nlohmann::json& processed) const {
     return generator_->Generate(CrashDataFromProcessed(processed));
   }
+  const signature::SignatureGenerator& generator() const { return *generator_; }
 
  private:
   std::shared_ptr<const signature::SignatureGenerator> generator_;

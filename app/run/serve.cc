@@ -20,6 +20,7 @@
 #include "app/collector/throttler.h"
 #include "app/processor/processor.h"
 #include "app/run/build_info.h"
+#include "app/run/common.h"
 #include "app/signature/signature.h"
 #include "app/symbols/chain_supplier.h"
 #include "app/symbols/dir_supplier.h"
@@ -30,22 +31,6 @@
 
 namespace crashbox::run {
 namespace {
-
-// One server per data directory: a second one would share LMDB's map with
-// its own writer thread and break group commit's ordering assumptions.
-Result<int> LockDataDir(const std::string& data_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) return Status::IoError(fmt::format("cannot create data directory {}: {}", data_dir, ec.message()));
-  std::string path = (std::filesystem::path(data_dir) / "crashbox.lock").string();
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IoError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return Status::Unavailable(fmt::format("another crashbox is already using {}", data_dir));
-  }
-  return fd;
-}
 
 int Fail(const Status& s) {
   std::fprintf(stderr, "crashbox: %s\n", s.ToString().c_str());
@@ -78,19 +63,6 @@ struct SymbolChain {
   symbols::DirSymbolSupplier dirs;
   symbols::ChainSupplier chain;
 };
-
-Result<std::shared_ptr<const processor::SignatureRunner>> MakeSignatureRunner(const config::Config& config) {
-  std::shared_ptr<const signature::Siglists> lists = signature::DefaultSiglists();
-  if (!config.siglists_dir.empty()) {
-    auto loaded = signature::LoadSiglists(config.siglists_dir);
-    if (!loaded.ok()) return loaded.status().WithContext("CRASHBOX_SIGLISTS " + config.siglists_dir);
-    lists = loaded.value();
-  }
-  signature::SignatureOptions options;
-  options.mozilla_rules = config.mozilla_signature_rules;
-  return std::make_shared<const processor::SignatureRunner>(
-      std::make_shared<const signature::SignatureGenerator>(lists, options));
-}
 
 std::string VersionJson() {
   return nlohmann::json{{"version", CRASHBOX_VERSION},

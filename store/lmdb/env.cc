@@ -135,7 +135,7 @@ class MdbEnv final : public Env {
 
   Status Init() {
     std::error_code ec;
-    std::filesystem::create_directories(options_.path, ec);
+    if (!options_.read_only) std::filesystem::create_directories(options_.path, ec);
     if (ec) return Status::IoError(fmt::format("create {}: {}", options_.path, ec.message()));
     int rc = mdb_env_create(&env_);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "mdb_env_create");
@@ -149,7 +149,10 @@ class MdbEnv final : public Env {
     }
     if (options_.max_map_bytes) map_bytes_ = std::min(map_bytes_, options_.max_map_bytes);
     mdb_env_set_mapsize(env_, map_bytes_);
-    unsigned flags = MDB_NOTLS | (options_.sync ? 0 : MDB_NOSYNC);
+    unsigned flags = MDB_NOTLS | (options_.sync ? 0 : MDB_NOSYNC) | (options_.read_only ? MDB_RDONLY : 0);
+    if (options_.read_only && !std::filesystem::exists(options_.path + "/data.mdb")) {
+      return Status::NotFound(fmt::format("no crash store in {}", options_.path));
+    }
     rc = mdb_env_open(env_, options_.path.c_str(), flags, 0644);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, fmt::format("open store {}", options_.path));
     MDB_envinfo info;
@@ -158,10 +161,10 @@ class MdbEnv final : public Env {
     stats_.map_bytes = map_bytes_;
 
     MDB_txn* txn = nullptr;
-    rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+    rc = mdb_txn_begin(env_, nullptr, options_.read_only ? MDB_RDONLY : 0, &txn);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin");
     for (int i = 0; i < static_cast<int>(Db::kCount); ++i) {
-      rc = mdb_dbi_open(txn, kDbNames[i], MDB_CREATE, &dbis_[i]);
+      rc = mdb_dbi_open(txn, kDbNames[i], options_.read_only ? 0 : MDB_CREATE, &dbis_[i]);
       if (rc != MDB_SUCCESS) {
         mdb_txn_abort(txn);
         return StatusFromMdb(rc, fmt::format("open db {}", kDbNames[i]));
@@ -169,11 +172,12 @@ class MdbEnv final : public Env {
     }
     rc = mdb_txn_commit(txn);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "commit");
-    writer_ = std::thread([this] { WriterLoop(); });
+    if (!options_.read_only) writer_ = std::thread([this] { WriterLoop(); });
     return Status::Ok();
   }
 
   Status Write(uint64_t bytes, std::function<Status(WriteTxn&)> fn) override {
+    if (options_.read_only) return Status::PermissionDenied("the store is open read-only");
     auto op = std::make_shared<Op>();
     op->bytes = bytes;
     op->fn = std::move(fn);

@@ -37,6 +37,10 @@ struct EnvOptions {
   uint64_t max_batch_bytes = 64ull << 20;
   // fsync on commit. Off only for throwaway stores (tests of unrelated parts).
   bool sync = true;
+  // Read-only: no writer thread; Write() answers kPermissionDenied. Safe while
+  // a server writes the same store (LMDB readers and one writer may share it
+  // across processes).
+  bool read_only = false;
 };
 
 // The databases of the environment (keys documented in keys.h).

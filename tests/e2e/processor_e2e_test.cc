@@ -197,5 +197,85 @@ TEST(ProcessorE2E, GarbageDumpIsProcessedWithANote) {
   EXPECT_EQ(processed["product"], "Broken");
 }
 
+TEST(ProcessorE2E, ShowSignatureAndReprocessFromTheCommandLine) {
+  testing::TempDir dir;
+  std::string data = (dir / "var").string();
+  std::string id;
+  {
+    testing::ServerProcess server(data);
+    ASSERT_TRUE(server.started());
+    submitter::CrashPayload p;
+    p.annotations = json{{"ProductName", "Cli"}, {"Version", "3.0"}};
+    p.dumps.emplace_back("upload_file_minidump", std::string(100, 'z'));
+    auto submitted = submitter::Submitter({server.url()}).Submit(p);
+    ASSERT_TRUE(submitted.ok());
+    id = submitted.value();
+    ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
+
+    // Reading works beside the running server.
+    testing::CommandResult show = testing::RunCrashbox({"show", "--data-dir", data, "bp-" + id});
+    EXPECT_EQ(show.exit_code, 0) << show.err;
+    EXPECT_NE(show.out.find("Signature:"), std::string::npos) << show.out;
+    EXPECT_NE(show.out.find("Cli 3.0"), std::string::npos) << show.out;
+    testing::CommandResult as_json = testing::RunCrashbox({"show", "--json", "--data-dir", data, id});
+    EXPECT_EQ(json::parse(as_json.out)["product"], "Cli");
+
+    testing::CommandResult sig = testing::RunCrashbox({"signature", "--format", "json", "--data-dir", data, id});
+    EXPECT_EQ(sig.exit_code, 0) << sig.err;
+    json rows = json::parse(sig.out);
+    EXPECT_EQ(rows[0]["changed"], false);
+
+    // The server holds the store: reprocess goes through its API.
+    std::string listen = server.url().substr(7);
+    testing::CommandResult rp = testing::RunCrashbox({"reprocess", "--data-dir", data, "--listen", listen, id});
+    EXPECT_EQ(rp.exit_code, 0) << rp.err;
+    ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
+    submitter::HttpClient http;
+    json processed = GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id);
+    EXPECT_EQ(processed["processor_history"].size(), 1u);
+  }
+  // No server: reprocess queues in the store; the next server processes it.
+  testing::CommandResult direct = testing::RunCrashbox({"reprocess", "--data-dir", data, "--ruleset", "regenerate_signature"}, id + "\n");
+  EXPECT_EQ(direct.exit_code, 0) << direct.err;
+  testing::CommandResult unknown = testing::RunCrashbox({"reprocess", "--data-dir", data, "00000000-0000-4000-8000-000000261124"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  testing::ServerProcess again(data);
+  ASSERT_TRUE(again.started());
+  ASSERT_TRUE(WaitForQueues(again.url(), std::chrono::seconds(30)));
+  submitter::HttpClient http;
+  json processed = GetJson(http, again.url() + "/api/ProcessedCrash/?crash_id=" + id);
+  EXPECT_EQ(processed["processor_history"].size(), 2u);
+
+  testing::CommandResult bad = testing::RunCrashbox({"show", "--data-dir", data, "not-a-crash"});
+  EXPECT_EQ(bad.exit_code, 2);
+  testing::CommandResult missing = testing::RunCrashbox({"show", "--data-dir", data, "00000000-0000-4000-8000-000000261124"});
+  EXPECT_EQ(missing.exit_code, 1);
+}
+
+TEST(SignatureCli, SignsCrashDataFromFilesAndStdin) {
+  testing::TempDir dir;
+  json crash_data = {{"os", "Linux"}, {"crashing_thread", 0},
+                     {"threads", json::array({json{{"frames", json::array({
+                         json{{"module", "libc.so.6"}, {"function", "raise"}},
+                         json{{"module", "libc.so.6"}, {"function", "abort"}},
+                         json{{"module", "app"}, {"function", "Widget::Paint(Canvas&)"}},
+                         json{{"module", "app"}, {"function", "main"}}})}}})}};
+  testing::WriteFileOrDie(dir / "crash.json", crash_data.dump());
+  testing::CommandResult r = testing::RunCrashbox({"signature", (dir / "crash.json").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Widget::Paint"), std::string::npos) << r.out;
+  testing::CommandResult from_stdin = testing::RunCrashbox({"signature", "--format", "csv"}, crash_data.dump());
+  EXPECT_NE(from_stdin.out.find("\"stdin\""), std::string::npos) << from_stdin.out;
+  testing::CommandResult broken = testing::RunCrashbox({"signature"}, "[not an object]");
+  EXPECT_EQ(broken.exit_code, 1);
+  fs::path socorro = fs::path(std::getenv("CB_SOURCE_DIR") ? std::getenv("CB_SOURCE_DIR") : ".") / ".." / "shared" /
+                     "reference" / "socorro-siglists";
+  if (fs::is_directory(socorro)) {
+    testing::CommandResult with_lists = testing::RunCrashbox({"signature", "--siglists", socorro.string()}, crash_data.dump());
+    EXPECT_EQ(with_lists.exit_code, 0) << with_lists.err;
+    EXPECT_NE(with_lists.out.find("Widget::Paint"), std::string::npos) << with_lists.out;
+  }
+}
+
 }  // namespace
 }  // namespace crashbox

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MPL-2.0
+// Pieces the composition roots share: the data-directory lock, opening the
+// store, and building the signature generator from the configuration.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "app/config/config.h"
+#include "app/processor/signature_rule.h"
+#include "store/lmdb/crash_store.h"
+#include "store/lmdb/env.h"
+
+namespace crashbox::run {
+
+// Takes the data directory's lock (one writer process per directory): the
+// file descriptor holding it, or kUnavailable when another process has it.
+Result<int> LockDataDir(const std::string& data_dir);
+
+// A store opened on the configured data directory.
+struct OpenStore {
+  std::unique_ptr<store::lmdb::Env> env;
+  std::unique_ptr<store::lmdb::LmdbCrashStore> crashes;
+};
+// Read-only opening works beside a running server. kNotFound when the data
+// directory holds no store yet.
+Result<OpenStore> OpenCrashStore(const config::Config& config, bool read_only);
+
+Result<std::shared_ptr<const processor::SignatureRunner>> MakeSignatureRunner(const config::Config& config);
+
+// http://host:port of the configured listen address (0.0.0.0 → 127.0.0.1).
+std::string LocalUrl(const config::Config& config);
+
+}  // namespace crashbox::run

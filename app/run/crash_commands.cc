@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/run/crash_commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/base/strings.h"
+#include "app/collector/crash_id.h"
+#include "app/run/common.h"
+#include "app/submitter/http_client.h"
+
+namespace crashbox::run {
+namespace {
+
+using nlohmann::json;
+
+int Error(const std::string& command, const std::string& message, int code) {
+  std::fprintf(stderr, "crashbox %s: %s\n", command.c_str(), message.c_str());
+  return code;
+}
+
+std::string Str(const json& obj, const char* key, const char* fallback = "") {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return fallback;
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::vector<std::string> ReadLines(std::istream& in) {
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string_view t = base::Trim(line);
+    if (!t.empty()) out.emplace_back(t);
+  }
+  return out;
+}
+
+// "module!function [file:line]" as Breakpad prints frames, for terminals.
+std::string FrameText(const json& f) {
+  if (f.contains("truncated")) return Str(f["truncated"], "msg");
+  std::string module = Str(f, "module"), function = Str(f, "function");
+  std::string text = module.empty() ? Str(f, "offset") : module;
+  if (!function.empty()) {
+    text += "!" + function;
+  } else if (!module.empty()) {
+    text += " + " + Str(f, "module_offset");
+  }
+  std::string file = Str(f, "file");
+  if (!file.empty()) text += fmt::format(" [{}:{}]", base::Split(file, '/').back(), Str(f, "line"));
+  return text;
+}
+
+std::string FormatProcessed(const json& p) {
+  std::string out;
+  auto row = [&](const char* label, const std::string& value) {
+    if (!value.empty()) out += fmt::format("{:<16}{}\n", label, value);
+  };
+  row("Crash ID:", Str(p, "uuid"));
+  row("Signature:", Str(p, "signature"));
+  std::string product = Str(p, "product") + " " + Str(p, "version");
+  if (!Str(p, "release_channel").empty()) product += " (" + Str(p, "release_channel") + ")";
+  if (!Str(p, "build").empty()) product += ", build " + Str(p, "build");
+  row("Product:", product);
+  row("OS:", Str(p, "os_pretty_version") + " (" + Str(p, "os_name") + " " + Str(p, "os_version") + ")");
+  row("CPU:", Str(p, "cpu_arch") + " (" + Str(p, "cpu_info") + ", " + Str(p, "cpu_count", "?") + " cores)");
+  row("Reason:", Str(p, "reason") + " at " + Str(p, "address", "?"));
+  row("Process:", Str(p, "process_type") + ", uptime " + Str(p, "uptime", "?") + " s");
+  row("Crash time:", Str(p, "client_crash_date"));
+  row("Processed:", Str(p, "completed_datetime"));
+  row("Missing syms:", Str(p, "missing_symbols"));
+  const json& jd = p.contains("json_dump") ? p["json_dump"] : json::object();
+  if (jd.is_object() && jd.contains("crashing_thread") && jd["crashing_thread"].is_object()) {
+    const json& t = jd["crashing_thread"];
+    out += fmt::format("\nCrashing thread {}{}:\n", Str(p, "crashing_thread", "?"),
+                       t.contains("thread_name") && t["thread_name"].is_string() ? " (" + t["thread_name"].get<std::string>() + ")" : "");
+    int i = 0;
+    for (const json& f : t.value("frames", json::array())) {
+      if (f.contains("inlines") && f["inlines"].is_array()) {
+        for (const json& in : f["inlines"]) {
+          out += fmt::format("  {:>3}  {}!{} [{}:{}] (inlined)\n", i, Str(f, "module"), Str(in, "function"),
+                             base::Split(Str(in, "file"), '/').back(), Str(in, "line"));
+        }
+      }
+      out += fmt::format("  {:>3}  {}{}\n", i, FrameText(f), f.contains("trust") ? "   (" + Str(f, "trust") + ")" : "");
+      ++i;
+    }
+  }
+  std::string notes = Str(p, "processor_notes");
+  if (!notes.empty()) {
+    out += "\nNotes:\n";
+    for (std::string_view n : base::Split(notes, '\n')) out += fmt::format("  {}\n", n);
+  }
+  return out;
+}
+
+}  // namespace
+
+int Show(const config::Config& config, const ShowCommand& command) {
+  std::string id = collector::ParseCrashId(command.crash_id);
+  if (id.empty()) return Error("show", fmt::format("'{}' is not a crash id", command.crash_id), 2);
+  Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/true);
+  if (!store.ok()) return Error("show", store.status().ToString(), 2);
+  Result<std::string> processed = store->crashes->GetProcessed(id);
+  if (!processed.ok()) {
+    bool stored = store->crashes->GetRawCrash(id).ok();
+    return Error("show", stored ? fmt::format("crash {} is stored but not processed yet", id)
+                                : fmt::format("no crash {} in {}", id, config.data_dir), 1);
+  }
+  json p = json::parse(processed.value(), nullptr, false);
+  if (!p.is_object()) return Error("show", fmt::format("processed crash {} is not valid JSON", id), 1);
+  std::string text = command.json ? p.dump(2, ' ', false, json::error_handler_t::replace) + "\n" : FormatProcessed(p);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
+int Reprocess(const config::Config& config, const ReprocessCommand& command) {
+  if (command.ruleset != "default" && command.ruleset != "regenerate_signature") {
+    return Error("reprocess", fmt::format("ruleset '{}' is not valid (default, regenerate_signature)", command.ruleset), 2);
+  }
+  std::vector<std::string> inputs = command.crash_ids;
+  if (inputs.empty() || std::find(inputs.begin(), inputs.end(), "-") != inputs.end()) {
+    std::vector<std::string> more = ReadLines(std::cin);
+    inputs.erase(std::remove(inputs.begin(), inputs.end(), "-"), inputs.end());
+    inputs.insert(inputs.end(), more.begin(), more.end());
+  }
+  std::vector<std::string> ids;
+  int refused = 0;
+  for (const std::string& in : inputs) {
+    std::string id = collector::ParseCrashId(in);
+    if (id.empty()) {
+      Error("reprocess", fmt::format("'{}' is not a crash id", in), 0);
+      ++refused;
+    } else {
+      ids.push_back(id);
+    }
+  }
+  if (ids.empty()) return Error("reprocess", "no crash ids given", 2);
+
+  Result<int> lock = LockDataDir(config.data_dir);
+  if (lock.ok()) {
+    // No server: queue directly; `crashbox serve` processes them when it runs.
+    Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/false);
+    if (!store.ok()) return Error("reprocess", store.status().ToString(), 2);
+    for (const std::string& id : ids) {
+      if (!store->crashes->GetRawCrash(id).ok()) {
+        Error("reprocess", fmt::format("no crash {} in {}", id, config.data_dir), 0);
+        ++refused;
+        continue;
+      }
+      Status s = store->crashes->Enqueue(store::QueueName::kReprocessing, id, command.ruleset);
+      if (!s.ok()) return Error("reprocess", s.ToString(), 1);
+      std::printf("%s\n", id.c_str());
+    }
+    ::close(lock.value());
+    return refused ? 1 : 0;
+  }
+  // A server holds the store: ask it.
+  std::string url = command.url.empty() ? LocalUrl(config) : command.url;
+  std::string body;
+  for (const std::string& id : ids) {
+    body += fmt::format("{}crash_ids={}{}", body.empty() ? "" : "&", id,
+                        command.ruleset == "default" ? "" : ":" + command.ruleset);
+  }
+  submitter::HttpClient http(30000);
+  auto r = http.Post(url + "/api/Reprocessing/", body, {"Content-Type: application/x-www-form-urlencoded"});
+  if (!r.ok()) return Error("reprocess", fmt::format("the store is in use and the server at {} does not answer: {}", url, r.status().message()), 1);
+  if (r->status != 200) return Error("reprocess", fmt::format("server answered {}: {}", r->status, r->body), 1);
+  for (const std::string& id : ids) std::printf("%s\n", id.c_str());
+  return refused ? 1 : 0;
+}
+
+int Signature(const config::Config& config, const SignatureCommand& command) {
+  if (command.format != "text" && command.format != "csv" && command.format != "json") {
+    return Error("signature", fmt::format("format '{}' is not one of text, csv, json", command.format), 2);
+  }
+  auto runner = MakeSignatureRunner(config);
+  if (!runner.ok()) return Error("signature", runner.status().ToString(), 2);
+  std::optional<OpenStore> store;  // opened on the first crash id
+
+  struct Row {
+    std::string input, old_signature, signature;
+    std::vector<std::string> notes;
+    bool stored = false;
+  };
+  std::vector<Row> rows;
+  int failed = 0;
+  auto sign_document = [&](const std::string& label, const json& doc, bool stored) {
+    Row row{label, stored ? Str(doc, "signature") : "", "", {}, stored};
+    bool processed = doc.contains("json_dump") || doc.contains("processor_notes");
+    signature::SignatureResult r = processed ? (*runner)->Run(doc) : (*runner)->generator().Generate(doc);
+    row.signature = r.signature;
+    row.notes = r.notes;
+    rows.push_back(std::move(row));
+  };
+  auto sign_text = [&](const std::string& label, const std::string& text) {
+    json doc = json::parse(text, nullptr, false);
+    if (!doc.is_object()) {
+      Error("signature", fmt::format("{}: not a JSON object", label), 0);
+      ++failed;
+      return;
+    }
+    sign_document(label, doc, false);
+  };
+
+  std::vector<std::string> inputs = command.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  for (const std::string& in : inputs) {
+    if (in == "-") {
+      std::stringstream ss;
+      ss << std::cin.rdbuf();
+      std::string all = ss.str();
+      std::string_view t = base::Trim(all);
+      // Several documents: one JSON object per line, or crash ids.
+      if (!t.empty() && t.front() != '{' && !collector::ParseCrashId(base::Split(t, '\n')[0]).empty()) {
+        for (std::string_view id : base::Split(t, '\n')) inputs.emplace_back(base::Trim(id));
+      } else if (t.find("}\n{") != std::string_view::npos) {
+        for (std::string_view line : base::Split(t, '\n')) {
+          if (!base::Trim(line).empty()) sign_text("stdin", std::string(line));
+        }
+      } else {
+        sign_text("stdin", all);
+      }
+      continue;
+    }
+    std::string id = collector::ParseCrashId(in);
+    if (!id.empty() && !std::filesystem::exists(in)) {
+      if (!store) {
+        Result<OpenStore> opened = OpenCrashStore(config, /*read_only=*/true);
+        if (!opened.ok()) return Error("signature", opened.status().ToString(), 2);
+        store = std::move(opened).value();
+      }
+      Result<std::string> processed = store->crashes->GetProcessed(id);
+      if (!processed.ok()) {
+        Error("signature", processed.status().message(), 0);
+        ++failed;
+        continue;
+      }
+      json doc = json::parse(processed.value(), nullptr, false);
+      if (doc.is_object()) sign_document(id, doc, true);
+      continue;
+    }
+    std::ifstream f(in, std::ios::binary);
+    if (!f) {
+      Error("signature", fmt::format("{}: cannot read", in), 0);
+      ++failed;
+      continue;
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    sign_text(in, ss.str());
+  }
+
+  if (command.format == "json") {
+    json out = json::array();
+    for (const Row& r : rows) {
+      json j = {{"input", r.input}, {"signature", r.signature}, {"notes", r.notes}};
+      if (r.stored) {
+        j["old_signature"] = r.old_signature;
+        j["changed"] = r.old_signature != r.signature;
+      }
+      out.push_back(std::move(j));
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+  } else if (command.format == "csv") {
+    auto quote = [](const std::string& s) {
+      std::string q = "\"";
+      for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    };
+    std::printf("input,old_signature,signature\n");
+    for (const Row& r : rows) {
+      std::printf("%s,%s,%s\n", quote(r.input).c_str(), quote(r.old_signature).c_str(), quote(r.signature).c_str());
+    }
+  } else {
+    for (const Row& r : rows) {
+      if (r.stored && r.old_signature != r.signature) {
+        std::printf("%s\t%s -> %s\n", r.input.c_str(), r.old_signature.c_str(), r.signature.c_str());
+      } else {
+        std::printf("%s\t%s%s\n", r.input.c_str(), r.signature.c_str(), r.stored ? "  (unchanged)" : "");
+      }
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace crashbox::run
