@@ -70,6 +70,7 @@ Result<json> Processor::Process(const std::string& crash_id, const std::string& 
   ctx.stackwalk_version = options_.stackwalk_version;
   ctx.deadline = started + options_.deadline;
 
+  auto load_started = std::chrono::steady_clock::now();
   CB_ASSIGN_OR_RETURN(std::string raw_text, store_.GetRawCrash(crash_id));
   ctx.raw = json::parse(raw_text, nullptr, false);
   if (!ctx.raw.is_object()) return Status::Corrupt(fmt::format("raw crash {} is not a JSON object", crash_id));
@@ -88,6 +89,8 @@ Result<json> Processor::Process(const std::string& crash_id, const std::string& 
   json previous = existing.ok() ? json::parse(existing.value(), nullptr, false) : json::object();
   if (!previous.is_object()) previous = json::object();
 
+  metrics_.GetHistogram("processor.load.time", base::LatencyBucketsMs)
+      ->Observe(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_started).count());
   const std::vector<Rule>* rules = &DefaultRuleset();
   if (ctx.ruleset == "regenerate_signature") {
     if (previous.empty()) {
@@ -109,8 +112,11 @@ Result<json> Processor::Process(const std::string& crash_id, const std::string& 
   ctx.notes.insert(ctx.notes.begin(), fmt::format(">>> Start processing: {} ({})", IsoNow(clock_), options_.hostname));
   if (rules) {
     for (const Rule& rule : *rules) {
+      auto rule_started = std::chrono::steady_clock::now();
       try {
         rule.apply(ctx);
+        metrics_.GetHistogram("processor.rule.time", base::LatencyBucketsMs, fmt::format("rule=\"{}\"", rule.name))
+            ->Observe(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rule_started).count());
       } catch (const std::exception& e) {
         // Exception texts may hold crash data; notes are public, so only the kind goes in.
         ctx.notes.push_back(fmt::format("ruleset '{}' rule '{}' failed: {}", ctx.ruleset, rule.name,
@@ -220,7 +226,10 @@ void Processor::Handle(const store::QueueEntry& entry) {
   } else {
     CB_LOG_ERROR("{}: cannot process: {}", entry.crash_id, processed.status().ToString());
   }
+  auto save_started = std::chrono::steady_clock::now();
   Status done = store_.Complete(entry, text);
+  metrics_.GetHistogram("processor.save.time", base::LatencyBucketsMs)
+      ->Observe(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - save_started).count());
   if (!done.ok()) {
     CB_LOG_ERROR("{}: processed but not stored: {}", entry.crash_id, done.ToString());
     store_.Release(entry);
