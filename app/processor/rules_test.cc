@@ -207,5 +207,22 @@ TEST(CrashingThreadInfoRule, AdjustsNullPageAddressesOnly) {
   EXPECT_EQ(abort.notes.at(0), "mdsw did not identify the crashing thread");
 }
 
+TEST(JavaStackTraceRule, DropsTheMessageAndCausedBySections) {
+  RuleContext ctx = WithRaw(json{{"JavaStackTrace",
+                                  "java.lang.IllegalStateException: user typed secret@example.org\n"
+                                  "\tat org.example.Foo.bar(Foo.java:12)\n"
+                                  "\tat org.example.Main.run(Main.java:3)\n"
+                                  "Caused by: java.io.IOException: disk\n"
+                                  "\tat java.io.File.open(File.java:1)\n"}});
+  Apply("java_stack_trace", ctx);
+  EXPECT_EQ(ctx.processed["java_stack_trace"],
+            "java.lang.IllegalStateException\n\tat org.example.Foo.bar(Foo.java:12)\n\tat org.example.Main.run(Main.java:3)");
+  EXPECT_TRUE(ctx.processed["java_stack_trace_raw"].get<std::string>().find("secret") != std::string::npos);
+  RuleContext bad = WithRaw(json{{"JavaStackTrace", "nothing useful"}});
+  Apply("java_stack_trace", bad);
+  EXPECT_EQ(bad.processed["java_stack_trace"], "malformed");
+  EXPECT_EQ(bad.notes.at(0), "JavaStackTrace: malformed JavaStackTrace");
+}
+
 }  // namespace
 }  // namespace crashbox::processor

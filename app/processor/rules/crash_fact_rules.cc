@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
-// Versions, process type, dates and times (SOCORRO.md §2.3 rules 19, 21, 24).
+// Versions, process type, dates and times, Java stack traces (SOCORRO.md §2.3
+// rules 19, 21, 24, 28).
 #include <chrono>
 #include <ctime>
 
@@ -107,10 +108,40 @@ void DatesAndTimes(RuleContext& ctx) {
   ctx.processed["last_crash"] = last_crash;
 }
 
+// Java crashes (Android apps and the like): keep the raw trace (protected) and
+// a sanitized one without the exception message, which may hold user data:
+// "<exception class>" then "\tat <frame>" lines, up to a Caused by/Suppressed section.
+void JavaStackTrace(RuleContext& ctx) {
+  const std::string* raw = RawString(ctx, "JavaStackTrace");
+  if (raw == nullptr) return;
+  ctx.processed["java_stack_trace_raw"] = *raw;
+  std::vector<std::string_view> lines = base::Split(*raw, '\n');
+  std::string_view first = lines.empty() ? "" : base::Trim(lines[0]);
+  std::string sanitized(base::Trim(first.substr(0, first.find(':'))));
+  size_t frames = 0;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::string_view line = base::Trim(lines[i]);
+    if (line.starts_with("Caused by:") || line.starts_with("Suppressed:")) break;
+    if (!line.starts_with("at ")) continue;
+    sanitized += "\n\t";
+    sanitized += line;
+    ++frames;
+  }
+  if (sanitized.empty() || frames == 0 || sanitized.find(' ') < sanitized.find('\n')) {
+    ctx.processed["java_stack_trace"] = "malformed";
+    ctx.notes.push_back("JavaStackTrace: malformed JavaStackTrace");
+    return;
+  }
+  ctx.processed["java_stack_trace"] = std::move(sanitized);
+}
+
 }  // namespace
 
 std::vector<Rule> CrashFactRules() {
-  return {{"major_version", MajorVersion}, {"process_type", ProcessType}, {"dates_and_times", DatesAndTimes}};
+  return {{"major_version", MajorVersion},
+          {"process_type", ProcessType},
+          {"dates_and_times", DatesAndTimes},
+          {"java_stack_trace", JavaStackTrace}};
 }
 
 }  // namespace crashbox::processor
