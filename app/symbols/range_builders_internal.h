@@ -47,6 +47,10 @@ class ExclusiveRangeBuilder {
     return true;
   }
 
+  void reserve(size_t n) {
+    if (!map_) sorted_.reserve(n);
+  }
+
   // Entries sorted by base; leaves the builder empty.
   std::vector<Entry> Take() {
     std::vector<Entry> out;
