@@ -53,6 +53,15 @@ class BigBuffer {
 
   char* data() const { return data_; }
   size_t capacity() const { return capacity_; }
+  // Returns the address space past `keep` bytes (rounded up to a huge page)
+  // to the system.
+  void Shrink(size_t keep) {
+    size_t from = (keep + kHugePage - 1) & ~(kHugePage - 1);
+    if (from < capacity_) {
+      ::munmap(data_ + from, capacity_ - from);
+      capacity_ = from;
+    }
+  }
 
  private:
   void Map(size_t size, size_t align) {
@@ -80,39 +89,55 @@ class BigBuffer {
   size_t capacity_ = 0;
 };
 
-// A fixed-capacity array of trivially copyable T in a BigBuffer (no growth:
-// callers size it from an upper bound).
+// An array of trivially copyable T in a BigBuffer, sized by the caller from
+// an upper bound (it grows by copying if that was wrong). `head` spare bytes
+// precede the records in the same mapping: the blob writer builds the blob
+// around a line array there instead of copying it.
 template <typename T>
 class BigArray {
  public:
   BigArray() = default;
-  explicit BigArray(size_t capacity) : buf_(capacity * sizeof(T)), capacity_(capacity) {}
+  BigArray(size_t capacity, size_t head, size_t tail)
+      : buf_(head + capacity * sizeof(T) + tail), head_(head), capacity_(capacity) {}
   void push_back(const T& v) {
     if (size_ == capacity_) Grow();
-    reinterpret_cast<T*>(buf_.data())[size_++] = v;
+    std::memcpy(data() + size_, &v, sizeof(T));
+    if (++size_ > high_water_) high_water_ = size_;
   }
   void resize(size_t n) {  // shrink only
     if (n < size_) size_ = n;
   }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  T* data() const { return reinterpret_cast<T*>(buf_.data()); }
+  T* data() const { return reinterpret_cast<T*>(buf_.data() + head_); }
   T& operator[](size_t i) const { return data()[i]; }
-  T& back() const { return data()[size_ - 1]; }
   T* begin() const { return data(); }
   T* end() const { return data() + size_; }
+
+  // Spare bytes before the records (0 after a regrowth) and the mapping.
+  size_t head() const { return head_; }
+  BigBuffer& buffer() { return buf_; }
+  // Zeroes whatever records were written past size() and later dropped.
+  void ClearDropped() {
+    if (high_water_ > size_) std::memset(data() + size_, 0, (high_water_ - size_) * sizeof(T));
+    high_water_ = size_;
+  }
 
  private:
   void Grow() {
     size_t cap = capacity_ ? capacity_ * 2 : 1024;
     BigBuffer next(cap * sizeof(T));
-    if (size_) std::memcpy(next.data(), buf_.data(), size_ * sizeof(T));
+    if (size_) std::memcpy(next.data(), data(), size_ * sizeof(T));
     buf_ = std::move(next);
+    head_ = 0;
     capacity_ = cap;
+    high_water_ = size_;
   }
   BigBuffer buf_;
+  size_t head_ = 0;
   size_t capacity_ = 0;
   size_t size_ = 0;
+  size_t high_water_ = 0;
 };
 
 }  // namespace crashbox::symbols::internal

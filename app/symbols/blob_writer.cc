@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // Serializes a SymModel into the blob layout of blob_format.h.
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <unordered_map>
@@ -47,11 +48,21 @@ class Writer {
     payloads_.emplace_back(static_cast<const char*>(data), record_bytes * count);
   }
 
-  Result<BlobBytes> Finish(uint32_t flags) {
+  // Lays the sections out with `lines` (of kind kLines, added by Section as
+  // usual) at kLinesOffset and the others after it, in the lines' own
+  // mapping when everything fits there.
+  Result<BlobBytes> Finish(uint32_t flags, BigArray<blob::LineRecord>* lines) {
     Section(blob::SectionKind::kStrings, 1, pool_.size(), pool_.data());
     if (overflow_) return Status::LimitExceeded("symbol file too large for the blob format");
-    uint64_t offset = sizeof(blob::Header) + sections_.size() * sizeof(blob::SectionEntry);
+    uint64_t table_end = sizeof(blob::Header) + sections_.size() * sizeof(blob::SectionEntry);
+    uint64_t lines_bytes = lines->size() * sizeof(blob::LineRecord);
+    uint64_t lines_start = std::max<uint64_t>(table_end, kLinesOffset);
+    uint64_t offset = lines_start + lines_bytes;
     for (size_t i = 0; i < sections_.size(); ++i) {
+      if (sections_[i].kind == static_cast<uint32_t>(blob::SectionKind::kLines)) {
+        sections_[i].offset = lines_start;
+        continue;
+      }
       offset = (offset + 7) & ~uint64_t{7};
       sections_[i].offset = offset;
       offset += payloads_[i].size();
@@ -63,13 +74,24 @@ class Writer {
     h.blob_bytes = offset;
     h.section_count = static_cast<uint32_t>(sections_.size());
     h.flags = flags;
-    // Fresh mapping: already zeroed, so only the padding needs no writes.
-    BlobBytes out{BigBuffer(offset), offset};
+    // In place: the lines are already where they belong and the mapping was
+    // fresh (zero) everywhere else, bar dropped records cleared here.
+    bool in_place = table_end <= kLinesOffset && lines->head() == kLinesOffset &&
+                    offset <= lines->buffer().capacity();
+    BlobBytes out;
+    if (in_place) {
+      lines->ClearDropped();
+      out = {std::move(lines->buffer()), offset};
+      out.buffer.Shrink(offset);
+    } else {
+      out = {BigBuffer(offset), offset};
+    }
     char* dst = out.buffer.data();
     std::memcpy(dst, &h, sizeof(h));
     std::memcpy(dst + sizeof(h), sections_.data(), sections_.size() * sizeof(blob::SectionEntry));
     for (size_t i = 0; i < sections_.size(); ++i) {
-      if (!payloads_[i].empty()) {
+      bool is_lines = sections_[i].kind == static_cast<uint32_t>(blob::SectionKind::kLines);
+      if (!payloads_[i].empty() && !(in_place && is_lines)) {
         std::memcpy(dst + sections_[i].offset, payloads_[i].data(), payloads_[i].size());
       }
     }
@@ -86,7 +108,8 @@ class Writer {
 
 }  // namespace
 
-Result<BlobBytes> WriteBlob(const SymModel& m) {
+Result<BlobBytes> WriteBlob(SymModel* model) {
+  const SymModel& m = *model;
   Writer w;
   blob::MetaRecord meta = m.stats;
   meta.os = w.Str(m.os);
@@ -136,7 +159,7 @@ Result<BlobBytes> WriteBlob(const SymModel& m) {
   w.Section(K::kFiles, files);
   w.Section(K::kInlineOrigins, origins);
   w.Section(K::kFunctions, functions);
-  w.Section(K::kLines, m.lines);
+  w.Section(K::kLines, sizeof(blob::LineRecord), m.lines.size(), m.lines.data());
   w.Section(K::kInlineRecords, m.inline_records);
   w.Section(K::kInlineRanges, m.inline_ranges);
   w.Section(K::kInlineNodes, m.inline_nodes);
@@ -146,7 +169,7 @@ Result<BlobBytes> WriteBlob(const SymModel& m) {
   for (uint32_t t = 0; t < blob::kWinTypeCount; ++t) {
     w.Section(static_cast<K>(static_cast<uint32_t>(K::kWinFrames0) + t), win[t]);
   }
-  return w.Finish(m.flags);
+  return w.Finish(m.flags, &model->lines);
 }
 
 }  // namespace crashbox::symbols::internal

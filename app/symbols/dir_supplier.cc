@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdio>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -47,15 +48,35 @@ class MappedFile {
   size_t size_;
 };
 
-// The whole file in fresh memory (see big_buffer_internal.h); the text is
-// parsed once and dropped.
+// The whole text of a .sym file: read into fresh memory (see
+// big_buffer_internal.h), or mapped (map_text); parsed once and dropped.
 struct FileText {
   internal::BigBuffer buffer;
+  void* mapped = nullptr;
   size_t size = 0;
-  ByteView bytes() const { return {reinterpret_cast<const uint8_t*>(buffer.data()), size}; }
+  FileText() = default;
+  FileText(FileText&& o) noexcept
+      : buffer(std::move(o.buffer)), mapped(std::exchange(o.mapped, nullptr)), size(o.size) {}
+  FileText& operator=(FileText&& o) noexcept {
+    if (this != &o) {
+      Unmap();
+      buffer = std::move(o.buffer);
+      mapped = std::exchange(o.mapped, nullptr);
+      size = o.size;
+    }
+    return *this;
+  }
+  ~FileText() { Unmap(); }
+  void Unmap() {
+    if (mapped) ::munmap(mapped, size);
+    mapped = nullptr;
+  }
+  ByteView bytes() const {
+    return {reinterpret_cast<const uint8_t*>(mapped ? mapped : buffer.data()), size};
+  }
 };
 
-Result<FileText> ReadWholeFile(const fs::path& path, uint64_t max_bytes) {
+Result<FileText> ReadWholeFile(const fs::path& path, uint64_t max_bytes, bool map) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError(fmt::format("open {}: {}", path.string(), std::strerror(errno)));
   struct stat st {};
@@ -69,7 +90,18 @@ Result<FileText> ReadWholeFile(const fs::path& path, uint64_t max_bytes) {
     ::close(fd);
     return Status::LimitExceeded(fmt::format("{}: {} bytes exceeds the limit of {}", path.string(), size, max_bytes));
   }
-  FileText out{internal::BigBuffer(size), size};
+  FileText out;
+  out.size = size;
+  if (map && size > 0) {
+    // Page-cache pages mapped at once: no copy, no fresh memory.
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p != MAP_FAILED) {
+      ::close(fd);
+      out.mapped = p;
+      return out;
+    }
+  }
+  out.buffer = internal::BigBuffer(size);
   size_t got = 0;
   while (got < size) {
     ssize_t n = ::read(fd, out.buffer.data() + got, size - got);
@@ -185,7 +217,7 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
     FileResult cached = LoadFromCache(cache_path, sym_path);
     if (cached.ok()) return cached;
   }
-  CB_ASSIGN_OR_RETURN(FileText text, ReadWholeFile(sym_path, options_.parse.max_text_bytes));
+  CB_ASSIGN_OR_RETURN(FileText text, ReadWholeFile(sym_path, options_.parse.max_text_bytes, options_.map_text));
   Result<internal::BlobBytes> blob = internal::ConvertSymText(text.bytes(), options_.parse);
   text = FileText{};  // not needed any more
   if (!blob.ok()) return blob.status().WithContext(sym_path.string());

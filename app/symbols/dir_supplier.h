@@ -41,6 +41,10 @@ struct DirSupplierOptions {
   uint64_t max_memory_bytes = uint64_t{1} << 30;
   // Limits for the text conversion.
   ParseOptions parse;
+  // Map .sym texts instead of reading them: saves a copy of every text, but
+  // a file truncated while it is being converted kills the process (SIGBUS).
+  // For one-shot command-line use; leave off in long-running services.
+  bool map_text = false;
 };
 
 // "<debug_file>/<debug_id>/<name>.sym" for `key`, or kInvalidArgument when the

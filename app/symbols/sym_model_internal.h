@@ -61,7 +61,10 @@ struct SymModel {
   std::vector<Named> files;    // sorted by id, unique
   std::vector<Named> origins;  // sorted by id, unique
   std::vector<Function> functions;  // sorted by address, non-overlapping
-  BigArray<blob::LineRecord> lines;  // the bulk of a blob
+  // The bulk of a blob; allocated with room for the rest of it (kLinesOffset
+  // bytes before, spare_bytes after) so WriteBlob can build the blob in place.
+  BigArray<blob::LineRecord> lines;
+  size_t spare_bytes = 0;
   std::vector<blob::InlineRecord> inline_records;
   std::vector<blob::RangeRecord> inline_ranges;
   std::vector<blob::TreeNode> inline_nodes;
@@ -80,9 +83,14 @@ struct BlobBytes {
   ByteView bytes() const { return {reinterpret_cast<const uint8_t*>(buffer.data()), size}; }
 };
 
-// Serializes the model (blob_writer.cc). kLimitExceeded when a count or the
-// string pool does not fit the format's 32-bit fields.
-Result<BlobBytes> WriteBlob(const SymModel& model);
+// Where the writer puts the line records: right after the header and the
+// section table (which fit in this many bytes).
+inline constexpr size_t kLinesOffset = 512;
+
+// Serializes the model (blob_writer.cc), in model->lines' mapping when the
+// blob fits there. kLimitExceeded when a count or the string pool does not
+// fit the format's 32-bit fields.
+Result<BlobBytes> WriteBlob(SymModel* model);
 
 // ParseSymText without the copy into a std::string (sym_parser.cc).
 Result<BlobBytes> ConvertSymText(ByteView text, const ParseOptions& options);

@@ -70,7 +70,11 @@ class Parser {
   void Run(std::string_view text) {
     // Reserving from the text size costs only address space: pages are
     // touched as records arrive. A line record takes at least 8 bytes of text.
-    m_.lines = internal::BigArray<blob::LineRecord>(text.size() / 8 + 16);
+    // The rest of a blob is rarely larger than the text; when it is, the
+    // writer copies instead of building the blob around the lines.
+    m_.spare_bytes = 2 * text.size() + (size_t{64} << 10);
+    m_.lines = internal::BigArray<blob::LineRecord>(text.size() / 8 + 16, internal::kLinesOffset,
+                                                    m_.spare_bytes);
     deltas_.reserve(text.size() / 64);
     cfi_init_.reserve(text.size() / 256);
     const char* p = text.data();
@@ -553,7 +557,7 @@ Result<BlobBytes> ConvertSymText(ByteView bytes, const ParseOptions& options) {
   Parser parser(&model);
   if (had_nul) parser.AddError();
   parser.Run(text);
-  return internal::WriteBlob(model);
+  return internal::WriteBlob(&model);
 }
 
 }  // namespace internal
