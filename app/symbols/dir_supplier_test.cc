@@ -49,6 +49,23 @@ TEST(DirSupplier, FindsInLaterRootAndCachesInMemory) {
   EXPECT_EQ(supplier.counters().memory_hits, 1u);
 }
 
+TEST(DirSupplier, MappedTextsConvertAlike) {
+  TempDir dir;
+  WriteSym(dir.path(), "app/ID1/app.sym",
+           "MODULE Linux x86_64 ID1 app\nFILE 0 a.c\nFUNC 1000 10 0 main\n1000 10 3 0\n");
+  WriteSym(dir.path(), "empty/ID1/empty.sym", "");
+  DirSupplierOptions options{{dir.path()}, {}, 1 << 20, {}};
+  options.map_text = true;
+  DirSymbolSupplier supplier(options);
+  auto f = supplier.Find({"app", "ID1"});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)->Symbolize(0x1004).function_name, "main");
+  EXPECT_EQ((*f)->FindLine(0x1004)->line, 3);
+  auto empty = supplier.Find({"empty", "ID1"});
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_FALSE((*empty)->Symbolize(0x1000).has_function);
+}
+
 TEST(DirSupplier, MissingSymbolsAreNotFound) {
   TempDir dir;
   DirSymbolSupplier supplier({{dir.path()}, {}, 1 << 20, {}});

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/symbols/sym_parser.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/symbols/symbols_test_util.h"
 
@@ -198,6 +203,78 @@ TEST(SymParser, RejectsTextOverTheLimit) {
   Result<std::string> r = ParseSymText(AsBytes("FUNC 1 1 0 f\n"), options);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kLimitExceeded);
+}
+
+// The fast paths for canonical line and STACK CFI records must read exactly
+// what the general path reads; odd shapes take the general path.
+TEST(SymParser, CanonicalAndOddRecordShapesReadAlike) {
+  auto f = Load(
+      "FILE 1 a.c\n"
+      "FUNC 1000 100 0 f\n"
+      "1000 10 7 1\n"             // canonical
+      "1010 0x10 8 1\n"           // 0x prefix: general path
+      "1020  10 9 1\n"            // two spaces: general path
+      "1030 10 +10 1\n"           // sign: general path
+      "1040 10 11 1 trailing\n"   // rest after the last number: accepted
+      "1050 10 00000000000000000012 1\n"  // 20 digits: general path
+      "STACK CFI INIT 1000 100 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n"
+      "STACK CFI 1004 .cfa: $rsp 16 +\n"
+      "STACK CFI 0x1008 .cfa: $rsp 24 +\n"
+      "STACK CFI INIT  2000 10 .cfa: $rsp 8 +\n");
+  EXPECT_FALSE(f->stats().corrupt);
+  for (auto [address, line] : std::vector<std::pair<uint64_t, int>>{
+           {0x1000, 7}, {0x1010, 8}, {0x1020, 9}, {0x1030, 10}, {0x1040, 11}, {0x1050, 12}}) {
+    auto l = f->FindLine(address);
+    ASSERT_TRUE(l.has_value()) << std::hex << address;
+    EXPECT_EQ(l->line, line);
+    EXPECT_EQ(l->file, "a.c");
+  }
+  auto cfi = f->FindCfiRecords(0x1010);
+  ASSERT_TRUE(cfi.has_value());
+  EXPECT_EQ(cfi->init_rules, ".cfa: $rsp 8 + .ra: .cfa -8 + ^");
+  ASSERT_EQ(cfi->delta_rules.size(), 2u);
+  EXPECT_EQ(cfi->delta_rules[1], ".cfa: $rsp 24 +");
+  ASSERT_TRUE(f->FindCfiRecords(0x2000).has_value());
+  EXPECT_EQ(f->FindCfiRecords(0x2000)->init_rules, ".cfa: $rsp 8 +");
+}
+
+// Lines go straight into the blob while they ascend; the first one that does
+// not hands them to the full overlap rule, and dropped records leave no trace.
+TEST(SymParser, OutOfOrderLinesKeepTheFirstAndLeaveADeterministicBlob) {
+  std::string text =
+      "FILE 1 a.c\n"
+      "FUNC 1000 100 0 f\n"
+      "1010 10 2 1\n"
+      "1020 10 3 1\n"
+      "1000 18 4 1\n"  // overlaps 1010: dropped
+      "1000 10 5 1\n"  // out of order, fits
+      "FUNC 2000 10 0 g\n"
+      "2000 10 6 1\n";
+  auto f = Load(text);
+  EXPECT_EQ(f->FindLine(0x1000)->line, 5);
+  EXPECT_EQ(f->FindLine(0x1010)->line, 2);
+  EXPECT_EQ(f->FindLine(0x1020)->line, 3);
+  EXPECT_EQ(f->FindLine(0x2000)->line, 6);
+  EXPECT_EQ(f->stats().lines_dropped, 1u);
+  EXPECT_EQ(*ParseSymText(AsBytes(text)), *ParseSymText(AsBytes(text)));
+}
+
+// The blob is built around the line array when the rest fits in the room
+// reserved for it; inline-heavy texts, whose records outgrow the text, are
+// copied instead. Both give the same answers.
+TEST(SymParser, BlobLargerThanItsReservedRoomIsStillComplete) {
+  std::string text = "FILE 0 a.c\nINLINE_ORIGIN 0 inl\nFUNC 0 100000 0 f\n0 100000 1 0\n";
+  for (int line = 0; line < 400; ++line) {  // 100 ranges a line (Breakpad reads 512 tokens at most)
+    text += "INLINE 0 1 0 0";
+    for (int i = 0; i < 100; ++i) text += fmt::format(" {:x} 1", (line * 100 + i) * 2);
+    text += "\n";
+  }
+  auto f = Load(text);
+  auto frames = f->FindInlineFrames(0x1387e);  // the last range
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].function_name, "inl");
+  EXPECT_EQ(frames[0].function_base, 0x1387eu);
+  EXPECT_TRUE(f->FindInlineFrames(0x1387f).empty());
 }
 
 }  // namespace
