@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace crashbox::symbols::internal {
@@ -47,10 +48,6 @@ class ExclusiveRangeBuilder {
     return true;
   }
 
-  void reserve(size_t n) {
-    if (!map_) sorted_.reserve(n);
-  }
-
   // Entries sorted by base; leaves the builder empty.
   std::vector<Entry> Take() {
     std::vector<Entry> out;
@@ -69,6 +66,51 @@ class ExclusiveRangeBuilder {
  private:
   std::vector<Entry> sorted_;
   std::unique_ptr<std::map<uint64_t, Entry>> map_;
+};
+
+// ExclusiveRangeBuilder's outcome for ranges whose individual answers are
+// only needed at the end (STACK CFI INIT): ranges are kept in file order and
+// checked once. When no two overlap, every insert would have succeeded and
+// the result is just them sorted; otherwise they are replayed in file order
+// through ExclusiveRangeBuilder. (Out-of-order but disjoint ranges are
+// common, and sent ExclusiveRangeBuilder to its std::map.)
+template <typename T>
+class DeferredRangeBuilder {
+ public:
+  using Entry = typename ExclusiveRangeBuilder<T>::Entry;
+
+  // False (nothing stored) for size 0 or overflow, like ExclusiveRangeBuilder.
+  bool Add(uint64_t base, uint64_t size, const T& payload) {
+    uint64_t high = base + (size - 1);
+    if (size == 0 || high < base) return false;
+    if (!entries_.empty() && base <= entries_.back().high) ascending_ = false;
+    entries_.push_back({base, high, payload});
+    return true;
+  }
+  void reserve(size_t n) { entries_.reserve(n); }
+
+  // Entries sorted by base as ExclusiveRangeBuilder would keep them; adds the
+  // ones it would have rejected to *dropped. Leaves the builder empty.
+  std::vector<Entry> Take(uint64_t* dropped) {
+    std::vector<Entry> in_file_order;
+    in_file_order.swap(entries_);
+    bool ascending = std::exchange(ascending_, true);
+    if (ascending) return in_file_order;
+    std::vector<Entry> sorted = in_file_order;
+    std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) { return a.base < b.base; });
+    bool overlap = false;
+    for (size_t i = 1; i < sorted.size() && !overlap; ++i) overlap = sorted[i].base <= sorted[i - 1].high;
+    if (!overlap) return sorted;
+    ExclusiveRangeBuilder<T> replay;
+    for (const Entry& e : in_file_order) {
+      if (!replay.Insert(e.base, e.high - e.base + 1, e.payload)) ++*dropped;
+    }
+    return replay.Take();
+  }
+
+ private:
+  std::vector<Entry> entries_;  // in file order
+  bool ascending_ = true;       // each entry starts above the previous one's end
 };
 
 template <typename T>

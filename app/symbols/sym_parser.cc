@@ -362,7 +362,7 @@ class Parser {
       std::string_view rules = internal::RestAfter(body, pos);
       if (rules.empty()) return false;
       // Breakpad reads these with unchecked strtoul.
-      if (!cfi_init_.Insert(ParseCUnsigned(address, 16).value, ParseCUnsigned(size, 16).value,
+      if (!cfi_init_.Add(ParseCUnsigned(address, 16).value, ParseCUnsigned(size, 16).value,
                             rules)) {
         ++m_.stats.cfi_dropped;
       }
@@ -388,7 +388,7 @@ class Parser {
       if (!p || p == end || *p != ' ') return false;
       p = FastHex(p + 1, end, &size);
       if (!p || p == end || *p != ' ' || p + 1 == end) return false;
-      if (!cfi_init_.Insert(address, size, std::string_view(p + 1, static_cast<size_t>(end - p - 1)))) {
+      if (!cfi_init_.Add(address, size, std::string_view(p + 1, static_cast<size_t>(end - p - 1)))) {
         ++m_.stats.cfi_dropped;
       }
       return true;
@@ -479,7 +479,9 @@ class Parser {
     std::sort(publics_.begin(), publics_.end(),
               [](const auto& a, const auto& b) { return a.address < b.address; });
     m_.publics = std::move(publics_);
-    for (const auto& e : cfi_init_.Take()) m_.cfi_init.push_back({e.base, e.high - e.base + 1, e.payload});
+    for (const auto& e : cfi_init_.Take(&m_.stats.cfi_dropped)) {
+      m_.cfi_init.push_back({e.base, e.high - e.base + 1, e.payload});
+    }
     // A later delta at the same address replaces the earlier one.
     if (!deltas_sorted_) {
       std::stable_sort(deltas_.begin(), deltas_.end(),
@@ -525,7 +527,7 @@ class Parser {
   internal::ExclusiveRangeBuilder<uint32_t> func_ranges_;
   std::vector<SymModel::Public> publics_;
   std::unordered_set<uint64_t> public_addresses_;
-  internal::ExclusiveRangeBuilder<std::string_view> cfi_init_;
+  internal::DeferredRangeBuilder<std::string_view> cfi_init_;
   std::vector<SymModel::CfiDelta> deltas_;
   bool deltas_sorted_ = true;
   std::array<std::unique_ptr<internal::ContainedTreeBuilder<SymModel::WinFrame>>, blob::kWinTypeCount>
