@@ -108,7 +108,7 @@ int Stackwalk(const StackwalkCommand& cmd) {
   if (!cmd.symbols_paths.empty()) {
     symbols::DirSupplierOptions options;
     for (const std::string& p : cmd.symbols_paths) options.roots.emplace_back(p);
-    options.map_text = true;  // one short-lived process: no copy of the texts
+    options.one_shot = true;  // a short-lived process: no copies of texts and blobs
     supplier = std::make_unique<symbols::DirSymbolSupplier>(std::move(options));
   }
   int code = kOk;

@@ -49,7 +49,7 @@ class MappedFile {
 };
 
 // The whole text of a .sym file: read into fresh memory (see
-// big_buffer_internal.h), or mapped (map_text); parsed once and dropped.
+// big_buffer_internal.h), or mapped (one_shot); parsed once and dropped.
 struct FileText {
   internal::BigBuffer buffer;
   void* mapped = nullptr;
@@ -217,7 +217,7 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
     FileResult cached = LoadFromCache(cache_path, sym_path);
     if (cached.ok()) return cached;
   }
-  CB_ASSIGN_OR_RETURN(FileText text, ReadWholeFile(sym_path, options_.parse.max_text_bytes, options_.map_text));
+  CB_ASSIGN_OR_RETURN(FileText text, ReadWholeFile(sym_path, options_.parse.max_text_bytes, options_.one_shot));
   Result<internal::BlobBytes> blob = internal::ConvertSymText(text.bytes(), options_.parse);
   text = FileText{};  // not needed any more
   if (!blob.ok()) return blob.status().WithContext(sym_path.string());
@@ -226,6 +226,12 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
     ++counters_.conversions;
   }
   if (!cache_path.empty()) StoreInCache(cache_path, blob->bytes());
+  if (!options_.one_shot) {
+    // A long-lived cache keeps its blobs on the heap: a mapping each would
+    // count against vm.max_map_count and round sizes up to huge pages.
+    auto owner = std::make_shared<const std::string>(AsChars(blob->bytes()));
+    return SymbolFile::OpenShared(AsBytes(*owner), owner);
+  }
   auto owner = std::make_shared<const internal::BlobBytes>(std::move(blob).value());
   return SymbolFile::OpenShared(owner->bytes(), owner);
 }

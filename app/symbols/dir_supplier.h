@@ -41,10 +41,12 @@ struct DirSupplierOptions {
   uint64_t max_memory_bytes = uint64_t{1} << 30;
   // Limits for the text conversion.
   ParseOptions parse;
-  // Map .sym texts instead of reading them: saves a copy of every text, but
-  // a file truncated while it is being converted kills the process (SIGBUS).
-  // For one-shot command-line use; leave off in long-running services.
-  bool map_text = false;
+  // Tuned for a short-lived process (one command-line run): .sym texts are
+  // mapped instead of read (a file truncated while it is being converted
+  // then kills the process with SIGBUS), and converted blobs stay in their
+  // conversion mapping (one per module, in 2 MiB huge pages) instead of
+  // being copied to the heap. Leave off in long-running services.
+  bool one_shot = false;
 };
 
 // "<debug_file>/<debug_id>/<name>.sym" for `key`, or kInvalidArgument when the

@@ -49,13 +49,13 @@ TEST(DirSupplier, FindsInLaterRootAndCachesInMemory) {
   EXPECT_EQ(supplier.counters().memory_hits, 1u);
 }
 
-TEST(DirSupplier, MappedTextsConvertAlike) {
+TEST(DirSupplier, OneShotConvertsAlike) {
   TempDir dir;
   WriteSym(dir.path(), "app/ID1/app.sym",
            "MODULE Linux x86_64 ID1 app\nFILE 0 a.c\nFUNC 1000 10 0 main\n1000 10 3 0\n");
   WriteSym(dir.path(), "empty/ID1/empty.sym", "");
   DirSupplierOptions options{{dir.path()}, {}, 1 << 20, {}};
-  options.map_text = true;
+  options.one_shot = true;
   DirSymbolSupplier supplier(options);
   auto f = supplier.Find({"app", "ID1"});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
