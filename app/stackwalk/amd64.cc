@@ -91,17 +91,10 @@ class Amd64Unwinder final : public Unwinder {
   }
 
   std::optional<Frame> ByScan(const Frame& last) {
-    uint64_t location = 0, rip = 0;
-    if (!ScanForReturnAddress(last.regs.Get(kRsp), SearchWords(last.trust == FrameTrust::kContext), 8,
-                              &location, &rip)) {
-      return std::nullopt;
-    }
-    Frame f;
-    f.trust = FrameTrust::kScan;
-    f.regs = last.regs;
-    f.regs.valid = 0;
-    f.regs.Set(kRip, rip);
-    f.regs.Set(kRsp, location + 8);
+    uint64_t location = 0;
+    std::optional<Frame> scanned = ScanCaller(last, kRip, kRsp, 8, &location);
+    if (!scanned) return std::nullopt;
+    Frame& f = *scanned;
     // Pass on a plausible rbp: the one saved just below the return address
     // when the callee's rbp points there, else the callee's own when it
     // lies above the return address.
@@ -114,7 +107,7 @@ class Amd64Unwinder final : public Unwinder {
         f.regs.Set(kRbp, rbp);
       }
     }
-    return f;
+    return scanned;
   }
 
   CfiRegisterMap map_;

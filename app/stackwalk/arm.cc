@@ -74,20 +74,7 @@ class ArmUnwinder final : public Unwinder {
     return f;
   }
 
-  std::optional<Frame> ByScan(const Frame& last) {
-    uint64_t location = 0, pc = 0;
-    if (!ScanForReturnAddress(last.regs.Get(kSp), SearchWords(last.trust == FrameTrust::kContext), 4,
-                              &location, &pc)) {
-      return std::nullopt;
-    }
-    Frame f;
-    f.trust = FrameTrust::kScan;
-    f.regs = last.regs;
-    f.regs.valid = 0;
-    f.regs.Set(kPc, pc);
-    f.regs.Set(kSp, uint32_t(location + 4));
-    return f;
-  }
+  std::optional<Frame> ByScan(const Frame& last) { return ScanCaller(last, kPc, kSp, 4); }
 
   int fp_register_;
   CfiRegisterMap map_;

@@ -110,20 +110,7 @@ class Arm64Unwinder final : public Unwinder {
     return f;
   }
 
-  std::optional<Frame> ByScan(const Frame& last) {
-    uint64_t location = 0, pc = 0;
-    if (!ScanForReturnAddress(last.regs.Get(kSp), SearchWords(last.trust == FrameTrust::kContext), 8,
-                              &location, &pc)) {
-      return std::nullopt;
-    }
-    Frame f;
-    f.trust = FrameTrust::kScan;
-    f.regs = last.regs;
-    f.regs.valid = 0;
-    f.regs.Set(kPc, pc);
-    f.regs.Set(kSp, location + 8);
-    return f;
-  }
+  std::optional<Frame> ByScan(const Frame& last) { return ScanCaller(last, kPc, kSp, 8); }
 
   uint64_t mask_;
   bool lr_stripped_ = false;

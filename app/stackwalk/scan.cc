@@ -35,6 +35,24 @@ bool StackMemory::ReadMemory(uint64_t address, symbols::ValueWidth width, uint64
   return true;
 }
 
+std::optional<Frame> Unwinder::ScanCaller(const Frame& last, int pc_index, int sp_index, int word_size,
+                                          uint64_t* location) {
+  uint64_t found = 0, pc = 0;
+  if (!ScanForReturnAddress(last.regs.Get(sp_index), SearchWords(last.trust == FrameTrust::kContext), word_size,
+                            &found, &pc)) {
+    return std::nullopt;
+  }
+  const uint64_t mask = word_size == 4 ? 0xffffffffull : ~uint64_t{0};
+  Frame f;
+  f.trust = FrameTrust::kScan;
+  f.regs = last.regs;
+  f.regs.valid = 0;
+  f.regs.Set(pc_index, pc);
+  f.regs.Set(sp_index, (found + word_size) & mask);
+  if (location) *location = found;
+  return f;
+}
+
 bool Unwinder::ScanForReturnAddress(uint64_t start, int words, int word_size, uint64_t* location,
                                     uint64_t* ip) {
   const uint64_t mask = word_size == 4 ? 0xffffffffull : ~uint64_t{0};

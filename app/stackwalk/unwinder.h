@@ -61,6 +61,11 @@ class Unwinder {
   // in a module and InstructionAddressSeemsValid. Stops at unreadable memory.
   bool ScanForReturnAddress(uint64_t start, int words, int word_size, uint64_t* location,
                             uint64_t* ip);
+  // A caller found by scanning from `last`'s stack pointer (Breakpad's scan
+  // frames): pc = the return address found, sp just past it, no other
+  // register known. `location` (optional) receives where it was found.
+  std::optional<Frame> ScanCaller(const Frame& last, int pc_index, int sp_index, int word_size,
+                                  uint64_t* location = nullptr);
   // The default scan length: 40 words, 160 for the context frame's caller.
   static int SearchWords(bool is_context_frame) { return is_context_frame ? 160 : 40; }
   // Breakpad's TerminateWalk: pc below 4 KiB, or no stack progress.
