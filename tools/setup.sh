@@ -7,11 +7,14 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   liblmdb-dev libsqlite3-dev libcivetweb-dev zlib1g-dev libssl-dev
-  libfmt-dev libcli11-dev nlohmann-json3-dev libre2-dev libcurl4-openssl-dev
+  libfmt-dev libcli11-dev nlohmann-json3-dev libre2-dev libcurl4-openssl-dev libzip-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Benchmarks compare against nginx; the fuzz preset needs clang.
-if [[ "${CB_SETUP_EXTRAS:-}" == *bench* ]]; then PACKAGES+=(nginx-light); fi
+if [[ "${CB_SETUP_EXTRAS:-}" == *bench* ]]; then
+  PACKAGES+=(nginx-light time curl)
+  command -v npm >/dev/null || PACKAGES+=(npm)  # fetches Breakpad's tools (tools/fetch_breakpad.sh)
+fi
 if [[ "${CB_SETUP_EXTRAS:-}" == *fuzz* ]]; then PACKAGES+=(clang libclang-rt-14-dev); fi
 
 missing=()
