@@ -17,7 +17,8 @@ declare -A ALLOWED=(
   [app/signature]="app/base/ assets/"
   [store]="app/base/"
   [store/lmdb]="app/base/ store/crash_store.h store/symbol_store.h"
-  [web]="app/base/ app/collector/ store/crash_store.h"
+  [app/symsvc]="app/base/ app/symbols/ app/submitter/ store/crash_store.h store/symbol_store.h"
+  [web]="app/base/ app/collector/ app/symsvc/ store/crash_store.h store/symbol_store.h"
   [app/processor]="app/base/ app/minidump/ app/symbols/ app/stackwalk/ app/signature/ store/crash_store.h assets/"
 )
 # third-party header pattern → the only places allowed to include it
@@ -28,6 +29,7 @@ declare -A OWNER=(
   ["CLI/CLI.hpp"]="app/cli/"
   ["zlib.h"]="app/base/gzip.cc"
   ["curl/curl.h"]="app/submitter/http_client.cc"
+  ["zip.h"]="app/symsvc/zip_reader.cc"
   ["openssl/"]="app/base/sha256.cc"
   ["re2/re2.h"]="app/collector/ app/signature/"
 )

@@ -3,6 +3,7 @@
 
 #include "web/api/crashes.h"
 #include "web/api/health.h"
+#include "web/api/symbols.h"
 #include "web/submit/submit_handler.h"
 
 namespace crashbox::web {
@@ -19,6 +20,11 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Get("/api/ProcessedCrash", MakeProcessedCrashHandler(*s.crashes));
   r.Post("/api/Reprocessing/", MakeReprocessingHandler(*s.crashes));
   r.Post("/api/Reprocessing", MakeReprocessingHandler(*s.crashes));
+  if (s.symbols) {
+    r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols));
+    r.Post("/upload", MakeSymbolUploadHandler(*s.symbols));
+    r.Fallback(MakeSymbolDownloadHandler(*s.symbols));  // GET /<debug_file>/<debug_id>/<name>.sym
+  }
 }
 
 }  // namespace crashbox::web

@@ -6,6 +6,7 @@
 
 #include "app/base/metrics.h"
 #include "app/collector/collector.h"
+#include "app/symsvc/symbol_service.h"
 #include "store/crash_store.h"
 #include "web/http/router.h"
 
@@ -15,6 +16,7 @@ namespace crashbox::web {
 struct Services {
   collector::Collector* collector = nullptr;  // null: this node does not collect
   store::CrashStore* crashes = nullptr;
+  symsvc::SymbolService* symbols = nullptr;  // null: no symbol upload/download
   base::MetricsRegistry* metrics = nullptr;
   std::string version_json = "{}";
 };

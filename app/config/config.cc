@@ -87,6 +87,25 @@ const std::vector<Setting>& Table() {
          }
          return Status::Ok();
        }},
+      {{"CRASHBOX_SYMBOLS_MAX_UPLOAD_BYTES", "--symbols-max-upload-bytes", "2GiB",
+        "largest symbol upload (zip or .sym) accepted over HTTP, as sent (413 above)"},
+       Bytes([](Config& c) { return &c.symbols.max_upload_bytes; })},
+      {{"CRASHBOX_SYMBOLS_MAX_FILE_BYTES", "--symbols-max-file-bytes", "2GiB",
+        "largest single .sym file, uncompressed; larger zip members are rejected"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<uint64_t> n = base::ParseByteSize(v);
+         if (!n || *n < 1) return BadValue(fmt::format("'{}' is not a size (like 2GiB)", v));
+         c.symbols.upload.max_sym_bytes = c.symbols.upload.zip.max_entry_bytes = *n;
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_SYMBOLS_MAX_ZIP_TOTAL_BYTES", "--symbols-max-zip-total-bytes", "8GiB",
+        "most uncompressed bytes in one symbols zip (the whole upload is refused above)"},
+       Bytes([](Config& c) { return &c.symbols.upload.zip.max_total_bytes; })},
+      {{"CRASHBOX_SYMBOLS_MAX_ZIP_ENTRIES", "--symbols-max-zip-entries", "100000", "most members in one symbols zip"},
+       Int<uint64_t>([](Config& c) { return &c.symbols.upload.zip.max_entries; }, 1, 10000000)},
+      {{"CRASHBOX_SYMBOLS_MAX_ZIP_RATIO", "--symbols-max-zip-ratio", "200",
+        "zip members compressed more than this many times are rejected (zip bombs)"},
+       Int<uint64_t>([](Config& c) { return &c.symbols.upload.zip.max_ratio; }, 1, 100000)},
       {{"CRASHBOX_SIGLISTS", "--siglists", "", "directory of Socorro-format signature lists (signature_sentinels.txt, "
         "irrelevant_signature_re.txt, prefix_signature_re.txt, signatures_with_line_numbers_re.txt); empty = built-in lists"},
        Str([](Config& c) { return &c.siglists_dir; })},

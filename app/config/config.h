@@ -15,6 +15,7 @@
 
 #include "app/base/status.h"
 #include "app/collector/collector.h"
+#include "app/symsvc/symbol_service.h"
 #include "store/lmdb/env.h"
 #include "web/http/civet_server.h"
 
@@ -45,6 +46,8 @@ struct Config {
   int processor_workers = 0;
   std::chrono::seconds processing_deadline{60};
   collector::CollectorOptions collector;
+  // Symbol uploads and downloads (symbol_dirs is filled from symbols_paths).
+  symsvc::ServiceOptions symbols;
   web::HttpOptions http;
   store::lmdb::EnvOptions store;  // store.path derived from data_dir
 

@@ -24,6 +24,7 @@
 #include "app/signature/signature.h"
 #include "app/symbols/chain_supplier.h"
 #include "app/symbols/dir_supplier.h"
+#include "app/symsvc/symbol_service.h"
 #include "store/lmdb/crash_store.h"
 #include "store/lmdb/symbol_store.h"
 #include "web/http/civet_server.h"
@@ -101,8 +102,17 @@ int Serve(const config::Config& config) {
   if (!throttler.ok()) return Fail(throttler.status());
   collector::Collector collector(config.collector, crashes, *throttler.value(), clock, metrics);
 
+  SymbolChain symbol_chain(*env.value(), config.symbols_paths);
+  symsvc::ServiceOptions symbol_options = config.symbols;
+  for (const std::string& p : config.symbols_paths) symbol_options.symbol_dirs.emplace_back(p);
+  // New symbols replace any cached copy of the module (a changed upload).
+  symsvc::SymbolService symbol_service(symbol_chain.stored, symbol_options, [&](const store::SymbolKey& k) {
+    symbol_chain.from_store.Forget({k.debug_file, k.debug_id});
+  });
+
   web::Router router;
   web::Services services;
+  services.symbols = &symbol_service;
   services.collector = &collector;
   services.crashes = &crashes;
   services.metrics = &metrics;
@@ -113,7 +123,6 @@ int Serve(const config::Config& config) {
 
   auto signatures = MakeSignatureRunner(config);
   if (!signatures.ok()) return Fail(signatures.status());
-  SymbolChain symbol_chain(*env.value(), config.symbols_paths);
   std::unique_ptr<processor::Processor> processor;
   if (config.processor_workers >= 0) {
     processor::ProcessorOptions options;

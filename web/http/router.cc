@@ -26,6 +26,10 @@ void Router::Dispatch(Request& req, Response& resp) const {
     }
   }
   bool api = req.path.starts_with("/api/");
+  if (!path_known && !api && fallback_ && (req.method == "GET" || req.method == "HEAD")) {
+    fallback_(req, resp);
+    return;
+  }
   if (path_known) {
     resp.headers.emplace_back("Allow", "GET, HEAD, POST");
     if (api) {

@@ -17,6 +17,9 @@ class Router {
   void Get(std::string path, Handler h) { Add("GET", std::move(path), std::move(h)); }
   void Post(std::string path, Handler h) { Add("POST", std::move(path), std::move(h)); }
   void Add(std::string method, std::string path, Handler h);
+  // Handles GET and HEAD requests whose path no route matches (outside
+  // /api/), e.g. symbol downloads at /<debug_file>/<debug_id>/<name>.
+  void Fallback(Handler h) { fallback_ = std::move(h); }
 
   // Thread-safe once routes are registered.
   void Dispatch(Request& req, Response& resp) const;
@@ -29,6 +32,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 }  // namespace crashbox::web

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/symsvc/symbol_uploader.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/symbols/sym_parser.h"
+
+namespace crashbox::symsvc {
+namespace {
+
+bool IsHex(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  return std::equal(suffix.begin(), suffix.end(), s.end() - suffix.size(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  });
+}
+
+// Zip members Tecken ignores rather than rejects.
+bool IsIgnoredMember(const std::string& name) {
+  size_t slash = name.rfind('/');
+  std::string_view leaf = slash == std::string::npos ? std::string_view(name) : std::string_view(name).substr(slash + 1);
+  if (leaf == ".DS_Store") return true;
+  return slash == std::string::npos && name.ends_with("-symbols.txt");
+}
+
+nlohmann::json Items(const std::vector<UploadItem>& items, bool with_reason) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const UploadItem& i : items) {
+    nlohmann::json j{{"path", i.path}, {"bytes", i.bytes}};
+    if (with_reason) j["reason"] = i.reason;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string UploadReport::ToJson() const {
+  return nlohmann::json{{"added", Items(added, false)},
+                        {"skipped", Items(skipped, false)},
+                        {"rejected", Items(rejected, true)},
+                        {"bytes_converted", bytes_converted}}
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string SymFileName(std::string_view debug_file) {
+  if (EndsWithNoCase(debug_file, ".pdb")) return std::string(debug_file.substr(0, debug_file.size() - 4)) + ".sym";
+  return std::string(debug_file) + ".sym";
+}
+
+Result<SymModuleLine> ParseModuleLine(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 BOM from Windows tools
+  std::string_view line = text.substr(0, std::min(text.find('\n'), size_t{4096}));
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  SymModuleLine m;
+  std::string* fields[] = {nullptr, &m.os, &m.arch, &m.debug_id};
+  for (std::string* field : fields) {
+    size_t space = line.find(' ');
+    if (space == std::string_view::npos) return Status::Corrupt("first line is not a MODULE line");
+    std::string_view token = line.substr(0, space);
+    if (!field && token != "MODULE") return Status::Corrupt("first line is not a MODULE line");
+    if (field) *field = token;
+    line.remove_prefix(space + 1);
+  }
+  m.debug_file = line;  // the rest: names may hold spaces
+  if (m.debug_file.empty() || !IsHex(m.debug_id)) return Status::Corrupt("malformed MODULE line");
+  return m;
+}
+
+Result<store::SymbolKey> ParseSymbolPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (parts.size() < 4) {
+    size_t slash = path.find('/', start);
+    parts.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  if (parts.size() != 3) return Status::InvalidArgument("path is not <debug_file>/<DEBUG_ID>/<name>.sym");
+  for (std::string_view p : parts) {
+    if (p.empty() || p == "." || p == ".." || p.size() > 512) {
+      return Status::InvalidArgument("path is not <debug_file>/<DEBUG_ID>/<name>.sym");
+    }
+  }
+  if (!IsHex(parts[1])) return Status::InvalidArgument(fmt::format("debug id {} is not hexadecimal", parts[1]));
+  std::string expected = SymFileName(parts[0]);
+  if (parts[2] != expected) {
+    return Status::InvalidArgument(fmt::format("file name {} should be {} for {}", parts[2], expected, parts[0]));
+  }
+  return store::SymbolKey{std::string(parts[0]), Upper(parts[1])};
+}
+
+Status SymbolUploader::AddOne(const std::string& path, std::string_view text, UploadReport& report) {
+  auto reject = [&](std::string reason) {
+    report.rejected.push_back(UploadItem{path, std::move(reason), text.size()});
+    return Status::Ok();
+  };
+  if (text.size() > options_.max_sym_bytes) {
+    return reject(fmt::format("too_large: {} bytes, limit {}", text.size(), options_.max_sym_bytes));
+  }
+  Result<store::SymbolKey> key = ParseSymbolPath(path);
+  if (!key.ok()) return reject("bad_path: " + key.status().message());
+  Result<SymModuleLine> module = ParseModuleLine(text);
+  if (!module.ok()) return reject("bad_module_line: " + module.status().message());
+  if (Upper(module->debug_id) != key->debug_id) {
+    return reject(fmt::format("module_mismatch: MODULE line has debug id {}, path has {}", module->debug_id,
+                              key->debug_id));
+  }
+  if (module->debug_file != key->debug_file) {
+    return reject(fmt::format("module_mismatch: MODULE line has debug file {}, path has {}", module->debug_file,
+                              key->debug_file));
+  }
+  Result<std::string> stored = store_.GetSymText(*key);
+  if (stored.ok() && *stored == text) {
+    report.skipped.push_back(UploadItem{path, "", text.size()});
+    return Status::Ok();
+  }
+  Result<std::string> blob = symbols::ParseSymText(AsBytes(text));
+  if (!blob.ok()) return reject("unconvertible: " + blob.status().message());
+  CB_RETURN_IF_ERROR(store_.PutSymbols(*key, *blob, std::string(text)));
+  report.bytes_converted += text.size();
+  report.added.push_back(UploadItem{path, "", text.size()});
+  if (on_added_) on_added_(*key);
+  return Status::Ok();
+}
+
+Result<UploadReport> SymbolUploader::UploadZip(ByteView zip) {
+  CB_ASSIGN_OR_RETURN(std::vector<ZipEntry> entries, ReadZip(zip, options_.zip));
+  UploadReport report;
+  for (ZipEntry& e : entries) {
+    if (e.is_dir || IsIgnoredMember(e.name)) continue;
+    if (!e.error.empty()) {
+      report.rejected.push_back(UploadItem{e.name, e.error, 0});
+      continue;
+    }
+    CB_RETURN_IF_ERROR(AddOne(e.name, e.data, report));
+    std::string().swap(e.data);  // release each text once stored
+  }
+  return report;
+}
+
+Result<UploadReport> SymbolUploader::UploadSym(std::string path, std::string_view text) {
+  UploadReport report;
+  if (path.empty()) {
+    Result<SymModuleLine> module = ParseModuleLine(text);
+    if (!module.ok()) {
+      report.rejected.push_back(UploadItem{"", "bad_module_line: " + module.status().message(), text.size()});
+      return report;
+    }
+    path = fmt::format("{}/{}/{}", module->debug_file, Upper(module->debug_id), SymFileName(module->debug_file));
+  }
+  CB_RETURN_IF_ERROR(AddOne(path, text, report));
+  return report;
+}
+
+}  // namespace crashbox::symsvc

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/symsvc/symbol_uploader.h"
+
+#include <gtest/gtest.h>
+
+#include "store/lmdb/symbol_store.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/zip_builder.h"
+
+namespace crashbox::symsvc {
+namespace {
+
+using testing::TempDir;
+using testing::ZipBuilder;
+
+constexpr char kId[] = "0123ABCD0123ABCD0123ABCD0123ABCD0";
+
+std::string Sym(const std::string& debug_file, const std::string& id = kId) {
+  return "MODULE Linux x86_64 " + id + " " + debug_file + "\nFILE 0 a.c\nFUNC 1000 10 0 foo\n1000 10 7 0\nPUBLIC 2000 0 bar\n";
+}
+
+class SymbolUploaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::lmdb::EnvOptions opts;
+    opts.path = (dir_ / "store").string();
+    opts.sync = false;
+    env_ = std::move(store::lmdb::Env::Open(opts)).value();
+    store_ = std::make_unique<store::lmdb::LmdbSymbolStore>(*env_);
+    uploader_ = std::make_unique<SymbolUploader>(*store_, UploadOptions{},
+                                                 [this](const store::SymbolKey& k) { added_.push_back(k.debug_file); });
+  }
+  TempDir dir_;
+  std::unique_ptr<store::lmdb::Env> env_;
+  std::unique_ptr<store::lmdb::LmdbSymbolStore> store_;
+  std::unique_ptr<SymbolUploader> uploader_;
+  std::vector<std::string> added_;
+};
+
+TEST(SymbolPath, ParsesLayoutAndNames) {
+  auto k = ParseSymbolPath("xul.pdb/44e4ec8c2f41492b9369d6b9a059577c2/xul.sym");
+  ASSERT_TRUE(k.ok());
+  EXPECT_EQ(k->debug_file, "xul.pdb");
+  EXPECT_EQ(k->debug_id, "44E4EC8C2F41492B9369D6B9A059577C2");
+  EXPECT_TRUE(ParseSymbolPath("libc.so.6/AB/libc.so.6.sym").ok());
+  EXPECT_FALSE(ParseSymbolPath("libc.so.6/AB/libc.sym").ok());
+  EXPECT_FALSE(ParseSymbolPath("libc.so.6/XYZ/libc.so.6.sym").ok());
+  EXPECT_FALSE(ParseSymbolPath("a/b/AB/a.sym").ok());
+  EXPECT_FALSE(ParseSymbolPath("AB/a.sym").ok());
+  EXPECT_EQ(SymFileName("XUL.PDB"), "XUL.sym");
+  EXPECT_EQ(SymFileName("XUL"), "XUL.sym");
+}
+
+TEST(SymbolModuleLine, ParsesFieldsAndNamesWithSpaces) {
+  auto m = ParseModuleLine("MODULE mac x86_64 ABCD0 Google Chrome Framework\r\nFUNC ...");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->os, "mac");
+  EXPECT_EQ(m->debug_id, "ABCD0");
+  EXPECT_EQ(m->debug_file, "Google Chrome Framework");
+  EXPECT_FALSE(ParseModuleLine("FUNC 1 2 3 x\n").ok());
+  EXPECT_FALSE(ParseModuleLine("MODULE Linux x86_64 nothex libx.so\n").ok());
+  EXPECT_FALSE(ParseModuleLine("").ok());
+}
+
+TEST_F(SymbolUploaderTest, ZipAddsThenSkipsIdentical) {
+  std::string zip = ZipBuilder()
+                        .Add(std::string("libfoo.so/") + kId + "/libfoo.so.sym", Sym("libfoo.so"))
+                        .Add(std::string("foo.pdb/") + kId + "/foo.sym", Sym("foo.pdb"))
+                        .Add("build-symbols.txt", "ignored")
+                        .Add("libfoo.so/", "")
+                        .Build(dir_.path());
+  auto r = uploader_->UploadZip(AsBytes(zip));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added.size(), 2u);
+  EXPECT_TRUE(r->rejected.empty()) << r->ToJson();
+  EXPECT_EQ(added_.size(), 2u);
+  auto text = store_->GetSymText({"libfoo.so", kId});
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, Sym("libfoo.so"));
+  EXPECT_TRUE(store_->GetBlob({"foo.pdb", kId}).ok());
+
+  auto again = uploader_->UploadZip(AsBytes(zip));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->added.empty());
+  EXPECT_EQ(again->skipped.size(), 2u);
+  EXPECT_EQ(added_.size(), 2u);
+}
+
+TEST_F(SymbolUploaderTest, MismatchedModuleLinesAreRejectedWithReasons) {
+  std::string other = "FFFF0123ABCD0123ABCD0123ABCD01230";
+  std::string zip = ZipBuilder()
+                        .Add(std::string("libfoo.so/") + kId + "/libfoo.so.sym", Sym("libfoo.so", other))
+                        .Add(std::string("libbar.so/") + kId + "/libbar.so.sym", Sym("libfoo.so"))
+                        .Add(std::string("libbaz.so/") + kId + "/libbaz.so.sym", "not a sym file")
+                        .Add("loose.sym", Sym("loose"))
+                        .Add(std::string("libok.so/") + kId + "/libok.so.sym", Sym("libok.so"))
+                        .Build(dir_.path());
+  auto r = uploader_->UploadZip(AsBytes(zip));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->rejected.size(), 4u) << r->ToJson();
+  EXPECT_NE(r->rejected[0].reason.find("module_mismatch: MODULE line has debug id"), std::string::npos);
+  EXPECT_NE(r->rejected[1].reason.find("module_mismatch: MODULE line has debug file"), std::string::npos);
+  EXPECT_NE(r->rejected[2].reason.find("bad_module_line"), std::string::npos);
+  EXPECT_NE(r->rejected[3].reason.find("bad_path"), std::string::npos);
+  EXPECT_EQ(r->added.size(), 1u);
+  EXPECT_FALSE(store_->GetBlob({"libfoo.so", kId}).ok());
+}
+
+TEST_F(SymbolUploaderTest, SingleSymTakesPathFromModuleLine) {
+  auto r = uploader_->UploadSym("", Sym("xul.pdb", "abcdef0"));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->added.size(), 1u);
+  EXPECT_EQ(r->added[0].path, "xul.pdb/ABCDEF0/xul.sym");
+  EXPECT_TRUE(store_->GetSymText({"xul.pdb", "ABCDEF0"}).ok());
+  auto bad = uploader_->UploadSym("", "garbage");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->rejected.size(), 1u);
+}
+
+TEST_F(SymbolUploaderTest, ChangedTextReplacesStoredSymbols) {
+  ASSERT_TRUE(uploader_->UploadSym("", Sym("libfoo.so")).ok());
+  std::string v2 = Sym("libfoo.so") + "PUBLIC 3000 0 baz\n";
+  auto r = uploader_->UploadSym("", v2);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->added.size(), 1u);
+  EXPECT_EQ(*store_->GetSymText({"libfoo.so", kId}), v2);
+}
+
+TEST_F(SymbolUploaderTest, WholeArchiveFailuresAreErrors) {
+  std::string zip = ZipBuilder().Add(std::string("../libfoo.so/") + kId + "/libfoo.so.sym", Sym("libfoo.so"))
+                        .Build(dir_.path());
+  EXPECT_EQ(uploader_->UploadZip(AsBytes(zip)).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(uploader_->UploadZip(AsBytes(zip.substr(0, zip.size() / 2))).status().code(), Status::Code::kCorrupt);
+}
+
+}  // namespace
+}  // namespace crashbox::symsvc

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/symsvc/zip_reader.h"
+
+#include <zip.h>
+
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace crashbox::symsvc {
+namespace {
+
+struct ZipCloser {
+  void operator()(zip_t* z) const { zip_discard(z); }
+};
+struct FileCloser {
+  void operator()(zip_file_t* f) const { zip_fclose(f); }
+};
+
+std::string ZipErrorString(zip_error_t* err) {
+  std::string s = zip_error_strerror(err);
+  zip_error_fini(err);
+  return s;
+}
+
+}  // namespace
+
+bool IsSafeEntryName(const std::string& name) {
+  if (name.empty() || name.size() > 1024 || name.front() == '/') return false;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f || c == '\\') return false;
+  }
+  if (name.size() >= 2 && name[1] == ':') return false;  // "C:..." drive paths
+  size_t start = 0;
+  while (start < name.size()) {
+    size_t slash = name.find('/', start);
+    if (slash == std::string::npos) slash = name.size();
+    std::string_view part(name.data() + start, slash - start);
+    bool trailing = slash + 1 == name.size();
+    if ((part.empty() && !trailing) || part == "." || part == "..") return false;
+    start = slash + 1;
+  }
+  return true;
+}
+
+Result<std::vector<ZipEntry>> ReadZip(ByteView zip, const ZipLimits& limits) {
+  zip_error_t err;
+  zip_error_init(&err);
+  zip_source_t* src = zip_source_buffer_create(zip.data(), zip.size(), 0, &err);
+  if (!src) return Status::Corrupt("zip: " + ZipErrorString(&err));
+  // ZIP_CHECKCONS compares the central directory with the local headers, which
+  // catches truncated and spliced archives before any entry is read.
+  std::unique_ptr<zip_t, ZipCloser> archive(zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err));
+  if (!archive) {
+    zip_source_free(src);
+    // libzip refuses duplicate names itself when it reads the directory.
+    if (zip_error_code_zip(&err) == ZIP_ER_EXISTS) {
+      zip_error_fini(&err);
+      return Status::InvalidArgument("zip archive holds an entry name more than once");
+    }
+    return Status::Corrupt("not a valid zip archive: " + ZipErrorString(&err));
+  }
+  zip_error_fini(&err);
+
+  zip_int64_t count = zip_get_num_entries(archive.get(), 0);
+  if (count <= 0) return Status::InvalidArgument("zip archive holds no files");
+  if (static_cast<uint64_t>(count) > limits.max_entries) {
+    return Status::LimitExceeded(fmt::format("zip archive holds {} entries, more than the limit of {}", count,
+                                             limits.max_entries));
+  }
+
+  std::vector<ZipEntry> entries;
+  entries.reserve(count);
+  std::set<std::string> names;
+  uint64_t total = 0;
+  for (zip_int64_t i = 0; i < count; ++i) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(archive.get(), i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) ||
+        !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE)) {
+      return Status::Corrupt(fmt::format("zip entry {}: unreadable header", i));
+    }
+    ZipEntry e;
+    e.name = st.name;
+    if (!IsSafeEntryName(e.name)) {
+      return Status::InvalidArgument(fmt::format("zip entry name '{}' is not a safe relative path", e.name));
+    }
+    if (!names.insert(e.name).second) {
+      return Status::InvalidArgument(fmt::format("zip entry {} appears more than once", e.name));
+    }
+    e.is_dir = e.name.back() == '/';
+    if (e.is_dir) {
+      entries.push_back(std::move(e));
+      continue;
+    }
+    if (st.size > limits.max_entry_bytes) {
+      e.error = fmt::format("entry_too_large: {} bytes uncompressed, limit {}", st.size, limits.max_entry_bytes);
+      entries.push_back(std::move(e));
+      continue;
+    }
+    if (st.size > 4096 && (st.comp_size == 0 || st.size / st.comp_size > limits.max_ratio)) {
+      e.error = fmt::format("compression_ratio: {} bytes from {} compressed, more than {}:1", st.size, st.comp_size,
+                            limits.max_ratio);
+      entries.push_back(std::move(e));
+      continue;
+    }
+    total += st.size;
+    if (total > limits.max_total_bytes) {
+      return Status::LimitExceeded(
+          fmt::format("zip archive holds more than {} bytes uncompressed", limits.max_total_bytes));
+    }
+    std::unique_ptr<zip_file_t, FileCloser> file(zip_fopen_index(archive.get(), i, 0));
+    if (!file) {
+      e.error = fmt::format("unreadable: {}", zip_strerror(archive.get()));
+      entries.push_back(std::move(e));
+      continue;
+    }
+    // Read exactly the declared size and one byte more: libzip checks the CRC
+    // when the stream ends, and a stream longer than declared is refused.
+    e.data.resize(st.size + 1);
+    uint64_t got = 0;
+    while (got < e.data.size()) {
+      zip_int64_t n = zip_fread(file.get(), e.data.data() + got, e.data.size() - got);
+      if (n < 0) {
+        return Status::Corrupt(fmt::format("zip entry {}: {}", e.name, zip_file_strerror(file.get())));
+      }
+      if (n == 0) break;
+      got += static_cast<uint64_t>(n);
+    }
+    if (got != st.size) {
+      return Status::Corrupt(fmt::format("zip entry {}: {} bytes of data, {} declared", e.name, got, st.size));
+    }
+    e.data.resize(got);
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+}  // namespace crashbox::symsvc

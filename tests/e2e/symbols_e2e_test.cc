@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MPL-2.0
+// End to end through the symbol service: the corpus's symbols tree uploaded
+// as a zip over HTTP comes back byte for byte from the Tecken-style download
+// URLs; hostile uploads are refused with reasons.
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "app/submitter/http_client.h"
+#include "tests/e2e/server_process.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/zip_builder.h"
+
+namespace crashbox {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::RawHttp;
+using testing::ServerProcess;
+using testing::StatusOf;
+using testing::TempDir;
+using testing::ZipBuilder;
+
+constexpr char kId[] = "0123ABCD0123ABCD0123ABCD0123ABCD0";
+
+std::string Sym(const std::string& debug_file) {
+  return "MODULE Linux x86_64 " + std::string(kId) + " " + debug_file + "\nFUNC 1000 10 0 foo\n";
+}
+
+class SymbolsE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<ServerProcess>((dir_ / "data").string(),
+                                              std::vector<std::string>{"--processor-workers", "-1"});
+    ASSERT_TRUE(server_->started());
+  }
+  Result<submitter::HttpResponse> Upload(const std::string& body, const std::string& type = "application/zip") {
+    return http_.Post(server_->url() + "/upload/", body, {"Content-Type: " + type});
+  }
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  submitter::HttpClient http_;
+};
+
+TEST_F(SymbolsE2E, CorpusZipUploadDownloadsBackByteForByte) {
+  fs::path root = testing::CorpusDir() / "symbols";
+  if (testing::CorpusDir().empty() || !fs::is_directory(root)) GTEST_SKIP() << "no corpus symbols";
+  ZipBuilder zip;
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file() || e.path().extension() != ".sym") continue;
+    std::string rel = fs::relative(e.path(), root).generic_string();
+    files.emplace_back(rel, testing::ReadFileOrDie(e.path()));
+    zip.Add(rel, files.back().second);
+  }
+  ASSERT_FALSE(files.empty());
+  std::string bytes = zip.Build(dir_.path());
+  auto r = Upload(bytes);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->status, 201) << r->body;
+  json report = json::parse(r->body);
+  EXPECT_EQ(report["added"].size(), files.size()) << r->body;
+  EXPECT_TRUE(report["rejected"].empty()) << report["rejected"].dump();
+
+  for (const auto& [rel, text] : files) {
+    auto got = http_.Get(server_->url() + "/" + rel);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->status, 200) << rel;
+    EXPECT_TRUE(got->body == text) << rel << ": downloaded text differs";
+  }
+  // The same zip again: everything skipped.
+  r = Upload(bytes);
+  ASSERT_TRUE(r.ok());
+  report = json::parse(r->body);
+  EXPECT_TRUE(report["added"].empty());
+  EXPECT_EQ(report["skipped"].size(), files.size());
+}
+
+TEST_F(SymbolsE2E, MultipartAndSingleSymUploads) {
+  std::string zip = ZipBuilder().Add(std::string("liba.so/") + kId + "/liba.so.sym", Sym("liba.so")).Build(dir_.path());
+  std::string body = "--XyZ\r\nContent-Disposition: form-data; name=\"symbols.zip\"; filename=\"symbols.zip\"\r\n"
+                     "Content-Type: application/zip\r\n\r\n" + zip + "\r\n--XyZ--\r\n";
+  auto r = Upload(body, "multipart/form-data; boundary=XyZ");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 201) << r->body;
+  r = Upload(Sym("xul.pdb"), "text/plain");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 201) << r->body;
+  auto got = http_.Get(server_->url() + "/xul.pdb/" + kId + "/xul.sym");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->status, 200);
+  EXPECT_EQ(got->body, Sym("xul.pdb"));
+  got = http_.Get(server_->url() + "/liba.so/" + std::string(kId) + "/liba.so.sym");
+  EXPECT_EQ(got->status, 200);
+}
+
+TEST_F(SymbolsE2E, MissesAndHostileUploads) {
+  auto got = http_.Get(server_->url() + "/nothing.pdb/" + std::string(kId) + "/nothing.sym");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->status, 404);
+  EXPECT_EQ(got->body, "Symbol Not Found");
+  std::string head = RawHttp(server_->port(), "HEAD /nothing.pdb/ABC/nothing.sym HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(StatusOf(head), 404);
+  EXPECT_EQ(StatusOf(RawHttp(server_->port(), "GET /a/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), 404);
+  EXPECT_EQ(StatusOf(RawHttp(server_->port(), "GET /submit HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), 405);
+
+  std::string traversal = ZipBuilder().Add("../x/ABC/x.sym", Sym("x")).Build(dir_.path());
+  auto r = Upload(traversal);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 400) << r->body;
+  r = Upload(traversal.substr(0, traversal.size() / 2));
+  EXPECT_EQ(r->status, 400) << r->body;
+  std::string mismatch = ZipBuilder().Add(std::string("liba.so/") + kId + "/liba.so.sym", Sym("libb.so")).Build(dir_.path());
+  r = Upload(mismatch);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_NE(r->body.find("module_mismatch"), std::string::npos) << r->body;
+}
+
+}  // namespace
+}  // namespace crashbox

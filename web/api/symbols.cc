@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "web/api/symbols.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/collector/multipart.h"
+#include "web/http/status_map.h"
+
+namespace crashbox::web {
+namespace {
+
+void Error(Response& resp, int status, const std::string& message) {
+  resp.Json(status, nlohmann::json{{"error", message}}.dump());
+}
+
+// Collects the first part that carries a file name.
+class FirstFilePart final : public collector::MultipartHandler {
+ public:
+  Status OnPartBegin(const collector::PartHeaders& h) override {
+    in_file_ = !found_ && h.filename.has_value();
+    if (in_file_) {
+      found_ = true;
+      filename_ = *h.filename;
+    }
+    return Status::Ok();
+  }
+  Status OnPartData(ByteView data) override {
+    if (in_file_) data_.append(AsChars(data));
+    return Status::Ok();
+  }
+  Status OnPartEnd() override {
+    in_file_ = false;
+    return Status::Ok();
+  }
+  bool found_ = false;
+  bool in_file_ = false;
+  std::string filename_;
+  std::string data_;
+};
+
+// Tecken refuses these bytes in symbol paths (SOCORRO.md 7.2).
+bool HasBadPathChar(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c >= 0x80) return true;
+    if (std::string_view("\\^`<>{}[]#%\"'|").find(static_cast<char>(c)) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
+  return [&service](Request& req, Response& resp) {
+    if (!req.is_loopback) {
+      Error(resp, 403, "symbol upload is served to loopback clients only until authentication is set up");
+      resp.close = true;
+      return;
+    }
+    const uint64_t cap = service.options().max_upload_bytes;
+    if (req.content_length.value_or(0) > cap) {
+      Error(resp, 413, fmt::format("upload larger than {} bytes", cap));
+      resp.close = true;
+      return;
+    }
+    std::string body;
+    if (req.content_length) body.reserve(*req.content_length);
+    std::string buf(1 << 16, '\0');
+    while (true) {
+      Result<size_t> got = req.read_body(buf.data(), buf.size());
+      if (!got.ok()) {
+        Error(resp, 400, "upload broken off: " + got.status().message());
+        resp.close = true;
+        return;
+      }
+      if (*got == 0) break;
+      if (body.size() + *got > cap) {
+        Error(resp, 413, fmt::format("upload larger than {} bytes", cap));
+        resp.close = true;
+        return;
+      }
+      body.append(buf.data(), *got);
+    }
+    collector::MediaType media = collector::ParseMediaType(req.Header("Content-Type").value_or(""));
+    if (media.type == "multipart/form-data") {
+      if (!media.boundary) return Error(resp, 400, "multipart upload without a boundary");
+      FirstFilePart part;
+      collector::MultipartParser parser(*media.boundary, {}, part);
+      Status s = parser.Feed(AsBytes(body));
+      if (s.ok()) s = parser.Finish();
+      if (!s.ok()) return Error(resp, 400, "malformed multipart body: " + s.message());
+      if (!part.found_) return Error(resp, 400, "Must be multipart form data with at least one file");
+      body = std::move(part.data_);
+    }
+    if (body.empty()) return Error(resp, 400, "empty upload");
+    Result<symsvc::UploadReport> report = body.starts_with("PK")
+                                              ? service.uploader().UploadZip(AsBytes(body))
+                                              : service.uploader().UploadSym("", body);
+    if (!report.ok()) return Error(resp, HttpStatusFor(report.status()), report.status().message());
+    resp.Json(report->added.empty() && report->skipped.empty() ? 400 : 201, report->ToJson());
+  };
+}
+
+Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service) {
+  return [&service](Request& req, Response& resp) {
+    std::string_view path = req.path;
+    if (path.starts_with("/")) path.remove_prefix(1);
+    size_t a = path.find('/');
+    size_t b = a == std::string_view::npos ? a : path.find('/', a + 1);
+    if (b == std::string_view::npos || path.find('/', b + 1) != std::string_view::npos) {
+      resp.Text(404, "Not Found\n");
+      return;
+    }
+    std::string_view debug_file = path.substr(0, a), debug_id = path.substr(a + 1, b - a - 1),
+                     name = path.substr(b + 1);
+    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    if (HasBadPathChar(path)) return resp.Text(400, "Invalid character in symbol path");
+    Result<std::string> text = service.FindSymText(debug_file, debug_id, name);
+    if (!text.ok()) {
+      if (text.status().code() == Status::Code::kInvalidArgument || text.status().code() == Status::Code::kNotFound) {
+        return resp.Text(404, "Symbol Not Found");
+      }
+      return resp.Text(HttpStatusFor(text.status()), text.status().message());
+    }
+    resp.Text(200, std::move(text).value());
+    resp.content_type = "text/plain";
+  };
+}
+
+}  // namespace crashbox::web

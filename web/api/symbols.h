@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MPL-2.0
+// Tecken-compatible symbol endpoints.
+//   POST /upload/        a zip of <debug_file>/<DEBUG_ID>/<name>.sym files, as
+//                        the first file part of a multipart form or as the raw
+//                        body; or one .sym text as the raw body (its path from
+//                        its MODULE line). 201 + JSON {"added", "skipped",
+//                        "rejected", "bytes_converted"} when anything was read;
+//                        400/413 {"error"} when the body or zip is refused.
+//                        Loopback clients only (403) until auth tokens exist.
+//   GET|HEAD /<debug_file>/<debug_id>/<name>.sym
+//                        the original .sym text (200), "Symbol Not Found" (404),
+//                        400 for characters Tecken refuses. Any other unknown
+//                        path answers the router's usual 404.
+#pragma once
+
+#include "app/symsvc/symbol_service.h"
+#include "web/http/request.h"
+
+namespace crashbox::web {
+
+Handler MakeSymbolUploadHandler(symsvc::SymbolService& service);
+// The router's fallback for GET/HEAD paths no route matched.
+Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service);
+
+}  // namespace crashbox::web
