@@ -549,7 +549,7 @@ Result<BlobBytes> ConvertSymText(ByteView bytes, const ParseOptions& options) {
   while (!text.empty() && text.back() == '\0') text.remove_suffix(1);
   std::string sanitized;
   bool had_nul = false;
-  if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
+  if (!text.empty() && std::memchr(text.data(), '\0', text.size()) != nullptr) {
     sanitized.assign(text);
     std::replace(sanitized.begin(), sanitized.end(), '\0', '_');
     text = sanitized;
