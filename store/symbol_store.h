@@ -7,7 +7,9 @@
 // kUnavailable (store or disk full), kCorrupt, kIoError.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,21 @@ struct SymbolKey {
   std::string debug_id;    // 33 hex characters, upper case
 };
 
+// A module a processed crash lacked symbols for.
+struct MissingModule {
+  std::string debug_file, debug_id;  // the symbol key (debug id upper case)
+  std::string code_file, code_id, version;
+};
+
+// How many crashes needed a module's symbols, and which (the most recent,
+// up to the bound given to RecordMissing).
+struct MissingSymbols {
+  MissingModule module;
+  uint64_t count = 0;
+  int64_t last_seen_ms = 0;  // Unix time
+  std::vector<std::string> crash_ids;
+};
+
 class SymbolStore {
  public:
   virtual ~SymbolStore() = default;
@@ -30,6 +47,17 @@ class SymbolStore {
   // The original .sym text.
   virtual Result<std::string> GetSymText(const SymbolKey& key) = 0;
   virtual Result<std::vector<SymbolKey>> List(const std::string& debug_file_prefix) = 0;
+
+  // Counts one crash for each module (in one transaction). A crash already
+  // listed for a module is not counted again (reprocessing), as long as it is
+  // among the `max_crash_ids` most recent kept per module.
+  virtual Status RecordMissing(const std::string& crash_id, const std::vector<MissingModule>& modules,
+                               int64_t now_ms, size_t max_crash_ids) = 0;
+  // Every recorded module, most crashes first.
+  virtual Result<std::vector<MissingSymbols>> ListMissing() = 0;
+  // Removes and returns the record of `key` (its symbols arrived), nullopt
+  // when none exists.
+  virtual Result<std::optional<MissingSymbols>> TakeMissing(const SymbolKey& key) = 0;
 };
 
 }  // namespace crashbox::store

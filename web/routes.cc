@@ -23,6 +23,8 @@ void RegisterRoutes(Router& r, const Services& s) {
   if (s.symbols) {
     r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols));
     r.Post("/upload", MakeSymbolUploadHandler(*s.symbols));
+    r.Get("/api/MissingSymbols/", MakeMissingSymbolsHandler(*s.symbols));
+    r.Get("/api/MissingSymbols", MakeMissingSymbolsHandler(*s.symbols));
     r.Fallback(MakeSymbolDownloadHandler(*s.symbols));  // GET /<debug_file>/<debug_id>/<name>.sym
   }
 }

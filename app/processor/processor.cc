@@ -25,6 +25,26 @@ std::string IsoNow(const base::Clock& clock) {
                      tm.tm_hour, tm.tm_min, tm.tm_sec, us % 1000000);
 }
 
+std::vector<MissingSymbolsModule> ModulesWithoutSymbols(const json& processed) {
+  std::vector<MissingSymbolsModule> out;
+  auto jd = processed.find("json_dump");
+  if (jd == processed.end() || !jd->is_object()) return out;
+  auto modules = jd->find("modules");
+  if (modules == jd->end() || !modules->is_array()) return out;
+  auto str = [](const json& m, const char* k) {
+    auto it = m.find(k);
+    return it != m.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  for (const json& m : *modules) {
+    if (!m.is_object() || !m.value("missing_symbols", false)) continue;
+    MissingSymbolsModule mod{str(m, "debug_file"), str(m, "debug_id"), str(m, "filename"), str(m, "code_id"),
+                             str(m, "version")};
+    if (mod.debug_file.empty() || mod.debug_id.empty()) continue;  // nothing a symbol upload could match
+    out.push_back(std::move(mod));
+  }
+  return out;
+}
+
 std::string JoinNotes(const std::vector<std::string>& notes) {
   std::string out;
   for (const std::string& n : notes) out += (out.empty() ? "" : "\n") + n;
@@ -214,8 +234,10 @@ void Processor::Handle(const store::QueueEntry& entry) {
     processed = Process(entry.crash_id, entry.ruleset);
   }
   std::string text;
+  std::vector<MissingSymbolsModule> missing;
   if (processed.ok()) {
     text = processed->dump(-1, ' ', false, json::error_handler_t::replace);
+    if (options_.on_missing_symbols) missing = ModulesWithoutSymbols(*processed);
   } else if (processed.status().code() == Status::Code::kNotFound) {
     CB_LOG_WARNING("{}: rejected: {}", entry.crash_id, processed.status().ToString());
   } else if (processed.status().code() == Status::Code::kUnavailable || processed.status().code() == Status::Code::kIoError) {
@@ -236,6 +258,7 @@ void Processor::Handle(const store::QueueEntry& entry) {
     store_.WaitForWork(std::chrono::seconds(1));
   } else {
     ++processed_;
+    if (!missing.empty()) options_.on_missing_symbols(entry.crash_id, missing);
     metrics_.GetCounter("processor.save_processed_crash")->Add();
   }
   ClearAttempt(entry.crash_id);

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -38,6 +39,12 @@
 
 namespace crashbox::processor {
 
+// A module of a processed crash that had no symbols (json_dump.modules[]
+// flagged missing_symbols), as the missing-symbols report needs it.
+struct MissingSymbolsModule {
+  std::string debug_file, debug_id, code_file, code_id, version;
+};
+
 struct ProcessorOptions {
   // Worker threads; 0 = one per core.
   int workers = 0;
@@ -51,6 +58,10 @@ struct ProcessorOptions {
   std::filesystem::path inflight_dir;
   // After this many processes died while processing a crash, it is skipped.
   int max_attempts = 2;
+  // Called from a worker after a processed crash was stored, when some of its
+  // modules had no symbols. Must be thread-safe; errors are its own business.
+  std::function<void(const std::string& crash_id, const std::vector<MissingSymbolsModule>& modules)>
+      on_missing_symbols;
 };
 
 class Processor {

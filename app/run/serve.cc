@@ -51,9 +51,15 @@ std::string Hostname() {
 struct SymbolChain {
   SymbolChain(store::lmdb::Env& env, const std::vector<std::string>& paths)
       : stored(env),
-        from_store([this](const symbols::ModuleKey& k) { return stored.GetBlob({k.debug_file, k.debug_id}); }),
+        from_store([this](const symbols::ModuleKey& k) { return stored.GetBlob({Leaf(k.debug_file), k.debug_id}); }),
         dirs(DirOptions(paths)),
         chain({&from_store, &dirs}) {}
+  // Stored symbols are keyed by the debug file's last component, as symbol
+  // servers name them; minidumps may hold a full build path.
+  static std::string Leaf(const std::string& debug_file) {
+    size_t sep = debug_file.find_last_of("/\\");
+    return sep == std::string::npos ? debug_file : debug_file.substr(sep + 1);
+  }
   static symbols::DirSupplierOptions DirOptions(const std::vector<std::string>& paths) {
     symbols::DirSupplierOptions o;
     for (const std::string& p : paths) o.roots.emplace_back(p);
@@ -106,7 +112,7 @@ int Serve(const config::Config& config) {
   symsvc::ServiceOptions symbol_options = config.symbols;
   for (const std::string& p : config.symbols_paths) symbol_options.symbol_dirs.emplace_back(p);
   // New symbols replace any cached copy of the module (a changed upload).
-  symsvc::SymbolService symbol_service(symbol_chain.stored, symbol_options, [&](const store::SymbolKey& k) {
+  symsvc::SymbolService symbol_service(symbol_chain.stored, &crashes, symbol_options, [&](const store::SymbolKey& k) {
     symbol_chain.from_store.Forget({k.debug_file, k.debug_id});
   });
 
@@ -132,6 +138,13 @@ int Serve(const config::Config& config) {
     options.hostname = Hostname();
     options.stackwalk_version = std::string("crashbox ") + CRASHBOX_VERSION;
     options.inflight_dir = std::filesystem::path(config.data_dir) / "inflight";
+    options.on_missing_symbols = [&symbol_service](const std::string& crash_id,
+                                                   const std::vector<processor::MissingSymbolsModule>& modules) {
+      std::vector<store::MissingModule> rows;
+      for (const auto& m : modules) rows.push_back({m.debug_file, m.debug_id, m.code_file, m.code_id, m.version});
+      Status s = symbol_service.RecordMissing(crash_id, rows);
+      if (!s.ok()) CB_LOG_WARNING("{}: missing symbols not recorded: {}", crash_id, s.ToString());
+    };
     processor = std::make_unique<processor::Processor>(options, crashes, &symbol_chain.chain, signatures.value().get(),
                                                        clock, metrics);
     processor->Start();

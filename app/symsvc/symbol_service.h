@@ -2,17 +2,21 @@
 // SymbolService: what the web layer and the CLI ask of the symbol store
 // service, over the SymbolStore: uploads (SymbolUploader) and the original
 // .sym texts for download, from the store or else the configured symbol
-// directories (read as files, never converted here).
+// directories (read as files, never converted here); the missing-symbols
+// report (which modules crashes needed, and how often), and reprocessing of
+// the crashes that needed a module when its symbols arrive.
 //
 // Thread-safe. The store must outlive the service.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "app/base/status.h"
 #include "app/symsvc/symbol_uploader.h"
+#include "store/crash_store.h"
 #include "store/symbol_store.h"
 
 namespace crashbox::symsvc {
@@ -23,11 +27,20 @@ struct ServiceOptions {
   std::vector<std::filesystem::path> symbol_dirs;
   // Largest upload body accepted over HTTP (zip or .sym).
   uint64_t max_upload_bytes = uint64_t{2} << 30;
+  // Queue the crashes that needed a module for reprocessing when its symbols
+  // are uploaded.
+  bool reprocess_on_upload = true;
+  // Crash ids remembered per missing module (the most recent ones); only
+  // these are reprocessed on upload.
+  size_t max_crash_ids_per_module = 1000;
 };
 
 class SymbolService {
  public:
-  SymbolService(store::SymbolStore& store, ServiceOptions options, SymbolUploader::OnAdded on_added = {});
+  // `crashes` (may be null: no reprocessing) must outlive the service.
+  // `on_added` runs after each stored upload, after the reprocessing queue.
+  SymbolService(store::SymbolStore& store, store::CrashStore* crashes, ServiceOptions options,
+                SymbolUploader::OnAdded on_added = {});
 
   SymbolUploader& uploader() { return uploader_; }
   const ServiceOptions& options() const { return options_; }
@@ -38,8 +51,16 @@ class SymbolService {
   Result<std::string> FindSymText(std::string_view debug_file, std::string_view debug_id,
                                   std::string_view sym_name);
 
+  // Counts a processed crash for each module it lacked symbols for.
+  Status RecordMissing(const std::string& crash_id, const std::vector<store::MissingModule>& modules);
+  Result<std::vector<store::MissingSymbols>> ListMissing() { return store_.ListMissing(); }
+
  private:
+  void OnAdded(const store::SymbolKey& key);
+
   store::SymbolStore& store_;
+  store::CrashStore* crashes_;
+  SymbolUploader::OnAdded extra_on_added_;
   const ServiceOptions options_;
   SymbolUploader uploader_;
 };

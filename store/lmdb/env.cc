@@ -25,7 +25,7 @@
 namespace crashbox::store::lmdb {
 namespace {
 
-constexpr const char* kDbNames[] = {"meta", "raw", "dumps", "queue", "processed", "symbols"};
+constexpr const char* kDbNames[] = {"meta", "raw", "dumps", "queue", "processed", "symbols", "missing_symbols"};
 static_assert(std::size(kDbNames) == static_cast<size_t>(Db::kCount));
 
 MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }

@@ -44,7 +44,7 @@ struct EnvOptions {
 };
 
 // The databases of the environment (keys documented in keys.h).
-enum class Db : uint8_t { kMeta, kRaw, kDumps, kQueue, kProcessed, kSymbols, kCount };
+enum class Db : uint8_t { kMeta, kRaw, kDumps, kQueue, kProcessed, kSymbols, kMissingSymbols, kCount };
 
 // A write transaction as seen by one Write() callback. Errors from Put/Delete
 // must be returned from the callback unchanged.

@@ -40,6 +40,13 @@ inline std::string DumpKey(std::string_view crash_id, std::string_view dump_name
 inline std::string ProcessedKey(std::string_view crash_id) {
   return "v1/processed_crash/" + std::string(crash_id);
 }
+// "missing_symbols" db: <debug_file>/<DEBUG_ID> → modules crashes needed
+// symbols for (LmdbSymbolStore). Value: a first line
+// "<count>\t<last_seen_ms>\t<code_file>\t<code_id>\t<version>", then up to
+// a bound of crash ids, one per line, oldest first.
+inline std::string MissingSymbolsKey(std::string_view debug_file, std::string_view debug_id) {
+  return std::string(debug_file) + "/" + std::string(debug_id);
+}
 inline std::string QueueKey(std::string_view queue, uint64_t seq) {
   std::string key(queue);
   key.push_back('/');

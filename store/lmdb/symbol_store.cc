@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "store/lmdb/symbol_store.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "app/base/gzip.h"
+#include "store/lmdb/keys.h"
 
 namespace crashbox::store::lmdb {
 namespace {
@@ -74,6 +78,122 @@ Result<std::vector<SymbolKey>> LmdbSymbolStore::List(const std::string& debug_fi
     });
   }));
   return out;
+}
+
+}  // namespace crashbox::store::lmdb
+
+namespace crashbox::store::lmdb {
+namespace {
+
+std::string Clean(std::string_view s) {
+  std::string out(s.substr(0, 512));
+  for (char& c : out) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return out;
+}
+
+std::string EncodeMissing(const MissingSymbols& m) {
+  std::string v = fmt::format("{}\t{}\t{}\t{}\t{}", m.count, m.last_seen_ms, Clean(m.module.code_file),
+                              Clean(m.module.code_id), Clean(m.module.version));
+  for (const std::string& id : m.crash_ids) v += "\n" + Clean(id);
+  return v;
+}
+
+Result<MissingSymbols> DecodeMissing(std::string_view key, std::string_view v) {
+  MissingSymbols m;
+  size_t slash = key.rfind('/');
+  if (slash == std::string_view::npos) return Status::Corrupt(fmt::format("missing symbols key {}", key));
+  m.module.debug_file = key.substr(0, slash);
+  m.module.debug_id = key.substr(slash + 1);
+  std::vector<std::string> lines;
+  for (size_t start = 0; start <= v.size();) {
+    size_t nl = v.find('\n', start);
+    if (nl == std::string_view::npos) nl = v.size();
+    lines.emplace_back(v.substr(start, nl - start));
+    start = nl + 1;
+  }
+  std::vector<std::string> f;
+  for (size_t start = 0; start <= lines[0].size();) {
+    size_t tab = lines[0].find('\t', start);
+    if (tab == std::string::npos) tab = lines[0].size();
+    f.push_back(lines[0].substr(start, tab - start));
+    start = tab + 1;
+  }
+  if (f.size() != 5) return Status::Corrupt(fmt::format("missing symbols record {}", key));
+  m.count = std::strtoull(f[0].c_str(), nullptr, 10);
+  m.last_seen_ms = std::strtoll(f[1].c_str(), nullptr, 10);
+  m.module.code_file = f[2];
+  m.module.code_id = f[3];
+  m.module.version = f[4];
+  m.crash_ids.assign(lines.begin() + 1, lines.end());
+  return m;
+}
+
+}  // namespace
+
+Status LmdbSymbolStore::RecordMissing(const std::string& crash_id, const std::vector<MissingModule>& modules,
+                                      int64_t now_ms, size_t max_crash_ids) {
+  if (modules.empty()) return Status::Ok();
+  for (const MissingModule& mod : modules) CB_RETURN_IF_ERROR(CheckKey({mod.debug_file, mod.debug_id}));
+  return env_.Write(modules.size() * 256, [&](WriteTxn& txn) -> Status {
+    for (const MissingModule& mod : modules) {
+      std::string key = MissingSymbolsKey(mod.debug_file, mod.debug_id);
+      MissingSymbols m;
+      Result<std::string> old = txn.Get(Db::kMissingSymbols, key);
+      if (old.ok()) {
+        CB_ASSIGN_OR_RETURN(m, DecodeMissing(key, *old));
+      } else if (old.status().code() != Status::Code::kNotFound) {
+        return old.status();
+      }
+      m.module = mod;
+      m.last_seen_ms = std::max(m.last_seen_ms, now_ms);
+      if (std::find(m.crash_ids.begin(), m.crash_ids.end(), crash_id) == m.crash_ids.end()) {
+        ++m.count;
+        m.crash_ids.push_back(crash_id);
+        if (m.crash_ids.size() > max_crash_ids) {
+          m.crash_ids.erase(m.crash_ids.begin(), m.crash_ids.end() - static_cast<ptrdiff_t>(max_crash_ids));
+        }
+      }
+      CB_RETURN_IF_ERROR(txn.Put(Db::kMissingSymbols, key, EncodeMissing(m)));
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<MissingSymbols>> LmdbSymbolStore::ListMissing() {
+  std::vector<MissingSymbols> out;
+  Status bad;
+  CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {
+    return txn.Scan(Db::kMissingSymbols, "", [&](std::string_view k, std::string_view v) {
+      Result<MissingSymbols> m = DecodeMissing(k, v);
+      if (!m.ok()) {
+        bad = m.status();
+        return false;
+      }
+      out.push_back(std::move(m).value());
+      return true;
+    });
+  }));
+  CB_RETURN_IF_ERROR(bad);
+  std::stable_sort(out.begin(), out.end(), [](const MissingSymbols& a, const MissingSymbols& b) {
+    return a.count != b.count ? a.count > b.count : a.last_seen_ms > b.last_seen_ms;
+  });
+  return out;
+}
+
+Result<std::optional<MissingSymbols>> LmdbSymbolStore::TakeMissing(const SymbolKey& key) {
+  CB_RETURN_IF_ERROR(CheckKey(key));
+  std::optional<MissingSymbols> taken;
+  CB_RETURN_IF_ERROR(env_.Write(64, [&](WriteTxn& txn) -> Status {
+    std::string k = MissingSymbolsKey(key.debug_file, key.debug_id);
+    Result<std::string> old = txn.Get(Db::kMissingSymbols, k);
+    if (!old.ok()) return old.status().code() == Status::Code::kNotFound ? Status::Ok() : old.status();
+    CB_ASSIGN_OR_RETURN(MissingSymbols m, DecodeMissing(k, *old));
+    taken = std::move(m);
+    return txn.Delete(Db::kMissingSymbols, k);
+  }));
+  return taken;
 }
 
 }  // namespace crashbox::store::lmdb

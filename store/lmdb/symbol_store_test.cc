@@ -41,5 +41,33 @@ TEST_F(LmdbSymbolStoreTest, MissingAndHostileKeys) {
   EXPECT_EQ(store_->GetBlob({"", "AB"}).status().code(), Status::Code::kInvalidArgument);
 }
 
+TEST_F(LmdbSymbolStoreTest, MissingSymbolsCountCrashesOnceAndAreTakenOnArrival) {
+  MissingModule libc{"libc.so.6", "ABC0", "libc.so.6", "c0de", "2/36"};
+  MissingModule xul{"xul.pdb", "DEF0", "xul.dll", "", ""};
+  ASSERT_TRUE(store_->RecordMissing("crash-1", {libc, xul}, 1000, 2).ok());
+  ASSERT_TRUE(store_->RecordMissing("crash-2", {libc}, 2000, 2).ok());
+  ASSERT_TRUE(store_->RecordMissing("crash-2", {libc}, 3000, 2).ok());  // reprocessed: not counted again
+  ASSERT_TRUE(store_->RecordMissing("crash-3", {libc}, 2500, 2).ok());
+  auto list = store_->ListMissing();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  const MissingSymbols& top = (*list)[0];
+  EXPECT_EQ(top.module.debug_file, "libc.so.6");
+  EXPECT_EQ(top.module.version, "2/36");
+  EXPECT_EQ(top.module.code_id, "c0de");
+  EXPECT_EQ(top.count, 3u);
+  EXPECT_EQ(top.last_seen_ms, 3000);
+  EXPECT_EQ(top.crash_ids, (std::vector<std::string>{"crash-2", "crash-3"}));  // bounded: most recent two
+  EXPECT_EQ((*list)[1].count, 1u);
+
+  auto taken = store_->TakeMissing({"libc.so.6", "ABC0"});
+  ASSERT_TRUE(taken.ok());
+  ASSERT_TRUE(taken->has_value());
+  EXPECT_EQ((*taken)->count, 3u);
+  EXPECT_FALSE(store_->TakeMissing({"libc.so.6", "ABC0"}).value().has_value());
+  EXPECT_EQ(store_->ListMissing()->size(), 1u);
+  EXPECT_EQ(store_->List("")->size(), 0u);  // missing records never look like symbols
+}
+
 }  // namespace
 }  // namespace crashbox::store::lmdb

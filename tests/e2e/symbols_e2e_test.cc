@@ -3,11 +3,13 @@
 // as a zip over HTTP comes back byte for byte from the Tecken-style download
 // URLs; hostile uploads are refused with reasons.
 #include <filesystem>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "app/submitter/http_client.h"
+#include "app/submitter/submitter.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/zip_builder.h"
@@ -116,6 +118,103 @@ TEST_F(SymbolsE2E, MissesAndHostileUploads) {
   r = Upload(mismatch);
   EXPECT_EQ(r->status, 400) << r->body;
   EXPECT_NE(r->body.find("module_mismatch"), std::string::npos) << r->body;
+}
+
+// The processed crash once every queue is empty (null after 60 s). Polling
+// the heartbeat, not ProcessedCrash: asking for an unprocessed crash queues
+// it again.
+json WaitForProcessed(const std::string& url, const std::string& id) {
+  submitter::HttpClient http;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto hb = http.Get(url + "/__heartbeat__");
+    json h = hb.ok() ? json::parse(hb->body, nullptr, false) : json();
+    if (h.is_object() && h["info"]["queue"]["normal"] == 0 && h["info"]["queue"]["priority"] == 0 &&
+        h["info"]["queue"]["reprocessing"] == 0) {
+      auto r = http.Get(url + "/api/ProcessedCrash/?crash_id=" + id);
+      if (r.ok() && r->status == 200) return json::parse(r->body, nullptr, false);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return json();
+}
+
+// /api/MissingSymbols/ once it lists `debug_file` (recorded just after the
+// processed crash is stored), or the last answer after 10 s.
+json WaitForMissing(const std::string& url, const std::string& debug_file) {
+  submitter::HttpClient http;
+  json m;
+  for (int i = 0; i < 100; ++i) {
+    auto r = http.Get(url + "/api/MissingSymbols/");
+    m = r.ok() ? json::parse(r->body, nullptr, false) : json();
+    if (m.is_object()) {
+      for (const json& h : m["hits"]) {
+        if (h["debug_file"] == debug_file) return m;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return m;
+}
+
+std::string SubmitDump(const std::string& url, const fs::path& dump) {
+  submitter::CrashPayload p;
+  p.annotations = json{{"ProductName", "Symbols"}, {"Version", "1.0"}};
+  p.dumps.emplace_back("upload_file_minidump", testing::ReadFileOrDie(dump));
+  auto id = submitter::Submitter({url}).Submit(p);
+  return id.ok() ? id.value() : "";
+}
+
+TEST(SymbolsReprocessE2E, UploadedSymbolsReprocessTheCrashesThatNeededThem) {
+  fs::path corpus = testing::CorpusDir();
+  if (corpus.empty() || !fs::exists(corpus / "dumps" / "div_zero.O0fp.dmp")) GTEST_SKIP() << "no corpus";
+  TempDir dir;
+  // The signature the crash gets with its symbols from the start.
+  std::string want;
+  {
+    ServerProcess ref((dir / "ref").string(), {"--symbols-path", (corpus / "symbols").string()});
+    ASSERT_TRUE(ref.started());
+    std::string id = SubmitDump(ref.url(), corpus / "dumps" / "div_zero.O0fp.dmp");
+    json p = WaitForProcessed(ref.url(), id);
+    ASSERT_TRUE(p.is_object());
+    want = p["signature"];
+  }
+  ServerProcess server((dir / "data").string());
+  ASSERT_TRUE(server.started());
+  std::string id = SubmitDump(server.url(), corpus / "dumps" / "div_zero.O0fp.dmp");
+  ASSERT_FALSE(id.empty());
+  json before = WaitForProcessed(server.url(), id);
+  ASSERT_TRUE(before.is_object());
+  EXPECT_NE(before["signature"], want);
+  EXPECT_NE(before["missing_symbols"].get<std::string>().find("div_zero"), std::string::npos);
+
+  submitter::HttpClient http;
+  json m = WaitForMissing(server.url(), "div_zero");
+  bool listed = false;
+  for (const json& h : m["hits"]) {
+    if (h["debug_file"] == "div_zero" && h["count"] == 1) listed = true;
+  }
+  EXPECT_TRUE(listed) << m.dump();
+  auto csv = http.Get(server.url() + "/api/MissingSymbols/?format=csv");
+  EXPECT_TRUE(csv->body.starts_with("debug_file,debug_id,code_file,code_id,version,count,last_seen\n")) << csv->body;
+
+  ZipBuilder zip;
+  for (const auto& e : fs::recursive_directory_iterator(corpus / "symbols" / "div_zero")) {
+    if (e.is_regular_file()) {
+      zip.Add(fs::relative(e.path(), corpus / "symbols").generic_string(), testing::ReadFileOrDie(e.path()));
+    }
+  }
+  auto r = http.Post(server.url() + "/upload/", zip.Build(dir.path()), {"Content-Type: application/zip"});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, 201) << r->body;
+
+  json after = WaitForProcessed(server.url(), id);
+  ASSERT_TRUE(after.is_object()) << "crash not reprocessed after its symbols arrived";
+  EXPECT_EQ(after["signature"], want);
+  EXPECT_EQ(after["processor_history"].size(), 1u);
+  EXPECT_EQ(after["missing_symbols"].get<std::string>().find("div_zero"), std::string::npos);
+  m = json::parse(http.Get(server.url() + "/api/MissingSymbols/")->body);
+  for (const json& h : m["hits"]) EXPECT_NE(h["debug_file"], "div_zero");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/collector/multipart.h"
+#include "app/symsvc/missing_report.h"
 #include "web/http/status_map.h"
 
 namespace crashbox::web {
@@ -98,6 +99,20 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
                                               : service.uploader().UploadSym("", body);
     if (!report.ok()) return Error(resp, HttpStatusFor(report.status()), report.status().message());
     resp.Json(report->added.empty() && report->skipped.empty() ? 400 : 201, report->ToJson());
+  };
+}
+
+Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service) {
+  return [&service](Request& req, Response& resp) {
+    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    Result<std::vector<store::MissingSymbols>> rows = service.ListMissing();
+    if (!rows.ok()) return Error(resp, HttpStatusFor(rows.status()), rows.status().message());
+    if (req.QueryParam("format").value_or("") == "csv") {
+      resp.Text(200, symsvc::MissingSymbolsCsv(*rows));
+      resp.content_type = "text/csv; charset=utf-8";
+      return;
+    }
+    resp.Json(200, symsvc::MissingSymbolsJson(*rows));
   };
 }
 

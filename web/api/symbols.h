@@ -7,6 +7,9 @@
 //                        "rejected", "bytes_converted"} when anything was read;
 //                        400/413 {"error"} when the body or zip is refused.
 //                        Loopback clients only (403) until auth tokens exist.
+//   GET /api/MissingSymbols/[?format=csv]
+//                        modules crashes lacked symbols for, most needed first
+//                        (app/symsvc/missing_report.h)
 //   GET|HEAD /<debug_file>/<debug_id>/<name>.sym
 //                        the original .sym text (200), "Symbol Not Found" (404),
 //                        400 for characters Tecken refuses. Any other unknown
@@ -19,6 +22,7 @@
 namespace crashbox::web {
 
 Handler MakeSymbolUploadHandler(symsvc::SymbolService& service);
+Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service);
 // The router's fallback for GET/HEAD paths no route matched.
 Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service);
 
