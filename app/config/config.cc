@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/config/config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -95,7 +96,7 @@ const std::vector<Setting>& Table() {
        [](Config& c, const std::string& v) -> Status {
          std::optional<uint64_t> n = base::ParseByteSize(v);
          if (!n || *n < 1) return BadValue(fmt::format("'{}' is not a size (like 2GiB)", v));
-         c.symbols.upload.max_sym_bytes = c.symbols.upload.zip.max_entry_bytes = *n;
+         c.symbols.upload.max_sym_bytes = c.symbols.upload.zip.max_entry_bytes = c.symbols.upstream.max_sym_bytes = *n;
          return Status::Ok();
        }},
       {{"CRASHBOX_SYMBOLS_MAX_ZIP_TOTAL_BYTES", "--symbols-max-zip-total-bytes", "8GiB",
@@ -106,6 +107,39 @@ const std::vector<Setting>& Table() {
       {{"CRASHBOX_SYMBOLS_REPROCESS_ON_UPLOAD", "--symbols-reprocess-on-upload", "true",
         "when symbols a crash lacked are uploaded, queue that crash for reprocessing"},
        [](Config& c, const std::string& v) -> Status { return ParseBool(v, &c.symbols.reprocess_on_upload); }},
+      {{"CRASHBOX_SYMBOLS_UPSTREAM_URLS", "--symbols-upstream-urls", "",
+        "symbol servers (http/https base URLs, space- or comma-separated) asked for symbols on a miss; empty = none"},
+       [](Config& c, const std::string& v) -> Status {
+         c.symbols.upstream.urls.clear();
+         std::string s = v;
+         std::replace(s.begin(), s.end(), ',', ' ');
+         for (std::string_view u : base::Split(s, ' ')) {
+           if (u.empty()) continue;
+           CB_RETURN_IF_ERROR(symsvc::CheckUpstreamUrl(std::string(u), {}));
+           c.symbols.upstream.urls.emplace_back(u);
+         }
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_SYMBOLS_UPSTREAM_ALLOWED_HOSTS", "--symbols-upstream-allowed-hosts", "",
+        "if set, symbol servers may only be on these hosts (comma-separated)"},
+       [](Config& c, const std::string& v) -> Status {
+         c.symbols.upstream.allowed_hosts.clear();
+         for (std::string_view h : base::Split(v, ',')) {
+           if (!base::Trim(h).empty()) c.symbols.upstream.allowed_hosts.emplace_back(base::Trim(h));
+         }
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_SYMBOLS_UPSTREAM_TIMEOUT_MS", "--symbols-upstream-timeout-ms", "30000",
+        "time for one symbol download from a symbol server"},
+       Int<long>([](Config& c) { return &c.symbols.upstream.timeout_ms; }, 100, 3600000)},
+      {{"CRASHBOX_SYMBOLS_UPSTREAM_MISS_SECONDS", "--symbols-upstream-miss-seconds", "3600",
+        "a module no symbol server had is not asked for again for this long"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
+         if (!n || *n < 0 || *n > 86400 * 30) return BadValue(fmt::format("'{}' is not a whole number within 0..2592000", v));
+         c.symbols.upstream.miss_ttl = std::chrono::seconds(*n);
+         return Status::Ok();
+       }},
       {{"CRASHBOX_SYMBOLS_MAX_ZIP_RATIO", "--symbols-max-zip-ratio", "200",
         "zip members compressed more than this many times are rejected (zip bombs)"},
        Int<uint64_t>([](Config& c) { return &c.symbols.upload.zip.max_ratio; }, 1, 100000)},

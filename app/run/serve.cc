@@ -116,6 +116,11 @@ int Serve(const config::Config& config) {
     symbol_chain.from_store.Forget({k.debug_file, k.debug_id});
   });
 
+  // Symbol servers come last: only a module neither stored nor in a symbol
+  // directory is downloaded.
+  symsvc::UpstreamSupplier upstream(config.symbols.upstream, symbol_service.uploader(), symbol_chain.from_store);
+  symbols::ChainSupplier symbols_with_upstream({&symbol_chain.chain, &upstream});
+
   web::Router router;
   web::Services services;
   services.symbols = &symbol_service;
@@ -145,7 +150,7 @@ int Serve(const config::Config& config) {
       Status s = symbol_service.RecordMissing(crash_id, rows);
       if (!s.ok()) CB_LOG_WARNING("{}: missing symbols not recorded: {}", crash_id, s.ToString());
     };
-    processor = std::make_unique<processor::Processor>(options, crashes, &symbol_chain.chain, signatures.value().get(),
+    processor = std::make_unique<processor::Processor>(options, crashes, &symbols_with_upstream, signatures.value().get(),
                                                        clock, metrics);
     processor->Start();
   }

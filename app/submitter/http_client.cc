@@ -54,8 +54,19 @@ const Curl& Lib() {
   return lib;
 }
 
+struct BodySink {
+  HttpResponse* resp;
+  uint64_t max_bytes;  // 0 = no cap
+  bool over = false;
+};
+
 size_t WriteBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<HttpResponse*>(user)->body.append(data, size * n);
+  auto* sink = static_cast<BodySink*>(user);
+  if (sink->max_bytes && sink->resp->body.size() + size * n > sink->max_bytes) {
+    sink->over = true;
+    return 0;  // aborts the transfer
+  }
+  sink->resp->body.append(data, size * n);
   return size * n;
 }
 
@@ -108,7 +119,13 @@ Result<HttpResponse> HttpClient::Perform(const std::string& url, const std::vect
   lib.easy_setopt(c, CURLOPT_URL, url.c_str());
   lib.easy_setopt(c, CURLOPT_HTTPHEADER, list);
   lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteBody);
-  lib.easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+  BodySink sink{&resp, max_body_bytes_};
+  lib.easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  if (follow_redirects_) {
+    lib.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    lib.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    lib.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  }
   lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, WriteHeader);
   lib.easy_setopt(c, CURLOPT_HEADERDATA, &resp);
   lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms_);
@@ -118,6 +135,7 @@ Result<HttpResponse> HttpClient::Perform(const std::string& url, const std::vect
   lib.easy_setopt(c, CURLOPT_USERAGENT, "crashbox-submit/0.1");
   CURLcode rc = lib.easy_perform(c);
   lib.slist_free_all(list);
+  if (sink.over) return Status::LimitExceeded(fmt::format("{}: response larger than {} bytes", url, max_body_bytes_));
   if (rc != CURLE_OK) return Status::Unavailable(fmt::format("{}: {}", url, lib.easy_strerror(rc)));
   lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   return resp;

@@ -5,6 +5,7 @@
 // and its dependencies. Not thread-safe; one per thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,12 +32,19 @@ class HttpClient {
   Result<HttpResponse> Post(const std::string& url, const std::string& body,
                             const std::vector<std::string>& headers);
   Result<HttpResponse> Get(const std::string& url, const std::vector<std::string>& headers = {});
+  // A response body larger than this ends the transfer with kLimitExceeded
+  // (0 = no cap).
+  void set_max_body_bytes(uint64_t n) { max_body_bytes_ = n; }
+  // Follow up to 5 redirects (http/https only); off by default.
+  void set_follow_redirects(bool on) { follow_redirects_ = on; }
 
  private:
   Result<HttpResponse> Perform(const std::string& url, const std::vector<std::string>& headers);
   static Status Unloaded();
   void* curl_;
   long timeout_ms_;
+  uint64_t max_body_bytes_ = 0;
+  bool follow_redirects_ = false;
 };
 
 }  // namespace crashbox::submitter

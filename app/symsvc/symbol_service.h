@@ -16,6 +16,7 @@
 
 #include "app/base/status.h"
 #include "app/symsvc/symbol_uploader.h"
+#include "app/symsvc/upstream_supplier.h"
 #include "store/crash_store.h"
 #include "store/symbol_store.h"
 
@@ -33,6 +34,8 @@ struct ServiceOptions {
   // Crash ids remembered per missing module (the most recent ones); only
   // these are reprocessed on upload.
   size_t max_crash_ids_per_module = 1000;
+  // Symbol servers asked on a miss (see upstream_supplier.h).
+  UpstreamOptions upstream;
 };
 
 class SymbolService {

@@ -217,5 +217,40 @@ TEST(SymbolsReprocessE2E, UploadedSymbolsReprocessTheCrashesThatNeededThem) {
   for (const json& h : m["hits"]) EXPECT_NE(h["debug_file"], "div_zero");
 }
 
+TEST(SymbolsUpstreamE2E, MissesAreFetchedOnceFromAnotherCrashbox) {
+  fs::path corpus = testing::CorpusDir();
+  if (corpus.empty() || !fs::exists(corpus / "dumps" / "div_zero.O0fp.dmp")) GTEST_SKIP() << "no corpus";
+  TempDir dir;
+  // The upstream: a crashbox serving the corpus symbols from its directory.
+  ServerProcess upstream((dir / "up").string(),
+                         {"--processor-workers", "-1", "--symbols-path", (corpus / "symbols").string()});
+  ASSERT_TRUE(upstream.started());
+  ServerProcess ref((dir / "ref").string(), {"--symbols-path", (corpus / "symbols").string()});
+  ASSERT_TRUE(ref.started());
+  json want = WaitForProcessed(ref.url(), SubmitDump(ref.url(), corpus / "dumps" / "div_zero.O0fp.dmp"));
+  ASSERT_TRUE(want.is_object());
+
+  ServerProcess server((dir / "data").string(), {"--symbols-upstream-urls", "http://no-such-host.invalid " + upstream.url()});
+  ASSERT_TRUE(server.started());
+  std::string id = SubmitDump(server.url(), corpus / "dumps" / "div_zero.O0fp.dmp");
+  json p = WaitForProcessed(server.url(), id);
+  ASSERT_TRUE(p.is_object());
+  EXPECT_EQ(p["signature"], want["signature"]);
+  EXPECT_EQ(p["missing_symbols"].get<std::string>().find("div_zero"), std::string::npos);
+  // Now stored locally: served without asking upstream.
+  submitter::HttpClient http;
+  auto sym = http.Get(server.url() + "/div_zero/9767244346B0228730F772E723F7FF170/div_zero.sym");
+  ASSERT_TRUE(sym.ok());
+  EXPECT_EQ(sym->status, 200);
+  EXPECT_EQ(sym->body, testing::ReadFileOrDie(corpus / "symbols/div_zero/9767244346B0228730F772E723F7FF170/div_zero.sym"));
+}
+
+TEST(SymbolsUpstreamE2E, NonHttpUpstreamIsAConfigError) {
+  TempDir dir;
+  auto r = testing::RunCrashbox({"serve", "--data-dir", (dir / "d").string(), "--symbols-upstream-urls", "file:///etc"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("CRASHBOX_SYMBOLS_UPSTREAM_URLS"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace crashbox

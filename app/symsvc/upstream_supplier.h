@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MPL-2.0
+// UpstreamSupplier: on a miss, fetches <url>/<debug_file>/<DEBUG_ID>/<name>.sym
+// from configured symbol servers (Tecken, another crashbox, any Breakpad
+// symbol-server layout over HTTP), checks it like an upload (MODULE line must
+// agree), converts it once and stores it, so each module is downloaded once.
+// A module no server has is remembered as missing for miss_ttl, so a module
+// without symbols does not cost a download per crash.
+//
+// Only http and https URLs are accepted (redirects too); with allowed_hosts,
+// only those hosts. Thread-safe: each Find uses its own HTTP client; two
+// concurrent misses of the same module may both download it (the second
+// store is skipped as identical).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/base/status.h"
+#include "app/base/thread_annotations.h"
+#include "app/symbols/symbol_supplier.h"
+#include "app/symsvc/symbol_uploader.h"
+
+namespace crashbox::symsvc {
+
+struct UpstreamOptions {
+  // Base URLs, tried in order; empty = the supplier never fetches.
+  std::vector<std::string> urls;
+  // Hosts the URLs may name; empty = any.
+  std::vector<std::string> allowed_hosts;
+  long timeout_ms = 30000;
+  uint64_t max_sym_bytes = uint64_t{2} << 30;
+  std::chrono::seconds miss_ttl{3600};
+};
+
+// kInvalidArgument unless `url` is http(s)://host[:port][/path] with a host
+// in `allowed_hosts` (when not empty).
+Status CheckUpstreamUrl(const std::string& url, const std::vector<std::string>& allowed_hosts);
+
+class UpstreamSupplier final : public symbols::SymbolSupplier {
+ public:
+  // `uploader` stores what was fetched (and so fires its reprocessing hook);
+  // `fetch_stored` reads a stored blob back as a SymbolFile (the store's
+  // supplier). Both must outlive this supplier.
+  UpstreamSupplier(UpstreamOptions options, SymbolUploader& uploader, symbols::SymbolSupplier& fetch_stored);
+
+  Result<std::shared_ptr<const symbols::SymbolFile>> Find(const symbols::ModuleKey& key) override;
+  // Fetches now, ignoring remembered misses: for `crashbox symbols fetch`.
+  // kNotFound when no server has the module.
+  Result<std::string> Fetch(const symbols::ModuleKey& key);
+
+  uint64_t downloads() const;
+
+ private:
+  const UpstreamOptions options_;
+  SymbolUploader& uploader_;
+  symbols::SymbolSupplier& stored_;
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, std::chrono::steady_clock::time_point> misses_ CB_GUARDED_BY(mu_);
+  uint64_t downloads_ CB_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace crashbox::symsvc
