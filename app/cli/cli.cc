@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/stackwalk_flags.h"
+#include "app/cli/symbols_flags.h"
 #include "app/config/config.h"
 #include "app/run/build_info.h"
 #include "app/run/crash_commands.h"
@@ -115,6 +116,10 @@ int Main(int argc, char** argv) {
   run::StackwalkCommand stackwalk_cmd;
   CLI::App* stackwalk = AddStackwalkFlags(app, stackwalk_cmd);
 
+  run::SymbolsCommand symbols_cmd;
+  CLI::App* symbols = AddSymbolsFlags(app, symbols_cmd);
+  AddSettingFlags(symbols, &config_file, &flags);  // the actions fall through to these
+
   CLI::App* version = app.add_subcommand("version", "Print version and build information as JSON");
 
   try {
@@ -123,7 +128,8 @@ int Main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  if (serve->parsed() || show_config->parsed() || show->parsed() || reprocess->parsed() || sign->parsed()) {
+  if (serve->parsed() || show_config->parsed() || show->parsed() || reprocess->parsed() || sign->parsed() ||
+      symbols->parsed()) {
     Result<config::Config> config = Load(config_file, flags);
     if (!config.ok()) return ConfigError(config.status());
     if (show_config->parsed()) {
@@ -133,6 +139,7 @@ int Main(int argc, char** argv) {
     if (show->parsed()) return run::Show(config.value(), show_cmd);
     if (reprocess->parsed()) return run::Reprocess(config.value(), reprocess_cmd);
     if (sign->parsed()) return run::Signature(config.value(), signature_cmd);
+    if (symbols->parsed()) return run::Symbols(config.value(), symbols_cmd);
     return run::Serve(config.value());
   }
   if (submit->parsed()) return run::Submit(submit_cmd);

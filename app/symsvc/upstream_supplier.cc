@@ -57,49 +57,57 @@ uint64_t UpstreamSupplier::downloads() const {
   return downloads_;
 }
 
-Result<std::string> UpstreamSupplier::Fetch(const symbols::ModuleKey& key) {
+Result<UpstreamSupplier::Downloaded> UpstreamSupplier::Download(const UpstreamOptions& options,
+                                                                const symbols::ModuleKey& key) {
   std::string debug_file = Leaf(key.debug_file);
   std::string rel = fmt::format("{}/{}/{}", debug_file, key.debug_id, SymFileName(debug_file));
-  CB_RETURN_IF_ERROR(ParseSymbolPath(rel).status());
-  submitter::HttpClient http(options_.timeout_ms);
-  http.set_max_body_bytes(options_.max_sym_bytes);
+  CB_ASSIGN_OR_RETURN(store::SymbolKey checked, ParseSymbolPath(rel));
+  rel = fmt::format("{}/{}/{}", checked.debug_file, checked.debug_id, SymFileName(checked.debug_file));
+  submitter::HttpClient http(options.timeout_ms);
+  http.set_max_body_bytes(options.max_sym_bytes);
   http.set_follow_redirects(true);
   Status last = Status::NotFound(fmt::format("no symbol server has {}", rel));
-  for (std::string base : options_.urls) {
-    if (Status ok = CheckUpstreamUrl(base, options_.allowed_hosts); !ok.ok()) {
+  for (std::string base : options.urls) {
+    if (Status ok = CheckUpstreamUrl(base, options.allowed_hosts); !ok.ok()) {
       last = ok;
       continue;
     }
     while (base.ends_with('/')) base.pop_back();
-    Result<submitter::HttpResponse> r = http.Get(base + "/" + rel);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++downloads_;
-    }
+    std::string url = base + "/" + rel;
+    Result<submitter::HttpResponse> r = http.Get(url);
     if (!r.ok()) {
-      CB_LOG_WARNING("symbols: {}/{}: {}", base, rel, r.status().ToString());
+      CB_LOG_WARNING("symbols: {}: {}", url, r.status().ToString());
       last = r.status();
       continue;
     }
     if (r->status != 200) continue;  // 404 and the like: try the next server
     std::string text = std::move(r->body);
     if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f && static_cast<unsigned char>(text[1]) == 0x8b) {
-      Result<std::string> plain = base::Gunzip(AsBytes(text), options_.max_sym_bytes);
+      Result<std::string> plain = base::Gunzip(AsBytes(text), options.max_sym_bytes);
       if (!plain.ok()) {
         last = plain.status();
         continue;
       }
       text = std::move(plain).value();
     }
-    CB_ASSIGN_OR_RETURN(UploadReport report, uploader_.UploadSym(rel, text));
-    if (!report.rejected.empty()) {
-      last = Status::Corrupt(fmt::format("{}/{}: {}", base, rel, report.rejected[0].reason));
-      CB_LOG_WARNING("symbols: {}", last.message());
-      continue;
-    }
-    return text;
+    return Downloaded{rel, std::move(text), url};
   }
   return last;
+}
+
+Result<std::string> UpstreamSupplier::Fetch(const symbols::ModuleKey& key) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++downloads_;
+  }
+  CB_ASSIGN_OR_RETURN(Downloaded d, Download(options_, key));
+  CB_ASSIGN_OR_RETURN(UploadReport report, uploader_.UploadSym(d.path, d.text));
+  if (!report.rejected.empty()) {
+    Status bad = Status::Corrupt(fmt::format("{}: {}", d.url, report.rejected[0].reason));
+    CB_LOG_WARNING("symbols: {}", bad.message());
+    return bad;
+  }
+  return std::move(d.text);
 }
 
 Result<std::shared_ptr<const symbols::SymbolFile>> UpstreamSupplier::Find(const symbols::ModuleKey& key) {

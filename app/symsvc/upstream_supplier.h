@@ -49,9 +49,17 @@ class UpstreamSupplier final : public symbols::SymbolSupplier {
   UpstreamSupplier(UpstreamOptions options, SymbolUploader& uploader, symbols::SymbolSupplier& fetch_stored);
 
   Result<std::shared_ptr<const symbols::SymbolFile>> Find(const symbols::ModuleKey& key) override;
-  // Fetches now, ignoring remembered misses: for `crashbox symbols fetch`.
-  // kNotFound when no server has the module.
+  // Fetches and stores now, ignoring remembered misses. kNotFound when no
+  // server has the module, kCorrupt when what they have fails the checks.
   Result<std::string> Fetch(const symbols::ModuleKey& key);
+
+  struct Downloaded {
+    std::string path;  // <debug_file>/<DEBUG_ID>/<name>.sym
+    std::string text;
+    std::string url;   // where it came from
+  };
+  // Downloads without storing (`crashbox symbols fetch` beside a server).
+  static Result<Downloaded> Download(const UpstreamOptions& options, const symbols::ModuleKey& key);
 
   uint64_t downloads() const;
 

@@ -252,5 +252,37 @@ TEST(SymbolsUpstreamE2E, NonHttpUpstreamIsAConfigError) {
   EXPECT_NE(r.err.find("CRASHBOX_SYMBOLS_UPSTREAM_URLS"), std::string::npos) << r.err;
 }
 
+TEST(SymbolsCliE2E, UploadListAndMissingLocallyAndThroughTheServer) {
+  fs::path corpus = testing::CorpusDir();
+  if (corpus.empty() || !fs::is_directory(corpus / "symbols" / "div_zero")) GTEST_SKIP() << "no corpus";
+  TempDir dir;
+  std::string data = (dir / "data").string();
+  auto r = testing::RunCrashbox({"symbols", "upload", (corpus / "symbols" / "div_zero").string(), "--data-dir", data});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("added 1,"), std::string::npos) << r.out;
+  r = testing::RunCrashbox({"symbols", "list", "--module", "div_zero", "--data-dir", data});
+  EXPECT_EQ(r.out, "div_zero/9767244346B0228730F772E723F7FF170\n");
+
+  std::string zip = ZipBuilder().Add("../evil/ABC/evil.sym", Sym("evil")).Build(dir.path());
+  testing::WriteFileOrDie(dir / "evil.zip", zip);
+  r = testing::RunCrashbox({"symbols", "upload", (dir / "evil.zip").string(), "--data-dir", data});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("rejected"), std::string::npos) << r.out;
+
+  ServerProcess server(data);
+  ASSERT_TRUE(server.started());
+  testing::WriteFileOrDie(dir / "x.sym", Sym("x.pdb"));
+  r = testing::RunCrashbox({"symbols", "upload", (dir / "x.sym").string(), "--url", server.url(), "--data-dir", data});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  submitter::HttpClient http;
+  auto got = http.Get(server.url() + "/x.pdb/" + kId + "/x.sym");
+  EXPECT_EQ(got->status, 200);
+  r = testing::RunCrashbox({"symbols", "list", "--data-dir", data});  // read-only beside the server
+  EXPECT_NE(r.out.find(std::string("x.pdb/") + kId), std::string::npos) << r.out << r.err;
+  r = testing::RunCrashbox({"symbols", "missing", "--format", "csv", "--data-dir", data});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("debug_file,debug_id,")) << r.out;
+}
+
 }  // namespace
 }  // namespace crashbox
