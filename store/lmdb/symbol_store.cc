@@ -31,7 +31,7 @@ std::string TextKey(const SymbolKey& k) { return "text/" + k.debug_file + "/" + 
 
 Status LmdbSymbolStore::PutSymbols(const SymbolKey& key, const std::string& blob, const std::string& sym_text) {
   CB_RETURN_IF_ERROR(CheckKey(key));
-  std::string packed_text = sym_text.empty() ? std::string() : base::PackBlob(AsBytes(sym_text), 6);
+  std::string packed_text = sym_text.empty() ? std::string() : base::PackBlob(AsBytes(sym_text), 1);
   return env_.Write(blob.size() + packed_text.size(), [&](WriteTxn& txn) -> Status {
     CB_RETURN_IF_ERROR(txn.Put(Db::kSymbols, BlobKey(key), blob));
     if (!packed_text.empty()) CB_RETURN_IF_ERROR(txn.Put(Db::kSymbols, TextKey(key), packed_text));
