@@ -3,6 +3,7 @@
 // as a zip over HTTP comes back byte for byte from the Tecken-style download
 // URLs; hostile uploads are refused with reasons.
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -282,6 +283,64 @@ TEST(SymbolsCliE2E, UploadListAndMissingLocallyAndThroughTheServer) {
   r = testing::RunCrashbox({"symbols", "missing", "--format", "csv", "--data-dir", data});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.starts_with("debug_file,debug_id,")) << r.out;
+}
+
+// Every corpus dump processed with symbols only from the LMDB store (uploaded
+// as a zip) gets the same stacks and signature as with the symbol directory.
+TEST(SymbolsStoreE2E, StoreOnlyWalksEqualDirectoryWalks) {
+  fs::path corpus = testing::CorpusDir();
+  if (corpus.empty() || !fs::is_directory(corpus / "symbols")) GTEST_SKIP() << "no corpus";
+  TempDir dir;
+  ServerProcess from_dir((dir / "dir").string(), {"--symbols-path", (corpus / "symbols").string()});
+  ServerProcess from_store((dir / "store").string());
+  ASSERT_TRUE(from_dir.started() && from_store.started());
+  ZipBuilder zip;
+  for (const auto& e : fs::recursive_directory_iterator(corpus / "symbols")) {
+    if (e.is_regular_file() && e.path().extension() == ".sym") {
+      zip.Add(fs::relative(e.path(), corpus / "symbols").generic_string(), testing::ReadFileOrDie(e.path()));
+    }
+  }
+  submitter::HttpClient http;
+  auto up = http.Post(from_store.url() + "/upload/", zip.Build(dir.path()), {"Content-Type: application/zip"});
+  ASSERT_TRUE(up.ok());
+  ASSERT_EQ(up->status, 201) << up->body;
+
+  auto payloads = submitter::LoadPayloads((corpus / "dumps").string());
+  ASSERT_TRUE(payloads.ok());
+  std::vector<std::pair<std::string, std::string>> ids;  // (dir id, store id)
+  for (const auto& p : *payloads) {
+    auto a = submitter::Submitter({from_dir.url()}).Submit(p);
+    auto b = submitter::Submitter({from_store.url()}).Submit(p);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ids.emplace_back(a.value(), b.value());
+  }
+  ASSERT_FALSE(WaitForProcessed(from_dir.url(), ids.back().first).is_null());
+  ASSERT_FALSE(WaitForProcessed(from_store.url(), ids.back().second).is_null());
+  size_t frames = 0;
+  for (const auto& [a, b] : ids) {
+    json pa = json::parse(http.Get(from_dir.url() + "/api/ProcessedCrash/?crash_id=" + a)->body, nullptr, false);
+    json pb = json::parse(http.Get(from_store.url() + "/api/ProcessedCrash/?crash_id=" + b)->body, nullptr, false);
+    ASSERT_TRUE(pa.is_object() && pb.is_object());
+    EXPECT_EQ(pa["signature"], pb["signature"]) << a;
+    EXPECT_EQ(pa["missing_symbols"], pb["missing_symbols"]) << a;
+    const json& ta = pa["json_dump"]["threads"];
+    const json& tb = pb["json_dump"]["threads"];
+    ASSERT_EQ(ta.size(), tb.size()) << a;
+    for (size_t t = 0; t < ta.size(); ++t) {
+      ASSERT_EQ(ta[t]["frames"].size(), tb[t]["frames"].size()) << a << " thread " << t;
+      for (size_t f = 0; f < ta[t]["frames"].size(); ++f) {
+        const json& fa = ta[t]["frames"][f];
+        const json& fb = tb[t]["frames"][f];
+        EXPECT_EQ(fa["offset"], fb["offset"]);
+        EXPECT_EQ(fa["function"], fb["function"]);
+        EXPECT_EQ(fa["line"], fb["line"]);
+        EXPECT_EQ(fa["trust"], fb["trust"]);
+        ++frames;
+      }
+    }
+  }
+  EXPECT_GT(frames, 100u);
+  std::printf("compared %zu crashes, %zu frames\n", ids.size(), frames);
 }
 
 }  // namespace

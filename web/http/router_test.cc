@@ -30,5 +30,24 @@ TEST(Router, DispatchesByMethodAndPath) {
   EXPECT_EQ(api.second, R"({"error":"No service called 'Nope'"})");
 }
 
+TEST(Router, FallbackTakesUnmatchedGetAndHeadOutsideApi) {
+  Router r;
+  r.Post("/submit", [](Request&, Response& resp) { resp.Text(200, "submit"); });
+  r.Fallback([](Request& req, Response& resp) { resp.Text(200, "fallback " + req.path); });
+  auto call = [&](std::string method, std::string path) {
+    Request req;
+    req.method = std::move(method);
+    req.path = std::move(path);
+    Response resp;
+    r.Dispatch(req, resp);
+    return std::make_pair(resp.status, resp.body);
+  };
+  EXPECT_EQ(call("GET", "/a/B/a.sym").second, "fallback /a/B/a.sym");
+  EXPECT_EQ(call("HEAD", "/a/B/a.sym").second, "fallback /a/B/a.sym");
+  EXPECT_EQ(call("GET", "/submit").first, 405);  // a known path keeps its 405
+  EXPECT_EQ(call("POST", "/a/B/a.sym").first, 404);
+  EXPECT_EQ(call("GET", "/api/Nope/").first, 404);
+}
+
 }  // namespace
 }  // namespace crashbox::web
