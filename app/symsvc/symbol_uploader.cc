@@ -139,17 +139,15 @@ Status SymbolUploader::AddOne(const std::string& path, std::string_view text, Up
 }
 
 Result<UploadReport> SymbolUploader::UploadZip(ByteView zip) {
-  CB_ASSIGN_OR_RETURN(std::vector<ZipEntry> entries, ReadZip(zip, options_.zip));
   UploadReport report;
-  for (ZipEntry& e : entries) {
-    if (e.is_dir || IsIgnoredMember(e.name)) continue;
+  CB_RETURN_IF_ERROR(ForEachZipEntry(zip, options_.zip, [&](ZipEntry& e) -> Status {
+    if (e.is_dir || IsIgnoredMember(e.name)) return Status::Ok();
     if (!e.error.empty()) {
       report.rejected.push_back(UploadItem{e.name, e.error, 0});
-      continue;
+      return Status::Ok();
     }
-    CB_RETURN_IF_ERROR(AddOne(e.name, e.data, report));
-    std::string().swap(e.data);  // release each text once stored
-  }
+    return AddOne(e.name, e.data, report);
+  }));
   return report;
 }
 

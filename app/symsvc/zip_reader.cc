@@ -3,7 +3,9 @@
 
 #include <zip.h>
 
+#include <functional>
 #include <memory>
+#include <vector>
 #include <set>
 
 #include <fmt/format.h>
@@ -44,7 +46,7 @@ bool IsSafeEntryName(const std::string& name) {
   return true;
 }
 
-Result<std::vector<ZipEntry>> ReadZip(ByteView zip, const ZipLimits& limits) {
+Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::function<Status(ZipEntry&)>& visit) {
   zip_error_t err;
   zip_error_init(&err);
   zip_source_t* src = zip_source_buffer_create(zip.data(), zip.size(), 0, &err);
@@ -70,70 +72,81 @@ Result<std::vector<ZipEntry>> ReadZip(ByteView zip, const ZipLimits& limits) {
                                              limits.max_entries));
   }
 
-  std::vector<ZipEntry> entries;
-  entries.reserve(count);
+  // First every header: the whole-archive checks decide before anything is
+  // decompressed or handed to `visit`.
+  std::vector<zip_stat_t> stats(count);
   std::set<std::string> names;
   uint64_t total = 0;
   for (zip_int64_t i = 0; i < count; ++i) {
-    zip_stat_t st;
+    zip_stat_t& st = stats[i];
     zip_stat_init(&st);
     if (zip_stat_index(archive.get(), i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) ||
         !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE)) {
       return Status::Corrupt(fmt::format("zip entry {}: unreadable header", i));
     }
-    ZipEntry e;
-    e.name = st.name;
-    if (!IsSafeEntryName(e.name)) {
-      return Status::InvalidArgument(fmt::format("zip entry name '{}' is not a safe relative path", e.name));
+    std::string name = st.name;
+    if (!IsSafeEntryName(name)) {
+      return Status::InvalidArgument(fmt::format("zip entry name '{}' is not a safe relative path", name));
     }
-    if (!names.insert(e.name).second) {
-      return Status::InvalidArgument(fmt::format("zip entry {} appears more than once", e.name));
+    if (!names.insert(name).second) {
+      return Status::InvalidArgument(fmt::format("zip entry {} appears more than once", name));
     }
-    e.is_dir = e.name.back() == '/';
-    if (e.is_dir) {
-      entries.push_back(std::move(e));
-      continue;
-    }
-    if (st.size > limits.max_entry_bytes) {
-      e.error = fmt::format("entry_too_large: {} bytes uncompressed, limit {}", st.size, limits.max_entry_bytes);
-      entries.push_back(std::move(e));
-      continue;
-    }
-    if (st.size > 4096 && (st.comp_size == 0 || st.size / st.comp_size > limits.max_ratio)) {
-      e.error = fmt::format("compression_ratio: {} bytes from {} compressed, more than {}:1", st.size, st.comp_size,
-                            limits.max_ratio);
-      entries.push_back(std::move(e));
-      continue;
-    }
-    total += st.size;
+    if (st.size <= limits.max_entry_bytes) total += st.size;
     if (total > limits.max_total_bytes) {
       return Status::LimitExceeded(
           fmt::format("zip archive holds more than {} bytes uncompressed", limits.max_total_bytes));
     }
-    std::unique_ptr<zip_file_t, FileCloser> file(zip_fopen_index(archive.get(), i, 0));
-    if (!file) {
-      e.error = fmt::format("unreadable: {}", zip_strerror(archive.get()));
-      entries.push_back(std::move(e));
-      continue;
-    }
-    // Read exactly the declared size and one byte more: libzip checks the CRC
-    // when the stream ends, and a stream longer than declared is refused.
-    e.data.resize(st.size + 1);
-    uint64_t got = 0;
-    while (got < e.data.size()) {
-      zip_int64_t n = zip_fread(file.get(), e.data.data() + got, e.data.size() - got);
-      if (n < 0) {
-        return Status::Corrupt(fmt::format("zip entry {}: {}", e.name, zip_file_strerror(file.get())));
-      }
-      if (n == 0) break;
-      got += static_cast<uint64_t>(n);
-    }
-    if (got != st.size) {
-      return Status::Corrupt(fmt::format("zip entry {}: {} bytes of data, {} declared", e.name, got, st.size));
-    }
-    e.data.resize(got);
-    entries.push_back(std::move(e));
   }
+
+  // Then one entry at a time, so memory holds one member, not the archive.
+  for (zip_int64_t i = 0; i < count; ++i) {
+    const zip_stat_t& st = stats[i];
+    ZipEntry e;
+    e.name = st.name;
+    e.is_dir = e.name.back() == '/';
+    if (e.is_dir) {
+      // nothing to read
+    } else if (st.size > limits.max_entry_bytes) {
+      e.error = fmt::format("entry_too_large: {} bytes uncompressed, limit {}", st.size, limits.max_entry_bytes);
+    } else if (st.size > 4096 && (st.comp_size == 0 || st.size / st.comp_size > limits.max_ratio)) {
+      e.error = fmt::format("compression_ratio: {} bytes from {} compressed, more than {}:1", st.size, st.comp_size,
+                            limits.max_ratio);
+    } else if (std::unique_ptr<zip_file_t, FileCloser> file(zip_fopen_index(archive.get(), i, 0)); !file) {
+      e.error = fmt::format("unreadable: {}", zip_strerror(archive.get()));
+    } else {
+      // Read exactly the declared size and one byte more: libzip checks the
+      // CRC when the stream ends, and a stream longer than declared is refused.
+      e.data.resize(st.size + 1);
+      uint64_t got = 0;
+      while (got < e.data.size()) {
+        zip_int64_t n = zip_fread(file.get(), e.data.data() + got, e.data.size() - got);
+        if (n < 0) {
+          e.error = fmt::format("corrupt_entry: {}", zip_file_strerror(file.get()));
+          break;
+        }
+        if (n == 0) break;
+        got += static_cast<uint64_t>(n);
+      }
+      if (e.error.empty() && got != st.size) {
+        e.error = fmt::format("corrupt_entry: {} bytes of data, {} declared", got, st.size);
+      }
+      if (e.error.empty()) {
+        e.data.resize(got);
+      } else {
+        std::string().swap(e.data);
+      }
+    }
+    CB_RETURN_IF_ERROR(visit(e));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<ZipEntry>> ReadZip(ByteView zip, const ZipLimits& limits) {
+  std::vector<ZipEntry> entries;
+  CB_RETURN_IF_ERROR(ForEachZipEntry(zip, limits, [&](ZipEntry& e) {
+    entries.push_back(std::move(e));
+    return Status::Ok();
+  }));
   return entries;
 }
 

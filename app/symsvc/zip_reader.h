@@ -3,21 +3,23 @@
 // checks a symbol upload needs against zip bombs and path tricks. The only
 // includer of libzip's zip.h.
 //
-// Whole-archive failures (the archive cannot be trusted at all) are errors:
-//   kCorrupt         not a zip, truncated, inconsistent, or an entry whose
-//                    data fails its CRC / is shorter than declared
+// Whole-archive failures (the archive cannot be trusted at all) are errors,
+// decided from the headers before any entry is decompressed:
+//   kCorrupt         not a zip, truncated or inconsistent (libzip's
+//                    consistency check), an unreadable header
 //   kLimitExceeded   more entries than max_entries, more uncompressed bytes
 //                    in total than max_total_bytes
-//   kInvalidArgument an entry name that is absolute, holds "..", a backslash
-//                    or a NUL, or that appears twice
-// Per-entry limits (one entry too large, or compressed more than
-// max_ratio : 1) only reject that entry: ZipEntry::error says why and the
-// data is left empty, so an upload can report it next to the good files.
-// Entries are decompressed one at a time and never past their cap, whatever
-// sizes the archive declares.
+//   kInvalidArgument no entries; an entry name that is absolute, holds "..",
+//                    a backslash or a control character, or appears twice
+// Per-entry problems only reject that entry: ZipEntry::error says why
+// (entry_too_large, compression_ratio past max_ratio : 1, corrupt_entry for
+// data failing its CRC or shorter than declared) and the data is left empty,
+// so an upload can report it next to the good files. Entries are
+// decompressed one at a time and never past their declared size.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,10 @@ struct ZipEntry {
   std::string error;  // non-empty: the entry was rejected, and why
 };
 
+// Calls `visit` for each entry in archive order, holding one entry's data at a
+// time; an error from `visit` stops the walk and is returned.
+Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::function<Status(ZipEntry&)>& visit);
+// All entries at once (tests, small archives).
 Result<std::vector<ZipEntry>> ReadZip(ByteView zip, const ZipLimits& limits);
 
 // Whether `name` is a safe relative path: not empty, not absolute, no "..",
