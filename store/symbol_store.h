@@ -47,6 +47,12 @@ class SymbolStore {
   // The original .sym text.
   virtual Result<std::string> GetSymText(const SymbolKey& key) = 0;
   virtual Result<std::vector<SymbolKey>> List(const std::string& debug_file_prefix) = 0;
+  // Code identity → debug identity (from a .sym's INFO CODE_ID line), for
+  // symbol-server lookups by code file and id (Windows DLLs). `code_id` is
+  // compared case-insensitively.
+  virtual Status PutCodeId(const std::string& code_file, const std::string& code_id, const SymbolKey& key) = 0;
+  // kNotFound when no uploaded symbols named that code file and id.
+  virtual Result<SymbolKey> FindByCodeId(const std::string& code_file, const std::string& code_id) = 0;
 
   // Counts one crash for each module (in one transaction). A crash already
   // listed for a module is not counted again (reprocessing), as long as it is

@@ -37,6 +37,11 @@ void SymbolService::OnAdded(const store::SymbolKey& key) {
   if (extra_on_added_) extra_on_added_(key);
 }
 
+Result<std::string> SymbolService::FindCodeRedirect(std::string_view code_file, std::string_view code_id) {
+  CB_ASSIGN_OR_RETURN(store::SymbolKey key, store_.FindByCodeId(std::string(code_file), std::string(code_id)));
+  return fmt::format("/{}/{}/{}", key.debug_file, key.debug_id, SymFileName(key.debug_file));
+}
+
 Status SymbolService::RecordMissing(const std::string& crash_id, const std::vector<store::MissingModule>& modules) {
   int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())

@@ -54,6 +54,10 @@ class SymbolService {
   Result<std::string> FindSymText(std::string_view debug_file, std::string_view debug_id,
                                   std::string_view sym_name);
 
+  // "/<debug_file>/<DEBUG_ID>/<name>.sym" of the symbols uploaded for a code
+  // file and id (Tecken's code-id redirect), kNotFound when none were.
+  Result<std::string> FindCodeRedirect(std::string_view code_file, std::string_view code_id);
+
   // Counts a processed crash for each module it lacked symbols for.
   Status RecordMissing(const std::string& crash_id, const std::vector<store::MissingModule>& modules);
   Result<std::vector<store::MissingSymbols>> ListMissing() { return store_.ListMissing(); }

@@ -81,6 +81,26 @@ Result<SymModuleLine> ParseModuleLine(std::string_view text) {
   return m;
 }
 
+std::optional<std::pair<std::string, std::string>> ParseCodeInfo(std::string_view text) {
+  size_t pos = 0;
+  for (int line = 0; line < 20 && pos < text.size(); ++line) {
+    size_t eol = std::min(text.find('\n', pos), text.size());
+    std::string_view l = text.substr(pos, eol - pos);
+    while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.remove_suffix(1);
+    if (l.starts_with("INFO CODE_ID ")) {
+      l.remove_prefix(13);
+      size_t space = l.find(' ');
+      std::string id(l.substr(0, space));
+      std::string file(space == std::string_view::npos ? std::string_view() : l.substr(space + 1));
+      if (id.empty()) return std::nullopt;
+      return std::make_pair(std::move(id), std::move(file));
+    }
+    if (l.starts_with("FILE ") || l.starts_with("FUNC ") || l.starts_with("PUBLIC ") || l.starts_with("STACK ")) break;
+    pos = eol + 1;
+  }
+  return std::nullopt;
+}
+
 Result<store::SymbolKey> ParseSymbolPath(std::string_view path) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -132,6 +152,10 @@ Status SymbolUploader::AddOne(const std::string& path, std::string_view text, Up
   Result<std::string> blob = symbols::ParseSymText(AsBytes(text));
   if (!blob.ok()) return reject("unconvertible: " + blob.status().message());
   CB_RETURN_IF_ERROR(store_.PutSymbols(*key, *blob, std::string(text)));
+  if (auto code = ParseCodeInfo(text); code && !code->second.empty() && IsHex(code->first) &&
+                                       code->second.find_first_of("/\\") == std::string::npos) {
+    CB_RETURN_IF_ERROR(store_.PutCodeId(code->second, code->first, *key));
+  }
   report.bytes_converted += text.size();
   report.added.push_back(UploadItem{path, "", text.size()});
   if (on_added_) on_added_(*key);

@@ -10,6 +10,8 @@
 //   - the first line must be "MODULE <os> <arch> <debug_id> <debug_file>" and
 //     agree with the path (id compared case-insensitively)
 //   - an identical text already stored is skipped; different text replaces it
+//   - an "INFO CODE_ID <id> <code_file>" line indexes the module by code file
+//     and id too (SymbolStore::PutCodeId)
 // Zip members Tecken ignores (*-symbols.txt at top level, .DS_Store, and
 // directory entries) are ignored here too. A file that fails a check is
 // rejected with a machine-readable reason ("bad_path: ...") and the others go
@@ -20,8 +22,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/base/byte_reader.h"
@@ -58,6 +62,10 @@ struct SymModuleLine {
 };
 // kCorrupt when `text` does not start with a well-formed MODULE line.
 Result<SymModuleLine> ParseModuleLine(std::string_view text);
+// The "INFO CODE_ID <code_id> [<code_file>]" line among the first lines of a
+// .sym: {code_id, code_file}, or nullopt (ELF and Mach-O .sym files often
+// have a code id without a file name).
+std::optional<std::pair<std::string, std::string>> ParseCodeInfo(std::string_view text);
 // "<debug_file>/<DEBUG_ID>/<name>.sym" → key; kInvalidArgument naming the
 // problem otherwise.
 Result<store::SymbolKey> ParseSymbolPath(std::string_view path);

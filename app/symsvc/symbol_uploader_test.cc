@@ -117,6 +117,27 @@ TEST_F(SymbolUploaderTest, SingleSymTakesPathFromModuleLine) {
   EXPECT_EQ(bad->rejected.size(), 1u);
 }
 
+TEST(SymbolCodeInfo, ReadsInfoCodeIdLine) {
+  auto c = ParseCodeInfo("MODULE windows x86_64 ABC0 xul.pdb\r\nINFO CODE_ID 5F1E2D3C4B xul.dll\r\nFILE 0 a\n");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->first, "5F1E2D3C4B");
+  EXPECT_EQ(c->second, "xul.dll");
+  c = ParseCodeInfo("MODULE Linux x86_64 ABC0 libx.so\nINFO CODE_ID 0102\n");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->second, "");
+  EXPECT_FALSE(ParseCodeInfo("MODULE Linux x86_64 ABC0 libx.so\nFUNC 1 1 0 f\nINFO CODE_ID 0102 x\n").has_value());
+}
+
+TEST_F(SymbolUploaderTest, CodeIdLineIndexesTheModule) {
+  std::string text = "MODULE windows x86_64 " + std::string(kId) + " xul.pdb\nINFO CODE_ID 5f1e2d3c4b xul.dll\nPUBLIC 10 0 f\n";
+  ASSERT_EQ(uploader_->UploadSym("", text)->added.size(), 1u);
+  auto key = store_->FindByCodeId("xul.dll", "5F1E2D3C4B");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(key->debug_file, "xul.pdb");
+  EXPECT_EQ(key->debug_id, kId);
+  EXPECT_EQ(store_->FindByCodeId("xul.dll", "0000").status().code(), Status::Code::kNotFound);
+}
+
 TEST_F(SymbolUploaderTest, ChangedTextReplacesStoredSymbols) {
   ASSERT_TRUE(uploader_->UploadSym("", Sym("libfoo.so")).ok());
   std::string v2 = Sym("libfoo.so") + "PUBLIC 3000 0 baz\n";

@@ -47,6 +47,11 @@ inline std::string ProcessedKey(std::string_view crash_id) {
 inline std::string MissingSymbolsKey(std::string_view debug_file, std::string_view debug_id) {
   return std::string(debug_file) + "/" + std::string(debug_id);
 }
+// "meta" db: symbols/code/<code_file>/<CODE_ID> → "<debug_file>/<DEBUG_ID>",
+// from uploaded .sym files' INFO CODE_ID lines (LmdbSymbolStore).
+inline std::string CodeIdKey(std::string_view code_file, std::string_view code_id) {
+  return "symbols/code/" + std::string(code_file) + "/" + std::string(code_id);
+}
 inline std::string QueueKey(std::string_view queue, uint64_t seq) {
   std::string key(queue);
   key.push_back('/');

@@ -2,6 +2,7 @@
 #include "store/lmdb/symbol_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -194,6 +195,32 @@ Result<std::optional<MissingSymbols>> LmdbSymbolStore::TakeMissing(const SymbolK
     return txn.Delete(Db::kMissingSymbols, k);
   }));
   return taken;
+}
+
+Status LmdbSymbolStore::PutCodeId(const std::string& code_file, const std::string& code_id, const SymbolKey& key) {
+  CB_RETURN_IF_ERROR(CheckKey({code_file, code_id}));
+  CB_RETURN_IF_ERROR(CheckKey(key));
+  std::string id = code_id;
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string value = BlobKey(key);
+  return env_.Write(value.size() + 64, [&](WriteTxn& txn) { return txn.Put(Db::kMeta, CodeIdKey(code_file, id), value); });
+}
+
+Result<SymbolKey> LmdbSymbolStore::FindByCodeId(const std::string& code_file, const std::string& code_id) {
+  CB_RETURN_IF_ERROR(CheckKey({code_file, code_id}));
+  std::string id = code_id;
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string value;
+  Status s = env_.Read([&](ReadTxn& txn) -> Status {
+    CB_ASSIGN_OR_RETURN(std::string_view v, txn.Get(Db::kMeta, CodeIdKey(code_file, id)));
+    value.assign(v);
+    return Status::Ok();
+  });
+  if (s.code() == Status::Code::kNotFound) return Status::NotFound(fmt::format("no symbols for code {}/{}", code_file, id));
+  CB_RETURN_IF_ERROR(s);
+  size_t slash = value.rfind('/');
+  if (slash == std::string::npos) return Status::Corrupt(fmt::format("code id index {}/{}", code_file, id));
+  return SymbolKey{value.substr(0, slash), value.substr(slash + 1)};
 }
 
 }  // namespace crashbox::store::lmdb

@@ -2,7 +2,8 @@
 // LmdbSymbolStore: SymbolStore in the LMDB env's "symbols" database.
 //   <debug_file>/<DEBUG_ID>        converted blob (stored as is: already compact)
 //   text/<debug_file>/<DEBUG_ID>   original .sym text (blob codec)
-// and missing-symbols records in the "missing_symbols" database (keys.h).
+// and missing-symbols records in the "missing_symbols" database, code-id
+// index entries in "meta" (keys.h).
 // Blobs are copied out of the map on Get: reading them in place would need a
 // read transaction held for as long as the symbols are in use, which pins old
 // pages and blocks map growth. One copy per load is cheap next to parsing
@@ -23,6 +24,8 @@ class LmdbSymbolStore final : public SymbolStore {
   Result<std::shared_ptr<const std::string>> GetBlob(const SymbolKey& key) override;
   Result<std::string> GetSymText(const SymbolKey& key) override;
   Result<std::vector<SymbolKey>> List(const std::string& debug_file_prefix) override;
+  Status PutCodeId(const std::string& code_file, const std::string& code_id, const SymbolKey& key) override;
+  Result<SymbolKey> FindByCodeId(const std::string& code_file, const std::string& code_id) override;
   Status RecordMissing(const std::string& crash_id, const std::vector<MissingModule>& modules, int64_t now_ms,
                        size_t max_crash_ids) override;
   Result<std::vector<MissingSymbols>> ListMissing() override;

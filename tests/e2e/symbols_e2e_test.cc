@@ -97,6 +97,16 @@ TEST_F(SymbolsE2E, MultipartAndSingleSymUploads) {
   EXPECT_EQ(got->body, Sym("xul.pdb"));
   got = http_.Get(server_->url() + "/liba.so/" + std::string(kId) + "/liba.so.sym");
   EXPECT_EQ(got->status, 200);
+
+  // A module with a code file and id: found by them too, as Tecken redirects.
+  r = Upload("MODULE windows x86_64 " + std::string(kId) + " app.pdb\nINFO CODE_ID 5F1E2D3C4B app.exe\nPUBLIC 10 0 f\n",
+             "text/plain");
+  ASSERT_EQ(r->status, 201) << r->body;
+  got = http_.Get(server_->url() + "/app.exe/5F1E2D3C4B/app.sym");
+  EXPECT_EQ(got->status, 302);
+  bool located = false;
+  for (const auto& [k, v] : got->headers) located |= k == "Location" && v == "/app.pdb/" + std::string(kId) + "/app.sym";
+  EXPECT_TRUE(located);
 }
 
 TEST_F(SymbolsE2E, MissesAndHostileUploads) {
@@ -121,14 +131,16 @@ TEST_F(SymbolsE2E, MissesAndHostileUploads) {
   EXPECT_NE(r->body.find("module_mismatch"), std::string::npos) << r->body;
 }
 
-// The processed crash once every queue is empty (null after 60 s). Polling
+// The processed crash once every queue is empty (null after 120 s). Polling
 // the heartbeat, not ProcessedCrash: asking for an unprocessed crash queues
 // it again.
 json WaitForProcessed(const std::string& url, const std::string& id) {
   submitter::HttpClient http;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  std::string last;
   while (std::chrono::steady_clock::now() < deadline) {
     auto hb = http.Get(url + "/__heartbeat__");
+    last = hb.ok() ? hb->body : hb.status().ToString();
     json h = hb.ok() ? json::parse(hb->body, nullptr, false) : json();
     if (h.is_object() && h["info"]["queue"]["normal"] == 0 && h["info"]["queue"]["priority"] == 0 &&
         h["info"]["queue"]["reprocessing"] == 0) {
@@ -137,6 +149,7 @@ json WaitForProcessed(const std::string& url, const std::string& id) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  ADD_FAILURE() << "crash " << id << " not processed at " << url << "; last heartbeat: " << last;
   return json();
 }
 

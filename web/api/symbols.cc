@@ -131,6 +131,16 @@ Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service) {
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     if (HasBadPathChar(path)) return resp.Text(400, "Invalid character in symbol path");
     Result<std::string> text = service.FindSymText(debug_file, debug_id, name);
+    if (!text.ok() && (text.status().code() == Status::Code::kNotFound ||
+                       text.status().code() == Status::Code::kInvalidArgument)) {
+      // Perhaps a code file and id (Windows DLLs): redirect to the debug path.
+      Result<std::string> location = service.FindCodeRedirect(debug_file, debug_id);
+      if (location.ok()) {
+        resp.status = 302;
+        resp.headers.emplace_back("Location", *location);
+        return;
+      }
+    }
     if (!text.ok()) {
       if (text.status().code() == Status::Code::kInvalidArgument || text.status().code() == Status::Code::kNotFound) {
         return resp.Text(404, "Symbol Not Found");
