@@ -140,6 +140,9 @@ const std::vector<Setting>& Table() {
          c.symbols.upstream.miss_ttl = std::chrono::seconds(*n);
          return Status::Ok();
        }},
+      {{"CRASHBOX_SYMBOLS_MAX_CONCURRENT_UPLOADS", "--symbols-max-concurrent-uploads", "2",
+        "symbol uploads received at once (each is held in memory); more answer 503"},
+       Int<int>([](Config& c) { return &c.symbols.max_concurrent_uploads; }, 1, 1024)},
       {{"CRASHBOX_SYMBOLS_MAX_ZIP_RATIO", "--symbols-max-zip-ratio", "200",
         "zip members compressed more than this many times are rejected (zip bombs)"},
        Int<uint64_t>([](Config& c) { return &c.symbols.upload.zip.max_ratio; }, 1, 100000)},

@@ -37,6 +37,16 @@ void SymbolService::OnAdded(const store::SymbolKey& key) {
   if (extra_on_added_) extra_on_added_(key);
 }
 
+bool SymbolService::BeginUpload() {
+  if (uploads_.fetch_add(1) >= options_.max_concurrent_uploads) {
+    uploads_.fetch_sub(1);
+    return false;
+  }
+  return true;
+}
+
+void SymbolService::EndUpload() { uploads_.fetch_sub(1); }
+
 Result<std::string> SymbolService::FindCodeRedirect(std::string_view code_file, std::string_view code_id) {
   CB_ASSIGN_OR_RETURN(store::SymbolKey key, store_.FindByCodeId(std::string(code_file), std::string(code_id)));
   return fmt::format("/{}/{}/{}", key.debug_file, key.debug_id, SymFileName(key.debug_file));

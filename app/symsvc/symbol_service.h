@@ -9,6 +9,7 @@
 // Thread-safe. The store must outlive the service.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -28,6 +29,9 @@ struct ServiceOptions {
   std::vector<std::filesystem::path> symbol_dirs;
   // Largest upload body accepted over HTTP (zip or .sym).
   uint64_t max_upload_bytes = uint64_t{2} << 30;
+  // Uploads received at once over HTTP (each is held in memory while it is
+  // checked and stored); more answer 503 with Retry-After.
+  int max_concurrent_uploads = 2;
   // Queue the crashes that needed a module for reprocessing when its symbols
   // are uploaded.
   bool reprocess_on_upload = true;
@@ -46,6 +50,10 @@ class SymbolService {
                 SymbolUploader::OnAdded on_added = {});
 
   SymbolUploader& uploader() { return uploader_; }
+  // Takes one of the max_concurrent_uploads slots; false when all are taken.
+  // Pair a true answer with EndUpload().
+  bool BeginUpload();
+  void EndUpload();
   const ServiceOptions& options() const { return options_; }
 
   // The .sym text for `<debug_file>/<debug_id>/<sym_name>`: kInvalidArgument
@@ -70,6 +78,7 @@ class SymbolService {
   SymbolUploader::OnAdded extra_on_added_;
   const ServiceOptions options_;
   SymbolUploader uploader_;
+  std::atomic<int> uploads_{0};
 };
 
 }  // namespace crashbox::symsvc

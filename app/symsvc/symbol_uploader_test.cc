@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/symsvc/symbol_service.h"
 #include "store/lmdb/symbol_store.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/zip_builder.h"
@@ -136,6 +137,29 @@ TEST_F(SymbolUploaderTest, CodeIdLineIndexesTheModule) {
   EXPECT_EQ(key->debug_file, "xul.pdb");
   EXPECT_EQ(key->debug_id, kId);
   EXPECT_EQ(store_->FindByCodeId("xul.dll", "0000").status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(SymbolUploaderTest, ServiceBoundsConcurrentUploads) {
+  ServiceOptions options;
+  options.max_concurrent_uploads = 2;
+  SymbolService service(*store_, nullptr, options);
+  EXPECT_TRUE(service.BeginUpload());
+  EXPECT_TRUE(service.BeginUpload());
+  EXPECT_FALSE(service.BeginUpload());
+  service.EndUpload();
+  EXPECT_TRUE(service.BeginUpload());
+}
+
+TEST_F(SymbolUploaderTest, ServiceServesStoredTextThenDirectories) {
+  ServiceOptions options;
+  options.symbol_dirs = {dir_ / "syms"};
+  testing::WriteFileOrDie(dir_ / "syms" / "libd.so" / kId / "libd.so.sym", Sym("libd.so"));
+  SymbolService service(*store_, nullptr, options);
+  ASSERT_EQ(service.uploader().UploadSym("", Sym("libs.so"))->added.size(), 1u);
+  EXPECT_EQ(*service.FindSymText("libs.so", kId, "libs.so.sym"), Sym("libs.so"));
+  EXPECT_EQ(*service.FindSymText("libd.so", kId, "libd.so.sym"), Sym("libd.so"));
+  EXPECT_EQ(service.FindSymText("libx.so", kId, "libx.so.sym").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(service.FindSymText("..", kId, "x.sym").status().code(), Status::Code::kInvalidArgument);
 }
 
 TEST_F(SymbolUploaderTest, ChangedTextReplacesStoredSymbols) {

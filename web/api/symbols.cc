@@ -58,6 +58,16 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
       resp.close = true;
       return;
     }
+    if (!service.BeginUpload()) {
+      resp.headers.emplace_back("Retry-After", "30");
+      Error(resp, 503, "too many symbol uploads at once; retry later");
+      resp.close = true;
+      return;
+    }
+    struct Slot {
+      symsvc::SymbolService& s;
+      ~Slot() { s.EndUpload(); }
+    } slot{service};
     const uint64_t cap = service.options().max_upload_bytes;
     if (req.content_length.value_or(0) > cap) {
       Error(resp, 413, fmt::format("upload larger than {} bytes", cap));
