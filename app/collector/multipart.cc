@@ -80,6 +80,24 @@ MultipartParser::MultipartParser(std::string boundary, MultipartLimits limits,
 
 Status MultipartParser::Feed(ByteView data) {
   if (state_ == State::kEpilogue) return Status::Ok();  // the epilogue is ignored
+  // Fast path inside a part body: when no delimiter can start in the pending
+  // tail or in `data`, hand the bytes over straight from the input instead of
+  // copying them through the buffer (dumps are most of a request).
+  if (state_ == State::kBody && data.size() > 2 * delimiter_.size()) {
+    std::string_view pending = std::string_view(buf_).substr(pos_);
+    std::string_view in = AsChars(data);
+    std::string seam(pending);
+    seam.append(in.substr(0, delimiter_.size()));
+    if (pending.size() < delimiter_.size() && seam.find(delimiter_) == std::string::npos &&
+        memmem(in.data(), in.size(), delimiter_.data(), delimiter_.size()) == nullptr) {
+      size_t keep = delimiter_.size() - 1;
+      if (!pending.empty()) CB_RETURN_IF_ERROR(handler_.OnPartData(AsBytes(pending)));
+      CB_RETURN_IF_ERROR(handler_.OnPartData(data.first(data.size() - keep)));
+      buf_.assign(in.substr(in.size() - keep));
+      pos_ = 0;
+      return Status::Ok();
+    }
+  }
   buf_.append(AsChars(data));
   bool progressed = true;
   while (progressed) {

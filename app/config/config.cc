@@ -193,7 +193,8 @@ const std::vector<Setting>& Table() {
          c.http.body_deadline = std::chrono::seconds(*n);
          return Status::Ok();
        }},
-      {{"CRASHBOX_STORE_INITIAL_MAP_BYTES", "--store-initial-map-bytes", "1GiB", "initial LMDB map size (it doubles when full)"},
+      {{"CRASHBOX_STORE_INITIAL_MAP_BYTES", "--store-initial-map-bytes", "64GiB",
+        "initial LMDB map size: address space, not disk; it doubles when full"},
        Bytes([](Config& c) { return &c.store.initial_map_bytes; })},
       {{"CRASHBOX_STORE_MAX_BYTES", "--store-max-bytes", "0", "bound on the crash store's size; 0 = the disk is the bound"},
        Bytes([](Config& c) { return &c.store.max_map_bytes; })},

@@ -29,8 +29,10 @@ namespace crashbox::store::lmdb {
 
 struct EnvOptions {
   std::string path;  // directory; created if missing
-  // Initial map size; the map doubles on MDB_MAP_FULL.
-  uint64_t initial_map_bytes = 1ull << 30;
+  // Initial map size; the map doubles on MDB_MAP_FULL. The map is address
+  // space, not disk (the file grows as pages are written), and each growth
+  // briefly stops every transaction, so start large.
+  uint64_t initial_map_bytes = 64ull << 30;
   // Upper bound on the map (and so the store's size); 0 = no bound but the disk.
   uint64_t max_map_bytes = 0;
   // One group commit takes queued writes until it holds this many bytes.

@@ -2,6 +2,7 @@
 #include "web/submit/submit_handler.h"
 
 #include <chrono>
+#include <memory>
 #include <vector>
 
 namespace crashbox::web {
@@ -41,9 +42,10 @@ Handler MakeSubmitHandler(collector::Collector& collector, base::MetricsRegistry
     collector::UploadPtr upload = collector.Begin(sr, &out);
     if (upload) {
       Status read_error;
-      std::vector<char> buf(256 * 1024);
+      constexpr size_t kChunk = 256 * 1024;
+      std::unique_ptr<char[]> buf(new char[kChunk]);  // not zero-filled: it is read into
       while (true) {
-        Result<size_t> got = req.read_body(buf.data(), buf.size());
+        Result<size_t> got = req.read_body(buf.get(), kChunk);
         if (!got.ok()) {
           read_error = got.status();
           break;
@@ -52,7 +54,7 @@ Handler MakeSubmitHandler(collector::Collector& collector, base::MetricsRegistry
           body_left = false;
           break;
         }
-        if (!collector.Feed(*upload, ByteView(reinterpret_cast<const uint8_t*>(buf.data()), got.value()))) break;
+        if (!collector.Feed(*upload, ByteView(reinterpret_cast<const uint8_t*>(buf.get()), got.value()))) break;
       }
       out = collector.Finish(std::move(upload), read_error);
     }
