@@ -43,6 +43,9 @@ Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash, const QueueName* queu
   std::sort(names.begin(), names.end());
   std::string names_json = nlohmann::json(names).dump();
 
+  // Count the entry before it can be leased: counting after the commit would
+  // race with a worker completing it first, leaving the depth one too high.
+  if (queue != nullptr) CountEnqueued(*queue, 1);
   Status written = env_.Write(bytes, [&](WriteTxn& txn) -> Status {
     // Dumps first, raw crash last, as Antenna orders its saves.
     CB_RETURN_IF_ERROR(txn.Put(Db::kDumps, DumpNamesKey(crash.crash_id), names_json));
@@ -51,7 +54,13 @@ Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash, const QueueName* queu
     if (queue != nullptr) CB_RETURN_IF_ERROR(PutQueueEntry(txn, *queue, crash.crash_id));
     return Status::Ok();
   });
-  if (written.ok() && queue != nullptr) CountEnqueued(*queue, 1);
+  if (queue != nullptr) {
+    if (written.ok()) {
+      NotifyWork();
+    } else {
+      CountEnqueued(*queue, -1);
+    }
+  }
   return written;
 }
 
@@ -78,17 +87,23 @@ void LmdbCrashStore::CountEnqueued(QueueName queue, int64_t delta) {
       n = delta < 0 && n < static_cast<uint64_t>(-delta) ? 0 : n + delta;
     }
   }
-  if (delta > 0) {
-    std::lock_guard<std::mutex> lock(lease_mu_);
-    ++work_epoch_;
-    work_cv_.notify_all();
-  }
+}
+
+void LmdbCrashStore::NotifyWork() {
+  std::lock_guard<std::mutex> lock(lease_mu_);
+  ++work_epoch_;
+  work_cv_.notify_all();
 }
 
 Status LmdbCrashStore::Enqueue(QueueName queue, const std::string& crash_id, const std::string& ruleset) {
   std::string value = ruleset.empty() || ruleset == "default" ? crash_id : crash_id + ":" + ruleset;
+  CountEnqueued(queue, 1);  // before the entry can be leased, as in PutRaw
   Status s = env_.Write(64, [&](WriteTxn& txn) { return PutQueueEntry(txn, queue, value); });
-  if (s.ok()) CountEnqueued(queue, 1);
+  if (s.ok()) {
+    NotifyWork();
+  } else {
+    CountEnqueued(queue, -1);
+  }
   return s;
 }
 

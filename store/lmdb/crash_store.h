@@ -41,6 +41,7 @@ class LmdbCrashStore final : public CrashStore {
   // Appends a queue entry inside a write transaction (the writer thread).
   Status PutQueueEntry(WriteTxn& txn, QueueName queue, const std::string& value);
   void CountEnqueued(QueueName queue, int64_t delta);
+  void NotifyWork();  // wakes WaitForWork() callers
 
   Env& env_;
   uint64_t max_blob_bytes_;

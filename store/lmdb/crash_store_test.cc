@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "store/lmdb/crash_store.h"
 
+#include <atomic>
 #include <random>
 #include <thread>
 
@@ -183,6 +184,48 @@ TEST_F(LmdbCrashStoreTest, LeasedWorkSurvivesARestart) {
   ASSERT_TRUE(store_->Complete(*e, "").ok());
   EXPECT_FALSE(store_->LeaseNext().value());
   EXPECT_EQ(store_->GetQueueDepths().value().total(), 0u);
+}
+
+// An Env that runs `after_write` once a write has committed, before the
+// writer's caller resumes: the moment a fast worker can act on new entries.
+class HookedEnv final : public Env {
+ public:
+  explicit HookedEnv(Env& inner) : inner_(inner) {}
+  Status Write(uint64_t bytes, std::function<Status(WriteTxn&)> fn) override {
+    Status s = inner_.Write(bytes, std::move(fn));
+    if (after_write && !in_hook_) {
+      in_hook_ = true;
+      after_write();
+      in_hook_ = false;
+    }
+    return s;
+  }
+  Status Read(const std::function<Status(ReadTxn&)>& fn) override { return inner_.Read(fn); }
+  Status RecentSpaceFailure(std::chrono::seconds w) const override { return inner_.RecentSpaceFailure(w); }
+  Stats GetStats() const override { return inner_.GetStats(); }
+  std::function<void()> after_write;
+
+ private:
+  Env& inner_;
+  bool in_hook_ = false;
+};
+
+// Regression: a worker completing an entry before PutRaw counted it left the
+// depth one too high forever (and callers waiting for an empty queue hung).
+TEST_F(LmdbCrashStoreTest, DepthsStayExactWhenAWorkerCompletesBeforePutRawReturns) {
+  Open();
+  HookedEnv hooked(*env_);
+  LmdbCrashStore store(hooked);
+  int completed = 0;
+  hooked.after_write = [&] {
+    auto e = store.LeaseNext();
+    if (e.ok() && e.value() && store.Complete(*e.value(), "").ok()) ++completed;
+  };
+  QueueName q = QueueName::kNormal;
+  ASSERT_TRUE(store.PutRaw(Crash(kId), &q).ok());
+  ASSERT_TRUE(store.Enqueue(QueueName::kReprocessing, kId, "").ok());
+  EXPECT_EQ(completed, 2);
+  EXPECT_EQ(store.GetQueueDepths().value().total(), 0u);
 }
 
 TEST_F(LmdbCrashStoreTest, WaitForWorkWakesOnEnqueue) {
