@@ -18,7 +18,7 @@ declare -A ALLOWED=(
   [store]="app/base/"
   [store/lmdb]="app/base/ store/crash_store.h store/symbol_store.h"
   [app/symsvc]="app/base/ app/symbols/ app/submitter/ store/crash_store.h store/symbol_store.h"
-  [web]="app/base/ app/collector/ app/symsvc/ store/crash_store.h store/symbol_store.h"
+  [web]="app/base/ app/collector/ app/symsvc/ store/crash_store.h store/symbol_store.h assets/"
   [app/processor]="app/base/ app/minidump/ app/symbols/ app/stackwalk/ app/signature/ store/crash_store.h assets/"
 )
 # third-party header pattern → the only places allowed to include it

@@ -3,6 +3,7 @@
 
 #include "web/api/crashes.h"
 #include "web/api/health.h"
+#include "web/ui/pages.h"
 #include "web/api/symbols.h"
 #include "web/submit/submit_handler.h"
 
@@ -25,6 +26,7 @@ void RegisterRoutes(Router& r, const Services& s) {
     r.Post("/upload", MakeSymbolUploadHandler(*s.symbols));
     r.Get("/api/MissingSymbols/", MakeMissingSymbolsHandler(*s.symbols));
     r.Get("/api/MissingSymbols", MakeMissingSymbolsHandler(*s.symbols));
+    r.Get("/symbols/missing/", MakeAssetHandler("html/missing-symbols.html", "text/html; charset=utf-8"));
     r.Fallback(MakeSymbolDownloadHandler(*s.symbols));  // GET /<debug_file>/<debug_id>/<name>.sym
   }
 }

@@ -211,6 +211,13 @@ TEST(SymbolsReprocessE2E, UploadedSymbolsReprocessTheCrashesThatNeededThem) {
   EXPECT_TRUE(listed) << m.dump();
   auto csv = http.Get(server.url() + "/api/MissingSymbols/?format=csv");
   EXPECT_TRUE(csv->body.starts_with("debug_file,debug_id,code_file,code_id,version,count,last_seen\n")) << csv->body;
+  // The page that lists them reads the same API and inserts values as text.
+  auto page = http.Get(server.url() + "/symbols/missing/");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("fetch(\"/api/MissingSymbols/\")"), std::string::npos);
+  EXPECT_NE(page->body.find("textContent"), std::string::npos);
+  EXPECT_EQ(page->body.find("innerHTML"), std::string::npos);
 
   ZipBuilder zip;
   for (const auto& e : fs::recursive_directory_iterator(corpus / "symbols" / "div_zero")) {
