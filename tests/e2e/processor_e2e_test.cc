@@ -127,13 +127,15 @@ TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
       EXPECT_TRUE(p["crashing_thread"].is_null());
       EXPECT_NE(notes.find("did not identify the crashing thread"), std::string::npos) << notes;
     }
-    if (!p["missing_symbols"].get<std::string>().empty() && p["modules_in_stack"].get<std::string>().find('/') != std::string::npos) {
+    const std::string missing = p["missing_symbols"];
+    const std::string on_stack = p["modules_in_stack"];  // Split's views point into it
+    if (!missing.empty() && on_stack.find('/') != std::string::npos) {
       // Modules without symbols on the stack are explained in the notes.
       bool missing_on_stack = notes.find("no symbols for") != std::string::npos;
       bool all_on_stack_have_symbols = true;
-      for (std::string_view m : base::Split(p["modules_in_stack"].get<std::string>(), ';')) {
+      for (std::string_view m : base::Split(on_stack, ';')) {
         std::string module(m.substr(0, m.find('/')));
-        if (p["missing_symbols"].get<std::string>().find(module + "/") != std::string::npos) all_on_stack_have_symbols = false;
+        if (missing.find(module + "/") != std::string::npos) all_on_stack_have_symbols = false;
       }
       if (!all_on_stack_have_symbols) {
         EXPECT_TRUE(missing_on_stack) << notes;

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +35,9 @@ std::string CrashboxBinary();
 namespace {
 // In a forked child: replaces it with `crashbox ARGS...`.
 [[noreturn]] void ExecCrashbox(const std::vector<std::string>& args) {
+  // Die with the test: a test that crashes must not leave servers holding
+  // ctest's pipes open until its timeout.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   std::vector<std::string> argv = {CrashboxBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
