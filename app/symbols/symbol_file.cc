@@ -113,11 +113,12 @@ std::optional<blob::FunctionRecord> SymbolFile::FunctionAt(uint64_t address, boo
   return f;
 }
 
-std::string_view SymbolFile::FileName(int32_t id, bool* found) const {
-  uint64_t lo = 0, hi = sections_[Index(K::kFiles)].count;
+template <typename T>
+std::string_view SymbolFile::NameById(K kind, int32_t id, bool* found) const {
+  uint64_t lo = 0, hi = sections_[Index(kind)].count;
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
-    auto r = Record<blob::FileRecord>(K::kFiles, mid);
+    auto r = Record<T>(kind, mid);
     if (r.id == id) {
       *found = true;
       return Str(r.name);
@@ -128,19 +129,12 @@ std::string_view SymbolFile::FileName(int32_t id, bool* found) const {
   return {};
 }
 
+std::string_view SymbolFile::FileName(int32_t id, bool* found) const {
+  return NameById<blob::FileRecord>(K::kFiles, id, found);
+}
+
 std::string_view SymbolFile::OriginName(int32_t id, bool* found) const {
-  uint64_t lo = 0, hi = sections_[Index(K::kInlineOrigins)].count;
-  while (lo < hi) {
-    uint64_t mid = lo + (hi - lo) / 2;
-    auto r = Record<blob::OriginRecord>(K::kInlineOrigins, mid);
-    if (r.id == id) {
-      *found = true;
-      return Str(r.name);
-    }
-    if (r.id < id) lo = mid + 1; else hi = mid;
-  }
-  *found = false;
-  return {};
+  return NameById<blob::OriginRecord>(K::kInlineOrigins, id, found);
 }
 
 std::optional<FunctionInfo> SymbolFile::FindFunction(uint64_t address) const {

@@ -174,6 +174,9 @@ class SymbolFile {
   std::optional<blob::LineRecord> LineAt(const blob::FunctionRecord& f, uint64_t address) const;
   std::string_view FileName(int32_t id, bool* found) const;
   std::string_view OriginName(int32_t id, bool* found) const;
+  // Binary search of a section of {id, name} records sorted by id.
+  template <typename T>
+  std::string_view NameById(blob::SectionKind kind, int32_t id, bool* found) const;
   void AddInlines(const blob::FunctionRecord& f, uint64_t address, SymbolizedAddress* out) const;
   Status VerifyTree(blob::SectionKind kind, uint64_t begin, uint64_t count) const;
 

@@ -6,19 +6,22 @@
 namespace crashbox::web {
 namespace {
 
+// Dispatches `method path` and returns the status and body.
+std::pair<int, std::string> Call(const Router& r, std::string method, std::string path) {
+  Request req;
+  req.method = std::move(method);
+  req.path = std::move(path);
+  Response resp;
+  r.Dispatch(req, resp);
+  return {resp.status, resp.body};
+}
+
 TEST(Router, DispatchesByMethodAndPath) {
   Router r;
   r.Get("/a", [](Request&, Response& resp) { resp.Text(200, "get a"); });
   r.Post("/a", [](Request&, Response& resp) { resp.Text(200, "post a"); });
   r.Get("/files/*", [](Request& req, Response& resp) { resp.Text(200, req.path); });
-  auto call = [&](std::string method, std::string path) {
-    Request req;
-    req.method = std::move(method);
-    req.path = std::move(path);
-    Response resp;
-    r.Dispatch(req, resp);
-    return std::make_pair(resp.status, resp.body);
-  };
+  auto call = [&](std::string method, std::string path) { return Call(r, std::move(method), std::move(path)); };
   EXPECT_EQ(call("GET", "/a").second, "get a");
   EXPECT_EQ(call("HEAD", "/a").second, "get a");
   EXPECT_EQ(call("POST", "/a").second, "post a");
@@ -34,14 +37,7 @@ TEST(Router, FallbackTakesUnmatchedGetAndHeadOutsideApi) {
   Router r;
   r.Post("/submit", [](Request&, Response& resp) { resp.Text(200, "submit"); });
   r.Fallback([](Request& req, Response& resp) { resp.Text(200, "fallback " + req.path); });
-  auto call = [&](std::string method, std::string path) {
-    Request req;
-    req.method = std::move(method);
-    req.path = std::move(path);
-    Response resp;
-    r.Dispatch(req, resp);
-    return std::make_pair(resp.status, resp.body);
-  };
+  auto call = [&](std::string method, std::string path) { return Call(r, std::move(method), std::move(path)); };
   EXPECT_EQ(call("GET", "/a/B/a.sym").second, "fallback /a/B/a.sym");
   EXPECT_EQ(call("HEAD", "/a/B/a.sym").second, "fallback /a/B/a.sym");
   EXPECT_EQ(call("GET", "/submit").first, 405);  // a known path keeps its 405
