@@ -2,52 +2,49 @@
 #include "app/submitter/http_client.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <mutex>
 
 #include <fmt/format.h>
 
+#include "app/base/shared_library.h"
 #include "app/base/strings.h"
 
 namespace crashbox::submitter {
 namespace {
 
-// libcurl is loaded on first use: it brings some 27 shared libraries (TLS,
-// LDAP, SSH, ...) whose mapping would otherwise slow the start of every
-// command, including the ones that never speak HTTP (stackwalk, config).
+// libcurl is loaded on first use (see app/base/shared_library.h): it brings
+// some 27 shared libraries (TLS, LDAP, SSH, ...) whose mapping would otherwise
+// slow the start of every command, including those that never speak HTTP.
 struct Curl {
-  CURLcode (*global_init)(long);
-  CURL* (*easy_init)();
-  void (*easy_cleanup)(CURL*);
-  void (*easy_reset)(CURL*);
-  CURLcode (*easy_setopt)(CURL*, CURLoption, ...);
-  CURLcode (*easy_perform)(CURL*);
-  CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...);
-  const char* (*easy_strerror)(CURLcode);
-  curl_slist* (*slist_append)(curl_slist*, const char*);
-  void (*slist_free_all)(curl_slist*);
+  decltype(&curl_global_init) global_init;
+  decltype(&curl_easy_init) easy_init;
+  decltype(&curl_easy_cleanup) easy_cleanup;
+  decltype(&curl_easy_reset) easy_reset;
+  decltype(&curl_easy_setopt) easy_setopt;
+  decltype(&curl_easy_perform) easy_perform;
+  decltype(&curl_easy_getinfo) easy_getinfo;
+  decltype(&curl_easy_strerror) easy_strerror;
+  decltype(&curl_slist_append) slist_append;
+  decltype(&curl_slist_free_all) slist_free_all;
   bool ok = false;
 };
 
 const Curl& Lib() {
   static const Curl lib = [] {
+    static base::SharedLibrary so("libcurl.so.4");
     Curl c{};
-    void* h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (h == nullptr) return c;
-    auto sym = [h](const char* name) { return dlsym(h, name); };
-    c.global_init = reinterpret_cast<decltype(c.global_init)>(sym("curl_global_init"));
-    c.easy_init = reinterpret_cast<decltype(c.easy_init)>(sym("curl_easy_init"));
-    c.easy_cleanup = reinterpret_cast<decltype(c.easy_cleanup)>(sym("curl_easy_cleanup"));
-    c.easy_reset = reinterpret_cast<decltype(c.easy_reset)>(sym("curl_easy_reset"));
-    c.easy_setopt = reinterpret_cast<decltype(c.easy_setopt)>(sym("curl_easy_setopt"));
-    c.easy_perform = reinterpret_cast<decltype(c.easy_perform)>(sym("curl_easy_perform"));
-    c.easy_getinfo = reinterpret_cast<decltype(c.easy_getinfo)>(sym("curl_easy_getinfo"));
-    c.easy_strerror = reinterpret_cast<decltype(c.easy_strerror)>(sym("curl_easy_strerror"));
-    c.slist_append = reinterpret_cast<decltype(c.slist_append)>(sym("curl_slist_append"));
-    c.slist_free_all = reinterpret_cast<decltype(c.slist_free_all)>(sym("curl_slist_free_all"));
-    c.ok = c.global_init && c.easy_init && c.easy_cleanup && c.easy_reset && c.easy_setopt && c.easy_perform &&
-           c.easy_getinfo && c.easy_strerror && c.slist_append && c.slist_free_all;
+    so.Get("curl_global_init", &c.global_init);
+    so.Get("curl_easy_init", &c.easy_init);
+    so.Get("curl_easy_cleanup", &c.easy_cleanup);
+    so.Get("curl_easy_reset", &c.easy_reset);
+    so.Get("curl_easy_setopt", &c.easy_setopt);
+    so.Get("curl_easy_perform", &c.easy_perform);
+    so.Get("curl_easy_getinfo", &c.easy_getinfo);
+    so.Get("curl_easy_strerror", &c.easy_strerror);
+    so.Get("curl_slist_append", &c.slist_append);
+    so.Get("curl_slist_free_all", &c.slist_free_all);
+    c.ok = so.ok();
     if (c.ok) c.global_init(CURL_GLOBAL_DEFAULT);
     return c;
   }();

@@ -10,19 +10,69 @@
 
 #include <fmt/format.h>
 
+#include "app/base/shared_library.h"
+
 namespace crashbox::symsvc {
 namespace {
 
+// libzip is loaded on first use (see app/base/shared_library.h): only symbol
+// zip uploads need it.
+struct Zip {
+  decltype(&zip_error_init) error_init;
+  decltype(&zip_error_fini) error_fini;
+  decltype(&zip_error_strerror) error_strerror;
+  decltype(&zip_error_code_zip) error_code_zip;
+  decltype(&zip_source_buffer_create) source_buffer_create;
+  decltype(&zip_source_free) source_free;
+  decltype(&zip_open_from_source) open_from_source;
+  decltype(&zip_discard) discard;
+  decltype(&zip_get_num_entries) get_num_entries;
+  decltype(&zip_stat_init) stat_init;
+  decltype(&zip_stat_index) stat_index;
+  decltype(&zip_fopen_index) fopen_index;
+  decltype(&zip_fread) fread;
+  decltype(&zip_fclose) fclose;
+  decltype(&zip_strerror) strerror;
+  decltype(&zip_file_strerror) file_strerror;
+  std::string error;  // empty when loaded
+};
+
+const Zip& Lib() {
+  static const Zip lib = [] {
+    static base::SharedLibrary so("libzip.so.4");
+    Zip z{};
+    so.Get("zip_error_init", &z.error_init);
+    so.Get("zip_error_fini", &z.error_fini);
+    so.Get("zip_error_strerror", &z.error_strerror);
+    so.Get("zip_error_code_zip", &z.error_code_zip);
+    so.Get("zip_source_buffer_create", &z.source_buffer_create);
+    so.Get("zip_source_free", &z.source_free);
+    so.Get("zip_open_from_source", &z.open_from_source);
+    so.Get("zip_discard", &z.discard);
+    so.Get("zip_get_num_entries", &z.get_num_entries);
+    so.Get("zip_stat_init", &z.stat_init);
+    so.Get("zip_stat_index", &z.stat_index);
+    so.Get("zip_fopen_index", &z.fopen_index);
+    so.Get("zip_fread", &z.fread);
+    so.Get("zip_fclose", &z.fclose);
+    so.Get("zip_strerror", &z.strerror);
+    so.Get("zip_file_strerror", &z.file_strerror);
+    z.error = so.error();
+    return z;
+  }();
+  return lib;
+}
+
 struct ZipCloser {
-  void operator()(zip_t* z) const { zip_discard(z); }
+  void operator()(zip_t* z) const { Lib().discard(z); }
 };
 struct FileCloser {
-  void operator()(zip_file_t* f) const { zip_fclose(f); }
+  void operator()(zip_file_t* f) const { Lib().fclose(f); }
 };
 
 std::string ZipErrorString(zip_error_t* err) {
-  std::string s = zip_error_strerror(err);
-  zip_error_fini(err);
+  std::string s = Lib().error_strerror(err);
+  Lib().error_fini(err);
   return s;
 }
 
@@ -47,25 +97,27 @@ bool IsSafeEntryName(const std::string& name) {
 }
 
 Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::function<Status(ZipEntry&)>& visit) {
+  const Zip& zip_lib = Lib();
+  if (!zip_lib.error.empty()) return Status::IoError("zip uploads: " + zip_lib.error);
   zip_error_t err;
-  zip_error_init(&err);
-  zip_source_t* src = zip_source_buffer_create(zip.data(), zip.size(), 0, &err);
+  zip_lib.error_init(&err);
+  zip_source_t* src = zip_lib.source_buffer_create(zip.data(), zip.size(), 0, &err);
   if (!src) return Status::Corrupt("zip: " + ZipErrorString(&err));
   // ZIP_CHECKCONS compares the central directory with the local headers, which
   // catches truncated and spliced archives before any entry is read.
-  std::unique_ptr<zip_t, ZipCloser> archive(zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err));
+  std::unique_ptr<zip_t, ZipCloser> archive(zip_lib.open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err));
   if (!archive) {
-    zip_source_free(src);
+    zip_lib.source_free(src);
     // libzip refuses duplicate names itself when it reads the directory.
-    if (zip_error_code_zip(&err) == ZIP_ER_EXISTS) {
-      zip_error_fini(&err);
+    if (zip_lib.error_code_zip(&err) == ZIP_ER_EXISTS) {
+      zip_lib.error_fini(&err);
       return Status::InvalidArgument("zip archive holds an entry name more than once");
     }
     return Status::Corrupt("not a valid zip archive: " + ZipErrorString(&err));
   }
-  zip_error_fini(&err);
+  zip_lib.error_fini(&err);
 
-  zip_int64_t count = zip_get_num_entries(archive.get(), 0);
+  zip_int64_t count = zip_lib.get_num_entries(archive.get(), 0);
   if (count <= 0) return Status::InvalidArgument("zip archive holds no files");
   if (static_cast<uint64_t>(count) > limits.max_entries) {
     return Status::LimitExceeded(fmt::format("zip archive holds {} entries, more than the limit of {}", count,
@@ -79,8 +131,8 @@ Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::functio
   uint64_t total = 0;
   for (zip_int64_t i = 0; i < count; ++i) {
     zip_stat_t& st = stats[i];
-    zip_stat_init(&st);
-    if (zip_stat_index(archive.get(), i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) ||
+    zip_lib.stat_init(&st);
+    if (zip_lib.stat_index(archive.get(), i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) ||
         !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE)) {
       return Status::Corrupt(fmt::format("zip entry {}: unreadable header", i));
     }
@@ -111,17 +163,17 @@ Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::functio
     } else if (st.size > 4096 && (st.comp_size == 0 || st.size / st.comp_size > limits.max_ratio)) {
       e.error = fmt::format("compression_ratio: {} bytes from {} compressed, more than {}:1", st.size, st.comp_size,
                             limits.max_ratio);
-    } else if (std::unique_ptr<zip_file_t, FileCloser> file(zip_fopen_index(archive.get(), i, 0)); !file) {
-      e.error = fmt::format("unreadable: {}", zip_strerror(archive.get()));
+    } else if (std::unique_ptr<zip_file_t, FileCloser> file(zip_lib.fopen_index(archive.get(), i, 0)); !file) {
+      e.error = fmt::format("unreadable: {}", zip_lib.strerror(archive.get()));
     } else {
       // Read exactly the declared size and one byte more: libzip checks the
       // CRC when the stream ends, and a stream longer than declared is refused.
       e.data.resize(st.size + 1);
       uint64_t got = 0;
       while (got < e.data.size()) {
-        zip_int64_t n = zip_fread(file.get(), e.data.data() + got, e.data.size() - got);
+        zip_int64_t n = zip_lib.fread(file.get(), e.data.data() + got, e.data.size() - got);
         if (n < 0) {
-          e.error = fmt::format("corrupt_entry: {}", zip_file_strerror(file.get()));
+          e.error = fmt::format("corrupt_entry: {}", zip_lib.file_strerror(file.get()));
           break;
         }
         if (n == 0) break;
