@@ -111,6 +111,7 @@ class BigArray {
   bool empty() const { return size_ == 0; }
   T* data() const { return reinterpret_cast<T*>(buf_.data() + head_); }
   T& operator[](size_t i) const { return data()[i]; }
+  T& back() const { return data()[size_ - 1]; }
   T* begin() const { return data(); }
   T* end() const { return data() + size_; }
 

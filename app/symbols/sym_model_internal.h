@@ -70,7 +70,7 @@ struct SymModel {
   std::vector<blob::TreeNode> inline_nodes;
   std::vector<Public> publics;     // sorted by address, unique
   std::vector<CfiInit> cfi_init;   // sorted by address, non-overlapping
-  std::vector<CfiDelta> cfi_delta;  // sorted by address, unique
+  BigArray<CfiDelta> cfi_delta;     // sorted by address, unique
   std::array<std::vector<WinFrame>, blob::kWinTypeCount> win;  // pre-order trees
   blob::MetaRecord stats{};  // counters only; the StrRefs are filled by the writer
   uint32_t flags = 0;        // blob::kFlag*

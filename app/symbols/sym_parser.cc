@@ -75,7 +75,8 @@ class Parser {
     m_.spare_bytes = 2 * text.size() + (size_t{64} << 10);
     m_.lines = internal::BigArray<blob::LineRecord>(text.size() / 8 + 16, internal::kLinesOffset,
                                                     m_.spare_bytes);
-    deltas_.reserve(text.size() / 64);
+    // A delta line takes at least 14 bytes of text.
+    deltas_ = internal::BigArray<SymModel::CfiDelta>(text.size() / 14 + 16, 0, 0);
     cfi_init_.reserve(text.size() / 256);
     const char* p = text.data();
     const char* end = p + text.size();
@@ -482,18 +483,24 @@ class Parser {
     for (const auto& e : cfi_init_.Take(&m_.stats.cfi_dropped)) {
       m_.cfi_init.push_back({e.base, e.high - e.base + 1, e.payload});
     }
-    // A later delta at the same address replaces the earlier one.
+    // A later delta at the same address replaces the earlier one. Rules are
+    // views into the text, so their addresses order the deltas as the file
+    // does: sorting on both is a stable sort with no scratch memory.
     if (!deltas_sorted_) {
-      std::stable_sort(deltas_.begin(), deltas_.end(),
-                       [](const auto& a, const auto& b) { return a.address < b.address; });
+      std::sort(deltas_.begin(), deltas_.end(), [](const auto& a, const auto& b) {
+        return a.address != b.address ? a.address < b.address : a.rules.data() < b.rules.data();
+      });
     }
-    for (const auto& d : deltas_) {
-      if (!m_.cfi_delta.empty() && m_.cfi_delta.back().address == d.address) {
-        m_.cfi_delta.back() = d;
+    size_t kept = 0;
+    for (const SymModel::CfiDelta& d : deltas_) {
+      if (kept > 0 && deltas_[kept - 1].address == d.address) {
+        deltas_[kept - 1] = d;
       } else {
-        m_.cfi_delta.push_back(d);
+        deltas_[kept++] = d;
       }
     }
+    deltas_.resize(kept);
+    m_.cfi_delta = std::move(deltas_);
     for (size_t type = 0; type < blob::kWinTypeCount; ++type) {
       win_[type]->Flatten([&](uint64_t base, uint64_t size, uint32_t parent, SymModel::WinFrame w) {
         w.address = base;
@@ -528,7 +535,7 @@ class Parser {
   std::vector<SymModel::Public> publics_;
   std::unordered_set<uint64_t> public_addresses_;
   internal::DeferredRangeBuilder<std::string_view> cfi_init_;
-  std::vector<SymModel::CfiDelta> deltas_;
+  internal::BigArray<SymModel::CfiDelta> deltas_;  // in file order until Finish
   bool deltas_sorted_ = true;
   std::array<std::unique_ptr<internal::ContainedTreeBuilder<SymModel::WinFrame>>, blob::kWinTypeCount>
       win_;
