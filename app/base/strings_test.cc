@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include "app/base/sha256.h"
 
 namespace crashbox::base {
 namespace {
@@ -33,11 +32,6 @@ TEST(Strings, ValidatesUtf8) {
   EXPECT_FALSE(IsValidUtf8("\xc0\x80"));          // overlong NUL
   EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
-}
-
-TEST(Sha256, KnownVector) {
-  EXPECT_EQ(Sha256Hex(AsBytes(std::string_view("abc"))),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace
