@@ -149,7 +149,7 @@ class MdbEnv final : public Env {
     }
     if (options_.max_map_bytes) map_bytes_ = std::min(map_bytes_, options_.max_map_bytes);
     mdb_env_set_mapsize(env_, map_bytes_);
-    unsigned flags = MDB_NOTLS | (options_.sync ? 0 : MDB_NOSYNC) | (options_.read_only ? MDB_RDONLY : 0);
+    unsigned flags = MDB_NOTLS | (options_.sync ? MDB_NOMETASYNC : MDB_NOSYNC) | (options_.read_only ? MDB_RDONLY : 0);
     if (options_.read_only && !std::filesystem::exists(options_.path + "/data.mdb")) {
       return Status::NotFound(fmt::format("no crash store in {}", options_.path));
     }
@@ -225,12 +225,16 @@ class MdbEnv final : public Env {
   using Batch = std::vector<std::shared_ptr<Op>>;
 
   void WriterLoop() {
+    // The last committed batch whose meta page is written but not flushed
+    // (MDB_NOMETASYNC): its callers wait for the next flush.
+    Batch unsynced;
+    std::vector<Status> unsynced_results;
     while (true) {
       Batch batch;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
-        if (pending_.empty()) return;  // stopping and drained
+        if (unsynced.empty()) cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+        if (pending_.empty() && unsynced.empty()) return;  // stopping and drained
         uint64_t bytes = 0;
         while (!pending_.empty() && (batch.empty() || bytes + pending_.front()->bytes <= options_.max_batch_bytes)) {
           bytes += pending_.front()->bytes;
@@ -238,17 +242,48 @@ class MdbEnv final : public Env {
           pending_.pop_front();
         }
       }
-      CommitBatch(batch);
+      if (batch.empty()) {  // nothing else queued: flush the last commit now
+        Answer(unsynced, unsynced_results, Sync());
+        unsynced.clear();
+        continue;
+      }
+      std::vector<Status> results(batch.size());
+      Status committed = CommitBatch(batch, &results);
+      if (!unsynced.empty()) {
+        // A successful commit flushed the file, the earlier meta page with it.
+        Answer(unsynced, unsynced_results, committed.ok() ? Status::Ok() : Sync());
+        unsynced.clear();
+      }
+      if (committed.ok() && options_.sync) {
+        unsynced = std::move(batch);
+        unsynced_results = std::move(results);
+      } else {
+        Answer(batch, results, committed);
+      }
     }
   }
 
-  // Applies and commits a batch; grows the map and retries on MDB_MAP_FULL.
-  void CommitBatch(const Batch& batch) {
-    std::vector<Status> results(batch.size());
+  // Flushes the data file: data and meta pages of every commit so far.
+  Status Sync() {
+    std::shared_lock<std::shared_mutex> resize_guard(resize_mu_);
+    int rc = mdb_env_sync(env_, 1);
+    if (rc != MDB_SUCCESS) CB_LOG_ERROR("store: sync failed: {}", mdb_strerror(rc));
+    return StatusFromMdb(rc, "sync");
+  }
+
+  static void Answer(const Batch& batch, const std::vector<Status>& results, const Status& batch_status) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->done.set_value(batch_status.ok() ? results[i] : batch_status);
+    }
+  }
+
+  // Applies and commits a batch, growing the map and retrying on
+  // MDB_MAP_FULL. Returns the commit's status; `results` gets each write's.
+  Status CommitBatch(const Batch& batch, std::vector<Status>* results) {
     Status batch_status;
     while (true) {
       bool map_full = false;
-      batch_status = TryBatch(batch, &results, &map_full);
+      batch_status = TryBatch(batch, results, &map_full);
       if (!map_full) break;
       if (Status grown = GrowMap(); !grown.ok()) {
         batch_status = grown;
@@ -263,9 +298,7 @@ class MdbEnv final : public Env {
       stats_.commits++;
       stats_.writes += batch.size();
     }
-    for (size_t i = 0; i < batch.size(); ++i) {
-      batch[i]->done.set_value(batch_status.ok() ? results[i] : batch_status);
-    }
+    return batch_status;
   }
 
   Status TryBatch(const Batch& batch, std::vector<Status>* results, bool* map_full) {
@@ -301,7 +334,7 @@ class MdbEnv final : public Env {
       }
       (*results)[i] = s;
     }
-    rc = mdb_txn_commit(txn);  // fsync happens here
+    rc = mdb_txn_commit(txn);  // flushes the data pages (and the earlier meta page)
     *map_full = rc == MDB_MAP_FULL;
     if (rc == MDB_SUCCESS || *map_full) return StatusFromMdb(rc, "commit");
     CB_LOG_ERROR("store: commit failed: {}", mdb_strerror(rc));

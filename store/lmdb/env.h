@@ -8,7 +8,11 @@
 // - Write transactions serialize. All writes go through Write(), which hands
 //   the work to a single writer thread; concurrent calls are applied in one
 //   transaction and share one fsync (group commit). Write() returns only after
-//   that transaction committed durably (or failed).
+//   that transaction committed durably (or failed). Commits use
+//   MDB_NOMETASYNC: a commit flushes its data pages and only writes its meta
+//   page, which the next commit's flush makes durable; the writer answers a
+//   batch's callers after that flush (or, when nothing else is queued, after
+//   an explicit sync). One fsync per batch instead of two, integrity intact.
 // - Read transactions never block and are never blocked by the writer, but
 //   must be short: keep them to one lookup and copy the value out.
 // - The map grows on MDB_MAP_FULL (doubling, up to max_map_bytes); growing
