@@ -22,6 +22,7 @@ echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 # crashbox run stores, 512 MiB at a time, each fdatasync'd.
 rand="/dev/shm/crashbox-bench-rand.$$"
 head -c $((512 << 20)) /dev/urandom > "$rand"
+sync; sleep 2
 dd_rate() {  # dd's last line → MB/s
   awk '{for(i=1;i<=NF;i++) if ($i=="s,") {printf "%.1f", $1/$(i-1)/1e6}}'
 }
@@ -62,6 +63,7 @@ http {
   }
 }
 NGINX
+sync; sleep 2
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g "daemon off;" &
 nginx_pid=$!
 sleep 0.5
@@ -77,6 +79,7 @@ grep -q " 0 ok" <<<"$nginx8$nginx32" && tail -5 "$work/nginx/logs/error.log"
 cb_run() {  # $1 connections, then serve flags
   local c=$1; shift
   rm -rf "$work/var" "$work/url"
+  sync; sleep 2  # no writeback left over from the run before
   $bin/crashbox serve --listen 127.0.0.1:0 --data-dir "$work/var" --log-level warning "$@" > "$work/url" &
   local pid=$!
   for _ in $(seq 50); do [[ -s "$work/url" ]] && break; sleep 0.1; done
