@@ -109,6 +109,16 @@ TEST_F(LmdbCrashStoreTest, BoundedMapAnswersUnavailableAndKeepsEarlierCrashes) {
   EXPECT_TRUE(store_->GetRawCrash("00000000-0000-0000-0000-000000161017").ok());
 }
 
+TEST_F(LmdbCrashStoreTest, LoneWriteIsAnsweredAfterAnExplicitFlush) {
+  Open();
+  ASSERT_TRUE(store_->PutRaw(Crash("00000000-0000-0000-0000-000000161018", 5000), nullptr).ok());
+  // Its commit flushed the data pages only (MDB_NOMETASYNC) and no later
+  // commit came to flush its meta page, so the writer synced before answering.
+  Env::Stats stats = env_->GetStats();
+  EXPECT_EQ(stats.writes, 1u);
+  EXPECT_EQ(stats.syncs, stats.commits);
+}
+
 TEST_F(LmdbCrashStoreTest, ConcurrentPutsShareCommits) {
   Open();
   std::vector<std::thread> threads;
@@ -125,6 +135,8 @@ TEST_F(LmdbCrashStoreTest, ConcurrentPutsShareCommits) {
   Env::Stats stats = env_->GetStats();
   EXPECT_EQ(stats.writes, 200u);
   EXPECT_LT(stats.commits, 200u);  // group commit batched at least some
+  EXPECT_GE(stats.syncs, 1u);        // the last batch was flushed explicitly
+  EXPECT_LE(stats.syncs, stats.commits);
   EXPECT_EQ(store_->GetQueueDepths().value().normal, 200u);
 }
 

@@ -268,6 +268,10 @@ class MdbEnv final : public Env {
     std::shared_lock<std::shared_mutex> resize_guard(resize_mu_);
     int rc = mdb_env_sync(env_, 1);
     if (rc != MDB_SUCCESS) CB_LOG_ERROR("store: sync failed: {}", mdb_strerror(rc));
+    if (rc == MDB_SUCCESS) {
+      std::lock_guard<std::mutex> lock(mu_);
+      stats_.syncs++;
+    }
     return StatusFromMdb(rc, "sync");
   }
 

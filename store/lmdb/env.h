@@ -98,6 +98,7 @@ class Env {
 
   struct Stats {
     uint64_t commits = 0;
+    uint64_t syncs = 0;        // explicit flushes (when no next commit flushed a batch)
     uint64_t writes = 0;       // Write() calls committed
     uint64_t map_bytes = 0;    // current map size
     uint64_t map_grows = 0;
