@@ -28,6 +28,8 @@ class ExclusiveRangeBuilder {
     T payload;
   };
 
+  void reserve(size_t n) { sorted_.reserve(n); }
+
   // False (and nothing stored) for size 0, overflow, or any overlap.
   bool Insert(uint64_t base, uint64_t size, const T& payload) {
     uint64_t high = base + (size - 1);

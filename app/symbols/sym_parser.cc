@@ -78,6 +78,12 @@ class Parser {
     // A delta line takes at least 14 bytes of text.
     deltas_ = internal::BigArray<SymModel::CfiDelta>(text.size() / 14 + 16, 0, 0);
     cfi_init_.reserve(text.size() / 256);
+    // Room for the usual density of FUNC and FILE records (one per 1-2 KB
+    // of text in dump_syms output), so that growing does not copy them and
+    // touch twice the memory; the reservations are address space until used.
+    funcs_.reserve(text.size() / 256);
+    func_ranges_.reserve(text.size() / 256);
+    files_.reserve(text.size() / 1024);
     const char* p = text.data();
     const char* end = p + text.size();
     while (p < end) {
@@ -476,7 +482,9 @@ class Parser {
     m_.files = std::move(files_);
     SortKeepFirst(&origins_);
     m_.origins = std::move(origins_);
-    for (const auto& e : func_ranges_.Take()) m_.functions.push_back(funcs_[e.payload]);
+    std::vector<internal::ExclusiveRangeBuilder<uint32_t>::Entry> func_order = func_ranges_.Take();
+    m_.functions.reserve(func_order.size());
+    for (const auto& e : func_order) m_.functions.push_back(funcs_[e.payload]);
     std::sort(publics_.begin(), publics_.end(),
               [](const auto& a, const auto& b) { return a.address < b.address; });
     m_.publics = std::move(publics_);
