@@ -4,6 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "app/symbols/symbols_test_util.h"
 
@@ -67,6 +72,51 @@ TEST(CfiRules, OverlappingInitFirstWinsAndDuplicateDeltaLastWins) {
   EXPECT_EQ(f->FindCfiRules(0x1020)->cfa_rule(), "$rsp 24 +");
   EXPECT_FALSE(f->FindCfiRules(0x1045).has_value());
   EXPECT_EQ(f->stats().cfi_dropped, 1u);
+}
+
+TEST(CfiRules, DeltasInInterleavedRunsAreOrderedAndTheLaterDuplicateWins) {
+  auto f = Load(
+      "STACK CFI INIT 1000 40 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n"
+      "STACK CFI 1008 .cfa: $rsp 16 +\n"
+      "STACK CFI 1020 .cfa: $rsp 32 +\n"
+      "STACK CFI INIT 2000 40 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n"
+      "STACK CFI 2010 .cfa: $rsp 48 +\n"
+      "STACK CFI 1004 .cfa: $rsp 12 +\n"  // a second run, interleaving the first
+      "STACK CFI 1010 .cfa: $rsp 20 +\n"
+      "STACK CFI 1020 .cfa: $rsp 40 +\n"  // replaces the earlier delta at 1020
+      "STACK CFI 2008 .cfa: $rsp 44 +\n");
+  EXPECT_EQ(f->FindCfiRules(0x1006)->cfa_rule(), "$rsp 12 +");
+  EXPECT_EQ(f->FindCfiRules(0x100c)->cfa_rule(), "$rsp 16 +");
+  EXPECT_EQ(f->FindCfiRules(0x1014)->cfa_rule(), "$rsp 20 +");
+  EXPECT_EQ(f->FindCfiRules(0x1030)->cfa_rule(), "$rsp 40 +");
+  EXPECT_EQ(f->FindCfiRecords(0x1030)->delta_rules.size(), 4u);
+  EXPECT_EQ(f->FindCfiRules(0x200a)->cfa_rule(), "$rsp 44 +");
+  EXPECT_EQ(f->FindCfiRules(0x2030)->cfa_rule(), "$rsp 48 +");
+}
+
+// Deltas in random order with repeated addresses read as Breakpad's map of
+// address → rules (the last one written wins) would.
+TEST(CfiRules, ShuffledDeltasMatchALastWinsMap) {
+  std::mt19937 rng(20261125);
+  std::string text = "STACK CFI INIT 1000 1000 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n";
+  std::map<uint64_t, std::string> expected;
+  for (int i = 0; i < 2000; ++i) {
+    uint64_t address = 0x1000 + rng() % 0x400;
+    std::string rules = ".cfa: $rsp " + std::to_string(i) + " +";
+    text += fmt::format("STACK CFI {:x} {}\n", address, rules);
+    expected[address] = rules;
+  }
+  auto f = Load(text);
+  for (uint64_t query : {0x1000, 0x1001, 0x1100, 0x1234, 0x13ff, 0x1fff}) {
+    std::vector<std::string> want;
+    for (const auto& [address, rules] : expected) {
+      if (address <= query) want.push_back(rules);
+    }
+    auto records = f->FindCfiRecords(query);
+    ASSERT_TRUE(records.has_value()) << query;
+    std::vector<std::string> got(records->delta_rules.begin(), records->delta_rules.end());
+    EXPECT_EQ(got, want) << "at " << query;
+  }
 }
 
 TEST(CfiRules, MalformedInitGivesNoRulesAndBadDeltaIsSkipped) {

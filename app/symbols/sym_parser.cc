@@ -491,14 +491,7 @@ class Parser {
     for (const auto& e : cfi_init_.Take(&m_.stats.cfi_dropped)) {
       m_.cfi_init.push_back({e.base, e.high - e.base + 1, e.payload});
     }
-    // A later delta at the same address replaces the earlier one. Rules are
-    // views into the text, so their addresses order the deltas as the file
-    // does: sorting on both is a stable sort with no scratch memory.
-    if (!deltas_sorted_) {
-      std::sort(deltas_.begin(), deltas_.end(), [](const auto& a, const auto& b) {
-        return a.address != b.address ? a.address < b.address : a.rules.data() < b.rules.data();
-      });
-    }
+    if (!deltas_sorted_) SortDeltas();
     size_t kept = 0;
     for (const SymModel::CfiDelta& d : deltas_) {
       if (kept > 0 && deltas_[kept - 1].address == d.address) {
@@ -519,6 +512,35 @@ class Parser {
     }
     m_.stats.parse_errors = num_errors_;
     if (num_errors_ > 0) m_.flags |= blob::kFlagCorrupt;
+  }
+
+  // Orders the deltas by address, keeping file order among equal addresses
+  // (the dedup below then keeps the later one, as Breakpad's map does).
+  // dump_syms writes each INIT's deltas in order, so the deltas are a few
+  // ascending runs: merging neighbouring runs until one is left sorts them in
+  // O(n log runs), stably, as std::merge takes the first range's element
+  // first among equals.
+  void SortDeltas() {
+    std::vector<size_t> bounds{0};  // run i is [bounds[i], bounds[i + 1])
+    for (size_t i = 1; i < deltas_.size(); ++i) {
+      if (deltas_[i].address < deltas_[i - 1].address) bounds.push_back(i);
+    }
+    bounds.push_back(deltas_.size());
+    internal::BigArray<SymModel::CfiDelta> other(deltas_.size(), 0, 0);
+    SymModel::CfiDelta* src = deltas_.data();
+    SymModel::CfiDelta* dst = other.data();
+    auto by_address = [](const SymModel::CfiDelta& a, const SymModel::CfiDelta& b) { return a.address < b.address; };
+    while (bounds.size() > 2) {
+      std::vector<size_t> merged{0};
+      for (size_t k = 0; k + 1 < bounds.size(); k += 2) {
+        size_t end = k + 2 < bounds.size() ? bounds[k + 2] : bounds[k + 1];
+        std::merge(src + bounds[k], src + bounds[k + 1], src + bounds[k + 1], src + end, dst + bounds[k], by_address);
+        merged.push_back(end);
+      }
+      std::swap(src, dst);
+      bounds = std::move(merged);
+    }
+    if (src != deltas_.data()) std::memcpy(deltas_.data(), src, deltas_.size() * sizeof(SymModel::CfiDelta));
   }
 
   enum class Cur { kNone, kStored, kOrphan };
