@@ -16,6 +16,23 @@ if [[ "${CB_SETUP_EXTRAS:-}" == *bench* ]]; then
   command -v npm >/dev/null || PACKAGES+=(npm)  # fetches Breakpad's tools (tools/fetch_breakpad.sh)
 fi
 if [[ "${CB_SETUP_EXTRAS:-}" == *fuzz* ]]; then PACKAGES+=(clang libclang-rt-14-dev); fi
+# Browser tests drive Debian's chromium with playwright-core from npm (tests/browser).
+if [[ "${CB_SETUP_EXTRAS:-}" == *test* ]]; then
+  PACKAGES+=(chromium)
+  command -v npm >/dev/null || PACKAGES+=(npm)
+fi
+
+# npm packages for the tests, as package-lock.json pins them; again only when
+# missing or when the lock file changed.
+npm_install() {
+  [[ "${CB_SETUP_EXTRAS:-}" == *test* ]] || return 0
+  local dir
+  dir="$(dirname "$0")/../tests/browser"
+  if [[ ! -f "$dir/node_modules/.package-lock.json" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+    echo "setup: npm ci in tests/browser" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -23,7 +40,10 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+  npm_install
+  exit 0
+fi
 
 echo "setup: installing ${missing[*]}" >&2
 SUDO=""
@@ -31,3 +51,4 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_install

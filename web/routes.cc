@@ -21,6 +21,9 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Get("/api/ProcessedCrash", MakeProcessedCrashHandler(*s.crashes));
   r.Post("/api/Reprocessing/", MakeReprocessingHandler(*s.crashes));
   r.Post("/api/Reprocessing", MakeReprocessingHandler(*s.crashes));
+  // Browsers ask for /favicon.ico on their own; pages link the SVG.
+  r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
+  r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   if (s.symbols) {
     r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols));
     r.Post("/upload", MakeSymbolUploadHandler(*s.symbols));
