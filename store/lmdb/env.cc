@@ -248,13 +248,14 @@ class MdbEnv final : public Env {
         continue;
       }
       std::vector<Status> results(batch.size());
-      Status committed = CommitBatch(batch, &results);
-      if (!unsynced.empty()) {
-        // A successful commit flushed the file, the earlier meta page with it.
-        Answer(unsynced, unsynced_results, committed.ok() ? Status::Ok() : Sync());
+      bool wrote = false;  // LMDB skips writing (and flushing) a commit that changed nothing
+      Status committed = CommitBatch(batch, &results, &wrote);
+      if (!unsynced.empty() && (wrote || !committed.ok())) {
+        // A commit that wrote flushed the file, the earlier meta page with it.
+        Answer(unsynced, unsynced_results, wrote ? Status::Ok() : Sync());
         unsynced.clear();
       }
-      if (committed.ok() && options_.sync) {
+      if (wrote && options_.sync) {
         unsynced = std::move(batch);
         unsynced_results = std::move(results);
       } else {
@@ -282,12 +283,13 @@ class MdbEnv final : public Env {
   }
 
   // Applies and commits a batch, growing the map and retrying on
-  // MDB_MAP_FULL. Returns the commit's status; `results` gets each write's.
-  Status CommitBatch(const Batch& batch, std::vector<Status>* results) {
+  // MDB_MAP_FULL. Returns the commit's status; `results` gets each write's,
+  // `wrote` whether the commit wrote pages (and so flushed the file).
+  Status CommitBatch(const Batch& batch, std::vector<Status>* results, bool* wrote) {
     Status batch_status;
     while (true) {
       bool map_full = false;
-      batch_status = TryBatch(batch, results, &map_full);
+      batch_status = TryBatch(batch, results, &map_full, wrote);
       if (!map_full) break;
       if (Status grown = GrowMap(); !grown.ok()) {
         batch_status = grown;
@@ -305,11 +307,12 @@ class MdbEnv final : public Env {
     return batch_status;
   }
 
-  Status TryBatch(const Batch& batch, std::vector<Status>* results, bool* map_full) {
+  Status TryBatch(const Batch& batch, std::vector<Status>* results, bool* map_full, bool* wrote) {
     std::shared_lock<std::shared_mutex> resize_guard(resize_mu_);
     MDB_txn* txn = nullptr;
     int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin write");
+    size_t txn_id = mdb_txn_id(txn);
     for (size_t i = 0; i < batch.size(); ++i) {
       MDB_txn* child = nullptr;
       rc = mdb_txn_begin(env_, txn, 0, &child);
@@ -340,6 +343,11 @@ class MdbEnv final : public Env {
     }
     rc = mdb_txn_commit(txn);  // flushes the data pages (and the earlier meta page)
     *map_full = rc == MDB_MAP_FULL;
+    if (rc == MDB_SUCCESS) {
+      MDB_envinfo info;
+      mdb_env_info(env_, &info);
+      *wrote = info.me_last_txnid == txn_id;  // an empty commit keeps the last id
+    }
     if (rc == MDB_SUCCESS || *map_full) return StatusFromMdb(rc, "commit");
     CB_LOG_ERROR("store: commit failed: {}", mdb_strerror(rc));
     // LMDB reports a short write as EIO, which is how a full disk shows up.
