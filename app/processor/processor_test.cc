@@ -26,21 +26,13 @@ constexpr char kId[] = "de1bb258-cbbf-4589-a673-34f800261124";
 constexpr uint64_t kAppBase = 0x400000;
 constexpr uint64_t kStack = 0x7000;
 
-std::string Words(std::initializer_list<uint64_t> words) {
-  std::string out;
-  for (uint64_t w : words) {
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(w >> (8 * i)));
-  }
-  return out;
-}
-
 // Linux amd64 dump: "app" crashes in Widget::Paint called from main, SIGSEGV at 0x10.
 std::string MakeDump() {
   SynthDump dump(SynthCpu::kAmd64, /*platform=*/0x8201);
   dump.AddModule({.name = "/usr/bin/app", .base = kAppBase, .size = 0x10000,
                   .cv_record = SynthDump::Elf(std::string(16, '\x11'))});
   SynthContext ctx{SynthCpu::kAmd64, {{"rip", kAppBase + 0x1010}, {"rsp", kStack}, {"rbp", 0}}, {}};
-  dump.AddThread(1, ctx, kStack, Words({kAppBase + 0x2010, 0, 0, 0}));
+  dump.AddThread(1, ctx, kStack, SynthDump::Words64({kAppBase + 0x2010, 0, 0, 0}));
   dump.SetException(1, /*SIGSEGV*/ 11, /*SEGV_MAPERR*/ 1, 0x10, {}, ctx);
   return dump.Build();
 }

@@ -68,14 +68,6 @@ json RunPageScript(const std::string& script, const std::string& url, const fs::
   return j;
 }
 
-std::string Words(const std::vector<uint64_t>& words) {
-  std::string out;
-  for (uint64_t w : words) {
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(w >> (8 * i)));
-  }
-  return out;
-}
-
 // A Linux amd64 crash in one module, called from another; neither has
 // symbols. The first module's file name is HTML, as a hostile client may send.
 std::string TwoModuleCrash() {
@@ -86,7 +78,7 @@ std::string TwoModuleCrash() {
   dump.AddModule({.name = "/usr/lib/libwidget.so", .base = kLib, .size = 0x10000,
                   .cv_record = SynthDump::Elf(std::string(16, '\x42'))});
   SynthContext ctx{SynthCpu::kAmd64, {{"rip", kApp + 0x1010}, {"rsp", kStack}, {"rbp", 0}}, {}};
-  dump.AddThread(1, ctx, kStack, Words({kLib + 0x2010, 0, 0, 0}));
+  dump.AddThread(1, ctx, kStack, SynthDump::Words64({kLib + 0x2010, 0, 0, 0}));
   dump.SetException(1, /*SIGSEGV*/ 11, /*SEGV_MAPERR*/ 1, 0x10, {}, ctx);
   return dump.Build();
 }

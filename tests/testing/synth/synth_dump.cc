@@ -165,6 +165,14 @@ std::string SynthDump::Truncate(std::string bytes, size_t n) {
   return bytes;
 }
 
+std::string SynthDump::Words64(std::initializer_list<uint64_t> words) {
+  std::string out;
+  for (uint64_t w : words) {
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(w >> (8 * i)));
+  }
+  return out;
+}
+
 void SynthDump::Ensure(uint32_t type, Kind kind) {
   for (const Stream& s : streams_) {
     if (s.type == type && s.kind == kind) return;

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,6 +67,8 @@ class SynthDump {
   static std::string MiscRecord(const std::string& name);  // non-Unicode
   // Cuts `bytes` to its first `n` bytes.
   static std::string Truncate(std::string bytes, size_t n);
+  // 64-bit little-endian words, e.g. stack contents for AddThread.
+  static std::string Words64(std::initializer_list<uint64_t> words);
 
   SynthDump& SetOsVersion(uint32_t major, uint32_t minor, uint32_t build, std::string csd);
   SynthDump& SetProcessor(uint16_t level, uint16_t revision, uint8_t count);
