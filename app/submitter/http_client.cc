@@ -27,7 +27,7 @@ struct Curl {
   decltype(&curl_easy_strerror) easy_strerror;
   decltype(&curl_slist_append) slist_append;
   decltype(&curl_slist_free_all) slist_free_all;
-  bool ok = false;
+  std::string error;  // empty when loaded
 };
 
 const Curl& Lib() {
@@ -44,8 +44,8 @@ const Curl& Lib() {
     so.Get("curl_easy_strerror", &c.easy_strerror);
     so.Get("curl_slist_append", &c.slist_append);
     so.Get("curl_slist_free_all", &c.slist_free_all);
-    c.ok = so.ok();
-    if (c.ok) c.global_init(CURL_GLOBAL_DEFAULT);
+    c.error = so.error();
+    if (c.error.empty()) c.global_init(CURL_GLOBAL_DEFAULT);
     return c;
   }();
   return lib;
@@ -80,7 +80,7 @@ size_t WriteHeader(char* data, size_t size, size_t n, void* user) {
 }  // namespace
 
 HttpClient::HttpClient(long timeout_ms) : timeout_ms_(timeout_ms) {
-  curl_ = Lib().ok ? Lib().easy_init() : nullptr;
+  curl_ = Lib().error.empty() ? Lib().easy_init() : nullptr;
 }
 
 HttpClient::~HttpClient() {
@@ -139,7 +139,7 @@ Result<HttpResponse> HttpClient::Perform(const std::string& url, const std::vect
 }
 
 Status HttpClient::Unloaded() {
-  return Status::Unavailable("libcurl.so.4 could not be loaded (install Debian's libcurl4)");
+  return Status::Unavailable("HTTP client: " + Lib().error);
 }
 
 }  // namespace crashbox::submitter
