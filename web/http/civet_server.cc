@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -90,13 +91,40 @@ int BeginRequest(mg_connection* conn) {
     resp = Response();
     resp.Text(500, "Internal Server Error\n");
   }
-  std::string head = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n", resp.status,
-                                 ReasonPhrase(resp.status), resp.content_type, resp.body.size());
+  bool streaming = static_cast<bool>(resp.stream);
+  std::string head = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\n", resp.status, ReasonPhrase(resp.status),
+                                 resp.content_type);
+  if (!streaming) {
+    head += fmt::format("Content-Length: {}\r\n", resp.body.size());
+  } else if (resp.stream_size) {
+    head += fmt::format("Content-Length: {}\r\n", *resp.stream_size);
+  } else {
+    head += "Transfer-Encoding: chunked\r\n";
+  }
   for (const auto& [k, v] : resp.headers) head += fmt::format("{}: {}\r\n", k, v);
   if (resp.close) head += "Connection: close\r\n";
   head += "\r\n";
   mg_write(conn, head.data(), head.size());
-  if (req.method != "HEAD" && !resp.body.empty()) mg_write(conn, resp.body.data(), resp.body.size());
+  if (req.method == "HEAD") return resp.status;
+  if (!streaming) {
+    if (!resp.body.empty()) mg_write(conn, resp.body.data(), resp.body.size());
+    return resp.status;
+  }
+  std::vector<char> buf(64 * 1024);
+  while (true) {
+    Result<size_t> got = resp.stream(buf.data(), buf.size());
+    if (!got.ok()) {
+      mg_disable_connection_keep_alive(conn);
+      break;
+    }
+    if (got.value() == 0) {
+      if (!resp.stream_size) mg_write(conn, "0\r\n\r\n", 5);
+      break;
+    }
+    if (!resp.stream_size) mg_printf(conn, "%zx\r\n", got.value());
+    if (mg_write(conn, buf.data(), got.value()) <= 0) break;
+    if (!resp.stream_size) mg_write(conn, "\r\n", 2);
+  }
   return resp.status;
 }
 

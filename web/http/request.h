@@ -44,6 +44,16 @@ struct Response {
   std::string content_type = "text/plain; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // A body produced while it is sent (downloads), instead of `body`: called
+  // whenever the connection can take more, it fills up to `n` bytes of `buf`
+  // and returns how many, 0 at the end, or an error that aborts the connection
+  // (the status line has gone out already). It runs on the server's I/O
+  // thread, so it must not block for long: a file read or one inflate step.
+  // Whatever it captures is destroyed when the response is done or abandoned,
+  // so a cap on concurrent streams can be released from a destructor.
+  std::function<Result<size_t>(char* buf, size_t n)> stream;
+  // The length of `stream`, sent as Content-Length; unknown = chunked.
+  std::optional<uint64_t> stream_size;
   // Close the connection after answering (used when the body was not read).
   bool close = false;
 
