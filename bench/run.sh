@@ -39,6 +39,14 @@ dd_rate=$(awk -v n="$chunks" -v s="$start" -v e="$end" 'BEGIN{printf "%.1f", n*5
 echo "dd burst (512 MiB, conv=fdatasync): $burst MB/s"
 echo "dd sustained ($chunks x 512 MiB appended, fdatasync after each): $dd_rate MB/s  <- durable write bandwidth"
 
+# CPU time (user + system, clock ticks) of a process and its threads so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+tick_hz=$(getconf CLK_TCK)
+cpu_per_crash() {  # submit_load's line, ticks used → "cpu X ms/crash"
+  local ok; ok=$(sed -E 's/.* ([0-9]+) ok.*/\1/' <<<"$1")
+  awk -v t="$2" -v ok="$ok" -v hz="$tick_hz" 'BEGIN{ if (ok > 0) printf "cpu %.2f ms/crash", t * 1000 / hz / ok; else print "cpu n/a" }'
+}
+
 # 2. nginx: reads each body into a file and answers; nothing else.
 mkdir -p "$work/nginx/body" "$work/nginx/logs"
 cat > "$work/nginx/nginx.conf" <<NGINX
@@ -67,8 +75,16 @@ sync; sleep 2
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g "daemon off;" &
 nginx_pid=$!
 sleep 0.5
-nginx8=$($bin/bench/submit_load --url http://127.0.0.1:18899 --connections 8 --seconds "$secs" --label nginx || true)
-nginx32=$($bin/bench/submit_load --url http://127.0.0.1:18899 --connections 32 --seconds "$secs" --label nginx || true)
+nginx_cpu() {  # ticks of the master and its workers
+  local t=0; for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=$((t + $(cpu_ticks "$p"))); done; echo $t
+}
+nginx_run() {  # $1 connections
+  local before; before=$(nginx_cpu)
+  local out; out=$($bin/bench/submit_load --url http://127.0.0.1:18899 --connections "$1" --seconds "$secs" --label nginx || true)
+  echo "$out; $(cpu_per_crash "$out" $(( $(nginx_cpu) - before )))"
+}
+nginx8=$(nginx_run 8)
+nginx32=$(nginx_run 32)
 kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
 echo "$nginx8"; echo "$nginx32"
 grep -q " 0 ok" <<<"$nginx8$nginx32" && tail -5 "$work/nginx/logs/error.log"
@@ -83,7 +99,10 @@ cb_run() {  # $1 connections, then serve flags
   $bin/crashbox serve --listen 127.0.0.1:0 --data-dir "$work/var" --log-level warning "$@" > "$work/url" &
   local pid=$!
   for _ in $(seq 50); do [[ -s "$work/url" ]] && break; sleep 0.1; done
-  $bin/bench/submit_load --url "$(head -1 "$work/url")" --connections "$c" --seconds "$secs" --label "$label" || true
+  local before; before=$(cpu_ticks "$pid")
+  local out; out=$($bin/bench/submit_load --url "$(head -1 "$work/url")" --connections "$c" --seconds "$secs" --label "$label" || true)
+  local after; after=$(cpu_ticks "$pid")
+  echo "$out; $(cpu_per_crash "$out" $((after - before)))"
   kill -9 "$pid"; wait "$pid" 2>/dev/null || true
 }
 label=crashbox
@@ -93,6 +112,7 @@ label="crashbox all-in-one"
 aio8=$(cb_run 8)
 echo "$cb8"; echo "$cb32"; echo "$aio8"
 
+cpu_field() { sed -E 's/.*cpu ([0-9.]+|n\/a) ms\/crash.*/\1/' <<<"$1"; }
 field() { echo "$1" | sed -E "s/.* : ([0-9.]+) crashes\/s; ([0-9.]+) MB\/s; p50 ([0-9.]+) ms; p99 ([0-9.]+) ms.*/\\$2/"; }
 echo
 echo "summary (same run, same machine):"
@@ -100,8 +120,9 @@ for c in 8 32; do
   cb=$([[ $c == 8 ]] && echo "$cb8" || echo "$cb32")
   ng=$([[ $c == 8 ]] && echo "$nginx8" || echo "$nginx32")
   awk -v c="$c" -v cbr="$(field "$cb" 1)" -v cbm="$(field "$cb" 2)" -v ngr="$(field "$ng" 1)" -v dd="$dd_rate" \
-      -v burst="$burst" -v p99="$(field "$cb" 4)" 'BEGIN {
-        printf "  c=%-2d crashbox %.0f crashes/s, %.0f MB/s stored: %.2f x durable write bandwidth (%.2f x the burst), %.2f x nginx crashes/s; p99 %.1f ms\n",
-               c, cbr, cbm, cbm/dd, cbm/burst, cbr/ngr, p99 }'
+      -v burst="$burst" -v p99="$(field "$cb" 4)" -v cpu="$(cpu_field "$cb")" -v ngcpu="$(cpu_field "$ng")" 'BEGIN {
+        printf "  c=%-2d crashbox %.0f crashes/s, %.0f MB/s stored: %.2f x durable write bandwidth (%.2f x the burst), %.2f x nginx crashes/s; p99 %.1f ms; cpu %s ms/crash (nginx %s)\n",
+               c, cbr, cbm, cbm/dd, cbm/burst, cbr/ngr, p99, cpu, ngcpu }'
 done
+awk -v a="$(field "$cb8" 1)" -v b="$(field "$cb32" 1)" 'BEGIN{printf "  throughput c=32 / c=8: %.2f\n", b/a}'
 echo "  all-in-one (collects and processes) c=8: $(field "$aio8" 1) crashes/s, $(field "$aio8" 2) MB/s; p99 $(field "$aio8" 4) ms"

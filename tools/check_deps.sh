@@ -24,7 +24,7 @@ declare -A ALLOWED=(
 # third-party header pattern → the only places allowed to include it
 # (space-separated path prefixes).
 declare -A OWNER=(
-  ["civetweb.h"]="web/http/civet_server.cc"
+  ["http_parser.h"]="web/http/server.cc"
   ["lmdb.h"]="store/lmdb/"
   ["CLI/CLI.hpp"]="app/cli/"
   ["zlib.h"]="app/base/gzip.cc"

@@ -10,11 +10,17 @@
 namespace crashbox::web {
 
 void RegisterRoutes(Router& r, const Services& s) {
-  if (s.collector) r.Post("/submit", MakeSubmitHandler(*s.collector, *s.metrics));
-  r.Get("/__heartbeat__", MakeHeartbeatHandler(*s.crashes, *s.metrics));
-  r.Get("/__lbheartbeat__", MakeLbHeartbeatHandler(*s.metrics));
-  r.Get("/__version__", MakeVersionHandler(s.version_json, *s.metrics));
-  r.Get("/metrics", MakeMetricsHandler(*s.crashes, *s.metrics));
+  // Health checks have their own workers: a load balancer must hear from a
+  // node whose ordinary workers are all busy.
+  const RouteOptions health{.priority = true};
+  if (s.collector) {
+    r.Post("/submit", MakeSubmitHandler(*s.collector, *s.metrics),
+           {.max_body_bytes = s.collector->options().max_body_bytes});
+  }
+  r.Get("/__heartbeat__", MakeHeartbeatHandler(*s.crashes, *s.metrics), health);
+  r.Get("/__lbheartbeat__", MakeLbHeartbeatHandler(*s.metrics), health);
+  r.Get("/__version__", MakeVersionHandler(s.version_json, *s.metrics), health);
+  r.Get("/metrics", MakeMetricsHandler(*s.crashes, *s.metrics), health);
   r.Get("/api/RawCrash/", MakeRawCrashHandler(*s.crashes));
   r.Get("/api/RawCrash", MakeRawCrashHandler(*s.crashes));
   r.Get("/api/ProcessedCrash/", MakeProcessedCrashHandler(*s.crashes));
@@ -25,8 +31,9 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   if (s.symbols) {
-    r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols));
-    r.Post("/upload", MakeSymbolUploadHandler(*s.symbols));
+    const RouteOptions upload{.max_body_bytes = s.symbols->options().max_upload_bytes};
+    r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols), upload);
+    r.Post("/upload", MakeSymbolUploadHandler(*s.symbols), upload);
     r.Get("/api/MissingSymbols/", MakeMissingSymbolsHandler(*s.symbols));
     r.Get("/api/MissingSymbols", MakeMissingSymbolsHandler(*s.symbols));
     r.Get("/symbols/missing/", MakeAssetHandler("html/missing-symbols.html", "text/html; charset=utf-8"));

@@ -12,7 +12,7 @@
 
 namespace crashbox::base {
 
-// Buffers live on the heap: request threads (civetweb's workers) have small stacks.
+// Buffers live on the heap: they are too large for a worker thread's stack.
 constexpr size_t kChunk = 64 * 1024;
 
 struct GzipInflater::State {

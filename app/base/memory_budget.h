@@ -61,6 +61,12 @@ class BudgetCharge {
     held_ = total;
     return true;
   }
+  // Gives back all but `total` bytes.
+  void Shrink(uint64_t total) {
+    if (total >= held_) return;
+    if (budget_ != nullptr) budget_->Release(held_ - total);
+    held_ = total;
+  }
   void Reset() {
     if (budget_ != nullptr && held_ > 0) budget_->Release(held_);
     held_ = 0;

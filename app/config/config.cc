@@ -182,10 +182,59 @@ const std::vector<Setting>& Table() {
        Bytes([](Config& c) { return &c.collector.max_inflight_bytes; })},
       {{"CRASHBOX_RETRY_AFTER_SECONDS", "--retry-after-seconds", "60", "Retry-After sent with 503 answers"},
        Int<int>([](Config& c) { return &c.collector.retry_after_seconds; }, 1, 86400)},
-      {{"CRASHBOX_HTTP_THREADS", "--http-threads", "64", "HTTP worker threads (each serves one connection at a time)"},
+      {{"CRASHBOX_HTTP_THREADS", "--http-threads", "64",
+        "HTTP workers: they run handlers on complete requests (slow clients hold none)"},
        Int<int>([](Config& c) { return &c.http.num_threads; }, 2, 4096)},
-      {{"CRASHBOX_REQUEST_TIMEOUT_MS", "--request-timeout-ms", "30000", "a connection idle this long mid-request is dropped"},
+      {{"CRASHBOX_REQUEST_TIMEOUT_MS", "--request-timeout-ms", "30000",
+        "a request body or an answer that makes no progress this long is dropped"},
        Int<int>([](Config& c) { return &c.http.request_timeout_ms; }, 100, 3600000)},
+      {{"CRASHBOX_HEADER_TIMEOUT_MS", "--header-timeout-ms", "10000",
+        "request line and headers must arrive within this time (408 beyond)"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
+         if (!n || *n < 100 || *n > 3600000) return BadValue(fmt::format("'{}' is not a whole number within 100..3600000", v));
+         c.http.header_timeout = std::chrono::milliseconds(*n);
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_KEEP_ALIVE_TIMEOUT_MS", "--keep-alive-timeout-ms", "10000",
+        "an idle kept-alive connection is closed after this long"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
+         if (!n || *n < 0 || *n > 3600000) return BadValue(fmt::format("'{}' is not a whole number within 0..3600000", v));
+         c.http.keep_alive_timeout = std::chrono::milliseconds(*n);
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_MIN_RATE_BYTES", "--min-rate-bytes", "1KiB",
+        "after the grace period a body or answer must average this many bytes/s (0 = off)"},
+       Bytes([](Config& c) { return &c.http.min_rate_bytes_per_second; })},
+      {{"CRASHBOX_MIN_RATE_GRACE_SECONDS", "--min-rate-grace-seconds", "10", "time before the minimum rate applies"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
+         if (!n || *n < 0 || *n > 86400) return BadValue(fmt::format("'{}' is not a whole number within 0..86400", v));
+         c.http.min_rate_grace = std::chrono::seconds(*n);
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_MAX_CONNECTIONS_PER_ADDRESS", "--max-connections-per-address", "64",
+        "open connections from one client address (503 beyond); trusted proxies are exempt"},
+       Int<int>([](Config& c) { return &c.http.max_connections_per_address; }, 1, 1000000)},
+      {{"CRASHBOX_MAX_CONNECTIONS", "--max-connections", "4096", "open connections in all (503 beyond)"},
+       Int<int>([](Config& c) { return &c.http.max_connections; }, 16, 1000000)},
+      {{"CRASHBOX_MAX_HEADER_BYTES", "--max-header-bytes", "16KiB", "request line and headers together (431 beyond)"},
+       [](Config& c, const std::string& v) -> Status {
+         std::optional<uint64_t> n = base::ParseByteSize(v);
+         if (!n || *n < 1024 || *n > (1u << 20)) return BadValue(fmt::format("'{}' is not a size within 1KiB..1MiB", v));
+         c.http.max_header_bytes = *n;
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_TRUSTED_PROXIES", "--trusted-proxies", "",
+        "addresses of reverse proxies whose X-Forwarded-For / X-Real-IP name the client (comma-separated)"},
+       [](Config& c, const std::string& v) -> Status {
+         c.http.trusted_proxies.clear();
+         for (std::string_view a : base::Split(v, ',')) {
+           if (!base::Trim(a).empty()) c.http.trusted_proxies.emplace_back(base::Trim(a));
+         }
+         return Status::Ok();
+       }},
       {{"CRASHBOX_BODY_DEADLINE_SECONDS", "--body-deadline-seconds", "300", "a request body must arrive within this time in total"},
        [](Config& c, const std::string& v) -> Status {
          std::optional<int64_t> n = base::ParseInt(base::Trim(v));

@@ -17,7 +17,7 @@
 #include "app/collector/collector.h"
 #include "app/symsvc/symbol_service.h"
 #include "store/lmdb/env.h"
-#include "web/http/civet_server.h"
+#include "web/http/server.h"
 
 namespace crashbox::config {
 

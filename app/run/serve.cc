@@ -15,6 +15,7 @@
 
 #include "app/base/clock.h"
 #include "app/base/log.h"
+#include "app/base/memory_budget.h"
 #include "app/base/metrics.h"
 #include "app/collector/collector.h"
 #include "app/collector/throttler.h"
@@ -27,7 +28,7 @@
 #include "app/symsvc/symbol_service.h"
 #include "store/lmdb/crash_store.h"
 #include "store/lmdb/symbol_store.h"
-#include "web/http/civet_server.h"
+#include "web/http/server.h"
 #include "web/routes.h"
 
 namespace crashbox::run {
@@ -129,7 +130,12 @@ int Serve(const config::Config& config) {
   services.metrics = &metrics;
   services.version_json = VersionJson();
   web::RegisterRoutes(router, services);
-  auto server = web::HttpServer::Start(config.http, router);
+  // Request bodies the server buffers and what the collector parses from them
+  // share one budget.
+  base::MemoryBudget inflight(config.collector.max_inflight_bytes);
+  web::HttpOptions http = config.http;
+  http.retry_after_seconds = config.collector.retry_after_seconds;
+  auto server = web::HttpServer::Start(http, router, {&inflight, &metrics});
   if (!server.ok()) return Fail(server.status());
 
   auto signatures = MakeSignatureRunner(config);

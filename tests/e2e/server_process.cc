@@ -96,7 +96,7 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std:
 }
 
 ServerProcess::~ServerProcess() {
-  // SIGKILL: civetweb's orderly stop takes about 2 s, and LMDB needs no goodbye.
+  // SIGKILL: LMDB needs no goodbye, and tests need not wait for a graceful stop.
   if (pid_ > 0) Kill9();
 }
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/http/request.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "app/base/strings.h"
 
 namespace crashbox::web {
@@ -10,6 +13,59 @@ std::optional<std::string> Request::Header(std::string_view name) const {
     if (base::EqualsIgnoreCase(k, name)) return v;
   }
   return std::nullopt;
+}
+
+bool RequestBody::Append(std::string_view bytes, uint64_t expected) {
+  while (!bytes.empty()) {
+    if (chunks_.empty() || chunks_.back().size() == chunks_.back().capacity()) {
+      // The next chunk doubles what has arrived (64 KiB at least), but never
+      // passes the declared total: the allocation stays within 2x the bytes
+      // received, and a declared length alone reserves nothing.
+      uint64_t want = std::max<uint64_t>(64 * 1024, size_);
+      if (expected > size_) want = std::min(want, expected - size_);
+      want = std::min<uint64_t>(want, 64ull << 20);
+      if (!charge_.Grow(charge_.held() + want)) return false;
+      chunks_.emplace_back();
+      chunks_.back().reserve(want);
+    }
+    std::string& back = chunks_.back();
+    size_t take = std::min(bytes.size(), back.capacity() - back.size());
+    back.append(bytes.substr(0, take));
+    bytes.remove_prefix(take);
+    size_ += take;
+  }
+  return true;
+}
+
+size_t RequestBody::Read(char* buf, size_t n) {
+  size_t done = 0;
+  while (done < n && !chunks_.empty()) {
+    std::string& front = chunks_.front();
+    size_t take = std::min(n - done, front.size() - front_pos_);
+    std::memcpy(buf + done, front.data() + front_pos_, take);
+    done += take;
+    front_pos_ += take;
+    if (front_pos_ == front.size()) {
+      uint64_t cap = front.capacity();
+      chunks_.pop_front();
+      front_pos_ = 0;
+      charge_.Shrink(charge_.held() > cap ? charge_.held() - cap : 0);
+    }
+  }
+  read_ += done;
+  return done;
+}
+
+std::string RequestBody::ReadAll() {
+  std::string out(size_ - read_, '\0');
+  out.resize(Read(out.data(), out.size()));
+  return out;
+}
+
+Result<size_t> Request::read_body(char* buf, size_t n) {
+  size_t got = body.Read(buf, n);
+  if (got == 0 && !body_error.ok()) return body_error;
+  return got;
 }
 
 Params Request::Query() const { return ParseQuery(query_string); }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
-// crashbox's own HTTP request and response types. Handlers see only these,
-// never civetweb's: the server adapter (civet_server.cc) fills a Request,
-// calls the handler, and writes the Response.
+// crashbox's own HTTP request and response types. Handlers see only these:
+// the server (server.cc) reads a whole request, body included, fills a
+// Request, calls the handler on a worker thread, and writes the Response.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,11 +13,43 @@
 #include <utility>
 #include <vector>
 
+#include "app/base/memory_budget.h"
 #include "app/base/status.h"
 
 namespace crashbox::web {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
+
+// A request body held in memory: chunks that grow with what has arrived
+// (never with what Content-Length merely claims), appended without copying
+// what came before, charged to the memory budget, and freed one by one as
+// they are read, so a handler that streams the body holds little of it twice.
+class RequestBody {
+ public:
+  RequestBody() = default;
+  explicit RequestBody(std::string_view bytes) { Append(bytes, 0); }
+  RequestBody(RequestBody&&) noexcept = default;
+  RequestBody& operator=(RequestBody&&) noexcept = default;
+
+  // Charge the chunks to `budget` (may be null) from now on.
+  void SetBudget(base::MemoryBudget* budget) { charge_ = base::BudgetCharge(budget); }
+  // Appends; `expected` is the declared total (0 = unknown), which bounds
+  // the last chunk. False when the budget has no room.
+  bool Append(std::string_view bytes, uint64_t expected);
+  // Bytes received in all.
+  uint64_t size() const { return size_; }
+  // Reads the next bytes, freeing each chunk once read; 0 at the end.
+  size_t Read(char* buf, size_t n);
+  // The unread rest as one string.
+  std::string ReadAll();
+
+ private:
+  std::deque<std::string> chunks_;  // each reserved to its final capacity
+  size_t front_pos_ = 0;            // read position in chunks_.front()
+  uint64_t size_ = 0;
+  uint64_t read_ = 0;
+  base::BudgetCharge charge_;
+};
 
 struct Request {
   std::string method;        // "GET"
@@ -25,11 +58,22 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<uint64_t> content_length;  // nullopt when absent
   bool chunked = false;
+  // The client's address: the TCP peer, or what a configured trusted proxy
+  // says the client is.
   std::string remote_addr;
+  // The client is this machine. False whenever the request carries forwarding
+  // headers that no trusted proxy vouches for: a proxy on this host would
+  // otherwise make every client look local.
   bool is_loopback = false;
-  // Reads up to `n` body bytes into `buf`: > 0 bytes read, 0 at the end of the
-  // body, kIoError when the client broke off or stalled past the read timeout.
-  std::function<Result<size_t>(char* buf, size_t n)> read_body;
+  // The body as received (chunked framing removed). The server has buffered
+  // all of it before the handler runs, so no handler ever waits on a client.
+  RequestBody body;
+  // Not ok when the body was cut short: it passed the route's limit (the
+  // server keeps that limit + 1 bytes and reads no more).
+  Status body_error;
+  // Reads up to `n` further bytes of the body into `buf`: > 0 bytes read,
+  // then `body_error` if it is set, else 0 at the end of the body.
+  Result<size_t> read_body(char* buf, size_t n);
 
   // Case-insensitive header lookup (the first match).
   std::optional<std::string> Header(std::string_view name) const;

@@ -5,8 +5,8 @@
 
 namespace crashbox::web {
 
-void Router::Add(std::string method, std::string path, Handler h) {
-  Route r{std::move(method), std::move(path), false, std::move(h)};
+void Router::Add(std::string method, std::string path, Handler h, RouteOptions o) {
+  Route r{std::move(method), std::move(path), false, std::move(h), o};
   if (!r.path.empty() && r.path.back() == '*') {
     r.path.pop_back();
     r.prefix = true;
@@ -14,16 +14,28 @@ void Router::Add(std::string method, std::string path, Handler h) {
   routes_.push_back(std::move(r));
 }
 
+const Router::Route* Router::Match(std::string_view method, std::string_view path, bool* path_known) const {
+  *path_known = false;
+  for (const Route& r : routes_) {
+    bool match = r.prefix ? path.starts_with(r.path) : path == r.path;
+    if (!match) continue;
+    *path_known = true;
+    if (r.method == method || (r.method == "GET" && method == "HEAD")) return &r;
+  }
+  return nullptr;
+}
+
+RouteOptions Router::OptionsFor(std::string_view method, std::string_view path) const {
+  bool path_known = false;
+  const Route* r = Match(method, path, &path_known);
+  return r ? r->options : RouteOptions{};
+}
+
 void Router::Dispatch(Request& req, Response& resp) const {
   bool path_known = false;
-  for (const Route& r : routes_) {
-    bool match = r.prefix ? req.path.starts_with(r.path) : req.path == r.path;
-    if (!match) continue;
-    path_known = true;
-    if (r.method == req.method || (r.method == "GET" && req.method == "HEAD")) {
-      r.handler(req, resp);
-      return;
-    }
+  if (const Route* r = Match(req.method, req.path, &path_known)) {
+    r->handler(req, resp);
+    return;
   }
   bool api = req.path.starts_with("/api/");
   if (!path_known && !api && fallback_ && (req.method == "GET" || req.method == "HEAD")) {

@@ -16,6 +16,67 @@ std::pair<int, std::string> Call(const Router& r, std::string method, std::strin
   return {resp.status, resp.body};
 }
 
+TEST(Router, RouteOptionsFollowTheMatch) {
+  Router r;
+  r.Post("/submit", [](Request&, Response&) {}, {.max_body_bytes = 25 << 20});
+  r.Get("/__lbheartbeat__", [](Request&, Response&) {}, {.priority = true});
+  EXPECT_EQ(r.OptionsFor("POST", "/submit").max_body_bytes, 25u << 20);
+  EXPECT_FALSE(r.OptionsFor("POST", "/submit").priority);
+  EXPECT_TRUE(r.OptionsFor("GET", "/__lbheartbeat__").priority);
+  EXPECT_TRUE(r.OptionsFor("HEAD", "/__lbheartbeat__").priority);
+  // Another method on a known path, or an unknown path: the defaults.
+  EXPECT_EQ(r.OptionsFor("GET", "/submit").max_body_bytes, RouteOptions{}.max_body_bytes);
+  EXPECT_FALSE(r.OptionsFor("POST", "/__lbheartbeat__").priority);
+  EXPECT_EQ(r.OptionsFor("PUT", "/elsewhere").max_body_bytes, RouteOptions{}.max_body_bytes);
+}
+
+TEST(Request, ReadBodyEndsWithTheBodyError) {
+  Request req;
+  req.body = RequestBody("abcdef");
+  char buf[4];
+  EXPECT_EQ(req.read_body(buf, 4).value(), 4u);
+  EXPECT_EQ(req.read_body(buf, 4).value(), 2u);
+  EXPECT_EQ(req.read_body(buf, 4).value(), 0u);
+  Request cut;
+  cut.body = RequestBody("ab");
+  cut.body_error = Status::LimitExceeded("too large");
+  EXPECT_EQ(cut.read_body(buf, 4).value(), 2u);
+  EXPECT_FALSE(cut.read_body(buf, 4).ok());
+}
+
+TEST(RequestBody, GrowsWithWhatArrivesAndChargesTheBudget) {
+  base::MemoryBudget budget(1 << 20);
+  RequestBody body;
+  body.SetBudget(&budget);
+  // A declared 1 GiB reserves nothing until bytes come: 64 KiB for the first.
+  ASSERT_TRUE(body.Append("abc", uint64_t{1} << 30));
+  EXPECT_EQ(budget.used(), 64u * 1024);
+  std::string big(200 * 1024, 'x');
+  ASSERT_TRUE(body.Append(big, uint64_t{1} << 30));
+  EXPECT_EQ(body.size(), 3 + big.size());
+  EXPECT_LE(budget.used(), 2 * body.size() + 64 * 1024);
+  // More than the budget holds is refused.
+  EXPECT_FALSE(body.Append(std::string(1 << 20, 'y'), 0));
+  // Reading gives the bytes back in order and frees chunks as it goes.
+  char buf[3];
+  EXPECT_EQ(body.Read(buf, 3), 3u);
+  EXPECT_EQ(std::string(buf, 3), "abc");
+  std::string rest = body.ReadAll();
+  EXPECT_EQ(rest.substr(0, big.size()), big);
+  EXPECT_EQ(body.Read(buf, 3), 0u);
+  EXPECT_EQ(budget.used(), 0u);
+}
+
+TEST(RequestBody, LastChunkStopsAtTheDeclaredLength) {
+  base::MemoryBudget budget(1 << 30);
+  RequestBody body;
+  body.SetBudget(&budget);
+  std::string data(100 * 1024, 'z');
+  ASSERT_TRUE(body.Append(data, data.size()));
+  EXPECT_EQ(budget.used(), data.size());
+  EXPECT_EQ(body.ReadAll(), data);
+}
+
 TEST(Router, DispatchesByMethodAndPath) {
   Router r;
   r.Get("/a", [](Request&, Response& resp) { resp.Text(200, "get a"); });
