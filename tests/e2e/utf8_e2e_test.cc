@@ -125,5 +125,26 @@ TEST(Utf8E2E, ServerKeepsJsonDumpAndSignatureOfADumpWithAnAnsiPdbPath) {
   EXPECT_EQ(signature, "app.exe");  // siggen: frame 0 in a module without symbols
 }
 
+// Request text quoted back in an error (a crash id or dump name with %FF) is
+// converted too: a 400 or 404 with valid JSON, not a 500 from nlohmann.
+TEST(Utf8E2E, ApiErrorsQuotingInvalidUtf8AreAnsweredNormally) {
+  testing::TempDir dir;
+  testing::ServerProcess server((dir / "var").string());
+  ASSERT_TRUE(server.started());
+  struct Case {
+    std::string target;
+    int status;
+  };
+  for (const Case& c : {Case{"/api/ProcessedCrash/?crash_id=%FFabc", 400}, Case{"/api/RawCrash/?crash_id=%FF", 400},
+                        Case{"/api/RawCrash/?crash_id=00000000-0000-0000-0000-000000000000&format=raw&name=%FF", 404}}) {
+    std::string response =
+        testing::RawHttp(server.port(), "GET " + c.target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(testing::StatusOf(response), c.status) << c.target << "\n" << response;
+    std::string body = testing::BodyOf(response);
+    EXPECT_TRUE(base::IsValidUtf8(body)) << c.target;
+    EXPECT_TRUE(json::accept(body)) << c.target << ": " << body;
+  }
+}
+
 }  // namespace
 }  // namespace crashbox
