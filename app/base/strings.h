@@ -24,6 +24,17 @@ std::optional<double> ParseDouble(std::string_view s);
 std::optional<uint64_t> ParseByteSize(std::string_view s);
 // True when `s` is valid UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
+// `s` as valid UTF-8: every maximal invalid subsequence becomes one U+FFFD
+// (EF BF BD), as Rust's String::from_utf8_lossy (and so rust-minidump) does:
+// the "substitution of maximal subparts" of Unicode 15 §3.9 / WHATWG
+// Encoding. A maximal subpart is a lead byte plus the continuation bytes that
+// still fit one of Table 3-7's well-formed sequences, so "\xF0\x90\x80X" gives
+// one U+FFFD then "X", while an overlong "\xC0\x80", a surrogate
+// "\xED\xA0\x80" and each of 0x80-0xC1, 0xF5-0xFF give one U+FFFD per byte.
+// Valid input comes back unchanged.
+std::string Utf8Lossy(std::string_view s);
+// Length of the valid UTF-8 prefix of `s` (s.size() when all of it is valid).
+size_t ValidUtf8Prefix(std::string_view s);
 std::string HexEncode(std::string_view bytes);
 
 }  // namespace crashbox::base

@@ -260,14 +260,14 @@ int Signature(const config::Config& config, const SignatureCommand& command) {
   if (command.format == "json") {
     json out = json::array();
     for (const Row& r : rows) {
-      json j = {{"input", r.input}, {"signature", r.signature}, {"notes", r.notes}};
+      json j = {{"input", base::Utf8Lossy(r.input)}, {"signature", r.signature}, {"notes", r.notes}};
       if (r.stored) {
         j["old_signature"] = r.old_signature;
         j["changed"] = r.old_signature != r.signature;
       }
       out.push_back(std::move(j));
     }
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", out.dump(2, ' ', false, json::error_handler_t::replace).c_str());  // inputs are file names
   } else if (command.format == "csv") {
     auto quote = [](const std::string& s) {
       std::string q = "\"";

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/base/strings.h"
 #include "app/collector/crash_id.h"
 #include "web/http/status_map.h"
 
@@ -14,7 +15,7 @@ using nlohmann::json;
 namespace {
 
 void Error(Response& resp, int status, const std::string& message) {
-  resp.Json(status, json{{"error", message}}.dump());
+  resp.Json(status, json{{"error", base::Utf8Lossy(message)}}.dump());  // quotes request text
 }
 
 // Socorro's attachment names: <id>.dmp, <id>-<name>.dmp, memory_report.json.gz.
@@ -42,7 +43,7 @@ std::string CheckedCrashId(Request& req, Response& resp, const char* endpoint) {
     return "";
   }
   std::string id = collector::ParseCrashId(*raw_id);
-  if (id.empty()) Error(resp, 400, fmt::format("Bad request: BadArgumentError: bad crash id {}", json(*raw_id).dump()));
+  if (id.empty()) Error(resp, 400, fmt::format("Bad request: BadArgumentError: bad crash id {}", json(base::Utf8Lossy(*raw_id)).dump()));
   return id;
 }
 
@@ -145,7 +146,7 @@ Handler MakeRawCrashHandler(store::CrashStore& store) {
     Result<std::string> dump = store.GetDump(id, name);
     if (!dump.ok()) {
       if (dump.status().code() == Status::Code::kNotFound) {
-        Error(resp, 404, fmt::format("Not found: CrashIDNotFound {} has no dump {}", id, json(name).dump()));
+        Error(resp, 404, fmt::format("Not found: CrashIDNotFound {} has no dump {}", id, json(base::Utf8Lossy(name)).dump()));
       } else {
         Error(resp, HttpStatusFor(dump.status()), dump.status().ToString());
       }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/base/strings.h"
 #include "app/collector/multipart.h"
 #include "app/symsvc/missing_report.h"
 #include "web/http/status_map.h"
@@ -12,7 +13,7 @@ namespace crashbox::web {
 namespace {
 
 void Error(Response& resp, int status, const std::string& message) {
-  resp.Json(status, nlohmann::json{{"error", message}}.dump());
+  resp.Json(status, nlohmann::json{{"error", base::Utf8Lossy(message)}}.dump());  // quotes request text
 }
 
 // Collects the first part that carries a file name.

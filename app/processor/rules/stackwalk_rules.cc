@@ -4,6 +4,7 @@
 // stack truncation (SOCORRO.md §2.3 rules 12, 14, 15; §2.5).
 #include <fmt/format.h>
 
+#include "app/base/strings.h"
 #include "app/minidump/minidump.h"
 #include "app/processor/rule.h"
 #include "app/stackwalk/printers/printers.h"
@@ -28,7 +29,7 @@ json WalkOne(RuleContext& ctx, const store::Dump& d) {
     out["json_dump"] = json{{"status", status}};
     out["mdsw_return_code"] = 1;
     out["mdsw_status_string"] = status;
-    out["mdsw_stderr"] = detail;
+    out["mdsw_stderr"] = base::Utf8Lossy(detail);
     out["success"] = false;
     ctx.notes.push_back(fmt::format("MinidumpStackwalkRule: minidump-stackwalk: failed: 1: {}", status));
     return out;
@@ -52,13 +53,15 @@ json WalkOne(RuleContext& ctx, const store::Dump& d) {
   if (!state->modules_without_symbols.empty()) {
     std::string names;
     for (const minidump::Module* m : state->modules_without_symbols) {
-      names += (names.empty() ? "" : ", ") + std::string(stackwalk::BaseName(m->code_file));
+      names += (names.empty() ? "" : ", ") + base::Utf8Lossy(stackwalk::BaseName(m->code_file));
     }
     ctx.notes.push_back(fmt::format("MinidumpStackwalkRule: {}: no symbols for {} (frames there are offsets, "
                                     "found by scanning)", d.name, names));
   }
   std::string stderr_text;
-  for (const std::string& note : state->notes) stderr_text += note + "\n";
+  // Notes quote dump text (module names); the json_dump itself is already
+  // valid UTF-8 (PrintJsonDump converts every string with the same rule).
+  for (const std::string& note : state->notes) stderr_text += base::Utf8Lossy(note) + "\n";
   out["mdsw_return_code"] = 0;
   out["mdsw_status_string"] = jd.value("status", "OK");
   out["mdsw_stderr"] = stderr_text;

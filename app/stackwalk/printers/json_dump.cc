@@ -14,11 +14,18 @@
 // offsets are from the lookup address (return address - 1 for callers).
 // Addresses are "0x%016x" strings (32-bit CPUs too, as rust-minidump);
 // absent values are null.
+//
+// Text from dumps and symbol files (module and thread names, PDB paths, FUNC
+// and FILE names, Linux streams, notes quoting them) is not trusted to be
+// UTF-8: the finished tree goes through MakeValidUtf8 once, so every string
+// and key, whatever field it came from, is converted by base::Utf8Lossy
+// (rust-minidump's from_utf8_lossy rule) and dump() cannot throw.
 #include <algorithm>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/base/strings.h"
 #include "app/stackwalk/printers/printers.h"
 
 namespace crashbox::stackwalk {
@@ -91,6 +98,26 @@ Json ThreadJson(const ProcessState& s, const ThreadStack& t) {
   return j;
 }
 
+// Rewrites every string value and object key that is not valid UTF-8.
+void MakeValidUtf8(Json& j) {
+  if (j.is_string()) {
+    std::string& s = j.get_ref<std::string&>();
+    if (base::ValidUtf8Prefix(s) != s.size()) s = base::Utf8Lossy(s);
+  } else if (j.is_array()) {
+    for (Json& e : j) MakeValidUtf8(e);
+  } else if (j.is_object()) {
+    bool bad_key = false;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      bad_key = bad_key || base::ValidUtf8Prefix(it.key()) != it.key().size();
+      MakeValidUtf8(it.value());
+    }
+    if (!bad_key) return;
+    Json fixed = Json::object();  // keys are const in place: rebuild, keeping order
+    for (auto it = j.begin(); it != j.end(); ++it) fixed[base::Utf8Lossy(it.key())] = std::move(it.value());
+    j = std::move(fixed);
+  }
+}
+
 }  // namespace
 
 std::string PrintJsonDump(const ProcessState& s, const minidump::Minidump& dump) {
@@ -149,6 +176,7 @@ std::string PrintJsonDump(const ProcessState& s, const minidump::Minidump& dump)
     root["pid"] = nullptr;
   }
   root["notes"] = s.notes;
+  MakeValidUtf8(root);
   return root.dump(2) + "\n";
 }
 
