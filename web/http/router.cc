@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/base/strings.h"
+
 namespace crashbox::web {
 
 void Router::Add(std::string method, std::string path, Handler h, RouteOptions o) {
@@ -55,7 +57,7 @@ void Router::Dispatch(Request& req, Response& resp) const {
   if (api) {
     std::string name = req.path.substr(5);
     if (!name.empty() && name.back() == '/') name.pop_back();
-    resp.Json(404, nlohmann::json{{"error", "No service called '" + name + "'"}}.dump());
+    resp.Json(404, nlohmann::json{{"error", "No service called '" + base::Utf8Lossy(name) + "'"}}.dump());
   } else {
     resp.Text(404, "Not Found\n");
   }

@@ -77,6 +77,13 @@ TEST(RequestBody, LastChunkStopsAtTheDeclaredLength) {
   EXPECT_EQ(body.ReadAll(), data);
 }
 
+TEST(Router, UnknownApiNameThatIsNotUtf8) {
+  Router r;
+  auto [status, body] = Call(r, "GET", "/api/\xff/");
+  EXPECT_EQ(status, 404);
+  EXPECT_NE(body.find("No service called '\xef\xbf\xbd'"), std::string::npos) << body;
+}
+
 TEST(Router, DispatchesByMethodAndPath) {
   Router r;
   r.Get("/a", [](Request&, Response& resp) { resp.Text(200, "get a"); });
