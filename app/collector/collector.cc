@@ -10,6 +10,7 @@
 #include "app/base/sha256.h"
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
+#include "app/collector/json_measure.h"
 #include "app/collector/multipart.h"
 #include "app/collector/submission.h"
 
@@ -19,19 +20,22 @@ using nlohmann::json;
 using Kind = Outcome::Kind;
 
 // One request's body on its way in: optional gzip, then multipart, then the
-// submission builder. Holds a reservation on the collector's in-flight budget.
+// submission builder. Holds one charge on the shared memory budget for all it
+// keeps: the decompressed body (in 64 KiB steps) plus what Charge() adds.
 class Upload {
  public:
   Upload(Collector& c, const SubmitRequest& request, std::string boundary, bool gzipped)
       : collector_(c),
         request_(request),
-        builder_(c.options().max_text_annotation_bytes),
+        builder_(SubmissionLimits{c.options().max_text_annotation_bytes, c.options().max_extra_json_bytes,
+                                  c.options().max_extra_json_values,
+                                  [this](uint64_t bytes) { return Charge(bytes); }}),
         parser_(std::move(boundary),
                 MultipartLimits{c.options().max_parts, c.options().max_part_header_bytes}, builder_),
-        payload_size_(request.content_length.value_or(0)) {
+        payload_size_(request.content_length.value_or(0)),
+        charge_(&c.budget_) {
     if (gzipped) inflater_ = std::make_unique<base::GzipInflater>(c.options().max_decompressed_bytes);
   }
-  ~Upload() { collector_.inflight_bytes_.fetch_sub(reserved_); }
 
   bool Feed(ByteView bytes) {
     if (!error_.empty()) return false;
@@ -51,10 +55,20 @@ class Upload {
   std::string Finish() {
     if (!error_.empty()) return error_;
     if (inflater_ && !inflater_->Finish().ok()) return kBadGzip;
-    if (Status s = parser_.Finish(); !s.ok()) return kInvalidPayloadStructure;
+    if (Status s = parser_.Finish(); !s.ok()) {
+      return builder_.error_code().empty() ? kInvalidPayloadStructure : builder_.error_code();
+    }
     std::string code;
     if (!builder_.Finish(&code).ok()) return code;
     return "";
+  }
+
+  // Adds `bytes` to what this request holds; false (nothing added) when the
+  // budget cannot give them.
+  bool Charge(uint64_t bytes) {
+    if (!charge_.Grow(BodyCharge() + extra_charged_ + bytes)) return false;
+    extra_charged_ += bytes;
+    return true;
   }
 
   Submission& submission() { return builder_.submission(); }
@@ -66,15 +80,12 @@ class Upload {
   void set_error(std::string e) { error_ = std::move(e); }
 
  private:
+  static constexpr uint64_t kStep = 64 << 10;
+  uint64_t BodyCharge() const { return (decompressed_seen_ + kStep - 1) / kStep * kStep; }
+
   bool Parse(ByteView bytes) {
-    // Reserve the in-flight budget as the body grows, in 1 MiB steps.
-    uint64_t want = decompressed_seen_ += bytes.size();
-    while (reserved_ < want) {
-      uint64_t step = 1 << 20;
-      uint64_t before = collector_.inflight_bytes_.fetch_add(step);
-      reserved_ += step;
-      if (before + step > collector_.options().max_inflight_bytes) return Fail("busy");
-    }
+    decompressed_seen_ += bytes.size();
+    if (!charge_.Grow(BodyCharge() + extra_charged_)) return Fail(kBusy);
     Status s = parser_.Feed(bytes);
     if (s.ok()) return true;
     if (!builder_.error_code().empty()) return Fail(builder_.error_code());
@@ -93,7 +104,8 @@ class Upload {
   uint64_t payload_size_;
   uint64_t received_ = 0;
   uint64_t decompressed_seen_ = 0;
-  uint64_t reserved_ = 0;
+  uint64_t extra_charged_ = 0;
+  base::BudgetCharge charge_;
   std::string error_;
 };
 
@@ -120,8 +132,13 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 }  // namespace
 
 Collector::Collector(CollectorOptions options, store::CrashStore& store, const Throttler& throttler,
-                     const base::Clock& clock, base::MetricsRegistry& metrics)
-    : options_(std::move(options)), store_(store), throttler_(throttler), clock_(clock), metrics_(metrics) {}
+                     const base::Clock& clock, base::MetricsRegistry& metrics, base::MemoryBudget& budget)
+    : options_(std::move(options)),
+      store_(store),
+      throttler_(throttler),
+      clock_(clock),
+      metrics_(metrics),
+      budget_(budget) {}
 
 Collector::~Collector() = default;
 
@@ -130,7 +147,7 @@ Outcome Collector::Malformed(const std::string& code) {
     metrics_.GetCounter("collector.breakpad_resource.too_large")->Add();
     return Outcome{Kind::kTooLarge, "Discarded=too_large", "", 0};
   }
-  if (code == "busy") {
+  if (code == kBusy) {
     metrics_.GetCounter("collector.breakpad_resource.busy")->Add();
     return Outcome{Kind::kUnavailable, "Discarded=busy", "", options_.retry_after_seconds};
   }
@@ -257,6 +274,12 @@ Outcome Collector::Store(Upload& upload) {
   annotations["uuid"] = crash_id;
   annotations["version"] = 2;
 
+  // The serialized raw crash, then the store's packed copy of it and of every
+  // dump plus LMDB's dirty pages holding them until the commit.
+  uint64_t raw_bytes = SerializedSizeBound(annotations);
+  uint64_t dump_bytes = 0;
+  for (const store::Dump& d : sub.dumps) dump_bytes += d.bytes.size();
+  if (!upload.Charge(raw_bytes + 2 * (raw_bytes + dump_bytes))) return Malformed(kBusy);
   store::RawCrashRecord record{crash_id, annotations.dump(-1, ' ', false, json::error_handler_t::replace),
                                std::move(sub.dumps)};
   store::QueueName queue = store::QueueName::kNormal;

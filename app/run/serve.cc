@@ -15,6 +15,7 @@
 
 #include "app/base/clock.h"
 #include "app/base/log.h"
+#include "app/base/memory_budget.h"
 #include "app/base/metrics.h"
 #include "app/collector/collector.h"
 #include "app/collector/throttler.h"
@@ -106,7 +107,10 @@ int Serve(const config::Config& config) {
   base::MetricsRegistry metrics;
   auto throttler = collector::Throttler::Make(config.throttle_rules_json, clock);
   if (!throttler.ok()) return Fail(throttler.status());
-  collector::Collector collector(config.collector, crashes, *throttler.value(), clock, metrics);
+  // One budget for every byte held for requests in flight: the HTTP server's
+  // buffered bodies and what the collector decodes and parses from them.
+  base::MemoryBudget inflight_budget(config.max_inflight_bytes);
+  collector::Collector collector(config.collector, crashes, *throttler.value(), clock, metrics, inflight_budget);
 
   SymbolChain symbol_chain(*env.value(), config.symbols_paths);
   symsvc::ServiceOptions symbol_options = config.symbols;
@@ -139,6 +143,7 @@ int Serve(const config::Config& config) {
     processor::ProcessorOptions options;
     options.workers = config.processor_workers;
     options.deadline = config.processing_deadline;
+    options.max_raw_crash_bytes = config.processor_max_raw_crash_bytes;
     options.walk.deadline = std::chrono::duration_cast<std::chrono::milliseconds>(config.processing_deadline);
     options.hostname = Hostname();
     options.stackwalk_version = std::string("crashbox ") + CRASHBOX_VERSION;
