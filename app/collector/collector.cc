@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/collector/collector.h"
 
+#include <malloc.h>
+
 #include <ctime>
 
 #include <fmt/format.h>
@@ -71,6 +73,7 @@ class Upload {
     return true;
   }
 
+  uint64_t charged_bytes() const { return charge_.held(); }
   Submission& submission() { return builder_.submission(); }
   const SubmitRequest& request() const { return request_; }
   bool gzipped() const { return inflater_ != nullptr; }
@@ -81,6 +84,7 @@ class Upload {
 
  private:
   static constexpr uint64_t kStep = 64 << 10;
+
   uint64_t BodyCharge() const { return (decompressed_seen_ + kStep - 1) / kStep * kStep; }
 
   bool Parse(ByteView bytes) {
@@ -190,19 +194,31 @@ UploadPtr Collector::Begin(const SubmitRequest& r, Outcome* early) {
 bool Collector::Feed(Upload& upload, ByteView bytes) { return upload.Feed(bytes); }
 
 Outcome Collector::Finish(UploadPtr upload, const Status& read_error) {
+  Outcome out = FinishUpload(*upload, read_error);
+  // A large request's memory goes back to the system when it ends, not only
+  // to its thread's malloc arena: otherwise each arena keeps its own peak and
+  // resident memory outgrows the budget that bounded the live bytes.
+  constexpr uint64_t kTrimAboveBytes = 32ull << 20;
+  uint64_t held = upload->charged_bytes();
+  upload.reset();
+  if (held >= kTrimAboveBytes) malloc_trim(0);
+  return out;
+}
+
+Outcome Collector::FinishUpload(Upload& upload, const Status& read_error) {
   auto started = std::chrono::steady_clock::now();
-  if (!read_error.ok() && upload->error().empty()) upload->set_error(kInvalidPayloadStructure);
-  std::string code = upload->Finish();
-  if (upload->gzipped()) {
+  if (!read_error.ok() && upload.error().empty()) upload.set_error(kInvalidPayloadStructure);
+  std::string code = upload.Finish();
+  if (upload.gzipped()) {
     metrics_.GetCounter("collector.breakpad_resource.gzipped_crash_decompress",
                         code == kBadGzip ? "result=\"fail\"" : "result=\"success\"")->Add();
   }
   if (!code.empty()) return Malformed(code);
   metrics_.GetHistogram("collector.breakpad_resource.crash_size", base::SizeBucketsBytes,
-                        "payload=\"compressed\"")->Observe(static_cast<double>(upload->payload_size()));
+                        "payload=\"compressed\"")->Observe(static_cast<double>(upload.payload_size()));
   metrics_.GetHistogram("collector.breakpad_resource.crash_size", base::SizeBucketsBytes,
-                        "payload=\"uncompressed\"")->Observe(static_cast<double>(upload->decompressed_size()));
-  Outcome out = Store(*upload);
+                        "payload=\"uncompressed\"")->Observe(static_cast<double>(upload.decompressed_size()));
+  Outcome out = Store(upload);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   metrics_.GetHistogram("collector.crashmover.crash_handling.time", base::LatencyBucketsMs)->Observe(ms);
   return out;

@@ -107,6 +107,7 @@ class Collector {
 
  private:
   Outcome Malformed(const std::string& code);
+  Outcome FinishUpload(Upload& upload, const Status& read_error);
   Outcome Store(Upload& upload);
 
   CollectorOptions options_;

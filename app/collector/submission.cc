@@ -53,6 +53,43 @@ constexpr int kMaxJsonDepth = 64;
 
 }  // namespace
 
+void PartBuffer::Append(std::string_view data) {
+  constexpr size_t kChunk = 1 << 20;
+  while (!data.empty()) {
+    if (chunks_.empty() || chunks_.back().size() == kChunk) {
+      chunks_.emplace_back();
+      // The first chunk grows as small parts do; later ones are exact.
+      if (chunks_.size() > 1) chunks_.back().reserve(kChunk);
+    }
+    std::string& back = chunks_.back();
+    size_t n = std::min(data.size(), kChunk - back.size());
+    back.append(data.substr(0, n));
+    data.remove_prefix(n);
+    size_ += n;
+  }
+}
+
+std::string PartBuffer::Take() {
+  std::string out;
+  if (chunks_.size() == 1) {
+    out = std::move(chunks_[0]);
+  } else if (!chunks_.empty()) {
+    out.reserve(size_);
+    for (std::string& c : chunks_) {
+      out.append(c);
+      std::string().swap(c);
+    }
+  }
+  Clear();
+  return out;
+}
+
+void PartBuffer::Clear() {
+  chunks_.clear();
+  chunks_.shrink_to_fit();
+  size_ = 0;
+}
+
 std::string SanitizeDumpName(std::string_view name) {
   std::string out;
   for (char c : name) {
@@ -71,7 +108,7 @@ Status SubmissionBuilder::Fail(const char* code, std::string message) {
 
 Status SubmissionBuilder::OnPartBegin(const PartHeaders& headers) {
   part_ = headers;
-  body_.clear();
+  body_.Clear();
   text_too_large_ = false;
   json_too_large_ = false;
   if (!headers.name) {
@@ -96,16 +133,24 @@ Status SubmissionBuilder::OnPartData(ByteView data) {
   }
   if (kind_ == Kind::kText && body_.size() + data.size() > limits_.max_text_annotation_bytes) {
     text_too_large_ = true;  // reported at the end of the part; keep parsing
-    body_.clear();
-    body_.shrink_to_fit();
+    body_.Clear();
     return Status::Ok();
   }
-  body_.append(AsChars(data));
+  body_.Append(AsChars(data));
   return Status::Ok();
+}
+
+bool SubmissionBuilder::ReserveTake() {
+  if (!body_.TakeCopies() || !limits_.reserve || limits_.reserve(body_.size())) return true;
+  error_code_ = kBusy;
+  return false;
 }
 
 Status SubmissionBuilder::OnPartEnd() {
   const std::string& name = *part_.name;
+  if (kind_ != Kind::kIgnore && !ReserveTake()) {
+    return Status::InvalidArgument(fmt::format("part {}: no memory budget to join {} bytes", name, body_.size()));
+  }
   switch (kind_) {
     case Kind::kIgnore:
       return Status::Ok();
@@ -117,7 +162,7 @@ Status SubmissionBuilder::OnPartEnd() {
         why = fmt::format("text part exceeds {} bytes", limits_.max_text_annotation_bytes);
       } else if (!base::IsValidUtf8(name)) {
         why = "annotation name is not valid UTF-8";
-      } else if (std::optional<std::string> text = DecodeText(std::move(body_), part_.charset, &why)) {
+      } else if (std::optional<std::string> text = DecodeText(body_.Take(), part_.charset, &why)) {
         sub_.annotations[name] = std::move(*text);
         sub_.has_text = true;
         return Status::Ok();
@@ -136,7 +181,8 @@ Status SubmissionBuilder::EndJsonPart(const std::string& name) {
   // Measured first, without building anything: `[0,0,...]` costs about 24
   // times its text once parsed, so the count and the budget decide before
   // the value exists.
-  JsonMeasure m = MeasureJson(body_, limits_.max_json_values, kMaxJsonDepth);
+  const std::string text = body_.Take();
+  JsonMeasure m = MeasureJson(text, limits_.max_json_values, kMaxJsonDepth);
   switch (m.verdict) {
     case JsonMeasure::Verdict::kOk:
       break;
@@ -151,7 +197,7 @@ Status SubmissionBuilder::EndJsonPart(const std::string& name) {
   if (limits_.reserve && !limits_.reserve(m.parsed_bytes)) {
     return Fail(kBusy, fmt::format("part {}: no memory budget for {} bytes of parsed JSON", name, m.parsed_bytes));
   }
-  nlohmann::json j = nlohmann::json::parse(body_, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Fail(kInvalidJson, fmt::format("part {}: invalid JSON", name));
   if (!j.is_object()) return Fail(kInvalidJsonValue, fmt::format("part {}: JSON is not an object", name));
   sub_.annotations = std::move(j);  // replaces what came before, as Antenna
@@ -180,11 +226,10 @@ Status SubmissionBuilder::EndDumpPart(const std::string& name) {
   auto same = [&](const store::Dump& d) { return d.name == dump_name; };
   if (std::any_of(sub_.dumps.begin(), sub_.dumps.end(), same)) {
     sub_.notes.push_back(fmt::format("dump {}: a dump of that name came first; this part was dropped", dump_name));
-    body_ = std::string();
+    body_.Clear();
     return Status::Ok();
   }
-  sub_.dumps.push_back(store::Dump{dump_name, std::move(body_)});
-  body_ = std::string();
+  sub_.dumps.push_back(store::Dump{dump_name, body_.Take()});
   return Status::Ok();
 }
 

@@ -62,9 +62,31 @@ struct SubmissionLimits {
   // A JSON part with more values refuses the submission (kJsonTooManyValues);
   // counted before the value is built.
   uint64_t max_json_values = 100000;
-  // Called with the estimated heap cost of a JSON part before it is parsed
-  // (json_measure.h); false refuses the submission with kBusy. Empty = free.
+  // Called with bytes about to be allocated beyond the parts' own bytes: the
+  // estimated heap cost of a JSON part before it is parsed (json_measure.h),
+  // and the copy that joins a part received in several chunks. False refuses
+  // the submission with kBusy. Empty = free.
   std::function<bool(uint64_t bytes)> reserve;
+};
+
+// A part's bytes as they arrive, in chunks of at most 1 MiB: a large part
+// never sits in a std::string that doubles as it grows (up to twice its size,
+// three times while it reallocates), so what is held is what was charged.
+class PartBuffer {
+ public:
+  void Append(std::string_view data);
+  uint64_t size() const { return size_; }
+  // The bytes as one exactly sized string; the buffer is empty afterwards.
+  // Each chunk is freed as soon as it is copied, but the heap cannot give
+  // that space to the string being filled: Take() holds twice size() at its
+  // peak unless TakeCopies() is false (one chunk, moved out).
+  std::string Take();
+  bool TakeCopies() const { return chunks_.size() > 1; }
+  void Clear();
+
+ private:
+  std::vector<std::string> chunks_;
+  uint64_t size_ = 0;
 };
 
 class SubmissionBuilder final : public MultipartHandler {
@@ -89,12 +111,15 @@ class SubmissionBuilder final : public MultipartHandler {
   Status Fail(const char* code, std::string message);
   Status EndJsonPart(const std::string& name);
   Status EndDumpPart(const std::string& name);
+  // Charges the copy Take() is about to make; false (and the kBusy code set)
+  // when the budget cannot hold it.
+  bool ReserveTake();
 
   SubmissionLimits limits_;
   Submission sub_;
   Kind kind_ = Kind::kIgnore;
   PartHeaders part_;
-  std::string body_;
+  PartBuffer body_;
   bool text_too_large_ = false;
   bool json_too_large_ = false;
   std::string error_code_;

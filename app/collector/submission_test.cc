@@ -33,6 +33,23 @@ TEST(SanitizeDumpName, KeepsAsciiAlnumAndUnderscoreUpTo30) {
   EXPECT_EQ(SanitizeDumpName(std::string(40, 'a')), std::string(30, 'a'));
 }
 
+TEST(PartBuffer, JoinsChunksIntoAnExactlySizedString) {
+  PartBuffer b;
+  std::string expected;
+  for (int i = 0; i < 300; ++i) {
+    std::string piece(10007, static_cast<char>('a' + i % 26));
+    b.Append(piece);
+    expected += piece;
+  }
+  EXPECT_EQ(b.size(), expected.size());
+  std::string got = b.Take();
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got.capacity(), got.size());  // no growth slack in what is kept
+  EXPECT_EQ(b.size(), 0u);
+  b.Append("small");
+  EXPECT_EQ(b.Take(), "small");
+}
+
 TEST(SubmissionBuilder, JsonPartReplacesEarlierTextAndLaterTextAdds) {
   MultipartWriter w("B");
   w.AddText("Before", "lost");

@@ -185,7 +185,7 @@ const std::vector<Setting>& Table() {
        Bytes([](Config& c) { return &c.collector.max_extra_json_bytes; })},
       {{"CRASHBOX_MAX_EXTRA_JSON_VALUES", "--max-extra-json-values", "100000",
         "most values (null, number, string, array, object) in the JSON extra part (Discarded=malformed_json_too_many_values above)"},
-       Int<uint64_t>([](Config& c) { return &c.collector.max_extra_json_values; }, 1, 100000000)},
+       Int<uint64_t>([](Config& c) { return &c.collector.max_extra_json_values; }, 1, 1000000000000)},
       {{"CRASHBOX_PROCESSOR_MAX_RAW_CRASH_BYTES", "--processor-max-raw-crash-bytes", "32MiB",
         "a raw crash document longer than this is kept but not processed (its processed crash has a note)"},
        Bytes([](Config& c) { return &c.processor_max_raw_crash_bytes; })},
