@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/collector/collector.h"
 
+#include <malloc.h>
+
 #include <ctime>
 
 #include <fmt/format.h>
@@ -10,6 +12,7 @@
 #include "app/base/sha256.h"
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
+#include "app/collector/json_measure.h"
 #include "app/collector/multipart.h"
 #include "app/collector/submission.h"
 
@@ -19,19 +22,22 @@ using nlohmann::json;
 using Kind = Outcome::Kind;
 
 // One request's body on its way in: optional gzip, then multipart, then the
-// submission builder. Holds a reservation on the collector's in-flight budget.
+// submission builder. Holds one charge on the shared memory budget for all it
+// keeps: the decompressed body (in 64 KiB steps) plus what Charge() adds.
 class Upload {
  public:
   Upload(Collector& c, const SubmitRequest& request, std::string boundary, bool gzipped)
       : collector_(c),
         request_(request),
-        builder_(c.options().max_text_annotation_bytes),
+        builder_(SubmissionLimits{c.options().max_text_annotation_bytes, c.options().max_extra_json_bytes,
+                                  c.options().max_extra_json_values,
+                                  [this](uint64_t bytes) { return Charge(bytes); }}),
         parser_(std::move(boundary),
                 MultipartLimits{c.options().max_parts, c.options().max_part_header_bytes}, builder_),
-        payload_size_(request.content_length.value_or(0)) {
+        payload_size_(request.content_length.value_or(0)),
+        charge_(&c.budget_) {
     if (gzipped) inflater_ = std::make_unique<base::GzipInflater>(c.options().max_decompressed_bytes);
   }
-  ~Upload() { collector_.inflight_bytes_.fetch_sub(reserved_); }
 
   bool Feed(ByteView bytes) {
     if (!error_.empty()) return false;
@@ -51,12 +57,23 @@ class Upload {
   std::string Finish() {
     if (!error_.empty()) return error_;
     if (inflater_ && !inflater_->Finish().ok()) return kBadGzip;
-    if (Status s = parser_.Finish(); !s.ok()) return kInvalidPayloadStructure;
+    if (Status s = parser_.Finish(); !s.ok()) {
+      return builder_.error_code().empty() ? kInvalidPayloadStructure : builder_.error_code();
+    }
     std::string code;
     if (!builder_.Finish(&code).ok()) return code;
     return "";
   }
 
+  // Adds `bytes` to what this request holds; false (nothing added) when the
+  // budget cannot give them.
+  bool Charge(uint64_t bytes) {
+    if (!charge_.Grow(BodyCharge() + extra_charged_ + bytes)) return false;
+    extra_charged_ += bytes;
+    return true;
+  }
+
+  uint64_t charged_bytes() const { return charge_.held(); }
   Submission& submission() { return builder_.submission(); }
   const SubmitRequest& request() const { return request_; }
   bool gzipped() const { return inflater_ != nullptr; }
@@ -66,15 +83,13 @@ class Upload {
   void set_error(std::string e) { error_ = std::move(e); }
 
  private:
+  static constexpr uint64_t kStep = 64 << 10;
+
+  uint64_t BodyCharge() const { return (decompressed_seen_ + kStep - 1) / kStep * kStep; }
+
   bool Parse(ByteView bytes) {
-    // Reserve the in-flight budget as the body grows, in 1 MiB steps.
-    uint64_t want = decompressed_seen_ += bytes.size();
-    while (reserved_ < want) {
-      uint64_t step = 1 << 20;
-      uint64_t before = collector_.inflight_bytes_.fetch_add(step);
-      reserved_ += step;
-      if (before + step > collector_.options().max_inflight_bytes) return Fail("busy");
-    }
+    decompressed_seen_ += bytes.size();
+    if (!charge_.Grow(BodyCharge() + extra_charged_)) return Fail(kBusy);
     Status s = parser_.Feed(bytes);
     if (s.ok()) return true;
     if (!builder_.error_code().empty()) return Fail(builder_.error_code());
@@ -93,7 +108,8 @@ class Upload {
   uint64_t payload_size_;
   uint64_t received_ = 0;
   uint64_t decompressed_seen_ = 0;
-  uint64_t reserved_ = 0;
+  uint64_t extra_charged_ = 0;
+  base::BudgetCharge charge_;
   std::string error_;
 };
 
@@ -120,8 +136,13 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 }  // namespace
 
 Collector::Collector(CollectorOptions options, store::CrashStore& store, const Throttler& throttler,
-                     const base::Clock& clock, base::MetricsRegistry& metrics)
-    : options_(std::move(options)), store_(store), throttler_(throttler), clock_(clock), metrics_(metrics) {}
+                     const base::Clock& clock, base::MetricsRegistry& metrics, base::MemoryBudget& budget)
+    : options_(std::move(options)),
+      store_(store),
+      throttler_(throttler),
+      clock_(clock),
+      metrics_(metrics),
+      budget_(budget) {}
 
 Collector::~Collector() = default;
 
@@ -130,7 +151,7 @@ Outcome Collector::Malformed(const std::string& code) {
     metrics_.GetCounter("collector.breakpad_resource.too_large")->Add();
     return Outcome{Kind::kTooLarge, "Discarded=too_large", "", 0};
   }
-  if (code == "busy") {
+  if (code == kBusy) {
     metrics_.GetCounter("collector.breakpad_resource.busy")->Add();
     return Outcome{Kind::kUnavailable, "Discarded=busy", "", options_.retry_after_seconds};
   }
@@ -173,19 +194,31 @@ UploadPtr Collector::Begin(const SubmitRequest& r, Outcome* early) {
 bool Collector::Feed(Upload& upload, ByteView bytes) { return upload.Feed(bytes); }
 
 Outcome Collector::Finish(UploadPtr upload, const Status& read_error) {
+  Outcome out = FinishUpload(*upload, read_error);
+  // A large request's memory goes back to the system when it ends, not only
+  // to its thread's malloc arena: otherwise each arena keeps its own peak and
+  // resident memory outgrows the budget that bounded the live bytes.
+  constexpr uint64_t kTrimAboveBytes = 32ull << 20;
+  uint64_t held = upload->charged_bytes();
+  upload.reset();
+  if (held >= kTrimAboveBytes) malloc_trim(0);
+  return out;
+}
+
+Outcome Collector::FinishUpload(Upload& upload, const Status& read_error) {
   auto started = std::chrono::steady_clock::now();
-  if (!read_error.ok() && upload->error().empty()) upload->set_error(kInvalidPayloadStructure);
-  std::string code = upload->Finish();
-  if (upload->gzipped()) {
+  if (!read_error.ok() && upload.error().empty()) upload.set_error(kInvalidPayloadStructure);
+  std::string code = upload.Finish();
+  if (upload.gzipped()) {
     metrics_.GetCounter("collector.breakpad_resource.gzipped_crash_decompress",
                         code == kBadGzip ? "result=\"fail\"" : "result=\"success\"")->Add();
   }
   if (!code.empty()) return Malformed(code);
   metrics_.GetHistogram("collector.breakpad_resource.crash_size", base::SizeBucketsBytes,
-                        "payload=\"compressed\"")->Observe(static_cast<double>(upload->payload_size()));
+                        "payload=\"compressed\"")->Observe(static_cast<double>(upload.payload_size()));
   metrics_.GetHistogram("collector.breakpad_resource.crash_size", base::SizeBucketsBytes,
-                        "payload=\"uncompressed\"")->Observe(static_cast<double>(upload->decompressed_size()));
-  Outcome out = Store(*upload);
+                        "payload=\"uncompressed\"")->Observe(static_cast<double>(upload.decompressed_size()));
+  Outcome out = Store(upload);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   metrics_.GetHistogram("collector.crashmover.crash_handling.time", base::LatencyBucketsMs)->Observe(ms);
   return out;
@@ -257,6 +290,12 @@ Outcome Collector::Store(Upload& upload) {
   annotations["uuid"] = crash_id;
   annotations["version"] = 2;
 
+  // The serialized raw crash, then the store's packed copy of it and of every
+  // dump plus LMDB's dirty pages holding them until the commit.
+  uint64_t raw_bytes = SerializedSizeBound(annotations);
+  uint64_t dump_bytes = 0;
+  for (const store::Dump& d : sub.dumps) dump_bytes += d.bytes.size();
+  if (!upload.Charge(raw_bytes + 2 * (raw_bytes + dump_bytes))) return Malformed(kBusy);
   store::RawCrashRecord record{crash_id, annotations.dump(-1, ' ', false, json::error_handler_t::replace),
                                std::move(sub.dumps)};
   store::QueueName queue = store::QueueName::kNormal;

@@ -7,9 +7,16 @@
 //
 // Thread-safe: one Collector serves every request thread; each request gets
 // its own Upload.
+//
+// Memory: every byte a request makes the collector hold in proportion to what
+// it sent is charged to the shared base::MemoryBudget before it is allocated,
+// and given back when the request ends: the decompressed body (parts are
+// buffered), the parsed JSON `extra` at its estimated heap cost
+// (json_measure.h), the serialized raw crash, and the store's two copies of
+// the raw crash and dumps while they are committed (the packed blob and
+// LMDB's dirty pages). A charge that does not fit answers 503 + Retry-After.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -20,6 +27,7 @@
 
 #include "app/base/byte_reader.h"
 #include "app/base/clock.h"
+#include "app/base/memory_budget.h"
 #include "app/base/metrics.h"
 #include "app/collector/throttler.h"
 #include "store/crash_store.h"
@@ -33,10 +41,14 @@ struct CollectorOptions {
   uint64_t max_decompressed_bytes = 250ull << 20;
   // Text annotations above this are skipped with a collector note (Antenna).
   uint64_t max_text_annotation_bytes = 20ull << 20;
+  // The JSON `extra` part: longer than this gets Discarded=malformed_json_too_large
+  // (real extra files are tens of KiB); more values than this (every null,
+  // number, string, array and object counts one) gets
+  // Discarded=malformed_json_too_many_values (real ones hold a few hundred).
+  uint64_t max_extra_json_bytes = 8ull << 20;
+  uint64_t max_extra_json_values = 100000;
   size_t max_parts = 1000;
   size_t max_part_header_bytes = 8 * 1024;
-  // Bytes of all submissions being received at once; beyond it, 503 + Retry-After.
-  uint64_t max_inflight_bytes = 2ull << 30;
   // A client sending `uuid` must present `Authorization: Bearer <token>`;
   // empty = nobody may choose a crash id.
   std::string stage_submitter_token;
@@ -75,9 +87,10 @@ using UploadPtr = std::unique_ptr<Upload, UploadDeleter>;
 
 class Collector {
  public:
-  // All references must outlive the collector.
+  // All references must outlive the collector. `budget` is shared with the
+  // HTTP server (CRASHBOX_MAX_INFLIGHT_BYTES).
   Collector(CollectorOptions options, store::CrashStore& store, const Throttler& throttler,
-            const base::Clock& clock, base::MetricsRegistry& metrics);
+            const base::Clock& clock, base::MetricsRegistry& metrics, base::MemoryBudget& budget);
   ~Collector();
 
   // Checks the request line and headers. Returns an Upload to feed the body
@@ -94,6 +107,7 @@ class Collector {
 
  private:
   Outcome Malformed(const std::string& code);
+  Outcome FinishUpload(Upload& upload, const Status& read_error);
   Outcome Store(Upload& upload);
 
   CollectorOptions options_;
@@ -101,7 +115,7 @@ class Collector {
   const Throttler& throttler_;
   const base::Clock& clock_;
   base::MetricsRegistry& metrics_;
-  std::atomic<uint64_t> inflight_bytes_{0};
+  base::MemoryBudget& budget_;
   friend class Upload;
 };
 

@@ -28,7 +28,7 @@ class CollectorTest : public ::testing::Test {
   void UseRules(const std::string& rules) {
     collector_.reset();
     throttler_ = std::move(Throttler::Make(rules, clock_)).value();
-    collector_ = std::make_unique<Collector>(options_, *store_, *throttler_, clock_, metrics_);
+    collector_ = std::make_unique<Collector>(options_, *store_, *throttler_, clock_, metrics_, *budget_);
   }
   Outcome Post(const std::string& body, SubmitRequest req, size_t piece = 65536) {
     if (!req.content_length && !req.chunked) req.content_length = body.size();
@@ -58,6 +58,7 @@ class CollectorTest : public ::testing::Test {
   base::FakeClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1795356413))};
   base::MetricsRegistry metrics_;
   CollectorOptions options_;
+  std::unique_ptr<base::MemoryBudget> budget_ = std::make_unique<base::MemoryBudget>(2ull << 30);
   std::unique_ptr<store::lmdb::Env> env_;
   std::unique_ptr<store::lmdb::LmdbCrashStore> store_;
   std::unique_ptr<Throttler> throttler_;
@@ -209,7 +210,7 @@ TEST_F(CollectorTest, TruncatedBodyAndBrokenConnection) {
 }
 
 TEST_F(CollectorTest, InflightBudgetAnswersBusy) {
-  options_.max_inflight_bytes = 1 << 20;
+  budget_ = std::make_unique<base::MemoryBudget>(1 << 20);
   UseRules(Throttler::Preset("accept_all").value());
   MultipartWriter w;
   std::string body = EncodeCrashReport(json{{"ProductName", "Test"}}, {{"upload_file_minidump", std::string(3 << 20, 'd')}}, false, w);
@@ -219,7 +220,95 @@ TEST_F(CollectorTest, InflightBudgetAnswersBusy) {
   EXPECT_EQ(o.kind, Kind::kUnavailable);
   EXPECT_GT(o.retry_after_seconds, 0);
   // The reservation is returned: a small crash goes through afterwards.
+  EXPECT_EQ(budget_->used(), 0u);
   EXPECT_EQ(PostReport(json{{"ProductName", "Test"}}).kind, Kind::kAccepted);
+  EXPECT_EQ(budget_->used(), 0u);
+}
+
+// `[0,0,...]`: 2 bytes of text, ~48 bytes once parsed.
+std::string ZerosExtra(size_t count) {
+  std::string extra = "{\"ProductName\":\"Test\",\"Pad\":[";
+  for (size_t i = 0; i < count; ++i) extra += i ? ",0" : "0";
+  return extra + "]}";
+}
+
+std::string BodyWithExtra(const std::string& extra_text, MultipartWriter& w) {
+  w.AddFile("extra", "extra.json", extra_text, "application/json");
+  w.AddFile("upload_file_minidump", "a.dmp", "MDMP");
+  return w.Finish();
+}
+
+TEST_F(CollectorTest, ParsedJsonIsChargedAtItsCostNotItsText) {
+  // 2 MiB of budget holds this body (~600 KB) but not its parse (~14 MB).
+  budget_ = std::make_unique<base::MemoryBudget>(2 << 20);
+  MultipartWriter w;
+  std::string body = BodyWithExtra(ZerosExtra(300000), w);
+  ASSERT_LT(body.size(), 1u << 20);
+  SubmitRequest r;
+  r.content_type = w.ContentType();
+  options_.max_extra_json_values = 1000000;
+  UseRules(Throttler::Preset("accept_all").value());
+  Outcome o = Post(body, r);
+  EXPECT_EQ(o.kind, Kind::kUnavailable) << o.body;
+  EXPECT_EQ(o.body, "Discarded=busy");
+  EXPECT_EQ(budget_->used(), 0u);
+}
+
+TEST_F(CollectorTest, JsonAmplificationIsRefusedByItsLimits) {
+  SubmitRequest r;
+  {
+    // 16 MiB of zeros in 32 KB of gzip: refused at the byte limit.
+    MultipartWriter w;
+    std::string body = base::Gzip(AsBytes(BodyWithExtra(ZerosExtra(8 << 20), w)));
+    r.content_type = w.ContentType();
+    r.content_encoding = "gzip";
+    Outcome o = Post(body, r);
+    EXPECT_EQ(o.kind, Kind::kMalformed);
+    EXPECT_EQ(o.body, "Discarded=malformed_json_too_large");
+  }
+  {
+    MultipartWriter w;
+    std::string body = BodyWithExtra(ZerosExtra(200000), w);  // 400 KB, 200,002 values
+    r.content_type = w.ContentType();
+    r.content_encoding.reset();
+    EXPECT_EQ(Post(body, r).body, "Discarded=malformed_json_too_many_values");
+  }
+  EXPECT_EQ(budget_->used(), 0u);
+  std::string text = metrics_.RenderPrometheus();
+  EXPECT_NE(text.find("malformed_total{reason=\"json_too_large\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("malformed_total{reason=\"json_too_many_values\"} 1"), std::string::npos) << text;
+}
+
+TEST_F(CollectorTest, StoredDumpsAreTheOnesTheRawCrashDescribes) {
+  MultipartWriter w;
+  w.AddText("ProductName", "Test");
+  w.AddFile("upload_file_minidump", "a.dmp", "the real minidump");
+  w.AddFile("upload_file_minidump_browser", "b.dmp", "the browser's minidump");
+  w.AddFile("upload_file_minidump!", "c.dmp", "a second part of the same name");
+  SubmitRequest r;
+  r.content_type = w.ContentType();
+  Outcome o = Post(w.Finish(), r);
+  ASSERT_EQ(o.kind, Kind::kAccepted) << o.body;
+  json raw = Raw(o.crash_id);
+  const json& sums = raw["metadata"]["dump_checksums"];
+  ASSERT_EQ(sums.size(), 2u) << sums.dump();
+  EXPECT_EQ(store_->GetDumpNames(o.crash_id).value(),
+            (std::vector<std::string>{"upload_file_minidump", "upload_file_minidump_browser"}));
+  for (const auto& [name, sum] : sums.items()) {
+    std::string stored = store_->GetDump(o.crash_id, name).value();
+    EXPECT_EQ(base::Sha256Hex(AsBytes(stored)), sum) << name;
+  }
+  EXPECT_EQ(store_->GetDump(o.crash_id, "upload_file_minidump").value(), "the real minidump");
+  EXPECT_NE(raw["metadata"]["collector_notes"].dump().find("this part was dropped"), std::string::npos);
+
+  for (const char* alias : {"dump", "!!!", ""}) {
+    MultipartWriter w2;
+    w2.AddText("ProductName", "Test");
+    w2.AddFile("upload_file_minidump", "a.dmp", "the real minidump");
+    w2.AddFile(alias, "x.dmp", "something else");
+    r.content_type = w2.ContentType();
+    EXPECT_EQ(Post(w2.Finish(), r).body, "Discarded=malformed_invalid_dump_name") << alias;
+  }
 }
 
 TEST_F(CollectorTest, CountsMetrics) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "app/base/strings.h"
+#include "app/collector/json_measure.h"
 
 namespace crashbox::collector {
 namespace {
@@ -50,26 +51,44 @@ std::optional<std::string> DecodeText(std::string bytes, const std::string& char
 // and printing nested values recurse, and request threads have small stacks.
 constexpr int kMaxJsonDepth = 64;
 
-bool NestingWithin(std::string_view text, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
+}  // namespace
+
+void PartBuffer::Append(std::string_view data) {
+  constexpr size_t kChunk = 1 << 20;
+  while (!data.empty()) {
+    if (chunks_.empty() || chunks_.back().size() == kChunk) {
+      chunks_.emplace_back();
+      // The first chunk grows as small parts do; later ones are exact.
+      if (chunks_.size() > 1) chunks_.back().reserve(kChunk);
     }
+    std::string& back = chunks_.back();
+    size_t n = std::min(data.size(), kChunk - back.size());
+    back.append(data.substr(0, n));
+    data.remove_prefix(n);
+    size_ += n;
   }
-  return true;
 }
 
-}  // namespace
+std::string PartBuffer::Take() {
+  std::string out;
+  if (chunks_.size() == 1) {
+    out = std::move(chunks_[0]);
+  } else if (!chunks_.empty()) {
+    out.reserve(size_);
+    for (std::string& c : chunks_) {
+      out.append(c);
+      std::string().swap(c);
+    }
+  }
+  Clear();
+  return out;
+}
+
+void PartBuffer::Clear() {
+  chunks_.clear();
+  chunks_.shrink_to_fit();
+  size_ = 0;
+}
 
 std::string SanitizeDumpName(std::string_view name) {
   std::string out;
@@ -89,8 +108,9 @@ Status SubmissionBuilder::Fail(const char* code, std::string message) {
 
 Status SubmissionBuilder::OnPartBegin(const PartHeaders& headers) {
   part_ = headers;
-  body_.clear();
+  body_.Clear();
   text_too_large_ = false;
+  json_too_large_ = false;
   if (!headers.name) {
     kind_ = Kind::kIgnore;  // Antenna ignores parts without a name
   } else if (headers.content_type.starts_with("application/json")) {
@@ -106,39 +126,43 @@ Status SubmissionBuilder::OnPartBegin(const PartHeaders& headers) {
 
 Status SubmissionBuilder::OnPartData(ByteView data) {
   if (kind_ == Kind::kIgnore || text_too_large_) return Status::Ok();
-  if (kind_ == Kind::kText && body_.size() + data.size() > max_text_bytes_) {
+  if (kind_ == Kind::kJson && body_.size() + data.size() > limits_.max_json_bytes) {
+    // Refused here, not at the end of the part: the rest is never buffered.
+    return Fail(kJsonTooLarge, fmt::format("part {}: JSON exceeds {} bytes", part_.name.value_or(""),
+                                           limits_.max_json_bytes));
+  }
+  if (kind_ == Kind::kText && body_.size() + data.size() > limits_.max_text_annotation_bytes) {
     text_too_large_ = true;  // reported at the end of the part; keep parsing
-    body_.clear();
-    body_.shrink_to_fit();
+    body_.Clear();
     return Status::Ok();
   }
-  body_.append(AsChars(data));
+  body_.Append(AsChars(data));
   return Status::Ok();
+}
+
+bool SubmissionBuilder::ReserveTake() {
+  if (!body_.TakeCopies() || !limits_.reserve || limits_.reserve(body_.size())) return true;
+  error_code_ = kBusy;
+  return false;
 }
 
 Status SubmissionBuilder::OnPartEnd() {
   const std::string& name = *part_.name;
+  if (kind_ != Kind::kIgnore && !ReserveTake()) {
+    return Status::InvalidArgument(fmt::format("part {}: no memory budget to join {} bytes", name, body_.size()));
+  }
   switch (kind_) {
     case Kind::kIgnore:
       return Status::Ok();
-    case Kind::kJson: {
-      if (!NestingWithin(body_, kMaxJsonDepth)) {
-        return Fail(kInvalidJson, fmt::format("part {}: JSON nested deeper than {}", name, kMaxJsonDepth));
-      }
-      nlohmann::json j = nlohmann::json::parse(body_, nullptr, /*allow_exceptions=*/false);
-      if (j.is_discarded()) return Fail(kInvalidJson, fmt::format("part {}: invalid JSON", name));
-      if (!j.is_object()) return Fail(kInvalidJsonValue, fmt::format("part {}: JSON is not an object", name));
-      sub_.annotations = std::move(j);  // replaces what came before, as Antenna
-      sub_.has_json = true;
-      return Status::Ok();
-    }
+    case Kind::kJson:
+      return EndJsonPart(name);
     case Kind::kText: {
       std::string why;
       if (text_too_large_) {
-        why = fmt::format("text part exceeds {} bytes", max_text_bytes_);
+        why = fmt::format("text part exceeds {} bytes", limits_.max_text_annotation_bytes);
       } else if (!base::IsValidUtf8(name)) {
         why = "annotation name is not valid UTF-8";
-      } else if (std::optional<std::string> text = DecodeText(std::move(body_), part_.charset, &why)) {
+      } else if (std::optional<std::string> text = DecodeText(body_.Take(), part_.charset, &why)) {
         sub_.annotations[name] = std::move(*text);
         sub_.has_text = true;
         return Status::Ok();
@@ -147,22 +171,65 @@ Status SubmissionBuilder::OnPartEnd() {
       sub_.notes.push_back(fmt::format("extract payload text part exception: {}: {}", shown, why));
       return Status::Ok();
     }
-    case Kind::kDump: {
-      std::string dump_name = SanitizeDumpName(name);
-      if (dump_name == "dump_names" || dump_name == "processed_crash" || dump_name == "raw_crash") {
-        return Fail(kInvalidDumpName, fmt::format("dump name {} is reserved", dump_name));
-      }
-      if (part_.content_type != "application/octet-stream") {
-        sub_.notes.push_back(fmt::format("unknown content type: {} {}", dump_name,
-                                         part_.content_type.empty() ? "text/plain" : part_.content_type));
-      }
-      auto same = [&](const store::Dump& d) { return d.name == dump_name; };
-      sub_.dumps.erase(std::remove_if(sub_.dumps.begin(), sub_.dumps.end(), same), sub_.dumps.end());
-      sub_.dumps.push_back(store::Dump{dump_name, std::move(body_)});
-      body_ = std::string();
-      return Status::Ok();
-    }
+    case Kind::kDump:
+      return EndDumpPart(name);
   }
+  return Status::Ok();
+}
+
+Status SubmissionBuilder::EndJsonPart(const std::string& name) {
+  // Measured first, without building anything: `[0,0,...]` costs about 24
+  // times its text once parsed, so the count and the budget decide before
+  // the value exists.
+  const std::string text = body_.Take();
+  JsonMeasure m = MeasureJson(text, limits_.max_json_values, kMaxJsonDepth);
+  switch (m.verdict) {
+    case JsonMeasure::Verdict::kOk:
+      break;
+    case JsonMeasure::Verdict::kInvalid:
+      return Fail(kInvalidJson, fmt::format("part {}: invalid JSON", name));
+    case JsonMeasure::Verdict::kTooDeep:
+      return Fail(kInvalidJson, fmt::format("part {}: JSON nested deeper than {}", name, kMaxJsonDepth));
+    case JsonMeasure::Verdict::kTooManyValues:
+      return Fail(kJsonTooManyValues,
+                  fmt::format("part {}: JSON holds more than {} values", name, limits_.max_json_values));
+  }
+  if (limits_.reserve && !limits_.reserve(m.parsed_bytes)) {
+    return Fail(kBusy, fmt::format("part {}: no memory budget for {} bytes of parsed JSON", name, m.parsed_bytes));
+  }
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Fail(kInvalidJson, fmt::format("part {}: invalid JSON", name));
+  if (!j.is_object()) return Fail(kInvalidJsonValue, fmt::format("part {}: JSON is not an object", name));
+  sub_.annotations = std::move(j);  // replaces what came before, as Antenna
+  sub_.has_json = true;
+  return Status::Ok();
+}
+
+Status SubmissionBuilder::EndDumpPart(const std::string& name) {
+  std::string dump_name = SanitizeDumpName(name);
+  // Names that are, or would be stored as, something else: the store keeps
+  // upload_file_minidump under "dump" (store/lmdb/keys.h, Socorro's layout),
+  // and an empty name is stored there too, so either would overwrite the
+  // minidump's bytes while its checksum still described the real one.
+  if (dump_name.empty() || dump_name == "dump" || dump_name == "dump_names" || dump_name == "processed_crash" ||
+      dump_name == "raw_crash") {
+    return Fail(kInvalidDumpName, fmt::format("dump name '{}' is reserved or empty", dump_name));
+  }
+  if (part_.content_type != "application/octet-stream") {
+    sub_.notes.push_back(fmt::format("unknown content type: {} {}", dump_name,
+                                     part_.content_type.empty() ? "text/plain" : part_.content_type));
+  }
+  // A second part with the same sanitized name never replaces the first:
+  // the first is the one a client names by convention (upload_file_minidump
+  // comes first from Breakpad and Crashpad), and what the raw crash records
+  // must be what is stored. The later part is dropped with a note.
+  auto same = [&](const store::Dump& d) { return d.name == dump_name; };
+  if (std::any_of(sub_.dumps.begin(), sub_.dumps.end(), same)) {
+    sub_.notes.push_back(fmt::format("dump {}: a dump of that name came first; this part was dropped", dump_name));
+    body_.Clear();
+    return Status::Ok();
+  }
+  sub_.dumps.push_back(store::Dump{dump_name, body_.Take()});
   return Status::Ok();
 }
 

@@ -5,6 +5,8 @@
 // is a dump with a sanitized name. Not thread-safe; one per request.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,10 +32,18 @@ inline constexpr char kNoAnnotations[] = "malformed_no_annotations";
 inline constexpr char kInvalidUuid[] = "malformed_invalid_uuid";
 // crashbox's own, for limits Antenna leaves to nginx or does not have.
 inline constexpr char kTooManyParts[] = "malformed_too_many_parts";
+// The JSON `extra` part is longer than SubmissionLimits::max_json_bytes.
+inline constexpr char kJsonTooLarge[] = "malformed_json_too_large";
+// The JSON `extra` part holds more values than SubmissionLimits::max_json_values.
+inline constexpr char kJsonTooManyValues[] = "malformed_json_too_many_values";
+// The memory budget cannot hold the parsed JSON now (503 + Retry-After).
+inline constexpr char kBusy[] = "busy";
 
 struct Submission {
   nlohmann::json annotations = nlohmann::json::object();
-  std::vector<store::Dump> dumps;  // in arrival order, names unique (last wins)
+  // In arrival order. Names are unique and none maps to another's store key:
+  // never empty, never "dump" (the stored name of upload_file_minidump).
+  std::vector<store::Dump> dumps;
   std::vector<std::string> notes;  // metadata.collector_notes
   bool has_json = false;           // metadata.payload = "json"
   bool has_text = false;
@@ -43,10 +53,47 @@ struct Submission {
 // digits and '_' only, at most 30 characters (Antenna's rule).
 std::string SanitizeDumpName(std::string_view name);
 
+struct SubmissionLimits {
+  // Text annotations above this are skipped with a collector note (Antenna).
+  uint64_t max_text_annotation_bytes = 20ull << 20;
+  // A JSON part longer than this refuses the submission (kJsonTooLarge) as
+  // soon as it is seen, before it is buffered further.
+  uint64_t max_json_bytes = 8ull << 20;
+  // A JSON part with more values refuses the submission (kJsonTooManyValues);
+  // counted before the value is built.
+  uint64_t max_json_values = 100000;
+  // Called with bytes about to be allocated beyond the parts' own bytes: the
+  // estimated heap cost of a JSON part before it is parsed (json_measure.h),
+  // and the copy that joins a part received in several chunks. False refuses
+  // the submission with kBusy. Empty = free.
+  std::function<bool(uint64_t bytes)> reserve;
+};
+
+// A part's bytes as they arrive, in chunks of at most 1 MiB: a large part
+// never sits in a std::string that doubles as it grows (up to twice its size,
+// three times while it reallocates), so what is held is what was charged.
+class PartBuffer {
+ public:
+  void Append(std::string_view data);
+  uint64_t size() const { return size_; }
+  // The bytes as one exactly sized string; the buffer is empty afterwards.
+  // Each chunk is freed as soon as it is copied, but the heap cannot give
+  // that space to the string being filled: Take() holds twice size() at its
+  // peak unless TakeCopies() is false (one chunk, moved out).
+  std::string Take();
+  bool TakeCopies() const { return chunks_.size() > 1; }
+  void Clear();
+
+ private:
+  std::vector<std::string> chunks_;
+  uint64_t size_ = 0;
+};
+
 class SubmissionBuilder final : public MultipartHandler {
  public:
+  explicit SubmissionBuilder(SubmissionLimits limits) : limits_(std::move(limits)) {}
   explicit SubmissionBuilder(uint64_t max_text_annotation_bytes)
-      : max_text_bytes_(max_text_annotation_bytes) {}
+      : SubmissionBuilder(SubmissionLimits{.max_text_annotation_bytes = max_text_annotation_bytes}) {}
 
   Status OnPartBegin(const PartHeaders& headers) override;
   Status OnPartData(ByteView data) override;
@@ -62,13 +109,19 @@ class SubmissionBuilder final : public MultipartHandler {
  private:
   enum class Kind { kIgnore, kJson, kText, kDump };
   Status Fail(const char* code, std::string message);
+  Status EndJsonPart(const std::string& name);
+  Status EndDumpPart(const std::string& name);
+  // Charges the copy Take() is about to make; false (and the kBusy code set)
+  // when the budget cannot hold it.
+  bool ReserveTake();
 
-  uint64_t max_text_bytes_;
+  SubmissionLimits limits_;
   Submission sub_;
   Kind kind_ = Kind::kIgnore;
   PartHeaders part_;
-  std::string body_;
+  PartBuffer body_;
   bool text_too_large_ = false;
+  bool json_too_large_ = false;
   std::string error_code_;
 };
 

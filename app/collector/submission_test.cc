@@ -33,6 +33,23 @@ TEST(SanitizeDumpName, KeepsAsciiAlnumAndUnderscoreUpTo30) {
   EXPECT_EQ(SanitizeDumpName(std::string(40, 'a')), std::string(30, 'a'));
 }
 
+TEST(PartBuffer, JoinsChunksIntoAnExactlySizedString) {
+  PartBuffer b;
+  std::string expected;
+  for (int i = 0; i < 300; ++i) {
+    std::string piece(10007, static_cast<char>('a' + i % 26));
+    b.Append(piece);
+    expected += piece;
+  }
+  EXPECT_EQ(b.size(), expected.size());
+  std::string got = b.Take();
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got.capacity(), got.size());  // no growth slack in what is kept
+  EXPECT_EQ(b.size(), 0u);
+  b.Append("small");
+  EXPECT_EQ(b.Take(), "small");
+}
+
 TEST(SubmissionBuilder, JsonPartReplacesEarlierTextAndLaterTextAdds) {
   MultipartWriter w("B");
   w.AddText("Before", "lost");
@@ -106,18 +123,99 @@ TEST(SubmissionBuilder, OversizedTextIsSkippedWithNote) {
   EXPECT_NE(b.sub.notes.at(0).find("exceeds 1000 bytes"), std::string::npos);
 }
 
-TEST(SubmissionBuilder, DumpsWithOtherContentTypesGetANoteAndLastWins) {
+TEST(SubmissionBuilder, DumpsWithOtherContentTypesGetANoteAndTheFirstOfANameIsKept) {
   MultipartWriter w("B");
   w.AddText("ProductName", "x");
   w.AddFile("memory_report", "m.json.gz", "one", "application/gzip");
   w.AddFile("memory_report", "m.json.gz", "two", "application/octet-stream");
   w.AddFile("upload_file_minidump", "a.dmp", "dump");
+  w.AddFile("upload_file_minidump-", "b.dmp", "not the dump");  // sanitizes to the same name
   Built b = Build(w.Finish(), "B");
   ASSERT_TRUE(b.status.ok());
   ASSERT_EQ(b.sub.dumps.size(), 2u);
   EXPECT_EQ(b.sub.dumps[0].name, "memory_report");
-  EXPECT_EQ(b.sub.dumps[0].bytes, "two");
-  EXPECT_EQ(b.sub.notes.at(0), "unknown content type: memory_report application/gzip");
+  EXPECT_EQ(b.sub.dumps[0].bytes, "one");
+  EXPECT_EQ(b.sub.dumps[1].name, "upload_file_minidump");
+  EXPECT_EQ(b.sub.dumps[1].bytes, "dump");
+  ASSERT_EQ(b.sub.notes.size(), 3u);
+  EXPECT_EQ(b.sub.notes[0], "unknown content type: memory_report application/gzip");
+  EXPECT_EQ(b.sub.notes[1], "dump memory_report: a dump of that name came first; this part was dropped");
+  EXPECT_EQ(b.sub.notes[2], "dump upload_file_minidump: a dump of that name came first; this part was dropped");
+}
+
+TEST(SubmissionBuilder, DumpNamesStoredAsTheMinidumpOrAsBookkeepingAreRefused) {
+  // "dump" and "" are both stored under the minidump's key (store/lmdb/keys.h).
+  for (const char* name : {"dump", "!!!", "", "d-u-m-p", "raw_crash", "dump_names", "processed_crash"}) {
+    for (bool first : {false, true}) {
+      MultipartWriter w("B");
+      w.AddText("ProductName", "x");
+      if (first) w.AddFile(name, "x.dmp", "other");
+      w.AddFile("upload_file_minidump", "a.dmp", "dump");
+      if (!first) w.AddFile(name, "x.dmp", "other");
+      Built b = Build(w.Finish(), "B");
+      EXPECT_FALSE(b.status.ok()) << name;
+      EXPECT_EQ(b.code, kInvalidDumpName) << name;
+    }
+  }
+}
+
+std::string JsonPart(const std::string& text) {
+  return "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n" + text +
+         "\r\n--B--\r\n";
+}
+
+Built BuildWith(const std::string& body, SubmissionLimits limits) {
+  SubmissionBuilder b(std::move(limits));
+  MultipartParser p("B", {}, b);
+  Built out;
+  out.status = p.Feed(AsBytes(body));
+  if (out.status.ok()) out.status = p.Finish();
+  if (out.status.ok()) out.status = b.Finish(&out.code);
+  if (out.code.empty()) out.code = b.error_code();
+  out.sub = std::move(b.submission());
+  return out;
+}
+
+TEST(SubmissionBuilder, JsonPartOverItsByteLimitIsRefusedBeforeItIsBuffered) {
+  SubmissionLimits limits;
+  limits.max_json_bytes = 100;
+  std::string small = R"({"ProductName":"x","Pad":")" + std::string(50, 'a') + R"("})";
+  EXPECT_TRUE(BuildWith(JsonPart(small), limits).status.ok());
+  std::string big = R"({"ProductName":"x","Pad":")" + std::string(100, 'a') + R"("})";
+  Built b = BuildWith(JsonPart(big), limits);
+  EXPECT_FALSE(b.status.ok());
+  EXPECT_EQ(b.code, kJsonTooLarge);
+}
+
+TEST(SubmissionBuilder, JsonPartOverItsValueLimitIsRefusedUnparsed) {
+  SubmissionLimits limits;
+  limits.max_json_values = 5;
+  uint64_t reserved = 0;
+  limits.reserve = [&](uint64_t n) { reserved += n; return true; };
+  // {"a":[0,0,0]}: the object, the array, three zeros = 5 values.
+  Built ok = BuildWith(JsonPart(R"({"a":[0,0,0]})"), limits);
+  ASSERT_TRUE(ok.status.ok()) << ok.status.ToString();
+  EXPECT_GT(reserved, 5u * 16);  // charged at its parsed cost, not its 13 bytes
+  reserved = 0;
+  Built over = BuildWith(JsonPart(R"({"a":[0,0,0,0]})"), limits);
+  EXPECT_EQ(over.code, kJsonTooManyValues);
+  EXPECT_EQ(reserved, 0u);  // refused before anything was charged or built
+  EXPECT_TRUE(over.sub.annotations.empty());
+}
+
+TEST(SubmissionBuilder, JsonPartTheBudgetCannotHoldAnswersBusy) {
+  SubmissionLimits limits;
+  limits.reserve = [](uint64_t) { return false; };
+  Built b = BuildWith(JsonPart(R"({"ProductName":"x"})"), limits);
+  EXPECT_EQ(b.code, kBusy);
+  EXPECT_TRUE(b.sub.annotations.empty());
+}
+
+TEST(SubmissionBuilder, JsonNestedTooDeepIsInvalid) {
+  std::string deep = R"({"a":)" + std::string(64, '[') + std::string(64, ']') + "}";
+  EXPECT_EQ(BuildWith(JsonPart(deep), {}).code, kInvalidJson);
+  std::string fits = R"({"a":)" + std::string(63, '[') + std::string(63, ']') + "}";
+  EXPECT_TRUE(BuildWith(JsonPart(fits), {}).status.ok());
 }
 
 TEST(SubmissionBuilder, PartsWithoutNameAreIgnoredAndLatin1IsDecoded) {

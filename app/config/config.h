@@ -45,6 +45,11 @@ struct Config {
   // Processor worker threads (0 = one per core; -1 = no processing on this node).
   int processor_workers = 0;
   std::chrono::seconds processing_deadline{60};
+  // A raw crash document longer than this is not parsed by the processor; its
+  // processed crash says so in a note.
+  uint64_t processor_max_raw_crash_bytes = 32ull << 20;
+  // The memory budget shared by the HTTP server and the collector.
+  uint64_t max_inflight_bytes = 2ull << 30;
   collector::CollectorOptions collector;
   // Symbol uploads and downloads (symbol_dirs is filled from symbols_paths).
   symsvc::ServiceOptions symbols;

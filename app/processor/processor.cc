@@ -92,6 +92,7 @@ Result<json> Processor::Process(const std::string& crash_id, const std::string& 
 
   auto load_started = std::chrono::steady_clock::now();
   CB_ASSIGN_OR_RETURN(std::string raw_text, store_.GetRawCrash(crash_id));
+  if (raw_text.size() > options_.max_raw_crash_bytes) return TooLargeToProcess(crash_id, raw_text.size());
   ctx.raw = json::parse(raw_text, nullptr, false);
   if (!ctx.raw.is_object()) return Status::Corrupt(fmt::format("raw crash {} is not a JSON object", crash_id));
   Result<std::vector<std::string>> names = store_.GetDumpNames(crash_id);
@@ -160,6 +161,36 @@ Result<json> Processor::Process(const std::string& crash_id, const std::string& 
   metrics_.GetHistogram("processor.process_crash.time", base::LatencyBucketsMs,
                         fmt::format("ruleset=\"{}\"", ctx.ruleset))->Observe(ms);
   return std::move(ctx.processed);
+}
+
+json Processor::TooLargeToProcess(const std::string& crash_id, uint64_t raw_bytes) {
+  CB_LOG_WARNING("{}: raw crash of {} bytes is over the processor's limit of {}; not processed", crash_id, raw_bytes,
+                 options_.max_raw_crash_bytes);
+  metrics_.GetCounter("processor.raw_crash_too_large")->Add();
+  std::string started = IsoNow(clock_);
+  std::vector<std::string> notes = {
+      fmt::format(">>> Start processing: {} ({})", started, options_.hostname),
+      fmt::format("raw crash is {} bytes, over the processor's limit of {} bytes "
+                  "(CRASHBOX_PROCESSOR_MAX_RAW_CRASH_BYTES); kept in the store, not processed",
+                  raw_bytes, options_.max_raw_crash_bytes)};
+  json history = json::array();
+  if (Result<std::string> existing = store_.GetProcessed(crash_id); existing.ok()) {
+    json previous = json::parse(existing.value(), nullptr, false);
+    if (previous.is_object() && previous.contains("processor_history") && previous["processor_history"].is_array()) {
+      history = previous["processor_history"];
+    }
+    if (previous.is_object() && previous.contains("processor_notes") && previous["processor_notes"].is_string()) {
+      history.insert(history.begin(), previous["processor_notes"]);
+    }
+  }
+  return json{{"crash_id", crash_id},
+              {"uuid", crash_id},
+              {"success", false},
+              {"signature", "EMPTY: crash failed to process"},
+              {"started_datetime", started},
+              {"completed_datetime", IsoNow(clock_)},
+              {"processor_history", std::move(history)},
+              {"processor_notes", JoinNotes(notes)}};
 }
 
 void Processor::Start() {

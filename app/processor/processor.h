@@ -58,6 +58,11 @@ struct ProcessorOptions {
   std::filesystem::path inflight_dir;
   // After this many processes died while processing a crash, it is skipped.
   int max_attempts = 2;
+  // A raw crash document (the annotations JSON) longer than this is not
+  // parsed: a parsed JSON value costs up to ~25 times its text, and every
+  // worker would pay it. Its processed crash is stored with success=false and
+  // a note saying so, so it is kept, explained and not retried.
+  uint64_t max_raw_crash_bytes = 32ull << 20;
   // Called from a worker after a processed crash was stored, when some of its
   // modules had no symbols. Must be thread-safe; errors are its own business.
   std::function<void(const std::string& crash_id, const std::vector<MissingSymbolsModule>& modules)>
@@ -82,6 +87,8 @@ class Processor {
  private:
   void WorkerLoop();
   void Handle(const store::QueueEntry& entry);
+  // The processed crash of a raw crash over max_raw_crash_bytes.
+  nlohmann::json TooLargeToProcess(const std::string& crash_id, uint64_t raw_bytes);
   // Crash-loop protection: markers of crashes in progress.
   int RecordAttempt(const std::string& crash_id);
   void ClearAttempt(const std::string& crash_id);

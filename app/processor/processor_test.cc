@@ -185,6 +185,33 @@ TEST_F(ProcessorTest, ACrashThatKilledTheProcessTwiceIsSkipped) {
   EXPECT_NE(p["processor_notes"].get<std::string>().find("crash skipped"), std::string::npos);
 }
 
+TEST_F(ProcessorTest, ARawCrashOverTheLimitIsKeptNotParsedAndNoted) {
+  json a = Standard();
+  a["Padding"] = json::array();
+  for (int i = 0; i < 3000; ++i) a["Padding"].push_back(0);  // ~6 KB of text
+  store::QueueName normal = store::QueueName::kNormal;
+  PutCrash(a, &normal);
+  options_.max_raw_crash_bytes = 4096;
+  auto processor = MakeProcessor();
+  json direct = processor->Process(kId, "default").value();
+  EXPECT_FALSE(direct["success"].get<bool>());
+  EXPECT_FALSE(direct.contains("json_dump"));  // nothing was walked or parsed
+  processor->Start();
+  for (int i = 0; i < 200 && processor->processed_count() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  processor->Stop();
+  EXPECT_EQ(store_->GetQueueDepths().value().total(), 0u);  // completed: not retried
+  EXPECT_TRUE(store_->GetRawCrash(kId).ok());                // kept
+  json p = json::parse(store_->GetProcessed(kId).value());
+  EXPECT_FALSE(p["success"].get<bool>());
+  EXPECT_EQ(p["uuid"], kId);
+  std::string notes = p["processor_notes"];
+  EXPECT_NE(notes.find("over the processor's limit of 4096 bytes"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("CRASHBOX_PROCESSOR_MAX_RAW_CRASH_BYTES"), std::string::npos) << notes;
+  // Under the limit the same crash processes normally.
+  options_.max_raw_crash_bytes = 1 << 20;
+  EXPECT_TRUE(MakeProcessor()->Process(kId, "default").value()["success"].get<bool>());
+}
+
 TEST(TruncateStacksRule, KeepsFirst250AndLast249Frames) {
   RuleContext ctx;
   ctx.ruleset = "default";

@@ -107,7 +107,10 @@ int Serve(const config::Config& config) {
   base::MetricsRegistry metrics;
   auto throttler = collector::Throttler::Make(config.throttle_rules_json, clock);
   if (!throttler.ok()) return Fail(throttler.status());
-  collector::Collector collector(config.collector, crashes, *throttler.value(), clock, metrics);
+  // One budget for every byte held for requests in flight: the HTTP server's
+  // buffered bodies and what the collector decodes and parses from them.
+  base::MemoryBudget inflight_budget(config.max_inflight_bytes);
+  collector::Collector collector(config.collector, crashes, *throttler.value(), clock, metrics, inflight_budget);
 
   SymbolChain symbol_chain(*env.value(), config.symbols_paths);
   symsvc::ServiceOptions symbol_options = config.symbols;
@@ -130,12 +133,9 @@ int Serve(const config::Config& config) {
   services.metrics = &metrics;
   services.version_json = VersionJson();
   web::RegisterRoutes(router, services);
-  // Request bodies the server buffers and what the collector parses from them
-  // share one budget.
-  base::MemoryBudget inflight(config.collector.max_inflight_bytes);
   web::HttpOptions http = config.http;
   http.retry_after_seconds = config.collector.retry_after_seconds;
-  auto server = web::HttpServer::Start(http, router, {&inflight, &metrics});
+  auto server = web::HttpServer::Start(http, router, {&inflight_budget, &metrics});
   if (!server.ok()) return Fail(server.status());
 
   auto signatures = MakeSignatureRunner(config);
@@ -145,6 +145,7 @@ int Serve(const config::Config& config) {
     processor::ProcessorOptions options;
     options.workers = config.processor_workers;
     options.deadline = config.processing_deadline;
+    options.max_raw_crash_bytes = config.processor_max_raw_crash_bytes;
     options.walk.deadline = std::chrono::duration_cast<std::chrono::milliseconds>(config.processing_deadline);
     options.hostname = Hostname();
     options.stackwalk_version = std::string("crashbox ") + CRASHBOX_VERSION;
