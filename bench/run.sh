@@ -4,6 +4,8 @@
 #   2. nginx accepting the same bodies into files, no fsync: the HTTP ceiling
 #   3. crashbox at 8 and 32 connections with fsync durability on
 # Usage: bench/run.sh [SECONDS]   (run through ./dev bench, which builds first)
+# With CB_BASELINE_BIN=/path/to/an/older/crashbox, that binary is measured too,
+# in the same run, at 8 and 32 connections (before/after comparisons).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-15}
@@ -96,7 +98,7 @@ cb_run() {  # $1 connections, then serve flags
   local c=$1; shift
   rm -rf "$work/var" "$work/url"
   sync; sleep 2  # no writeback left over from the run before
-  $bin/crashbox serve --listen 127.0.0.1:0 --data-dir "$work/var" --log-level warning "$@" > "$work/url" &
+  ${server_bin:-$bin/crashbox} serve --listen 127.0.0.1:0 --data-dir "$work/var" --log-level warning "$@" > "$work/url" &
   local pid=$!
   for _ in $(seq 50); do [[ -s "$work/url" ]] && break; sleep 0.1; done
   local before; before=$(cpu_ticks "$pid")
@@ -111,6 +113,12 @@ cb32=$(cb_run 32 --processor-workers -1)
 label="crashbox all-in-one"
 aio8=$(cb_run 8)
 echo "$cb8"; echo "$cb32"; echo "$aio8"
+if [[ -n "${CB_BASELINE_BIN:-}" ]]; then
+  label=baseline
+  base8=$(server_bin=$CB_BASELINE_BIN cb_run 8 --processor-workers -1)
+  base32=$(server_bin=$CB_BASELINE_BIN cb_run 32 --processor-workers -1)
+  echo "$base8"; echo "$base32"
+fi
 
 cpu_field() { sed -E 's/.*cpu ([0-9.]+|n\/a) ms\/crash.*/\1/' <<<"$1"; }
 field() { echo "$1" | sed -E "s/.* : ([0-9.]+) crashes\/s; ([0-9.]+) MB\/s; p50 ([0-9.]+) ms; p99 ([0-9.]+) ms.*/\\$2/"; }
@@ -126,3 +134,13 @@ for c in 8 32; do
 done
 awk -v a="$(field "$cb8" 1)" -v b="$(field "$cb32" 1)" 'BEGIN{printf "  throughput c=32 / c=8: %.2f\n", b/a}'
 echo "  all-in-one (collects and processes) c=8: $(field "$aio8" 1) crashes/s, $(field "$aio8" 2) MB/s; p99 $(field "$aio8" 4) ms"
+if [[ -n "${CB_BASELINE_BIN:-}" ]]; then
+  for c in 8 32; do
+    b=$([[ $c == 8 ]] && echo "$base8" || echo "$base32")
+    awk -v c="$c" -v r="$(field "$b" 1)" -v m="$(field "$b" 2)" -v dd="$dd_rate" -v p99="$(field "$b" 4)" \
+        -v cpu="$(cpu_field "$b")" 'BEGIN {
+          printf "  baseline c=%-2d %.0f crashes/s, %.0f MB/s stored: %.2f x durable write bandwidth; p99 %.1f ms; cpu %s ms/crash\n",
+                 c, r, m, m/dd, p99, cpu }'
+  done
+  awk -v a="$(field "$base8" 1)" -v b="$(field "$base32" 1)" 'BEGIN{printf "  baseline throughput c=32 / c=8: %.2f\n", b/a}'
+fi
