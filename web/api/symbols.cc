@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/base/log.h"
 #include "app/collector/multipart.h"
 #include "app/symsvc/missing_report.h"
 #include "web/http/status_map.h"
@@ -140,25 +141,51 @@ Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service) {
                      name = path.substr(b + 1);
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     if (HasBadPathChar(path)) return resp.Text(400, "Invalid character in symbol path");
-    Result<std::string> text = service.FindSymText(debug_file, debug_id, name);
-    if (!text.ok() && (text.status().code() == Status::Code::kNotFound ||
-                       text.status().code() == Status::Code::kInvalidArgument)) {
-      // Perhaps a code file and id (Windows DLLs): redirect to the debug path.
+    // The body is streamed (Response::stream): a file is read with pread, a
+    // stored text inflated, piece by piece as the client takes it. HEAD only
+    // looks the text up: no slot, no copy.
+    Status status;
+    if (req.method == "HEAD") {
+      Result<std::optional<uint64_t>> found = service.StatSymText(debug_file, debug_id, name);
+      if (found.ok()) {
+        resp.status = 200;
+        resp.content_type = "text/plain";
+        resp.stream = [](char*, size_t) -> Result<size_t> { return size_t{0}; };
+        resp.stream_size = *found;
+        return;
+      }
+      status = found.status();
+    } else {
+      Result<std::unique_ptr<store::SymTextReader>> text = service.OpenSymText(debug_file, debug_id, name);
+      if (text.ok()) {
+        // Destroying the response destroys the reader, which frees the slot.
+        std::shared_ptr<store::SymTextReader> reader = std::move(text).value();
+        resp.status = 200;
+        resp.content_type = "text/plain";
+        resp.stream_size = reader->size();
+        resp.stream = [reader](char* buf, size_t n) { return reader->Read(buf, n); };
+        return;
+      }
+      status = text.status();
+    }
+    if (status.code() == Status::Code::kNotFound || status.code() == Status::Code::kInvalidArgument) {
+      // Perhaps a code file and id (Windows DLLs): redirect to the debug path
+      // (percent-encoded by the service: stored names never reach a header raw).
       Result<std::string> location = service.FindCodeRedirect(debug_file, debug_id);
       if (location.ok()) {
         resp.status = 302;
         resp.headers.emplace_back("Location", *location);
         return;
       }
+      return resp.Text(404, "Symbol Not Found");
     }
-    if (!text.ok()) {
-      if (text.status().code() == Status::Code::kInvalidArgument || text.status().code() == Status::Code::kNotFound) {
-        return resp.Text(404, "Symbol Not Found");
-      }
-      return resp.Text(HttpStatusFor(text.status()), text.status().message());
+    if (status.code() == Status::Code::kUnavailable) {
+      resp.headers.emplace_back("Retry-After", "5");
+      return resp.Text(503, "Too many symbol downloads at once; retry later\n");
     }
-    resp.Text(200, std::move(text).value());
-    resp.content_type = "text/plain";
+    // Messages name server paths: logged, not sent.
+    CB_LOG_ERROR("symbol download {}: {}", req.path, status.ToString());
+    resp.Text(HttpStatusFor(status), "Symbol download failed\n");
   };
 }
 
