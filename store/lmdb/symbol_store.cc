@@ -91,13 +91,11 @@ Result<std::unique_ptr<SymTextReader>> LmdbSymbolStore::OpenSymText(const Symbol
   CB_RETURN_IF_ERROR(CheckKey(key));
   std::string text_key = TextKey(key);
   std::shared_ptr<const std::string> packed;
-  uint64_t generation = 0;
-  {
-    std::lock_guard<std::mutex> lock(text_mu_);
-    generation = text_generation_;
-    auto it = shared_texts_.find(text_key);
-    if (it != shared_texts_.end() && it->second.generation == generation) packed = it->second.packed.lock();
-  }
+  // Held across the copy, so that downloads starting together make one copy
+  // (copies are a memcpy each; they wait for one another, reads do not).
+  std::lock_guard<std::mutex> lock(text_mu_);
+  auto it = shared_texts_.find(text_key);
+  if (it != shared_texts_.end() && it->second.generation == text_generation_) packed = it->second.packed.lock();
   if (!packed) {
     // One copy of the compressed bytes, taken in a short read transaction:
     // holding one for a slow client's whole download would pin old pages.
@@ -112,13 +110,12 @@ Result<std::unique_ptr<SymTextReader>> LmdbSymbolStore::OpenSymText(const Symbol
     }
     CB_RETURN_IF_ERROR(s);
     packed = std::move(copy);
-    std::lock_guard<std::mutex> lock(text_mu_);
-    if (generation == text_generation_) {
-      if (shared_texts_.size() >= 64) {
-        std::erase_if(shared_texts_, [](const auto& e) { return e.second.packed.expired(); });
-      }
-      shared_texts_[text_key] = SharedText{generation, packed};
+    if (shared_texts_.size() >= 64) {
+      std::erase_if(shared_texts_, [](const auto& e) { return e.second.packed.expired(); });
     }
+    // A PutSymbols committing while this copy was taken moves the
+    // generation on after its commit, so a stale copy is not shared again.
+    shared_texts_[text_key] = SharedText{text_generation_, packed};
   }
   return std::unique_ptr<SymTextReader>(std::make_unique<PackedTextReader>(std::move(packed)));
 }

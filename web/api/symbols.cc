@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/api/symbols.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -19,11 +22,13 @@ void Error(Response& resp, int status, const std::string& message) {
 // Collects the first part that carries a file name.
 class FirstFilePart final : public collector::MultipartHandler {
  public:
+  explicit FirstFilePart(uint64_t reserve) : reserve_(reserve) {}
   Status OnPartBegin(const collector::PartHeaders& h) override {
     in_file_ = !found_ && h.filename.has_value();
     if (in_file_) {
       found_ = true;
       filename_ = *h.filename;
+      data_.reserve(reserve_);  // address space: pages are touched as bytes arrive
     }
     return Status::Ok();
   }
@@ -35,6 +40,7 @@ class FirstFilePart final : public collector::MultipartHandler {
     in_file_ = false;
     return Status::Ok();
   }
+  uint64_t reserve_;
   bool found_ = false;
   bool in_file_ = false;
   std::string filename_;
@@ -75,9 +81,27 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
       resp.close = true;
       return;
     }
+    // A multipart body goes through the parser as it is read, so only the
+    // file part is held (not the body, the parser's buffer and the part);
+    // a raw body is held as sent. Either way the upload is in memory once.
+    collector::MediaType media = collector::ParseMediaType(req.Header("Content-Type").value_or(""));
+    bool multipart = media.type == "multipart/form-data";
+    if (multipart && !media.boundary) {
+      Error(resp, 400, "multipart upload without a boundary");
+      resp.close = true;
+      return;
+    }
+    uint64_t reserve = std::min(req.content_length.value_or(0), cap);
     std::string body;
-    if (req.content_length) body.reserve(*req.content_length);
+    FirstFilePart part(reserve);
+    std::optional<collector::MultipartParser> parser;
+    if (multipart) {
+      parser.emplace(*media.boundary, collector::MultipartLimits{}, part);
+    } else {
+      body.reserve(reserve);
+    }
     std::string buf(1 << 16, '\0');
+    uint64_t total = 0;
     while (true) {
       Result<size_t> got = req.read_body(buf.data(), buf.size());
       if (!got.ok()) {
@@ -86,21 +110,22 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
         return;
       }
       if (*got == 0) break;
-      if (body.size() + *got > cap) {
+      total += *got;
+      if (total > cap) {
         Error(resp, 413, fmt::format("upload larger than {} bytes", cap));
         resp.close = true;
         return;
       }
-      body.append(buf.data(), *got);
+      if (!multipart) {
+        body.append(buf.data(), *got);
+      } else if (Status s = parser->Feed(AsBytes(std::string_view(buf.data(), *got))); !s.ok()) {
+        Error(resp, 400, "malformed multipart body: " + s.message());
+        resp.close = true;
+        return;
+      }
     }
-    collector::MediaType media = collector::ParseMediaType(req.Header("Content-Type").value_or(""));
-    if (media.type == "multipart/form-data") {
-      if (!media.boundary) return Error(resp, 400, "multipart upload without a boundary");
-      FirstFilePart part;
-      collector::MultipartParser parser(*media.boundary, {}, part);
-      Status s = parser.Feed(AsBytes(body));
-      if (s.ok()) s = parser.Finish();
-      if (!s.ok()) return Error(resp, 400, "malformed multipart body: " + s.message());
+    if (multipart) {
+      if (Status s = parser->Finish(); !s.ok()) return Error(resp, 400, "malformed multipart body: " + s.message());
       if (!part.found_) return Error(resp, 400, "Must be multipart form data with at least one file");
       body = std::move(part.data_);
     }
