@@ -56,8 +56,10 @@ class SymTextReader {
 class SymbolStore {
  public:
   virtual ~SymbolStore() = default;
-  // Stores the converted blob and, when non-empty, the original text.
-  virtual Status PutSymbols(const SymbolKey& key, std::string_view blob, std::string_view sym_text) = 0;
+  // Stores the converted blob and, when non-empty, the original text. The
+  // text is taken by value: a store that packs it frees it before writing,
+  // so a caller that moves a large text in does not hold it through the write.
+  virtual Status PutSymbols(const SymbolKey& key, std::string_view blob, std::string sym_text) = 0;
   // The converted blob, copied out of the store (callers cache it).
   virtual Result<std::shared_ptr<const std::string>> GetBlob(const SymbolKey& key) = 0;
   // The original .sym text.

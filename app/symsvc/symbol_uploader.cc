@@ -156,7 +156,8 @@ Result<store::SymbolKey> ParseSymbolPath(std::string_view path) {
   return store::SymbolKey{std::string(parts[0]), Upper(parts[1])};
 }
 
-Status SymbolUploader::AddOne(const std::string& path, std::string_view text, UploadReport& report) {
+Status SymbolUploader::AddOne(const std::string& path, std::string_view text, std::string* owned,
+                              UploadReport& report) {
   auto reject = [&](std::string reason) {
     report.rejected.push_back(UploadItem{path, std::move(reason), text.size()});
     return Status::Ok();
@@ -180,20 +181,23 @@ Status SymbolUploader::AddOne(const std::string& path, std::string_view text, Up
     report.skipped.push_back(UploadItem{path, "", text.size()});
     return Status::Ok();
   }
-  // Memory at the peak: the text (held by the caller), the conversion (its
-  // blob built in place), then the packed text and the store's write.
+  const uint64_t size = text.size();
+  std::optional<std::pair<std::string, std::string>> code = ParseCodeInfo(text);
+  // Memory at the peak: the text, its conversion (the blob is built in place)
+  // and the packed text; an owned text is freed by the store once packed,
+  // before the write copies blob and packed text into LMDB's pages.
   {
     Result<symbols::SymBlob> blob = symbols::ParseSymTextToBlob(AsBytes(text));
     if (!blob.ok()) return reject("unconvertible: " + blob.status().message());
-    CB_RETURN_IF_ERROR(store_.PutSymbols(*key, AsChars(blob->bytes()), text));
+    CB_RETURN_IF_ERROR(
+        store_.PutSymbols(*key, AsChars(blob->bytes()), owned ? std::move(*owned) : std::string(text)));
   }
-  if (auto code = ParseCodeInfo(text); code && !code->second.empty() && IsHex(code->first) &&
-                                       code->second.find_first_of("/\\") == std::string::npos &&
-                                       !FindControlChar(code->second)) {
+  if (code && !code->second.empty() && IsHex(code->first) && code->second.find_first_of("/\\") == std::string::npos &&
+      !FindControlChar(code->second)) {
     CB_RETURN_IF_ERROR(store_.PutCodeId(code->second, code->first, *key));
   }
-  report.bytes_converted += text.size();
-  report.added.push_back(UploadItem{path, "", text.size()});
+  report.bytes_converted += size;
+  report.added.push_back(UploadItem{path, "", size});
   if (on_added_) on_added_(*key);
   return Status::Ok();
 }
@@ -206,12 +210,20 @@ Result<UploadReport> SymbolUploader::UploadZip(ByteView zip) {
       report.rejected.push_back(UploadItem{e.name, e.error, 0});
       return Status::Ok();
     }
-    return AddOne(e.name, e.data, report);
+    return AddOne(e.name, e.data, &e.data, report);
   }));
   return report;
 }
 
 Result<UploadReport> SymbolUploader::UploadSym(std::string path, std::string_view text) {
+  return UploadSymImpl(std::move(path), text, nullptr);
+}
+
+Result<UploadReport> SymbolUploader::UploadSymOwned(std::string path, std::string text) {
+  return UploadSymImpl(std::move(path), text, &text);
+}
+
+Result<UploadReport> SymbolUploader::UploadSymImpl(std::string path, std::string_view text, std::string* owned) {
   UploadReport report;
   if (path.empty()) {
     Result<SymModuleLine> module = ParseModuleLine(text);
@@ -221,7 +233,7 @@ Result<UploadReport> SymbolUploader::UploadSym(std::string path, std::string_vie
     }
     path = fmt::format("{}/{}/{}", module->debug_file, Upper(module->debug_id), SymFileName(module->debug_file));
   }
-  CB_RETURN_IF_ERROR(AddOne(path, text, report));
+  CB_RETURN_IF_ERROR(AddOne(path, text, owned, report));
   return report;
 }
 

@@ -30,9 +30,10 @@ std::string TextKey(const SymbolKey& k) { return "text/" + k.debug_file + "/" + 
 
 }  // namespace
 
-Status LmdbSymbolStore::PutSymbols(const SymbolKey& key, std::string_view blob, std::string_view sym_text) {
+Status LmdbSymbolStore::PutSymbols(const SymbolKey& key, std::string_view blob, std::string sym_text) {
   CB_RETURN_IF_ERROR(CheckKey(key));
   std::string packed_text = sym_text.empty() ? std::string() : base::PackBlob(AsBytes(sym_text), 1);
+  std::string().swap(sym_text);  // the write copies blob and packed text into pages of its own
   Status s = env_.Write(blob.size() + packed_text.size(), [&](WriteTxn& txn) -> Status {
     CB_RETURN_IF_ERROR(txn.Put(Db::kSymbols, BlobKey(key), blob));
     if (!packed_text.empty()) CB_RETURN_IF_ERROR(txn.Put(Db::kSymbols, TextKey(key), packed_text));

@@ -33,7 +33,7 @@ class LmdbSymbolStore final : public SymbolStore {
   // `env` must outlive the store.
   explicit LmdbSymbolStore(Env& env) : env_(env) {}
 
-  Status PutSymbols(const SymbolKey& key, std::string_view blob, std::string_view sym_text) override;
+  Status PutSymbols(const SymbolKey& key, std::string_view blob, std::string sym_text) override;
   Result<std::shared_ptr<const std::string>> GetBlob(const SymbolKey& key) override;
   Result<std::string> GetSymText(const SymbolKey& key) override;
   Result<std::unique_ptr<SymTextReader>> OpenSymText(const SymbolKey& key) override;

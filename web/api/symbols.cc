@@ -132,7 +132,7 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
     if (body.empty()) return Error(resp, 400, "empty upload");
     Result<symsvc::UploadReport> report = body.starts_with("PK")
                                               ? service.uploader().UploadZip(AsBytes(body))
-                                              : service.uploader().UploadSym("", body);
+                                              : service.uploader().UploadSymOwned("", std::move(body));
     if (!report.ok()) return Error(resp, HttpStatusFor(report.status()), report.status().message());
     resp.Json(report->added.empty() && report->skipped.empty() ? 400 : 201, report->ToJson());
   };
