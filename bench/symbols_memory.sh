@@ -69,7 +69,7 @@ stop
 grow=$(( peak - idle ))
 echo "upload of one $(( up_bytes >> 20 )) MB .sym: HTTP $code in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b-a}') s;" \
   "peak RSS $(mb "$peak") MB, $(mb "$grow") MB over idle = $(ratio "$grow" "$up_bytes") x the file" \
-  "(bound: body + parse + packed text + LMDB dirty pages, <= 3 x the file; CRASHBOX_SYMBOLS_MAX_CONCURRENT_UPLOADS uploads at once)"
+  "(bound: the text + its conversion + the packed text, then conversion + packed text twice while LMDB copies them; <= 3 x the file, CRASHBOX_SYMBOLS_MAX_CONCURRENT_UPLOADS uploads at once)"
 
 # 2. Downloads from the store: upload the download file first, restart.
 start "$work/data-down"
@@ -94,8 +94,8 @@ download() {  # label: $parallel parallel GETs, then checks one body
 }
 start "$work/data-down"
 download "the store"
-echo "  (bound: one compressed copy of the text shared by concurrent downloads of a module + ~110 KiB per download;" \
-  "at most CRASHBOX_SYMBOLS_MAX_CONCURRENT_DOWNLOADS at once)"
+echo "  (bound: one copy of the compressed text (a quarter of it) shared by concurrent downloads of a module, plus the" \
+  "same LMDB map pages read once (page cache), plus zlib's ~45 KiB per download; CRASHBOX_SYMBOLS_MAX_CONCURRENT_DOWNLOADS at once)"
 stop
 start "$work/data-dir" --symbols-path "$work/dir"
 download "a --symbols-path directory"
