@@ -275,5 +275,19 @@ TEST_F(SymbolUploaderTest, ReuploadOfIdenticalLargeTextIsSkipped) {
   EXPECT_EQ(uploader_->UploadSym("", changed + "PUBLIC 1 0 x\n")->added.size(), 1u);
 }
 
+TEST_F(SymbolUploaderTest, OwnedTextUploadStoresTheSameBytes) {
+  std::string text = Sym("libown.so");
+  for (int i = 0; i < 1000; ++i) text += "PUBLIC " + std::to_string(0x3000 + i) + " 0 f\n";
+  std::string copy = text;
+  auto r = uploader_->UploadSymOwned("", std::move(text));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->added.size(), 1u);
+  EXPECT_EQ(r->added[0].bytes, copy.size());
+  EXPECT_EQ(*store_->GetSymText({"libown.so", kId}), copy);
+  EXPECT_EQ(uploader_->UploadSymOwned("", std::string(copy))->skipped.size(), 1u);
+  auto bad = uploader_->UploadSymOwned("", "MODULE Linux x86_64 " + std::string(kId) + " a\x01b\n");
+  ASSERT_EQ(bad->rejected.size(), 1u);
+}
+
 }  // namespace
 }  // namespace crashbox::symsvc
