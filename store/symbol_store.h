@@ -7,10 +7,13 @@
 // kUnavailable (store or disk full), kCorrupt, kIoError.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/base/status.h"
@@ -37,15 +40,36 @@ struct MissingSymbols {
   std::vector<std::string> crash_ids;
 };
 
+// A stored .sym text read piece by piece (downloads), instead of all at once.
+// Owns what it reads from: it stays valid after the store call that made it,
+// and while it lives it does not hold the store's transactions open.
+class SymTextReader {
+ public:
+  virtual ~SymTextReader() = default;
+  // Fills up to `n` bytes of `buf`; 0 at the end. Each call is quick (one
+  // read or one decompression step). kCorrupt when the stored text is damaged.
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+  // The text's length when known without reading it all.
+  virtual std::optional<uint64_t> size() const { return std::nullopt; }
+};
+
 class SymbolStore {
  public:
   virtual ~SymbolStore() = default;
-  // Stores the converted blob and, when non-empty, the original text.
-  virtual Status PutSymbols(const SymbolKey& key, const std::string& blob, const std::string& sym_text) = 0;
+  // Stores the converted blob and, when non-empty, the original text. The
+  // text is taken by value: a store that packs it frees it before writing,
+  // so a caller that moves a large text in does not hold it through the write.
+  virtual Status PutSymbols(const SymbolKey& key, std::string_view blob, std::string sym_text) = 0;
   // The converted blob, copied out of the store (callers cache it).
   virtual Result<std::shared_ptr<const std::string>> GetBlob(const SymbolKey& key) = 0;
   // The original .sym text.
   virtual Result<std::string> GetSymText(const SymbolKey& key) = 0;
+  // The original .sym text as a reader (kNotFound as GetSymText). The default
+  // reads it whole; stores override it to keep memory below the text's size.
+  virtual Result<std::unique_ptr<SymTextReader>> OpenSymText(const SymbolKey& key);
+  // OK when the original text of `key` is stored, kNotFound when not; reads
+  // no more than needed to know (HEAD requests).
+  virtual Status HasSymText(const SymbolKey& key);
   virtual Result<std::vector<SymbolKey>> List(const std::string& debug_file_prefix) = 0;
   // Code identity → debug identity (from a .sym's INFO CODE_ID line), for
   // symbol-server lookups by code file and id (Windows DLLs). `code_id` is
@@ -65,5 +89,27 @@ class SymbolStore {
   // when none exists.
   virtual Result<std::optional<MissingSymbols>> TakeMissing(const SymbolKey& key) = 0;
 };
+
+inline Result<std::unique_ptr<SymTextReader>> SymbolStore::OpenSymText(const SymbolKey& key) {
+  class WholeText final : public SymTextReader {
+   public:
+    explicit WholeText(std::string text) : text_(std::move(text)) {}
+    Result<size_t> Read(char* buf, size_t n) override {
+      size_t take = std::min(n, text_.size() - pos_);
+      std::memcpy(buf, text_.data() + pos_, take);
+      pos_ += take;
+      return take;
+    }
+    std::optional<uint64_t> size() const override { return text_.size(); }
+
+   private:
+    std::string text_;
+    size_t pos_ = 0;
+  };
+  CB_ASSIGN_OR_RETURN(std::string text, GetSymText(key));
+  return std::unique_ptr<SymTextReader>(std::make_unique<WholeText>(std::move(text)));
+}
+
+inline Status SymbolStore::HasSymText(const SymbolKey& key) { return GetSymText(key).status(); }
 
 }  // namespace crashbox::store

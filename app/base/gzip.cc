@@ -80,14 +80,31 @@ namespace {
 std::string Deflate(ByteView input, int level, int window_bits, size_t reserve_prefix) {
   z_stream zs{};
   CB_CHECK(deflateInit2(&zs, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(reserve_prefix + deflateBound(&zs, input.size()), '\0');
-  zs.next_in = const_cast<Bytef*>(input.data());
-  zs.avail_in = static_cast<uInt>(input.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data() + reserve_prefix);
-  zs.avail_out = static_cast<uInt>(out.size() - reserve_prefix);
-  int rc = deflate(&zs, Z_FINISH);
-  CB_CHECK(rc == Z_STREAM_END);
-  out.resize(reserve_prefix + zs.total_out);
+  // The output grows as deflate fills it rather than being sized by
+  // deflateBound (a little more than the input, all of it zero-filled):
+  // symbol text packs to about a quarter, so the bound cost 4x what is kept.
+  constexpr size_t kStep = size_t{1} << 20;
+  std::string out(reserve_prefix, '\0');
+  out.reserve(reserve_prefix + input.size() / 4 + kStep);
+  size_t in_pos = 0;
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    // avail_in is 32 bits: feed large inputs in pieces.
+    if (zs.avail_in == 0 && in_pos < input.size()) {
+      size_t piece = std::min<size_t>(input.size() - in_pos, size_t{1} << 30);
+      zs.next_in = const_cast<Bytef*>(input.data() + in_pos);
+      zs.avail_in = static_cast<uInt>(piece);
+      in_pos += piece;
+    }
+    size_t used = out.size();
+    if (out.capacity() - used < kStep) out.reserve(std::max(out.capacity() + out.capacity() / 4, used + kStep));
+    out.resize(used + kStep);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+    zs.avail_out = static_cast<uInt>(kStep);
+    rc = deflate(&zs, in_pos == input.size() ? Z_FINISH : Z_NO_FLUSH);
+    CB_CHECK(rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR);
+    out.resize(used + (kStep - zs.avail_out));
+  }
   deflateEnd(&zs);
   return out;
 }
@@ -161,6 +178,81 @@ Result<std::string> UnpackBlob(ByteView blob, uint64_t max_output_bytes) {
   }
   inflateEnd(&zs);
   return out;
+}
+
+struct BlobReader::State {
+  ByteView payload;
+  size_t pos = 0;  // next payload byte not yet given to zlib
+  bool raw = false;
+  bool ended = false;
+  Status error;    // sticky: a damaged blob stays damaged
+  z_stream zs{};
+  bool initialized = false;
+};
+
+BlobReader::BlobReader(ByteView blob) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  if (blob.empty()) {
+    s.error = Status::Corrupt("blob: empty");
+    return;
+  }
+  s.payload = blob.subspan(1);
+  if (blob[0] == 'r') {
+    s.raw = true;
+  } else if (blob[0] != 'z') {
+    s.error = Status::Corrupt(fmt::format("blob: unknown codec tag {:#x}", blob[0]));
+  } else if (inflateInit2(&s.zs, MAX_WBITS) != Z_OK) {
+    s.error = Status::IoError("blob: inflateInit failed");
+  } else {
+    s.initialized = true;
+  }
+}
+
+BlobReader::~BlobReader() {
+  if (state_->initialized) inflateEnd(&state_->zs);
+}
+
+Result<size_t> BlobReader::Read(uint8_t* out, size_t n) {
+  State& s = *state_;
+  if (!s.error.ok()) return s.error;
+  if (n == 0 || s.ended) return size_t{0};
+  if (s.raw) {
+    size_t take = std::min(n, s.payload.size() - s.pos);
+    std::memcpy(out, s.payload.data() + s.pos, take);
+    s.pos += take;
+    s.ended = s.pos == s.payload.size();
+    return take;
+  }
+  z_stream& zs = s.zs;
+  zs.next_out = out;
+  zs.avail_out = static_cast<uInt>(std::min<size_t>(n, kChunk));
+  uInt want = zs.avail_out;
+  while (zs.avail_out == want) {  // until some output, the end, or an error
+    if (zs.avail_in == 0) {
+      if (s.pos == s.payload.size()) {
+        s.error = Status::Corrupt("blob: zlib data truncated");
+        return s.error;
+      }
+      size_t piece = std::min(s.payload.size() - s.pos, kChunk);
+      zs.next_in = const_cast<Bytef*>(s.payload.data() + s.pos);
+      zs.avail_in = static_cast<uInt>(piece);
+      s.pos += piece;
+    }
+    int rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) {
+      if (zs.avail_in > 0 || s.pos != s.payload.size()) {
+        s.error = Status::Corrupt("blob: data after the end of the zlib stream");
+        return s.error;
+      }
+      s.ended = true;
+      break;
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      s.error = Status::Corrupt("blob: bad zlib data");
+      return s.error;
+    }
+  }
+  return static_cast<size_t>(want - zs.avail_out);
 }
 
 }  // namespace crashbox::base

@@ -51,4 +51,25 @@ std::string PackBlob(ByteView input, int level = 1);
 // kCorrupt on an unknown tag or bad zlib data; kLimitExceeded past the cap.
 Result<std::string> UnpackBlob(ByteView blob, uint64_t max_output_bytes);
 
+// Unpacks a PackBlob blob piece by piece, for a body sent while it is
+// produced (symbol downloads): each Read runs inflate over at most 64 KiB of
+// input at a time and returns as soon as it has output, so a call costs
+// about one inflate step. Holds zlib's state (about 45 KiB), not the output.
+// `blob` must outlive the reader. Not thread-safe.
+class BlobReader {
+ public:
+  explicit BlobReader(ByteView blob);
+  ~BlobReader();
+  BlobReader(const BlobReader&) = delete;
+  BlobReader& operator=(const BlobReader&) = delete;
+
+  // Fills up to `n` bytes of `out`; 0 at the end of the blob. kCorrupt on an
+  // unknown tag, bad or truncated zlib data, or bytes after the stream's end.
+  Result<size_t> Read(uint8_t* out, size_t n);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 }  // namespace crashbox::base

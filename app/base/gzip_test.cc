@@ -2,6 +2,8 @@
 #include "app/base/gzip.h"
 
 #include <random>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -68,6 +70,59 @@ TEST(BlobCodec, RejectsUnknownTagAndBadData) {
   EXPECT_EQ(UnpackBlob(AsBytes(std::string("x123")), 100).status().code(), Status::Code::kCorrupt);
   EXPECT_EQ(UnpackBlob(AsBytes(std::string("z123")), 100).status().code(), Status::Code::kCorrupt);
   EXPECT_EQ(UnpackBlob(ByteView(), 100).status().code(), Status::Code::kCorrupt);
+}
+
+std::string ReadAllInPieces(BlobReader& reader, size_t piece, Status* error) {
+  std::string out;
+  std::vector<uint8_t> buf(piece);
+  while (true) {
+    Result<size_t> n = reader.Read(buf.data(), buf.size());
+    if (!n.ok()) {
+      *error = n.status();
+      return out;
+    }
+    if (*n == 0) return out;
+    EXPECT_LE(*n, piece);
+    out.append(reinterpret_cast<const char*>(buf.data()), *n);
+  }
+}
+
+TEST(BlobReader, ReadsPackedAndRawBlobsPieceByPiece) {
+  std::string text;
+  for (int i = 0; i < 50000; ++i) text += "FUNC " + std::to_string(i * 16) + " 10 0 f\n";
+  std::mt19937 rng(2);
+  std::string noise(300000, '\0');
+  for (char& c : noise) c = static_cast<char>(rng());
+  for (const std::string* input : {&text, &noise}) {
+    std::string packed = PackBlob(AsBytes(*input));
+    for (size_t piece : {size_t{1}, size_t{1000}, size_t{64 * 1024}}) {
+      BlobReader reader(AsBytes(packed));
+      Status error;
+      EXPECT_EQ(ReadAllInPieces(reader, piece, &error), *input) << piece;
+      EXPECT_TRUE(error.ok()) << error.ToString();
+    }
+  }
+}
+
+TEST(BlobReader, RefusesDamagedBlobs) {
+  std::string text(200000, 'q');
+  std::string packed = PackBlob(AsBytes(text));
+  for (std::string bad : {std::string("x123"), std::string(), packed.substr(0, packed.size() - 3), packed + "junk"}) {
+    BlobReader reader(AsBytes(bad));
+    Status error;
+    ReadAllInPieces(reader, 4096, &error);
+    EXPECT_EQ(error.code(), Status::Code::kCorrupt) << bad.size();
+  }
+}
+
+TEST(BlobCodec, PackedTextIsNotSizedByTheBound) {
+  // The packed string keeps no capacity near the input's size (it used to
+  // be allocated at deflateBound and shrunk only in length).
+  std::string text;
+  for (int i = 0; i < 1000000; ++i) text += "1000 10 7 0\n";
+  std::string packed = PackBlob(AsBytes(text));
+  EXPECT_LT(packed.capacity(), text.size() / 2);
+  EXPECT_EQ(UnpackBlob(AsBytes(packed), text.size()).value(), text);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "app/base/strings.h"
+#include "app/symbols/regular_file.h"
 #include "app/symbols/sym_model_internal.h"
 
 namespace crashbox::symbols {
@@ -76,18 +77,12 @@ struct FileText {
   }
 };
 
-Result<FileText> ReadWholeFile(const fs::path& path, uint64_t max_bytes, bool map) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(fmt::format("open {}: {}", path.string(), std::strerror(errno)));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    return Status::IoError(fmt::format("stat {}: {}", path.string(), std::strerror(err)));
-  }
-  auto size = static_cast<uint64_t>(st.st_size);
+// Reads the file opened by OpenRegularFileUnder (a regular file: a read
+// never blocks on a FIFO or runs forever on a device).
+Result<FileText> ReadWholeFile(const OpenedFile& file, const fs::path& path, uint64_t max_bytes, bool map) {
+  int fd = file.fd.get();
+  uint64_t size = file.size;
   if (size > max_bytes) {
-    ::close(fd);
     return Status::LimitExceeded(fmt::format("{}: {} bytes exceeds the limit of {}", path.string(), size, max_bytes));
   }
   FileText out;
@@ -96,7 +91,6 @@ Result<FileText> ReadWholeFile(const fs::path& path, uint64_t max_bytes, bool ma
     // Page-cache pages mapped at once: no copy, no fresh memory.
     void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (p != MAP_FAILED) {
-      ::close(fd);
       out.mapped = p;
       return out;
     }
@@ -104,12 +98,11 @@ Result<FileText> ReadWholeFile(const fs::path& path, uint64_t max_bytes, bool ma
   out.buffer = internal::BigBuffer(size);
   size_t got = 0;
   while (got < size) {
-    ssize_t n = ::read(fd, out.buffer.data() + got, size - got);
+    ssize_t n = ::pread(fd, out.buffer.data() + got, size - got, static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
-  ::close(fd);
   if (got != size) return Status::IoError(fmt::format("read {}: short read", path.string()));
   return out;
 }
@@ -199,11 +192,15 @@ void DirSymbolSupplier::EvictLocked() {
 
 DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
   CB_ASSIGN_OR_RETURN(fs::path rel, SymbolRelativePath(key));
+  // Only regular files inside the roots: a symlink out of the tree, a FIFO
+  // or a device is passed over like a missing file (regular_file.h).
   fs::path sym_path;
+  OpenedFile opened;
   for (const fs::path& root : options_.roots) {
-    std::error_code ec;
-    if (fs::is_regular_file(root / rel, ec)) {
+    Result<OpenedFile> f = OpenRegularFileUnder(root, rel, options_.roots);
+    if (f.ok()) {
       sym_path = root / rel;
+      opened = std::move(f).value();
       break;
     }
   }
@@ -217,7 +214,7 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
     FileResult cached = LoadFromCache(cache_path, sym_path);
     if (cached.ok()) return cached;
   }
-  CB_ASSIGN_OR_RETURN(FileText text, ReadWholeFile(sym_path, options_.parse.max_text_bytes, options_.one_shot));
+  CB_ASSIGN_OR_RETURN(FileText text, ReadWholeFile(opened, sym_path, options_.parse.max_text_bytes, options_.one_shot));
   Result<internal::BlobBytes> blob = internal::ConvertSymText(text.bytes(), options_.parse);
   text = FileText{};  // not needed any more
   if (!blob.ok()) return blob.status().WithContext(sym_path.string());

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <thread>
 
 #include "tests/testing/temp_dir.h"
@@ -148,6 +150,18 @@ TEST(MapSupplier, ServesAddedTextAndReportsMissing) {
   ASSERT_TRUE(f.ok());
   EXPECT_EQ((*f)->Symbolize(0x1000).function_name, "main");
   EXPECT_EQ(supplier.Find({"app", "OTHER"}).status().code(), Status::Code::kNotFound);
+}
+
+TEST(DirSupplier, PassesOverSymlinksOutOfTheRootsAndFifos) {
+  TempDir dir;
+  WriteFileOrDie(dir / "secret.sym", "MODULE Linux x86_64 ID1 app\nFUNC 1000 10 0 secret\n");
+  fs::create_directories(dir / "root" / "app" / "ID1");
+  fs::create_symlink(dir / "secret.sym", dir / "root" / "app" / "ID1" / "app.sym");
+  fs::create_directories(dir / "root" / "fifo" / "ID1");
+  ASSERT_EQ(::mkfifo((dir / "root" / "fifo" / "ID1" / "fifo.sym").c_str(), 0600), 0);
+  DirSymbolSupplier supplier({{dir / "root"}, {}, 1 << 20, {}});
+  EXPECT_EQ(supplier.Find({"app", "ID1"}).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(supplier.Find({"fifo", "ID1"}).status().code(), Status::Code::kNotFound);  // returns: no blocking open
 }
 
 }  // namespace

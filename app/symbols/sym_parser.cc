@@ -606,4 +606,18 @@ Result<std::string> ParseSymText(ByteView bytes, const ParseOptions& options) {
   return std::string(blob.buffer.data(), blob.size);
 }
 
+struct SymBlob::Impl {
+  internal::BlobBytes blob;
+};
+SymBlob::SymBlob(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SymBlob::~SymBlob() = default;
+SymBlob::SymBlob(SymBlob&&) noexcept = default;
+SymBlob& SymBlob::operator=(SymBlob&&) noexcept = default;
+ByteView SymBlob::bytes() const { return impl_->blob.bytes(); }
+
+Result<SymBlob> ParseSymTextToBlob(ByteView bytes, const ParseOptions& options) {
+  CB_ASSIGN_OR_RETURN(internal::BlobBytes blob, internal::ConvertSymText(bytes, options));
+  return SymBlob(std::make_unique<SymBlob::Impl>(SymBlob::Impl{std::move(blob)}));
+}
+
 }  // namespace crashbox::symbols

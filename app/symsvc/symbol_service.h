@@ -2,16 +2,24 @@
 // SymbolService: what the web layer and the CLI ask of the symbol store
 // service, over the SymbolStore: uploads (SymbolUploader) and the original
 // .sym texts for download, from the store or else the configured symbol
-// directories (read as files, never converted here); the missing-symbols
+// directories (read as files, never converted here), streamed rather than
+// held whole, at most max_concurrent_downloads at once; the missing-symbols
 // report (which modules crashes needed, and how often), and reprocessing of
 // the crashes that needed a module when its symbols arrive.
 //
-// Thread-safe. The store must outlive the service.
+// Only regular files inside the symbol directories are served (symlinks
+// resolved, see app/symbols/regular_file.h): a symlink out of the tree, a
+// directory, a FIFO or a device is "not found", and never blocks.
+//
+// Thread-safe. The store must outlive the service, and the service every
+// SymTextReader it returned (a reader holds a download slot).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +40,11 @@ struct ServiceOptions {
   // Uploads received at once over HTTP (each is held in memory while it is
   // checked and stored); more answer 503 with Retry-After.
   int max_concurrent_uploads = 2;
+  // Downloads sent at once (a slot is held until the reader is destroyed);
+  // more answer kUnavailable (503 + Retry-After). Each costs zlib's state and
+  // a share of one compressed copy of the text (about a fifth of it) for
+  // stored symbols, a file descriptor for symbol-directory files.
+  int max_concurrent_downloads = 16;
   // Queue the crashes that needed a module for reprocessing when its symbols
   // are uploaded.
   bool reprocess_on_upload = true;
@@ -56,14 +69,28 @@ class SymbolService {
   void EndUpload();
   const ServiceOptions& options() const { return options_; }
 
-  // The .sym text for `<debug_file>/<debug_id>/<sym_name>`: kInvalidArgument
-  // for a path that cannot name symbols (the HTTP layer answers 400),
-  // kNotFound when neither the store nor a symbol directory has it.
+  // The .sym text for `<debug_file>/<debug_id>/<sym_name>`, read whole
+  // (tests, small texts): kInvalidArgument for a path that cannot name
+  // symbols (the HTTP layer answers 400), kNotFound when neither the store
+  // nor a symbol directory has it.
   Result<std::string> FindSymText(std::string_view debug_file, std::string_view debug_id,
                                   std::string_view sym_name);
+  // The same text as a reader for download, holding one of the
+  // max_concurrent_downloads slots until it is destroyed: kUnavailable when
+  // every slot is taken, otherwise FindSymText's errors. The reader's size()
+  // is known for symbol-directory files, not for stored texts.
+  Result<std::unique_ptr<store::SymTextReader>> OpenSymText(std::string_view debug_file, std::string_view debug_id,
+                                                            std::string_view sym_name);
+  // What OpenSymText would find, without reading it or taking a slot (HEAD):
+  // the size when known (nullopt for stored texts), or its errors.
+  Result<std::optional<uint64_t>> StatSymText(std::string_view debug_file, std::string_view debug_id,
+                                              std::string_view sym_name);
+  int downloads_in_flight() const { return downloads_.load(); }
 
   // "/<debug_file>/<DEBUG_ID>/<name>.sym" of the symbols uploaded for a code
-  // file and id (Tecken's code-id redirect), kNotFound when none were.
+  // file and id (Tecken's code-id redirect), kNotFound when none were. The
+  // path is percent-encoded (anything but letters, digits and -._~!$&()*+,;=@)
+  // so that no stored byte reaches a Location header as is.
   Result<std::string> FindCodeRedirect(std::string_view code_file, std::string_view code_id);
 
   // Counts a processed crash for each module it lacked symbols for.
@@ -72,6 +99,8 @@ class SymbolService {
 
  private:
   void OnAdded(const store::SymbolKey& key);
+  // The file of `key` in the first symbol directory holding a regular one.
+  Result<std::unique_ptr<store::SymTextReader>> OpenDirText(const store::SymbolKey& key, std::string_view sym_name);
 
   store::SymbolStore& store_;
   store::CrashStore* crashes_;
@@ -79,6 +108,7 @@ class SymbolService {
   const ServiceOptions options_;
   SymbolUploader uploader_;
   std::atomic<int> uploads_{0};
+  std::atomic<int> downloads_{0};
 };
 
 }  // namespace crashbox::symsvc

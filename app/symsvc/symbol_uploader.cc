@@ -16,6 +16,32 @@ bool IsHex(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
 }
 
+// A C0 control character or DEL: never part of a name crashbox keeps (a CR
+// or LF in a stored name could end up in a header or split a log line).
+std::optional<unsigned char> FindControlChar(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return c;
+  }
+  return std::nullopt;
+}
+
+// Whether the stored text of `key` is byte for byte `text`, read piece by
+// piece (no second copy of a large text).
+bool StoredTextEquals(store::SymbolStore& store, const store::SymbolKey& key, std::string_view text) {
+  Result<std::unique_ptr<store::SymTextReader>> reader = store.OpenSymText(key);
+  if (!reader.ok()) return false;
+  if (auto size = (*reader)->size(); size && *size != text.size()) return false;
+  std::string buf(64 * 1024, '\0');
+  size_t pos = 0;
+  while (true) {
+    Result<size_t> n = (*reader)->Read(buf.data(), buf.size());
+    if (!n.ok()) return false;
+    if (*n == 0) return pos == text.size();
+    if (*n > text.size() - pos || text.compare(pos, *n, std::string_view(buf.data(), *n)) != 0) return false;
+    pos += *n;
+  }
+}
+
 std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -78,6 +104,9 @@ Result<SymModuleLine> ParseModuleLine(std::string_view text) {
   }
   m.debug_file = line;  // the rest: names may hold spaces
   if (m.debug_file.empty() || !IsHex(m.debug_id)) return Status::Corrupt("malformed MODULE line");
+  if (auto c = FindControlChar(m.debug_file)) {
+    return Status::Corrupt(fmt::format("MODULE line's debug file name holds control character {:#04x}", *c));
+  }
   return m;
 }
 
@@ -115,6 +144,9 @@ Result<store::SymbolKey> ParseSymbolPath(std::string_view path) {
     if (p.empty() || p == "." || p == ".." || p.size() > 512) {
       return Status::InvalidArgument("path is not <debug_file>/<DEBUG_ID>/<name>.sym");
     }
+    if (auto c = FindControlChar(p)) {
+      return Status::InvalidArgument(fmt::format("path holds control character {:#04x}", *c));
+    }
   }
   if (!IsHex(parts[1])) return Status::InvalidArgument(fmt::format("debug id {} is not hexadecimal", parts[1]));
   std::string expected = SymFileName(parts[0]);
@@ -124,7 +156,8 @@ Result<store::SymbolKey> ParseSymbolPath(std::string_view path) {
   return store::SymbolKey{std::string(parts[0]), Upper(parts[1])};
 }
 
-Status SymbolUploader::AddOne(const std::string& path, std::string_view text, UploadReport& report) {
+Status SymbolUploader::AddOne(const std::string& path, std::string_view text, std::string* owned,
+                              UploadReport& report) {
   auto reject = [&](std::string reason) {
     report.rejected.push_back(UploadItem{path, std::move(reason), text.size()});
     return Status::Ok();
@@ -144,20 +177,27 @@ Status SymbolUploader::AddOne(const std::string& path, std::string_view text, Up
     return reject(fmt::format("module_mismatch: MODULE line has debug file {}, path has {}", module->debug_file,
                               key->debug_file));
   }
-  Result<std::string> stored = store_.GetSymText(*key);
-  if (stored.ok() && *stored == text) {
+  if (StoredTextEquals(store_, *key, text)) {
     report.skipped.push_back(UploadItem{path, "", text.size()});
     return Status::Ok();
   }
-  Result<std::string> blob = symbols::ParseSymText(AsBytes(text));
-  if (!blob.ok()) return reject("unconvertible: " + blob.status().message());
-  CB_RETURN_IF_ERROR(store_.PutSymbols(*key, *blob, std::string(text)));
-  if (auto code = ParseCodeInfo(text); code && !code->second.empty() && IsHex(code->first) &&
-                                       code->second.find_first_of("/\\") == std::string::npos) {
+  const uint64_t size = text.size();
+  std::optional<std::pair<std::string, std::string>> code = ParseCodeInfo(text);
+  // Memory at the peak: the text, its conversion (the blob is built in place)
+  // and the packed text; an owned text is freed by the store once packed,
+  // before the write copies blob and packed text into LMDB's pages.
+  {
+    Result<symbols::SymBlob> blob = symbols::ParseSymTextToBlob(AsBytes(text));
+    if (!blob.ok()) return reject("unconvertible: " + blob.status().message());
+    CB_RETURN_IF_ERROR(
+        store_.PutSymbols(*key, AsChars(blob->bytes()), owned ? std::move(*owned) : std::string(text)));
+  }
+  if (code && !code->second.empty() && IsHex(code->first) && code->second.find_first_of("/\\") == std::string::npos &&
+      !FindControlChar(code->second)) {
     CB_RETURN_IF_ERROR(store_.PutCodeId(code->second, code->first, *key));
   }
-  report.bytes_converted += text.size();
-  report.added.push_back(UploadItem{path, "", text.size()});
+  report.bytes_converted += size;
+  report.added.push_back(UploadItem{path, "", size});
   if (on_added_) on_added_(*key);
   return Status::Ok();
 }
@@ -170,12 +210,20 @@ Result<UploadReport> SymbolUploader::UploadZip(ByteView zip) {
       report.rejected.push_back(UploadItem{e.name, e.error, 0});
       return Status::Ok();
     }
-    return AddOne(e.name, e.data, report);
+    return AddOne(e.name, e.data, &e.data, report);
   }));
   return report;
 }
 
 Result<UploadReport> SymbolUploader::UploadSym(std::string path, std::string_view text) {
+  return UploadSymImpl(std::move(path), text, nullptr);
+}
+
+Result<UploadReport> SymbolUploader::UploadSymOwned(std::string path, std::string text) {
+  return UploadSymImpl(std::move(path), text, &text);
+}
+
+Result<UploadReport> SymbolUploader::UploadSymImpl(std::string path, std::string_view text, std::string* owned) {
   UploadReport report;
   if (path.empty()) {
     Result<SymModuleLine> module = ParseModuleLine(text);
@@ -185,7 +233,7 @@ Result<UploadReport> SymbolUploader::UploadSym(std::string path, std::string_vie
     }
     path = fmt::format("{}/{}/{}", module->debug_file, Upper(module->debug_id), SymFileName(module->debug_file));
   }
-  CB_RETURN_IF_ERROR(AddOne(path, text, report));
+  CB_RETURN_IF_ERROR(AddOne(path, text, owned, report));
   return report;
 }
 

@@ -86,10 +86,15 @@ class SymbolUploader {
   // One .sym text. `path` may be empty: it is then taken from the MODULE line.
   // Store failures (kUnavailable, kIoError) are returned as errors.
   Result<UploadReport> UploadSym(std::string path, std::string_view text);
+  // The same, taking the text (move it in): it is freed as soon as it is
+  // converted and packed, before the store's write (a large upload's peak).
+  Result<UploadReport> UploadSymOwned(std::string path, std::string text);
 
  private:
-  // Adds one file to `report`; returns only store failures.
-  Status AddOne(const std::string& path, std::string_view text, UploadReport& report);
+  Result<UploadReport> UploadSymImpl(std::string path, std::string_view text, std::string* owned);
+  // Adds one file to `report`; returns only store failures. `owned` (may be
+  // null) is the string `text` views, given up to the store.
+  Status AddOne(const std::string& path, std::string_view text, std::string* owned, UploadReport& report);
 
   store::SymbolStore& store_;
   const UploadOptions options_;

@@ -178,5 +178,116 @@ TEST_F(SymbolUploaderTest, WholeArchiveFailuresAreErrors) {
   EXPECT_EQ(uploader_->UploadZip(AsBytes(zip.substr(0, zip.size() / 2))).status().code(), Status::Code::kCorrupt);
 }
 
+TEST_F(SymbolUploaderTest, ControlCharactersInNamesAreRefused) {
+  // A CR in the MODULE name used to be stored and echoed into the Location
+  // header of the code-id redirect.
+  std::string text = "MODULE windows x86_64 " + std::string(kId) +
+                     " evil\rSet-Cookie: x.pdb\nINFO CODE_ID 5F1E2D3C4B evil.dll\nPUBLIC 10 0 f\n";
+  auto r = uploader_->UploadSym("", text);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->added.empty());
+  ASSERT_EQ(r->rejected.size(), 1u);
+  EXPECT_EQ(r->rejected[0].reason,
+            "bad_module_line: MODULE line's debug file name holds control character 0x0d");
+  EXPECT_EQ(ParseSymbolPath("a\x01b/AB/a\x01b.sym").status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(ParseSymbolPath("ab/AB/ab.sym\x7f").status().code(), Status::Code::kInvalidArgument);
+  // A control character in the code file name: stored, not indexed.
+  std::string tab = "MODULE windows x86_64 " + std::string(kId) + " ok.pdb\nINFO CODE_ID 5F1E2D3C4B o\tk.dll\nPUBLIC 10 0 f\n";
+  EXPECT_EQ(uploader_->UploadSym("", tab)->added.size(), 1u);
+  EXPECT_EQ(store_->FindByCodeId("o\tk.dll", "5F1E2D3C4B").status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(SymbolUploaderTest, CodeRedirectIsPercentEncoded) {
+  std::string text = "MODULE mac x86_64 " + std::string(kId) +
+                     " Google Chrome%Framework\nINFO CODE_ID 5F1E2D3C4B GoogleChrome\nPUBLIC 10 0 f\n";
+  ASSERT_EQ(uploader_->UploadSym("", text)->added.size(), 1u);
+  SymbolService service(*store_, nullptr, ServiceOptions{});
+  EXPECT_EQ(*service.FindCodeRedirect("GoogleChrome", "5F1E2D3C4B"),
+            "/Google%20Chrome%25Framework/" + std::string(kId) + "/Google%20Chrome%25Framework.sym");
+}
+
+std::string ReadAll(store::SymTextReader& reader, size_t piece = 1000) {
+  std::string out, buf(piece, '\0');
+  while (true) {
+    Result<size_t> n = reader.Read(buf.data(), buf.size());
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    if (!n.ok() || *n == 0) return out;
+    out.append(buf.data(), *n);
+  }
+}
+
+TEST_F(SymbolUploaderTest, DownloadsStreamFromStoreAndDirectoriesWithinACap) {
+  ServiceOptions options;
+  options.symbol_dirs = {dir_ / "syms"};
+  options.max_concurrent_downloads = 2;
+  std::string big = Sym("libd.so");
+  for (int i = 0; i < 20000; ++i) big += "PUBLIC " + std::to_string(0x3000 + i) + " 0 f" + std::to_string(i) + "\n";
+  testing::WriteFileOrDie(dir_ / "syms" / "libd.so" / kId / "libd.so.sym", big);
+  SymbolService service(*store_, nullptr, options);
+  ASSERT_EQ(service.uploader().UploadSym("", Sym("libs.so"))->added.size(), 1u);
+
+  auto stored = service.OpenSymText("libs.so", kId, "libs.so.sym");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ((*stored)->size(), std::nullopt);  // inflated as it goes: length unknown
+  auto file = service.OpenSymText("libd.so", kId, "libd.so.sym");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(service.downloads_in_flight(), 2);
+  EXPECT_EQ(service.OpenSymText("libs.so", kId, "libs.so.sym").status().code(), Status::Code::kUnavailable);
+  EXPECT_EQ(ReadAll(**stored), Sym("libs.so"));
+  stored->reset();  // the slot goes with the reader
+  EXPECT_EQ(service.downloads_in_flight(), 1);
+  EXPECT_TRUE(service.OpenSymText("libs.so", kId, "libs.so.sym").ok());  // and is given back at once
+  EXPECT_EQ(service.downloads_in_flight(), 1);
+  EXPECT_EQ((*file)->size(), big.size());
+  EXPECT_EQ(ReadAll(**file, 4096), big);
+  // A miss gives its slot back too.
+  EXPECT_EQ(service.OpenSymText("libx.so", kId, "libx.so.sym").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(service.downloads_in_flight(), 1);
+}
+
+TEST_F(SymbolUploaderTest, DirectoryDownloadsServeOnlyRegularFilesInside) {
+  ServiceOptions options;
+  options.symbol_dirs = {dir_ / "syms"};
+  testing::WriteFileOrDie(dir_ / "secret.sym", Sym("out.so"));
+  std::filesystem::create_directories(dir_ / "syms" / "out.so" / kId);
+  std::filesystem::create_symlink(dir_ / "secret.sym", dir_ / "syms" / "out.so" / kId / "out.so.sym");
+  std::filesystem::create_directories(dir_ / "syms" / "zero.so" / kId);
+  std::filesystem::create_symlink("/dev/zero", dir_ / "syms" / "zero.so" / kId / "zero.so.sym");
+  std::filesystem::create_directories(dir_ / "syms" / "dir.so" / kId / "dir.so.sym");
+  SymbolService service(*store_, nullptr, options);
+  for (const char* name : {"out.so", "zero.so", "dir.so"}) {
+    std::string n(name);
+    EXPECT_EQ(service.OpenSymText(n, kId, n + ".sym").status().code(), Status::Code::kNotFound) << name;
+    EXPECT_EQ(service.StatSymText(n, kId, n + ".sym").status().code(), Status::Code::kNotFound) << name;
+    EXPECT_EQ(service.FindSymText(n, kId, n + ".sym").status().code(), Status::Code::kNotFound) << name;
+  }
+  EXPECT_EQ(service.downloads_in_flight(), 0);
+}
+
+TEST_F(SymbolUploaderTest, ReuploadOfIdenticalLargeTextIsSkipped) {
+  std::string big = Sym("libbig.so");
+  for (int i = 0; i < 50000; ++i) big += "PUBLIC " + std::to_string(0x3000 + i) + " 0 f\n";
+  ASSERT_EQ(uploader_->UploadSym("", big)->added.size(), 1u);
+  EXPECT_EQ(uploader_->UploadSym("", big)->skipped.size(), 1u);
+  std::string changed = big;
+  changed[changed.size() - 2] = 'g';
+  EXPECT_EQ(uploader_->UploadSym("", changed)->added.size(), 1u);
+  EXPECT_EQ(uploader_->UploadSym("", changed + "PUBLIC 1 0 x\n")->added.size(), 1u);
+}
+
+TEST_F(SymbolUploaderTest, OwnedTextUploadStoresTheSameBytes) {
+  std::string text = Sym("libown.so");
+  for (int i = 0; i < 1000; ++i) text += "PUBLIC " + std::to_string(0x3000 + i) + " 0 f\n";
+  std::string copy = text;
+  auto r = uploader_->UploadSymOwned("", std::move(text));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->added.size(), 1u);
+  EXPECT_EQ(r->added[0].bytes, copy.size());
+  EXPECT_EQ(*store_->GetSymText({"libown.so", kId}), copy);
+  EXPECT_EQ(uploader_->UploadSymOwned("", std::string(copy))->skipped.size(), 1u);
+  auto bad = uploader_->UploadSymOwned("", "MODULE Linux x86_64 " + std::string(kId) + " a\x01b\n");
+  ASSERT_EQ(bad->rejected.size(), 1u);
+}
+
 }  // namespace
 }  // namespace crashbox::symsvc

@@ -3,10 +3,11 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
-#include <vector>
 #include <set>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -166,11 +167,24 @@ Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::functio
     } else if (std::unique_ptr<zip_file_t, FileCloser> file(zip_lib.fopen_index(archive.get(), i, 0)); !file) {
       e.error = fmt::format("unreadable: {}", zip_lib.strerror(archive.get()));
     } else {
-      // Read exactly the declared size and one byte more: libzip checks the
-      // CRC when the stream ends, and a stream longer than declared is refused.
-      e.data.resize(st.size + 1);
+      // Read up to the declared size and one byte more: libzip checks the
+      // CRC when the stream ends, and a stream longer than declared is
+      // refused. The buffer grows as bytes really arrive, never to what the
+      // header merely claims (a member declaring 2 GiB over a few bytes of
+      // data costs those bytes). The first reservation is what the
+      // compressed bytes, which are really here, plausibly inflate to.
+      constexpr uint64_t kStep = uint64_t{1} << 20;
+      const uint64_t limit = st.size + 1;
+      e.data.reserve(static_cast<size_t>(std::min(limit, st.comp_size * 8 + kStep)));
       uint64_t got = 0;
-      while (got < e.data.size()) {
+      while (got < limit) {
+        if (got == e.data.size()) {
+          uint64_t want = std::min(limit, got + kStep);
+          if (want > e.data.capacity()) {
+            e.data.reserve(static_cast<size_t>(std::min(limit, std::max(want, e.data.capacity() * 3 / 2))));
+          }
+          e.data.resize(static_cast<size_t>(want));
+        }
         zip_int64_t n = zip_lib.fread(file.get(), e.data.data() + got, e.data.size() - got);
         if (n < 0) {
           e.error = fmt::format("corrupt_entry: {}", zip_lib.file_strerror(file.get()));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/symsvc/zip_reader.h"
 
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
 
 #include "tests/testing/temp_dir.h"
@@ -117,6 +119,23 @@ TEST_F(ZipReaderTest, LyingDeclaredSizeIsCorrupt) {
   patched[cd + 24] = 0x10;  // uncompressed size, low byte
   patched[cd + 25] = 0x00;
   EXPECT_FALSE(Read(patched).ok());
+}
+
+TEST_F(ZipReaderTest, HugeDeclaredSizeAllocatesOnlyWhatArrives) {
+  // 8 MiB of real data declaring 1.5 GiB (under the 200:1 ratio): the entry
+  // is refused, and the reader never zero-filled the declared size.
+  std::string data(8 << 20, 'x');
+  for (size_t i = 0; i < data.size(); i += 7) data[i] = static_cast<char>('a' + i % 26);
+  std::string zip = testing::SetDeclaredSize(ZipBuilder().Add("big.sym", data, true).Build(dir_.path()), 0x60000000);
+  struct rusage before {};
+  ::getrusage(RUSAGE_SELF, &before);
+  auto r = Read(zip);
+  struct rusage after {};
+  ::getrusage(RUSAGE_SELF, &after);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_TRUE((*r)[0].error.starts_with("corrupt_entry")) << (*r)[0].error;
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 256 * 1024) << "KiB of peak RSS added";
 }
 
 TEST(IsSafeEntryName, AcceptsLayoutNames) {

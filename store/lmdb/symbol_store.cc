@@ -30,14 +30,20 @@ std::string TextKey(const SymbolKey& k) { return "text/" + k.debug_file + "/" + 
 
 }  // namespace
 
-Status LmdbSymbolStore::PutSymbols(const SymbolKey& key, const std::string& blob, const std::string& sym_text) {
+Status LmdbSymbolStore::PutSymbols(const SymbolKey& key, std::string_view blob, std::string sym_text) {
   CB_RETURN_IF_ERROR(CheckKey(key));
   std::string packed_text = sym_text.empty() ? std::string() : base::PackBlob(AsBytes(sym_text), 1);
-  return env_.Write(blob.size() + packed_text.size(), [&](WriteTxn& txn) -> Status {
+  std::string().swap(sym_text);  // the write copies blob and packed text into pages of its own
+  Status s = env_.Write(blob.size() + packed_text.size(), [&](WriteTxn& txn) -> Status {
     CB_RETURN_IF_ERROR(txn.Put(Db::kSymbols, BlobKey(key), blob));
     if (!packed_text.empty()) CB_RETURN_IF_ERROR(txn.Put(Db::kSymbols, TextKey(key), packed_text));
     return Status::Ok();
   });
+  // After the commit: a download starting now must read the new text.
+  std::lock_guard<std::mutex> lock(text_mu_);
+  ++text_generation_;
+  shared_texts_.erase(TextKey(key));
+  return s;
 }
 
 Result<std::shared_ptr<const std::string>> LmdbSymbolStore::GetBlob(const SymbolKey& key) {
@@ -64,6 +70,62 @@ Result<std::string> LmdbSymbolStore::GetSymText(const SymbolKey& key) {
   if (s.code() == Status::Code::kNotFound) return Status::NotFound(fmt::format("no symbol text for {}", BlobKey(key)));
   CB_RETURN_IF_ERROR(s);
   return base::UnpackBlob(AsBytes(packed), 4ull << 30);
+}
+
+namespace {
+
+// Inflates a packed text as the client takes it; owns (a share of) the copy.
+class PackedTextReader final : public SymTextReader {
+ public:
+  explicit PackedTextReader(std::shared_ptr<const std::string> packed)
+      : packed_(std::move(packed)), reader_(AsBytes(*packed_)) {}
+  Result<size_t> Read(char* buf, size_t n) override { return reader_.Read(reinterpret_cast<uint8_t*>(buf), n); }
+
+ private:
+  std::shared_ptr<const std::string> packed_;
+  base::BlobReader reader_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SymTextReader>> LmdbSymbolStore::OpenSymText(const SymbolKey& key) {
+  CB_RETURN_IF_ERROR(CheckKey(key));
+  std::string text_key = TextKey(key);
+  std::shared_ptr<const std::string> packed;
+  // Held across the copy, so that downloads starting together make one copy
+  // (copies are a memcpy each; they wait for one another, reads do not).
+  std::lock_guard<std::mutex> lock(text_mu_);
+  auto it = shared_texts_.find(text_key);
+  if (it != shared_texts_.end() && it->second.generation == text_generation_) packed = it->second.packed.lock();
+  if (!packed) {
+    // One copy of the compressed bytes, taken in a short read transaction:
+    // holding one for a slow client's whole download would pin old pages.
+    auto copy = std::make_shared<std::string>();
+    Status s = env_.Read([&](ReadTxn& txn) -> Status {
+      CB_ASSIGN_OR_RETURN(std::string_view v, txn.Get(Db::kSymbols, text_key));
+      copy->assign(v);
+      return Status::Ok();
+    });
+    if (s.code() == Status::Code::kNotFound) {
+      return Status::NotFound(fmt::format("no symbol text for {}", BlobKey(key)));
+    }
+    CB_RETURN_IF_ERROR(s);
+    packed = std::move(copy);
+    if (shared_texts_.size() >= 64) {
+      std::erase_if(shared_texts_, [](const auto& e) { return e.second.packed.expired(); });
+    }
+    // A PutSymbols committing while this copy was taken moves the
+    // generation on after its commit, so a stale copy is not shared again.
+    shared_texts_[text_key] = SharedText{text_generation_, packed};
+  }
+  return std::unique_ptr<SymTextReader>(std::make_unique<PackedTextReader>(std::move(packed)));
+}
+
+Status LmdbSymbolStore::HasSymText(const SymbolKey& key) {
+  CB_RETURN_IF_ERROR(CheckKey(key));
+  Status s = env_.Read([&](ReadTxn& txn) -> Status { return txn.Get(Db::kSymbols, TextKey(key)).status(); });
+  if (s.code() == Status::Code::kNotFound) return Status::NotFound(fmt::format("no symbol text for {}", BlobKey(key)));
+  return s;
 }
 
 Result<std::vector<SymbolKey>> LmdbSymbolStore::List(const std::string& debug_file_prefix) {

@@ -33,6 +33,37 @@ TEST_F(LmdbSymbolStoreTest, RoundTripsBlobAndText) {
   EXPECT_EQ((*list)[0].debug_id, key.debug_id);
 }
 
+std::string ReadAll(SymTextReader& reader) {
+  std::string out, buf(777, '\0');
+  while (true) {
+    Result<size_t> n = reader.Read(buf.data(), buf.size());
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    if (!n.ok() || *n == 0) return out;
+    out.append(buf.data(), *n);
+  }
+}
+
+TEST_F(LmdbSymbolStoreTest, TextReadersShareOneCopyUntilTheTextChanges) {
+  SymbolKey key{"libapp.so", "AB"};
+  std::string v1, v2;
+  for (int i = 0; i < 20000; ++i) v1 += "PUBLIC " + std::to_string(i) + " 0 one\n";
+  for (int i = 0; i < 20000; ++i) v2 += "PUBLIC " + std::to_string(i) + " 0 two\n";
+  EXPECT_EQ(store_->OpenSymText(key).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->HasSymText(key).code(), Status::Code::kNotFound);
+  ASSERT_TRUE(store_->PutSymbols(key, "blob", v1).ok());
+  EXPECT_TRUE(store_->HasSymText(key).ok());
+  auto a = store_->OpenSymText(key);
+  auto b = store_->OpenSymText(key);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(store_->PutSymbols(key, "blob", v2).ok());
+  auto c = store_->OpenSymText(key);
+  ASSERT_TRUE(c.ok());
+  // Readers opened before the change finish the text they started.
+  EXPECT_EQ(ReadAll(**a), v1);
+  EXPECT_EQ(ReadAll(**c), v2);
+  EXPECT_EQ(ReadAll(**b), v1);
+}
+
 TEST_F(LmdbSymbolStoreTest, MissingAndHostileKeys) {
   EXPECT_EQ(store_->GetBlob({"x.so", "AB"}).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(store_->GetSymText({"x.so", "AB"}).status().code(), Status::Code::kNotFound);

@@ -6,6 +6,7 @@
 
 #include <zip.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -61,6 +62,22 @@ class ZipBuilder {
 inline std::string PatchBytes(std::string bytes, const std::string& from, const std::string& to) {
   for (size_t pos = bytes.find(from); pos != std::string::npos; pos = bytes.find(from, pos + to.size())) {
     bytes.replace(pos, from.size(), to);
+  }
+  return bytes;
+}
+
+// Sets the uncompressed size that every member's local and central headers
+// declare (consistently, so libzip's checks pass): a member that claims more
+// than its data holds.
+inline std::string SetDeclaredSize(std::string bytes, uint32_t size) {
+  auto put = [&](size_t at) {
+    for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  };
+  for (size_t pos = bytes.find("PK\x03\x04"); pos != std::string::npos; pos = bytes.find("PK\x03\x04", pos + 4)) {
+    put(pos + 22);
+  }
+  for (size_t pos = bytes.find("PK\x01\x02"); pos != std::string::npos; pos = bytes.find("PK\x01\x02", pos + 4)) {
+    put(pos + 24);
   }
   return bytes;
 }

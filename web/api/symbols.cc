@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/api/symbols.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "app/base/strings.h"
+#include "app/base/log.h"
 #include "app/collector/multipart.h"
 #include "app/symsvc/missing_report.h"
 #include "web/http/status_map.h"
@@ -19,11 +23,13 @@ void Error(Response& resp, int status, const std::string& message) {
 // Collects the first part that carries a file name.
 class FirstFilePart final : public collector::MultipartHandler {
  public:
+  explicit FirstFilePart(uint64_t reserve) : reserve_(reserve) {}
   Status OnPartBegin(const collector::PartHeaders& h) override {
     in_file_ = !found_ && h.filename.has_value();
     if (in_file_) {
       found_ = true;
       filename_ = *h.filename;
+      data_.reserve(reserve_);  // address space: pages are touched as bytes arrive
     }
     return Status::Ok();
   }
@@ -35,6 +41,7 @@ class FirstFilePart final : public collector::MultipartHandler {
     in_file_ = false;
     return Status::Ok();
   }
+  uint64_t reserve_;
   bool found_ = false;
   bool in_file_ = false;
   std::string filename_;
@@ -75,9 +82,27 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
       resp.close = true;
       return;
     }
+    // A multipart body goes through the parser as it is read, so only the
+    // file part is held (not the body, the parser's buffer and the part);
+    // a raw body is held as sent. Either way the upload is in memory once.
+    collector::MediaType media = collector::ParseMediaType(req.Header("Content-Type").value_or(""));
+    bool multipart = media.type == "multipart/form-data";
+    if (multipart && !media.boundary) {
+      Error(resp, 400, "multipart upload without a boundary");
+      resp.close = true;
+      return;
+    }
+    uint64_t reserve = std::min(req.content_length.value_or(0), cap);
     std::string body;
-    if (req.content_length) body.reserve(*req.content_length);
+    FirstFilePart part(reserve);
+    std::optional<collector::MultipartParser> parser;
+    if (multipart) {
+      parser.emplace(*media.boundary, collector::MultipartLimits{}, part);
+    } else {
+      body.reserve(reserve);
+    }
     std::string buf(1 << 16, '\0');
+    uint64_t total = 0;
     while (true) {
       Result<size_t> got = req.read_body(buf.data(), buf.size());
       if (!got.ok()) {
@@ -86,28 +111,29 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
         return;
       }
       if (*got == 0) break;
-      if (body.size() + *got > cap) {
+      total += *got;
+      if (total > cap) {
         Error(resp, 413, fmt::format("upload larger than {} bytes", cap));
         resp.close = true;
         return;
       }
-      body.append(buf.data(), *got);
+      if (!multipart) {
+        body.append(buf.data(), *got);
+      } else if (Status s = parser->Feed(AsBytes(std::string_view(buf.data(), *got))); !s.ok()) {
+        Error(resp, 400, "malformed multipart body: " + s.message());
+        resp.close = true;
+        return;
+      }
     }
-    collector::MediaType media = collector::ParseMediaType(req.Header("Content-Type").value_or(""));
-    if (media.type == "multipart/form-data") {
-      if (!media.boundary) return Error(resp, 400, "multipart upload without a boundary");
-      FirstFilePart part;
-      collector::MultipartParser parser(*media.boundary, {}, part);
-      Status s = parser.Feed(AsBytes(body));
-      if (s.ok()) s = parser.Finish();
-      if (!s.ok()) return Error(resp, 400, "malformed multipart body: " + s.message());
+    if (multipart) {
+      if (Status s = parser->Finish(); !s.ok()) return Error(resp, 400, "malformed multipart body: " + s.message());
       if (!part.found_) return Error(resp, 400, "Must be multipart form data with at least one file");
       body = std::move(part.data_);
     }
     if (body.empty()) return Error(resp, 400, "empty upload");
     Result<symsvc::UploadReport> report = body.starts_with("PK")
                                               ? service.uploader().UploadZip(AsBytes(body))
-                                              : service.uploader().UploadSym("", body);
+                                              : service.uploader().UploadSymOwned("", std::move(body));
     if (!report.ok()) return Error(resp, HttpStatusFor(report.status()), report.status().message());
     resp.Json(report->added.empty() && report->skipped.empty() ? 400 : 201, report->ToJson());
   };
@@ -141,25 +167,51 @@ Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service) {
                      name = path.substr(b + 1);
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     if (HasBadPathChar(path)) return resp.Text(400, "Invalid character in symbol path");
-    Result<std::string> text = service.FindSymText(debug_file, debug_id, name);
-    if (!text.ok() && (text.status().code() == Status::Code::kNotFound ||
-                       text.status().code() == Status::Code::kInvalidArgument)) {
-      // Perhaps a code file and id (Windows DLLs): redirect to the debug path.
+    // The body is streamed (Response::stream): a file is read with pread, a
+    // stored text inflated, piece by piece as the client takes it. HEAD only
+    // looks the text up: no slot, no copy.
+    Status status;
+    if (req.method == "HEAD") {
+      Result<std::optional<uint64_t>> found = service.StatSymText(debug_file, debug_id, name);
+      if (found.ok()) {
+        resp.status = 200;
+        resp.content_type = "text/plain";
+        resp.stream = [](char*, size_t) -> Result<size_t> { return size_t{0}; };
+        resp.stream_size = *found;
+        return;
+      }
+      status = found.status();
+    } else {
+      Result<std::unique_ptr<store::SymTextReader>> text = service.OpenSymText(debug_file, debug_id, name);
+      if (text.ok()) {
+        // Destroying the response destroys the reader, which frees the slot.
+        std::shared_ptr<store::SymTextReader> reader = std::move(text).value();
+        resp.status = 200;
+        resp.content_type = "text/plain";
+        resp.stream_size = reader->size();
+        resp.stream = [reader](char* buf, size_t n) { return reader->Read(buf, n); };
+        return;
+      }
+      status = text.status();
+    }
+    if (status.code() == Status::Code::kNotFound || status.code() == Status::Code::kInvalidArgument) {
+      // Perhaps a code file and id (Windows DLLs): redirect to the debug path
+      // (percent-encoded by the service: stored names never reach a header raw).
       Result<std::string> location = service.FindCodeRedirect(debug_file, debug_id);
       if (location.ok()) {
         resp.status = 302;
         resp.headers.emplace_back("Location", *location);
         return;
       }
+      return resp.Text(404, "Symbol Not Found");
     }
-    if (!text.ok()) {
-      if (text.status().code() == Status::Code::kInvalidArgument || text.status().code() == Status::Code::kNotFound) {
-        return resp.Text(404, "Symbol Not Found");
-      }
-      return resp.Text(HttpStatusFor(text.status()), text.status().message());
+    if (status.code() == Status::Code::kUnavailable) {
+      resp.headers.emplace_back("Retry-After", "5");
+      return resp.Text(503, "Too many symbol downloads at once; retry later\n");
     }
-    resp.Text(200, std::move(text).value());
-    resp.content_type = "text/plain";
+    // Messages name server paths: logged, not sent.
+    CB_LOG_ERROR("symbol download {}: {}", req.path, status.ToString());
+    resp.Text(HttpStatusFor(status), "Symbol download failed\n");
   };
 }
 
