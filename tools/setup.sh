@@ -12,7 +12,7 @@ PACKAGES=(
 )
 # Benchmarks compare against nginx; the fuzz preset needs clang.
 if [[ "${CB_SETUP_EXTRAS:-}" == *bench* ]]; then
-  PACKAGES+=(nginx-light time curl)
+  PACKAGES+=(nginx-light time curl python3)  # python3: bench/gen_sym.py
   command -v npm >/dev/null || PACKAGES+=(npm)  # fetches Breakpad's tools (tools/fetch_breakpad.sh)
 fi
 if [[ "${CB_SETUP_EXTRAS:-}" == *fuzz* ]]; then PACKAGES+=(clang libclang-rt-14-dev); fi

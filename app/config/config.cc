@@ -160,12 +160,7 @@ const std::vector<Setting>& Table() {
        Int<int>([](Config& c) { return &c.processor_workers; }, -1, 1024)},
       {{"CRASHBOX_PROCESSING_DEADLINE_SECONDS", "--processing-deadline-seconds", "60",
         "a crash is processed within this time; the stack walk stops there with a note"},
-       [](Config& c, const std::string& v) -> Status {
-         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
-         if (!n || *n < 1 || *n > 3600) return BadValue(fmt::format("'{}' is not a whole number within 1..3600", v));
-         c.processing_deadline = std::chrono::seconds(*n);
-         return Status::Ok();
-       }},
+       Int<std::chrono::seconds>([](Config& c) { return &c.processing_deadline; }, 1, 3600)},
       {{"CRASHBOX_MAX_BODY_BYTES", "--max-body-bytes", "25MiB", "largest crash report body accepted, as sent (413 above)"},
        Bytes([](Config& c) { return &c.collector.max_body_bytes; })},
       {{"CRASHBOX_MAX_DECOMPRESSED_BYTES", "--max-decompressed-bytes", "250MiB", "largest gzip-decompressed body (413 above)"},
@@ -194,38 +189,23 @@ const std::vector<Setting>& Table() {
        Bytes([](Config& c) { return &c.processor_max_raw_crash_bytes; })},
       {{"CRASHBOX_RETRY_AFTER_SECONDS", "--retry-after-seconds", "60", "Retry-After sent with 503 answers"},
        Int<int>([](Config& c) { return &c.collector.retry_after_seconds; }, 1, 86400)},
-      {{"CRASHBOX_HTTP_THREADS", "--http-threads", "64",
-        "HTTP workers: they run handlers on complete requests (slow clients hold none)"},
-       Int<int>([](Config& c) { return &c.http.num_threads; }, 2, 4096)},
+      {{"CRASHBOX_HTTP_THREADS", "--http-threads", "0",
+        "HTTP workers: they run handlers on complete requests (slow clients hold none); 0 = 4 per core"},
+       Int<int>([](Config& c) { return &c.http.num_threads; }, 0, 4096)},
       {{"CRASHBOX_REQUEST_TIMEOUT_MS", "--request-timeout-ms", "30000",
         "a request body or an answer that makes no progress this long is dropped"},
        Int<int>([](Config& c) { return &c.http.request_timeout_ms; }, 100, 3600000)},
       {{"CRASHBOX_HEADER_TIMEOUT_MS", "--header-timeout-ms", "10000",
         "request line and headers must arrive within this time (408 beyond)"},
-       [](Config& c, const std::string& v) -> Status {
-         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
-         if (!n || *n < 100 || *n > 3600000) return BadValue(fmt::format("'{}' is not a whole number within 100..3600000", v));
-         c.http.header_timeout = std::chrono::milliseconds(*n);
-         return Status::Ok();
-       }},
+       Int<std::chrono::milliseconds>([](Config& c) { return &c.http.header_timeout; }, 100, 3600000)},
       {{"CRASHBOX_KEEP_ALIVE_TIMEOUT_MS", "--keep-alive-timeout-ms", "10000",
         "an idle kept-alive connection is closed after this long"},
-       [](Config& c, const std::string& v) -> Status {
-         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
-         if (!n || *n < 0 || *n > 3600000) return BadValue(fmt::format("'{}' is not a whole number within 0..3600000", v));
-         c.http.keep_alive_timeout = std::chrono::milliseconds(*n);
-         return Status::Ok();
-       }},
+       Int<std::chrono::milliseconds>([](Config& c) { return &c.http.keep_alive_timeout; }, 0, 3600000)},
       {{"CRASHBOX_MIN_RATE_BYTES", "--min-rate-bytes", "1KiB",
         "after the grace period a body or answer must average this many bytes/s (0 = off)"},
        Bytes([](Config& c) { return &c.http.min_rate_bytes_per_second; })},
       {{"CRASHBOX_MIN_RATE_GRACE_SECONDS", "--min-rate-grace-seconds", "10", "time before the minimum rate applies"},
-       [](Config& c, const std::string& v) -> Status {
-         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
-         if (!n || *n < 0 || *n > 86400) return BadValue(fmt::format("'{}' is not a whole number within 0..86400", v));
-         c.http.min_rate_grace = std::chrono::seconds(*n);
-         return Status::Ok();
-       }},
+       Int<std::chrono::seconds>([](Config& c) { return &c.http.min_rate_grace; }, 0, 86400)},
       {{"CRASHBOX_MAX_CONNECTIONS_PER_ADDRESS", "--max-connections-per-address", "64",
         "open connections from one client address (503 beyond); trusted proxies are exempt"},
        Int<int>([](Config& c) { return &c.http.max_connections_per_address; }, 1, 1000000)},
@@ -248,12 +228,7 @@ const std::vector<Setting>& Table() {
          return Status::Ok();
        }},
       {{"CRASHBOX_BODY_DEADLINE_SECONDS", "--body-deadline-seconds", "300", "a request body must arrive within this time in total"},
-       [](Config& c, const std::string& v) -> Status {
-         std::optional<int64_t> n = base::ParseInt(base::Trim(v));
-         if (!n || *n < 1 || *n > 86400) return BadValue(fmt::format("'{}' is not a whole number within 1..86400", v));
-         c.http.body_deadline = std::chrono::seconds(*n);
-         return Status::Ok();
-       }},
+       Int<std::chrono::seconds>([](Config& c) { return &c.http.body_deadline; }, 1, 86400)},
       {{"CRASHBOX_STORE_INITIAL_MAP_BYTES", "--store-initial-map-bytes", "64GiB",
         "initial LMDB map size: address space, not disk; it doubles when full"},
        Bytes([](Config& c) { return &c.store.initial_map_bytes; })},

@@ -545,7 +545,9 @@ Status HttpServer::Impl::Listen(int* port) {
 }
 
 void HttpServer::Impl::StartThreads() {
-  workers_ = std::make_unique<WorkerPool>(options_.num_threads, [this](Job& j) { Work(j); });
+  int threads = options_.num_threads;
+  if (threads <= 0) threads = 4 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  workers_ = std::make_unique<WorkerPool>(threads, [this](Job& j) { Work(j); });
   priority_workers_ = std::make_unique<WorkerPool>(2, [this](Job& j) { Work(j); });
   io_thread_ = std::thread([this] { Loop(); });
 }
