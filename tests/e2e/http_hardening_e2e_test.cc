@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -378,6 +379,40 @@ TEST_F(SlowClientE2E, ThousandStallingConnectionsDoNotStopTheServer) {
   EXPECT_NE(metrics.find("reason=\"header_timeout\""), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("reason=\"body_timeout\""), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("reason=\"idle_timeout\""), std::string::npos) << metrics;
+}
+
+// Out of descriptors, the server neither spins on its listener nor stops
+// serving once descriptors are free again.
+TEST_F(SlowClientE2E, OutOfDescriptorsDoesNotSpin) {
+  // Children inherit the limit; ctest runs this test in a process of its own.
+  rlimit rl{64, 64};
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
+  testing::TempDir dir;
+  testing::ServerProcess server((dir / "var").string(), {"--processor-workers", "-1"});
+  ASSERT_TRUE(server.started());
+  std::vector<int> fds;
+  // More than the server's 64 descriptors hold, fewer than this process's.
+  for (int i = 0; i < 56; ++i) {
+    int fd = Connect(server.port());
+    if (fd >= 0) fds.push_back(fd);
+  }
+  auto ticks = [&] {
+    std::ifstream stat("/proc/" + std::to_string(server.pid()) + "/stat");
+    std::string field;
+    long total = 0;
+    for (int i = 1; i <= 15 && stat >> field; ++i) {
+      if (i == 14 || i == 15) total += std::stol(field);
+    }
+    return total;
+  };
+  long before = ticks();
+  std::this_thread::sleep_for(1s);
+  long used = ticks() - before;
+  EXPECT_LT(used, 30) << "the server burned " << used << " ticks in 1 s with its descriptors exhausted";
+  for (int fd : fds) close(fd);
+  std::this_thread::sleep_for(500ms);
+  std::string hb = RawHttp(server.port(), "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(StatusOf(hb), 200) << hb;
 }
 
 // ---- who counts as local ----

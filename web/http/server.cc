@@ -311,6 +311,7 @@ class HttpServer::Impl {
   std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns_;
   std::unordered_map<std::string, int> per_address_;
   uint64_t next_id_ = 2;
+  bool listener_paused_ = false;  // out of descriptors: not accepting until the next sweep
   Clock::time_point last_sweep_;
   std::vector<char> read_buf_ = std::vector<char>(kReadChunk);
 
@@ -600,7 +601,7 @@ void HttpServer::Impl::Loop() {
     }
     if (stopping_) {
       if (listen_fd_ >= 0) {
-        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+        if (!listener_paused_) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
         close(listen_fd_);
         listen_fd_ = -1;
         stop_deadline = now + kStopGrace;
@@ -638,8 +639,12 @@ void HttpServer::Impl::AcceptAll() {
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE) {
+        // The listener stays readable while the backlog waits; stop watching
+        // it for a moment instead of spinning (the sweep watches it again).
         Count("descriptors");
         CB_LOG_WARNING("http: out of file descriptors with {} connections open", conns_.size());
+        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+        listener_paused_ = true;
       }
       return;
     }
@@ -974,6 +979,12 @@ void HttpServer::Impl::BeginLinger(Conn& c) {
 
 void HttpServer::Impl::Sweep() {
   Clock::time_point now = Clock::now();
+  if (listener_paused_ && listen_fd_ >= 0) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = kListenerId;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev) == 0) listener_paused_ = false;
+  }
   auto silence = std::chrono::milliseconds(options_.request_timeout_ms);
   auto below_rate = [&](const Conn& c) {
     if (options_.min_rate_bytes_per_second == 0) return false;
