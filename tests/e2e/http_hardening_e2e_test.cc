@@ -415,6 +415,48 @@ TEST_F(SlowClientE2E, OutOfDescriptorsDoesNotSpin) {
   EXPECT_EQ(StatusOf(hb), 200) << hb;
 }
 
+// Health checks have workers of their own: with the only ordinary worker
+// converting a large symbol upload, /__lbheartbeat__ is still answered at once.
+TEST_F(SlowClientE2E, HealthChecksAnswerWhileWorkersAreBusy) {
+  testing::TempDir dir;
+  testing::ServerProcess server((dir / "var").string(), {"--processor-workers", "-1", "--http-threads", "1"});
+  ASSERT_TRUE(server.started());
+  std::string sym = "MODULE Linux x86_64 0123456789ABCDEF0123456789ABCDEF0 big.so\n";
+  char line[96];
+  for (uint64_t i = 0; sym.size() < (80u << 20); ++i) {
+    std::snprintf(line, sizeof(line), "FUNC %llx 10 0 function_number_%llu_with_a_long_name\n%llx 10 %llu 1\n",
+                  static_cast<unsigned long long>(i * 16), static_cast<unsigned long long>(i),
+                  static_cast<unsigned long long>(i * 16), static_cast<unsigned long long>(i % 100 + 1));
+    sym += line;
+  }
+  std::atomic<bool> sent{false};
+  std::atomic<double> upload_done_at{0};
+  auto start = Clock::now();
+  std::string upload_answer;
+  std::thread upload([&] {
+    int fd = Connect(server.port());
+    SendAll(fd, "POST /upload/ HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(sym.size()) +
+                    "\r\nConnection: close\r\n\r\n");
+    SendAll(fd, sym);
+    sent = true;
+    bool closed = false;
+    upload_answer = ReadUntilClosed(fd, 120s, &closed);
+    upload_done_at = Seconds(Clock::now() - start);
+    close(fd);
+  });
+  while (!sent) std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(50ms);  // the worker has the request now
+  auto t0 = Clock::now();
+  std::string hb = RawHttp(server.port(), "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  double answered_at = Seconds(Clock::now() - start);
+  double took = Seconds(Clock::now() - t0);
+  upload.join();
+  EXPECT_EQ(StatusOf(hb), 200) << hb;
+  EXPECT_EQ(StatusOf(upload_answer), 201) << upload_answer.substr(0, 300);
+  if (upload_done_at < answered_at) GTEST_SKIP() << "the upload finished before the heartbeat; nothing was busy";
+  EXPECT_LT(took, 0.5) << "heartbeat waited for the busy worker";
+}
+
 // ---- who counts as local ----
 
 TEST(ProxyE2E, ForwardingHeadersAreNotLoopback) {
