@@ -213,7 +213,6 @@ class HttpServer::Impl {
     settings_.on_headers_complete = &Impl::OnHeadersComplete;
     settings_.on_body = &Impl::OnBody;
     settings_.on_message_complete = &Impl::OnMessageComplete;
-    for (const std::string& p : options_.trusted_proxies) trusted_.push_back(p);
   }
   ~Impl() { Stop(); }
 
@@ -290,13 +289,13 @@ class HttpServer::Impl {
   void SetEvents(Conn& c, uint32_t events);
   void Count(std::string_view reason);
   bool Trusted(std::string_view addr) const {
-    return std::find(trusted_.begin(), trusted_.end(), addr) != trusted_.end();
+    const auto& proxies = options_.trusted_proxies;
+    return std::find(proxies.begin(), proxies.end(), addr) != proxies.end();
   }
 
   HttpOptions options_;
   const Router& router_;
   HttpServerDeps deps_;
-  std::vector<std::string> trusted_;
   http_parser_settings settings_;
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
@@ -609,7 +608,7 @@ void HttpServer::Impl::Loop() {
       bool busy = false;
       std::vector<uint64_t> idle;
       for (auto& [id, c] : conns_) {
-        if (c->phase == Phase::kHandling || (c->phase == Phase::kWriting && c->in_epoll)) {
+        if (c->phase == Phase::kHandling || c->phase == Phase::kWriting) {
           busy = true;
         } else {
           idle.push_back(id);
@@ -1009,7 +1008,7 @@ void HttpServer::Impl::Sweep() {
         }
         break;
       case Phase::kWriting:
-        if (c.in_epoll && (now - c.last_progress > silence || below_rate(c))) expired.emplace_back(id, "send_timeout");
+        if (now - c.last_progress > silence || below_rate(c)) expired.emplace_back(id, "send_timeout");
         break;
       case Phase::kLingering:
         if (now - c.phase_start > kLingerTime) expired.emplace_back(id, nullptr);

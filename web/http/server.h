@@ -65,9 +65,8 @@ struct HttpOptions {
   // The request line and headers together.
   size_t max_header_bytes = 16 * 1024;
   // TCP peers (exact addresses) whose X-Forwarded-For / X-Real-IP name the
-  // client. Their connections are not capped per address (the proxy pools
-  // many clients), and the per-address cap then applies to the named clients'
-  // requests in flight instead.
+  // client. Their connections are not capped per address: the proxy pools
+  // many clients and should cap each of them itself.
   std::vector<std::string> trusted_proxies;
   // Seconds sent in Retry-After when the server refuses for load.
   int retry_after_seconds = 60;
