@@ -83,9 +83,16 @@ std::string Deflate(ByteView input, int level, int window_bits, size_t reserve_p
   // The output grows as deflate fills it rather than being sized by
   // deflateBound (a little more than the input, all of it zero-filled):
   // symbol text packs to about a quarter, so the bound cost 4x what is kept.
+  // Each step zero-fills what it adds, so a small input (a raw crash's JSON)
+  // steps by its own bound (16 KiB at least, for what deflate still holds
+  // once the input is in), not by a whole MiB.
   constexpr size_t kStep = size_t{1} << 20;
+  auto step_for = [&](size_t remaining_in) {
+    size_t bound = deflateBound(&zs, static_cast<uLong>(std::min<size_t>(remaining_in, kStep)));
+    return std::clamp<size_t>(bound, size_t{16} << 10, kStep);
+  };
   std::string out(reserve_prefix, '\0');
-  out.reserve(reserve_prefix + input.size() / 4 + kStep);
+  out.reserve(reserve_prefix + std::min<size_t>(input.size() / 4 + kStep, step_for(input.size())));
   size_t in_pos = 0;
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
@@ -97,13 +104,14 @@ std::string Deflate(ByteView input, int level, int window_bits, size_t reserve_p
       in_pos += piece;
     }
     size_t used = out.size();
-    if (out.capacity() - used < kStep) out.reserve(std::max(out.capacity() + out.capacity() / 4, used + kStep));
-    out.resize(used + kStep);
+    size_t step = step_for(zs.avail_in + (input.size() - in_pos));
+    if (out.capacity() - used < step) out.reserve(std::max(out.capacity() + out.capacity() / 4, used + step));
+    out.resize(used + step);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-    zs.avail_out = static_cast<uInt>(kStep);
+    zs.avail_out = static_cast<uInt>(step);
     rc = deflate(&zs, in_pos == input.size() ? Z_FINISH : Z_NO_FLUSH);
     CB_CHECK(rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR);
-    out.resize(used + (kStep - zs.avail_out));
+    out.resize(used + (step - zs.avail_out));
   }
   deflateEnd(&zs);
   return out;
