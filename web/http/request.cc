@@ -37,6 +37,12 @@ bool RequestBody::Append(std::string_view bytes, uint64_t expected) {
   return true;
 }
 
+void RequestBody::Free(std::string& chunk) {
+  uint64_t cap = chunk.capacity();
+  std::string().swap(chunk);
+  charge_.Shrink(charge_.held() > cap ? charge_.held() - cap : 0);
+}
+
 size_t RequestBody::Read(char* buf, size_t n) {
   size_t done = 0;
   while (done < n && !chunks_.empty()) {
@@ -46,20 +52,36 @@ size_t RequestBody::Read(char* buf, size_t n) {
     done += take;
     front_pos_ += take;
     if (front_pos_ == front.size()) {
-      uint64_t cap = front.capacity();
+      Free(front);
       chunks_.pop_front();
       front_pos_ = 0;
-      charge_.Shrink(charge_.held() > cap ? charge_.held() - cap : 0);
     }
   }
   read_ += done;
   return done;
 }
 
+std::string_view RequestBody::Next() {
+  Free(lent_);
+  if (chunks_.empty()) return {};
+  lent_ = std::move(chunks_.front());
+  chunks_.pop_front();
+  std::string_view piece = std::string_view(lent_).substr(front_pos_);
+  front_pos_ = 0;
+  read_ += piece.size();
+  return piece;
+}
+
 std::string RequestBody::ReadAll() {
   std::string out(size_ - read_, '\0');
   out.resize(Read(out.data(), out.size()));
   return out;
+}
+
+Result<std::string_view> Request::read_body_piece() {
+  std::string_view piece = body.Next();
+  if (piece.empty() && !body_error.ok()) return body_error;
+  return piece;
 }
 
 Result<size_t> Request::read_body(char* buf, size_t n) {

@@ -40,11 +40,17 @@ class RequestBody {
   uint64_t size() const { return size_; }
   // Reads the next bytes, freeing each chunk once read; 0 at the end.
   size_t Read(char* buf, size_t n);
+  // The next unread bytes in place, without a copy: valid until the next
+  // call, which frees them. Empty at the end.
+  std::string_view Next();
   // The unread rest as one string.
   std::string ReadAll();
 
  private:
+  void Free(std::string& chunk);  // and give its bytes back to the budget
+
   std::deque<std::string> chunks_;  // each reserved to its final capacity
+  std::string lent_;                // the chunk Next() returned last
   size_t front_pos_ = 0;            // read position in chunks_.front()
   uint64_t size_ = 0;
   uint64_t read_ = 0;
@@ -74,6 +80,9 @@ struct Request {
   // Reads up to `n` further bytes of the body into `buf`: > 0 bytes read,
   // then `body_error` if it is set, else 0 at the end of the body.
   Result<size_t> read_body(char* buf, size_t n);
+  // The same without a copy: the next piece of the body in place (valid
+  // until the next call), empty at the end, or `body_error` after the last.
+  Result<std::string_view> read_body_piece();
 
   // Case-insensitive header lookup (the first match).
   std::optional<std::string> Header(std::string_view name) const;

@@ -42,19 +42,18 @@ Handler MakeSubmitHandler(collector::Collector& collector, base::MetricsRegistry
     collector::UploadPtr upload = collector.Begin(sr, &out);
     if (upload) {
       Status read_error;
-      constexpr size_t kChunk = 256 * 1024;
-      std::unique_ptr<char[]> buf(new char[kChunk]);  // not zero-filled: it is read into
+      // The server holds the whole body: feed it in place, piece by piece.
       while (true) {
-        Result<size_t> got = req.read_body(buf.get(), kChunk);
-        if (!got.ok()) {
-          read_error = got.status();
+        Result<std::string_view> piece = req.read_body_piece();
+        if (!piece.ok()) {
+          read_error = piece.status();
           break;
         }
-        if (got.value() == 0) {
+        if (piece.value().empty()) {
           body_left = false;
           break;
         }
-        if (!collector.Feed(*upload, ByteView(reinterpret_cast<const uint8_t*>(buf.get()), got.value()))) break;
+        if (!collector.Feed(*upload, AsBytes(piece.value()))) break;
       }
       out = collector.Finish(std::move(upload), read_error);
     }
