@@ -28,13 +28,15 @@ namespace {
 namespace fs = std::filesystem;
 using namespace crashbox;
 
-size_t WalkAll(const std::vector<std::string>& dumps, symbols::SymbolSupplier& supplier) {
+size_t WalkAll(const std::vector<std::string>& dumps,
+               symbols::SymbolSupplier& supplier) {
   size_t out_bytes = 0;
   for (const std::string& bytes : dumps) {
     auto dump = minidump::Minidump::Open(bytes);
     if (!dump.ok()) continue;
     auto state = stackwalk::WalkDump(*dump.value(), &supplier);
-    if (state.ok()) out_bytes += stackwalk::PrintBreakpadMachine(state.value()).size();
+    if (state.ok())
+      out_bytes += stackwalk::PrintBreakpadMachine(state.value()).size();
   }
   return out_bytes;
 }
@@ -45,8 +47,10 @@ int main(int argc, char** argv) {
   CLI::App app{"In-process stack walking throughput over a corpus"};
   std::string corpus = "../shared/corpus";
   int passes = 5;
-  app.add_option("--corpus", corpus, "directory with dumps/ and symbols/")->capture_default_str();
-  app.add_option("--passes", passes, "timed passes over all dumps")->capture_default_str();
+  app.add_option("--corpus", corpus, "directory with dumps/ and symbols/")
+      ->capture_default_str();
+  app.add_option("--passes", passes, "timed passes over all dumps")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   std::vector<fs::path> paths;
@@ -62,7 +66,8 @@ int main(int argc, char** argv) {
     dumps.push_back(ss.str());
   }
   if (dumps.empty()) {
-    std::fprintf(stderr, "stackwalk_bench: no dumps under %s/dumps\n", corpus.c_str());
+    std::fprintf(stderr, "stackwalk_bench: no dumps under %s/dumps\n",
+                 corpus.c_str());
     return 2;
   }
   symbols::DirSupplierOptions opts;
@@ -71,18 +76,25 @@ int main(int argc, char** argv) {
 
   auto t0 = std::chrono::steady_clock::now();
   WalkAll(dumps, supplier);  // converts every needed .sym once
-  double warm = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double warm =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
 
   auto t1 = std::chrono::steady_clock::now();
   size_t out = 0;
   for (int i = 0; i < passes; ++i) out += WalkAll(dumps, supplier);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t1)
+          .count();
 
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   double per_sec = static_cast<double>(dumps.size()) * passes / secs;
-  std::printf("crashbox in-process (symbols converted): %.1f dumps/s; %.3f ms/dump; first pass with conversion %.2f s; "
-              "peak RSS %.1f MB; %zu dumps x %d passes; %zu output bytes\n",
-              per_sec, 1000.0 / per_sec, warm, ru.ru_maxrss / 1024.0, dumps.size(), passes, out);
+  std::printf(
+      "crashbox in-process (symbols converted): %.1f dumps/s; %.3f ms/dump; "
+      "first pass with conversion %.2f s; "
+      "peak RSS %.1f MB; %zu dumps x %d passes; %zu output bytes\n",
+      per_sec, 1000.0 / per_sec, warm, ru.ru_maxrss / 1024.0, dumps.size(),
+      passes, out);
   return 0;
 }

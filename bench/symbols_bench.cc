@@ -41,7 +41,9 @@ struct Module {
   std::vector<uint64_t> addresses;
 };
 
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 // FUNC and PUBLIC addresses (+1, inside the function), up to `n`.
 std::vector<uint64_t> Addresses(const std::string& text, size_t n) {
@@ -55,7 +57,10 @@ std::vector<uint64_t> Addresses(const std::string& text, size_t n) {
       if (!line.starts_with(kind)) continue;
       line.remove_prefix(kind.size());
       if (line.starts_with("m ")) line.remove_prefix(2);
-      out.push_back(std::strtoull(std::string(line.substr(0, line.find(' '))).c_str(), nullptr, 16) + 1);
+      out.push_back(
+          std::strtoull(std::string(line.substr(0, line.find(' '))).c_str(),
+                        nullptr, 16) +
+          1);
     }
     pos = eol + 1;
   }
@@ -69,9 +74,12 @@ int main(int argc, char** argv) {
   std::string root = "../shared/corpus/symbols";
   size_t lookups = 1000;
   int passes = 3;
-  app.add_option("--symbols", root, "a symbol-server tree of .sym files")->capture_default_str();
-  app.add_option("--lookups", lookups, "addresses looked up per module")->capture_default_str();
-  app.add_option("--passes", passes, "timed passes of the lookup phases")->capture_default_str();
+  app.add_option("--symbols", root, "a symbol-server tree of .sym files")
+      ->capture_default_str();
+  app.add_option("--lookups", lookups, "addresses looked up per module")
+      ->capture_default_str();
+  app.add_option("--passes", passes, "timed passes of the lookup phases")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   std::vector<Module> modules;
@@ -105,19 +113,29 @@ int main(int argc, char** argv) {
 
   auto started = Clock::now();
   size_t added = 0;
-  for (const Module& m : modules) added += uploader.UploadSym(m.path, m.text)->added.size();
+  for (const Module& m : modules)
+    added += uploader.UploadSym(m.path, m.text)->added.size();
   double upload_s = Seconds(started);
   started = Clock::now();
   size_t skipped = 0;
-  for (const Module& m : modules) skipped += uploader.UploadSym(m.path, m.text)->skipped.size();
+  for (const Module& m : modules)
+    skipped += uploader.UploadSym(m.path, m.text)->skipped.size();
   double again_s = Seconds(started);
-  std::printf("upload   : %zu files, %.1f MB text, %.2f s, %.1f MB/s converted+stored (%zu added)\n", modules.size(),
-              text_bytes / 1e6, upload_s, text_bytes / 1e6 / upload_s, added);
-  std::printf("reupload : %.2f s, %.1f MB/s (%zu skipped as identical)\n", again_s, text_bytes / 1e6 / again_s, skipped);
+  std::printf(
+      "upload   : %zu files, %.1f MB text, %.2f s, %.1f MB/s converted+stored "
+      "(%zu added)\n",
+      modules.size(), text_bytes / 1e6, upload_s, text_bytes / 1e6 / upload_s,
+      added);
+  std::printf("reupload : %.2f s, %.1f MB/s (%zu skipped as identical)\n",
+              again_s, text_bytes / 1e6 / again_s, skipped);
 
-  symbols::BlobSupplier stored([&](const symbols::ModuleKey& k) { return store.GetBlob({k.debug_file, k.debug_id}); });
+  symbols::BlobSupplier stored([&](const symbols::ModuleKey& k) {
+    return store.GetBlob({k.debug_file, k.debug_id});
+  });
   size_t n_lookups = 0, found = 0;
-  for (const Module& m : modules) (void)stored.Find({m.key.debug_file, m.key.debug_id});  // load + verify once
+  for (const Module& m : modules)
+    (void)stored.Find(
+        {m.key.debug_file, m.key.debug_id});  // load + verify once
   started = Clock::now();
   for (int p = 0; p < passes; ++p) {
     for (const Module& m : modules) {
@@ -130,8 +148,10 @@ int main(int argc, char** argv) {
     }
   }
   double lookup_s = Seconds(started);
-  std::printf("lookups  : %.0f lookups/s from the converted store (%zu lookups, %zu named)\n", n_lookups / lookup_s,
-              n_lookups, found);
+  std::printf(
+      "lookups  : %.0f lookups/s from the converted store (%zu lookups, %zu "
+      "named)\n",
+      n_lookups / lookup_s, n_lookups, found);
 
   started = Clock::now();
   size_t uses = 0;
@@ -150,10 +170,15 @@ int main(int argc, char** argv) {
     }
   }
   double reparse_s = Seconds(started);
-  std::printf("reparse  : %.0f module uses/s, %.0f lookups/s parsing the text on each use (%.1f MB/s of text)\n",
-              uses / reparse_s, n_lookups / reparse_s, passes * text_bytes / 1e6 / reparse_s);
-  std::printf("ratio    : lookups from the store are %.0fx faster than parsing on each use\n",
-              (n_lookups / lookup_s) / (n_lookups / reparse_s));
+  std::printf(
+      "reparse  : %.0f module uses/s, %.0f lookups/s parsing the text on each "
+      "use (%.1f MB/s of text)\n",
+      uses / reparse_s, n_lookups / reparse_s,
+      passes * text_bytes / 1e6 / reparse_s);
+  std::printf(
+      "ratio    : lookups from the store are %.0fx faster than parsing on each "
+      "use\n",
+      (n_lookups / lookup_s) / (n_lookups / reparse_s));
   std::filesystem::remove_all(tmpl);
   return 0;
 }

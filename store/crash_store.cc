@@ -5,9 +5,12 @@ namespace crashbox::store {
 
 std::string_view QueueNameString(QueueName q) {
   switch (q) {
-    case QueueName::kPriority: return "priority";
-    case QueueName::kReprocessing: return "reprocessing";
-    case QueueName::kNormal: return "normal";
+    case QueueName::kPriority:
+      return "priority";
+    case QueueName::kReprocessing:
+      return "reprocessing";
+    case QueueName::kNormal:
+      return "normal";
   }
   return "normal";
 }

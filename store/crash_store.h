@@ -61,25 +61,30 @@ class CrashStore {
   // Stores the crash and, unless `queue` is null, enqueues its id for
   // processing; durable on OK (see above). Overwrites an existing crash with
   // the same id (as Socorro's storage does).
-  virtual Status PutRaw(const RawCrashRecord& crash, const QueueName* queue) = 0;
+  virtual Status PutRaw(const RawCrashRecord& crash,
+                        const QueueName* queue) = 0;
 
   virtual Result<std::string> GetRawCrash(const std::string& crash_id) = 0;
   // Sorted dump names of a crash; kNotFound when the crash does not exist.
-  virtual Result<std::vector<std::string>> GetDumpNames(const std::string& crash_id) = 0;
-  virtual Result<std::string> GetDump(const std::string& crash_id, const std::string& name) = 0;
+  virtual Result<std::vector<std::string>> GetDumpNames(
+      const std::string& crash_id) = 0;
+  virtual Result<std::string> GetDump(const std::string& crash_id,
+                                      const std::string& name) = 0;
 
   virtual Result<QueueDepths> GetQueueDepths() = 0;
 
   // Processing queue. Entries stay stored until completed, so work leased by
   // a process that dies is leased again after a restart.
   // Adds `crash_id` (with an optional ruleset) to `queue`; durable on OK.
-  virtual Status Enqueue(QueueName queue, const std::string& crash_id, const std::string& ruleset) = 0;
+  virtual Status Enqueue(QueueName queue, const std::string& crash_id,
+                         const std::string& ruleset) = 0;
   // The oldest entry not leased by this process, priority first, then
   // reprocessing, then normal; nullopt when there is none.
   virtual Result<std::optional<QueueEntry>> LeaseNext() = 0;
   // Stores the processed crash and removes the entry in one durable
   // transaction. An empty `processed_json` only removes the entry.
-  virtual Status Complete(const QueueEntry& entry, const std::string& processed_json) = 0;
+  virtual Status Complete(const QueueEntry& entry,
+                          const std::string& processed_json) = 0;
   // Gives a lease back without completing it (shutdown).
   virtual void Release(const QueueEntry& entry) = 0;
   // Blocks until work may be available or `timeout` passes.

@@ -59,38 +59,48 @@ class SymbolStore {
   // Stores the converted blob and, when non-empty, the original text. The
   // text is taken by value: a store that packs it frees it before writing,
   // so a caller that moves a large text in does not hold it through the write.
-  virtual Status PutSymbols(const SymbolKey& key, std::string_view blob, std::string sym_text) = 0;
+  virtual Status PutSymbols(const SymbolKey& key, std::string_view blob,
+                            std::string sym_text) = 0;
   // The converted blob, copied out of the store (callers cache it).
-  virtual Result<std::shared_ptr<const std::string>> GetBlob(const SymbolKey& key) = 0;
+  virtual Result<std::shared_ptr<const std::string>> GetBlob(
+      const SymbolKey& key) = 0;
   // The original .sym text.
   virtual Result<std::string> GetSymText(const SymbolKey& key) = 0;
   // The original .sym text as a reader (kNotFound as GetSymText). The default
   // reads it whole; stores override it to keep memory below the text's size.
-  virtual Result<std::unique_ptr<SymTextReader>> OpenSymText(const SymbolKey& key);
+  virtual Result<std::unique_ptr<SymTextReader>> OpenSymText(
+      const SymbolKey& key);
   // OK when the original text of `key` is stored, kNotFound when not; reads
   // no more than needed to know (HEAD requests).
   virtual Status HasSymText(const SymbolKey& key);
-  virtual Result<std::vector<SymbolKey>> List(const std::string& debug_file_prefix) = 0;
+  virtual Result<std::vector<SymbolKey>> List(
+      const std::string& debug_file_prefix) = 0;
   // Code identity → debug identity (from a .sym's INFO CODE_ID line), for
   // symbol-server lookups by code file and id (Windows DLLs). `code_id` is
   // compared case-insensitively.
-  virtual Status PutCodeId(const std::string& code_file, const std::string& code_id, const SymbolKey& key) = 0;
+  virtual Status PutCodeId(const std::string& code_file,
+                           const std::string& code_id,
+                           const SymbolKey& key) = 0;
   // kNotFound when no uploaded symbols named that code file and id.
-  virtual Result<SymbolKey> FindByCodeId(const std::string& code_file, const std::string& code_id) = 0;
+  virtual Result<SymbolKey> FindByCodeId(const std::string& code_file,
+                                         const std::string& code_id) = 0;
 
   // Counts one crash for each module (in one transaction). A crash already
   // listed for a module is not counted again (reprocessing), as long as it is
   // among the `max_crash_ids` most recent kept per module.
-  virtual Status RecordMissing(const std::string& crash_id, const std::vector<MissingModule>& modules,
+  virtual Status RecordMissing(const std::string& crash_id,
+                               const std::vector<MissingModule>& modules,
                                int64_t now_ms, size_t max_crash_ids) = 0;
   // Every recorded module, most crashes first.
   virtual Result<std::vector<MissingSymbols>> ListMissing() = 0;
   // Removes and returns the record of `key` (its symbols arrived), nullopt
   // when none exists.
-  virtual Result<std::optional<MissingSymbols>> TakeMissing(const SymbolKey& key) = 0;
+  virtual Result<std::optional<MissingSymbols>> TakeMissing(
+      const SymbolKey& key) = 0;
 };
 
-inline Result<std::unique_ptr<SymTextReader>> SymbolStore::OpenSymText(const SymbolKey& key) {
+inline Result<std::unique_ptr<SymTextReader>> SymbolStore::OpenSymText(
+    const SymbolKey& key) {
   class WholeText final : public SymTextReader {
    public:
     explicit WholeText(std::string text) : text_(std::move(text)) {}
@@ -107,9 +117,12 @@ inline Result<std::unique_ptr<SymTextReader>> SymbolStore::OpenSymText(const Sym
     size_t pos_ = 0;
   };
   CB_ASSIGN_OR_RETURN(std::string text, GetSymText(key));
-  return std::unique_ptr<SymTextReader>(std::make_unique<WholeText>(std::move(text)));
+  return std::unique_ptr<SymTextReader>(
+      std::make_unique<WholeText>(std::move(text)));
 }
 
-inline Status SymbolStore::HasSymText(const SymbolKey& key) { return GetSymText(key).status(); }
+inline Status SymbolStore::HasSymText(const SymbolKey& key) {
+  return GetSymText(key).status();
+}
 
 }  // namespace crashbox::store

@@ -7,7 +7,8 @@
 
 FMT_BEGIN_NAMESPACE
 namespace detail {
-template auto thousands_sep_impl<char>(locale_ref) -> thousands_sep_result<char>;
+template auto thousands_sep_impl<char>(locale_ref)
+    -> thousands_sep_result<char>;
 template auto decimal_point_impl<char>(locale_ref) -> char;
 }  // namespace detail
 FMT_END_NAMESPACE

@@ -3,9 +3,9 @@
 
 #include "web/api/crashes.h"
 #include "web/api/health.h"
-#include "web/ui/pages.h"
 #include "web/api/symbols.h"
 #include "web/submit/submit_handler.h"
+#include "web/ui/pages.h"
 
 namespace crashbox::web {
 
@@ -31,13 +31,16 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   if (s.symbols) {
-    const RouteOptions upload{.max_body_bytes = s.symbols->options().max_upload_bytes};
+    const RouteOptions upload{.max_body_bytes =
+                                  s.symbols->options().max_upload_bytes};
     r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols), upload);
     r.Post("/upload", MakeSymbolUploadHandler(*s.symbols), upload);
     r.Get("/api/MissingSymbols/", MakeMissingSymbolsHandler(*s.symbols));
     r.Get("/api/MissingSymbols", MakeMissingSymbolsHandler(*s.symbols));
-    r.Get("/symbols/missing/", MakeAssetHandler("html/missing-symbols.html", "text/html; charset=utf-8"));
-    r.Fallback(MakeSymbolDownloadHandler(*s.symbols));  // GET /<debug_file>/<debug_id>/<name>.sym
+    r.Get("/symbols/missing/", MakeAssetHandler("html/missing-symbols.html",
+                                                "text/html; charset=utf-8"));
+    r.Fallback(MakeSymbolDownloadHandler(
+        *s.symbols));  // GET /<debug_file>/<debug_id>/<name>.sym
   }
 }
 

@@ -14,7 +14,8 @@ namespace crashbox::web {
 
 // What the handlers need; all references must outlive the router.
 struct Services {
-  collector::Collector* collector = nullptr;  // null: this node does not collect
+  collector::Collector* collector =
+      nullptr;  // null: this node does not collect
   store::CrashStore* crashes = nullptr;
   symsvc::SymbolService* symbols = nullptr;  // null: no symbol upload/download
   base::MetricsRegistry* metrics = nullptr;

@@ -5,10 +5,11 @@
 
 namespace crashbox {
 
-Result<ByteView> SubView(ByteView bytes, uint64_t offset, uint64_t size, std::string_view what) {
+Result<ByteView> SubView(ByteView bytes, uint64_t offset, uint64_t size,
+                         std::string_view what) {
   if (offset > bytes.size() || size > bytes.size() - offset) {
-    return Status::Corrupt(fmt::format("{}: range {:#x}+{:#x} exceeds {} bytes", what, offset,
-                                       size, bytes.size()));
+    return Status::Corrupt(fmt::format("{}: range {:#x}+{:#x} exceeds {} bytes",
+                                       what, offset, size, bytes.size()));
   }
   return bytes.subspan(static_cast<size_t>(offset), static_cast<size_t>(size));
 }
@@ -27,8 +28,9 @@ Status ByteReader::Skip(size_t n, std::string_view what) {
 }
 
 Status ByteReader::ShortRead(std::string_view what, size_t wanted) const {
-  return Status::Corrupt(fmt::format("{}: needs {} bytes at offset {:#x}, {} remain", what, wanted,
-                                     offset_, remaining()));
+  return Status::Corrupt(
+      fmt::format("{}: needs {} bytes at offset {:#x}, {} remain", what, wanted,
+                  offset_, remaining()));
 }
 
 }  // namespace crashbox

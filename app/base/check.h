@@ -7,5 +7,7 @@ namespace crashbox::base {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* expr);
 }  // namespace crashbox::base
 
-#define CB_CHECK(cond) \
-  do { if (!(cond)) ::crashbox::base::CheckFailed(__FILE__, __LINE__, #cond); } while (0)
+#define CB_CHECK(cond)                                                     \
+  do {                                                                     \
+    if (!(cond)) ::crashbox::base::CheckFailed(__FILE__, __LINE__, #cond); \
+  } while (0)

@@ -24,11 +24,15 @@ class SystemClock final : public Clock {
 // A clock that only moves when told to.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(std::chrono::system_clock::time_point t) : t_(t.time_since_epoch().count()) {}
+  explicit FakeClock(std::chrono::system_clock::time_point t)
+      : t_(t.time_since_epoch().count()) {}
   std::chrono::system_clock::time_point Now() const override {
-    return std::chrono::system_clock::time_point(std::chrono::system_clock::duration(t_.load()));
+    return std::chrono::system_clock::time_point(
+        std::chrono::system_clock::duration(t_.load()));
   }
-  void Set(std::chrono::system_clock::time_point t) { t_ = t.time_since_epoch().count(); }
+  void Set(std::chrono::system_clock::time_point t) {
+    t_ = t.time_since_epoch().count();
+  }
 
  private:
   std::atomic<std::chrono::system_clock::rep> t_;

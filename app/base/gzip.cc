@@ -31,7 +31,8 @@ GzipInflater::~GzipInflater() {
   if (state_->initialized) inflateEnd(&state_->zs);
 }
 
-Status GzipInflater::Feed(ByteView input, const std::function<Status(ByteView)>& sink) {
+Status GzipInflater::Feed(ByteView input,
+                          const std::function<Status(ByteView)>& sink) {
   if (!state_->initialized) return Status::IoError("gzip: inflateInit2 failed");
   if (input.empty()) return Status::Ok();
   if (ended_) return Status::Corrupt("gzip: data after end of stream");
@@ -44,19 +45,21 @@ Status GzipInflater::Feed(ByteView input, const std::function<Status(ByteView)>&
     zs.avail_out = kChunk;
     int rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-      return Status::Corrupt(fmt::format("gzip: {}", zs.msg ? zs.msg : "invalid data"));
+      return Status::Corrupt(
+          fmt::format("gzip: {}", zs.msg ? zs.msg : "invalid data"));
     }
     size_t produced = kChunk - zs.avail_out;
     total_out_ += produced;
     if (total_out_ > max_output_bytes_) {
-      return Status::LimitExceeded(
-          fmt::format("gzip: decompressed size exceeds {} bytes", max_output_bytes_));
+      return Status::LimitExceeded(fmt::format(
+          "gzip: decompressed size exceeds {} bytes", max_output_bytes_));
     }
     if (produced > 0) CB_RETURN_IF_ERROR(sink(ByteView(out, produced)));
     if (rc == Z_STREAM_END) ended_ = true;
     if (rc == Z_BUF_ERROR && produced == 0) break;  // needs more input
   }
-  if (ended_ && zs.avail_in > 0) return Status::Corrupt("gzip: data after end of stream");
+  if (ended_ && zs.avail_in > 0)
+    return Status::Corrupt("gzip: data after end of stream");
   return Status::Ok();
 }
 
@@ -77,9 +80,11 @@ Result<std::string> Gunzip(ByteView input, uint64_t max_output_bytes) {
 }
 
 namespace {
-std::string Deflate(ByteView input, int level, int window_bits, size_t reserve_prefix) {
+std::string Deflate(ByteView input, int level, int window_bits,
+                    size_t reserve_prefix) {
   z_stream zs{};
-  CB_CHECK(deflateInit2(&zs, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  CB_CHECK(deflateInit2(&zs, level, Z_DEFLATED, window_bits, 8,
+                        Z_DEFAULT_STRATEGY) == Z_OK);
   // The output grows as deflate fills it rather than being sized by
   // deflateBound (a little more than the input, all of it zero-filled):
   // symbol text packs to about a quarter, so the bound cost 4x what is kept.
@@ -88,11 +93,13 @@ std::string Deflate(ByteView input, int level, int window_bits, size_t reserve_p
   // once the input is in), not by a whole MiB.
   constexpr size_t kStep = size_t{1} << 20;
   auto step_for = [&](size_t remaining_in) {
-    size_t bound = deflateBound(&zs, static_cast<uLong>(std::min<size_t>(remaining_in, kStep)));
+    size_t bound = deflateBound(
+        &zs, static_cast<uLong>(std::min<size_t>(remaining_in, kStep)));
     return std::clamp<size_t>(bound, size_t{16} << 10, kStep);
   };
   std::string out(reserve_prefix, '\0');
-  out.reserve(reserve_prefix + std::min<size_t>(input.size() / 4 + kStep, step_for(input.size())));
+  out.reserve(reserve_prefix + std::min<size_t>(input.size() / 4 + kStep,
+                                                step_for(input.size())));
   size_t in_pos = 0;
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
@@ -105,7 +112,8 @@ std::string Deflate(ByteView input, int level, int window_bits, size_t reserve_p
     }
     size_t used = out.size();
     size_t step = step_for(zs.avail_in + (input.size() - in_pos));
-    if (out.capacity() - used < step) out.reserve(std::max(out.capacity() + out.capacity() / 4, used + step));
+    if (out.capacity() - used < step)
+      out.reserve(std::max(out.capacity() + out.capacity() / 4, used + step));
     out.resize(used + step);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
     zs.avail_out = static_cast<uInt>(step);
@@ -140,7 +148,9 @@ bool LooksCompressible(ByteView input) {
 }
 }  // namespace
 
-std::string Gzip(ByteView input, int level) { return Deflate(input, level, 16 + MAX_WBITS, 0); }
+std::string Gzip(ByteView input, int level) {
+  return Deflate(input, level, 16 + MAX_WBITS, 0);
+}
 
 std::string PackBlob(ByteView input, int level) {
   if (!LooksCompressible(input)) {
@@ -159,12 +169,16 @@ Result<std::string> UnpackBlob(ByteView blob, uint64_t max_output_bytes) {
   if (blob.empty()) return Status::Corrupt("blob: empty");
   ByteView payload = blob.subspan(1);
   if (blob[0] == 'r') {
-    if (payload.size() > max_output_bytes) return Status::LimitExceeded("blob: too large");
+    if (payload.size() > max_output_bytes)
+      return Status::LimitExceeded("blob: too large");
     return std::string(AsChars(payload));
   }
-  if (blob[0] != 'z') return Status::Corrupt(fmt::format("blob: unknown codec tag {:#x}", blob[0]));
+  if (blob[0] != 'z')
+    return Status::Corrupt(
+        fmt::format("blob: unknown codec tag {:#x}", blob[0]));
   z_stream zs{};
-  if (inflateInit2(&zs, MAX_WBITS) != Z_OK) return Status::IoError("blob: inflateInit failed");
+  if (inflateInit2(&zs, MAX_WBITS) != Z_OK)
+    return Status::IoError("blob: inflateInit failed");
   std::string out;
   zs.next_in = const_cast<Bytef*>(payload.data());
   zs.avail_in = static_cast<uInt>(payload.size());
@@ -178,7 +192,8 @@ Result<std::string> UnpackBlob(ByteView blob, uint64_t max_output_bytes) {
       inflateEnd(&zs);
       return Status::Corrupt("blob: bad zlib data");
     }
-    out.append(reinterpret_cast<const char*>(buf.data()), kChunk - zs.avail_out);
+    out.append(reinterpret_cast<const char*>(buf.data()),
+               kChunk - zs.avail_out);
     if (out.size() > max_output_bytes) {
       inflateEnd(&zs);
       return Status::LimitExceeded("blob: too large");
@@ -193,7 +208,7 @@ struct BlobReader::State {
   size_t pos = 0;  // next payload byte not yet given to zlib
   bool raw = false;
   bool ended = false;
-  Status error;    // sticky: a damaged blob stays damaged
+  Status error;  // sticky: a damaged blob stays damaged
   z_stream zs{};
   bool initialized = false;
 };
@@ -208,7 +223,8 @@ BlobReader::BlobReader(ByteView blob) : state_(std::make_unique<State>()) {
   if (blob[0] == 'r') {
     s.raw = true;
   } else if (blob[0] != 'z') {
-    s.error = Status::Corrupt(fmt::format("blob: unknown codec tag {:#x}", blob[0]));
+    s.error =
+        Status::Corrupt(fmt::format("blob: unknown codec tag {:#x}", blob[0]));
   } else if (inflateInit2(&s.zs, MAX_WBITS) != Z_OK) {
     s.error = Status::IoError("blob: inflateInit failed");
   } else {
@@ -249,7 +265,8 @@ Result<size_t> BlobReader::Read(uint8_t* out, size_t n) {
     int rc = inflate(&zs, Z_NO_FLUSH);
     if (rc == Z_STREAM_END) {
       if (zs.avail_in > 0 || s.pos != s.payload.size()) {
-        s.error = Status::Corrupt("blob: data after the end of the zlib stream");
+        s.error =
+            Status::Corrupt("blob: data after the end of the zlib stream");
         return s.error;
       }
       s.ended = true;

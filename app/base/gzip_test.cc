@@ -31,9 +31,11 @@ TEST(Gzip, TruncatedAndGarbageAreCorrupt) {
   std::string z = Gzip(AsBytes(std::string(5000, 'x')));
   EXPECT_EQ(Gunzip(AsBytes(z.substr(0, z.size() - 4)), 1 << 20).status().code(),
             Status::Code::kCorrupt);
-  EXPECT_EQ(Gunzip(AsBytes(std::string("not gzip at all")), 1 << 20).status().code(),
+  EXPECT_EQ(
+      Gunzip(AsBytes(std::string("not gzip at all")), 1 << 20).status().code(),
+      Status::Code::kCorrupt);
+  EXPECT_EQ(Gunzip(AsBytes(z + "trailing"), 1 << 20).status().code(),
             Status::Code::kCorrupt);
-  EXPECT_EQ(Gunzip(AsBytes(z + "trailing"), 1 << 20).status().code(), Status::Code::kCorrupt);
 }
 
 TEST(Gzip, StreamsInPieces) {
@@ -43,10 +45,12 @@ TEST(Gzip, StreamsInPieces) {
   GzipInflater inf(1 << 24);
   std::string out;
   for (size_t i = 0; i < z.size(); i += 7) {
-    ASSERT_TRUE(inf.Feed(AsBytes(std::string_view(z).substr(i, 7)), [&](ByteView p) {
-                     out.append(AsChars(p));
-                     return Status::Ok();
-                   }).ok());
+    ASSERT_TRUE(inf.Feed(AsBytes(std::string_view(z).substr(i, 7)),
+                         [&](ByteView p) {
+                           out.append(AsChars(p));
+                           return Status::Ok();
+                         })
+                    .ok());
   }
   EXPECT_TRUE(inf.Finish().ok());
   EXPECT_EQ(out, text);
@@ -67,9 +71,12 @@ TEST(BlobCodec, CompressesTextAndStoresRandomRaw) {
 }
 
 TEST(BlobCodec, RejectsUnknownTagAndBadData) {
-  EXPECT_EQ(UnpackBlob(AsBytes(std::string("x123")), 100).status().code(), Status::Code::kCorrupt);
-  EXPECT_EQ(UnpackBlob(AsBytes(std::string("z123")), 100).status().code(), Status::Code::kCorrupt);
-  EXPECT_EQ(UnpackBlob(ByteView(), 100).status().code(), Status::Code::kCorrupt);
+  EXPECT_EQ(UnpackBlob(AsBytes(std::string("x123")), 100).status().code(),
+            Status::Code::kCorrupt);
+  EXPECT_EQ(UnpackBlob(AsBytes(std::string("z123")), 100).status().code(),
+            Status::Code::kCorrupt);
+  EXPECT_EQ(UnpackBlob(ByteView(), 100).status().code(),
+            Status::Code::kCorrupt);
 }
 
 std::string ReadAllInPieces(BlobReader& reader, size_t piece, Status* error) {
@@ -89,7 +96,8 @@ std::string ReadAllInPieces(BlobReader& reader, size_t piece, Status* error) {
 
 TEST(BlobReader, ReadsPackedAndRawBlobsPieceByPiece) {
   std::string text;
-  for (int i = 0; i < 50000; ++i) text += "FUNC " + std::to_string(i * 16) + " 10 0 f\n";
+  for (int i = 0; i < 50000; ++i)
+    text += "FUNC " + std::to_string(i * 16) + " 10 0 f\n";
   std::mt19937 rng(2);
   std::string noise(300000, '\0');
   for (char& c : noise) c = static_cast<char>(rng());
@@ -107,7 +115,9 @@ TEST(BlobReader, ReadsPackedAndRawBlobsPieceByPiece) {
 TEST(BlobReader, RefusesDamagedBlobs) {
   std::string text(200000, 'q');
   std::string packed = PackBlob(AsBytes(text));
-  for (std::string bad : {std::string("x123"), std::string(), packed.substr(0, packed.size() - 3), packed + "junk"}) {
+  for (std::string bad :
+       {std::string("x123"), std::string(), packed.substr(0, packed.size() - 3),
+        packed + "junk"}) {
     BlobReader reader(AsBytes(bad));
     Status error;
     ReadAllInPieces(reader, 4096, &error);

@@ -25,7 +25,8 @@ class MemoryBudget {
     uint64_t used = used_.load(std::memory_order_relaxed);
     do {
       if (n > limit_ || used > limit_ - n) return false;
-    } while (!used_.compare_exchange_weak(used, used + n, std::memory_order_relaxed));
+    } while (!used_.compare_exchange_weak(used, used + n,
+                                          std::memory_order_relaxed));
     return true;
   }
   void Release(uint64_t n) { used_.fetch_sub(n, std::memory_order_relaxed); }
@@ -42,7 +43,8 @@ class MemoryBudget {
 class BudgetCharge {
  public:
   explicit BudgetCharge(MemoryBudget* budget = nullptr) : budget_(budget) {}
-  BudgetCharge(BudgetCharge&& o) noexcept : budget_(o.budget_), held_(std::exchange(o.held_, 0)) {}
+  BudgetCharge(BudgetCharge&& o) noexcept
+      : budget_(o.budget_), held_(std::exchange(o.held_, 0)) {}
   BudgetCharge& operator=(BudgetCharge&& o) noexcept {
     if (this != &o) {
       Reset();

@@ -11,7 +11,8 @@ Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)), counts_(bounds_.size() + 1, 0) {}
 
 void Histogram::Observe(double v) {
-  size_t i = std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin();
+  size_t i =
+      std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin();
   std::lock_guard<std::mutex> lock(mu_);
   counts_[i]++;
   sum_ += v;
@@ -62,11 +63,13 @@ std::string PromLabelValue(std::string_view v) {
   return out;
 }
 
-Counter* MetricsRegistry::GetCounter(std::string_view name, std::string_view labels,
+Counter* MetricsRegistry::GetCounter(std::string_view name,
+                                     std::string_view labels,
                                      std::string_view help) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = families_.find(name);
-  if (it == families_.end()) it = families_.emplace(std::string(name), Family{}).first;
+  if (it == families_.end())
+    it = families_.emplace(std::string(name), Family{}).first;
   Family& f = it->second;
   f.type = "counter";
   if (f.help.empty()) f.help = help;
@@ -75,11 +78,14 @@ Counter* MetricsRegistry::GetCounter(std::string_view name, std::string_view lab
   return slot.get();
 }
 
-Histogram* MetricsRegistry::GetHistogram(std::string_view name, std::vector<double> (*buckets)(),
-                                         std::string_view labels, std::string_view help) {
+Histogram* MetricsRegistry::GetHistogram(std::string_view name,
+                                         std::vector<double> (*buckets)(),
+                                         std::string_view labels,
+                                         std::string_view help) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = families_.find(name);
-  if (it == families_.end()) it = families_.emplace(std::string(name), Family{}).first;
+  if (it == families_.end())
+    it = families_.emplace(std::string(name), Family{}).first;
   Family& f = it->second;
   f.type = "histogram";
   if (f.help.empty()) f.help = help;
@@ -88,10 +94,12 @@ Histogram* MetricsRegistry::GetHistogram(std::string_view name, std::vector<doub
   return slot.get();
 }
 
-void MetricsRegistry::SetGauge(std::string_view name, double value, std::string_view help) {
+void MetricsRegistry::SetGauge(std::string_view name, double value,
+                               std::string_view help) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = families_.find(name);
-  if (it == families_.end()) it = families_.emplace(std::string(name), Family{}).first;
+  if (it == families_.end())
+    it = families_.emplace(std::string(name), Family{}).first;
   it->second.type = "gauge";
   if (it->second.help.empty()) it->second.help = help;
   it->second.gauge = value;
@@ -109,17 +117,19 @@ std::string MetricsRegistry::RenderPrometheus() const {
       out += fmt::format("{} {}\n", name, f.gauge);
     }
     for (const auto& [labels, c] : f.counters) {
-      out += labels.empty() ? fmt::format("{} {}\n", name, c->value())
-                            : fmt::format("{}{{{}}} {}\n", name, labels, c->value());
+      out += labels.empty()
+                 ? fmt::format("{} {}\n", name, c->value())
+                 : fmt::format("{}{{{}}} {}\n", name, labels, c->value());
     }
     for (const auto& [labels, h] : f.histograms) {
       Histogram::Snapshot s = h->Read();
       std::string sep = labels.empty() ? "" : ",";
       for (size_t i = 0; i < s.bounds.size(); ++i) {
-        out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, s.bounds[i],
-                           s.cumulative[i]);
+        out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep,
+                           s.bounds[i], s.cumulative[i]);
       }
-      out += fmt::format("{}_bucket{{{}{}le=\"+Inf\"}} {}\n", name, labels, sep, s.cumulative.back());
+      out += fmt::format("{}_bucket{{{}{}le=\"+Inf\"}} {}\n", name, labels, sep,
+                         s.cumulative.back());
       std::string lb = labels.empty() ? "" : fmt::format("{{{}}}", labels);
       out += fmt::format("{}_sum{} {}\n", name, lb, s.sum);
       out += fmt::format("{}_count{} {}\n", name, lb, s.count);

@@ -58,14 +58,18 @@ std::vector<double> SizeBucketsBytes();  // 1 KiB .. 256 MiB
 
 class MetricsRegistry {
  public:
-  // `name` without prefix or suffix, e.g. "collector.breakpad_resource.malformed";
-  // `labels` like `reason="no_boundary"` (already escaped), may be empty.
+  // `name` without prefix or suffix, e.g.
+  // "collector.breakpad_resource.malformed"; `labels` like
+  // `reason="no_boundary"` (already escaped), may be empty.
   Counter* GetCounter(std::string_view name, std::string_view labels = {},
                       std::string_view help = {});
-  Histogram* GetHistogram(std::string_view name, std::vector<double> (*buckets)(),
-                          std::string_view labels = {}, std::string_view help = {});
+  Histogram* GetHistogram(std::string_view name,
+                          std::vector<double> (*buckets)(),
+                          std::string_view labels = {},
+                          std::string_view help = {});
   // A value computed at scrape time (queue depth and the like).
-  void SetGauge(std::string_view name, double value, std::string_view help = {});
+  void SetGauge(std::string_view name, double value,
+                std::string_view help = {});
 
   std::string RenderPrometheus() const;
 

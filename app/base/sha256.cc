@@ -14,10 +14,14 @@ struct Sha256::State {
   SHA256_CTX ctx;
 };
 
-Sha256::Sha256() : state_(std::make_unique<State>()) { CB_CHECK(SHA256_Init(&state_->ctx) == 1); }
+Sha256::Sha256() : state_(std::make_unique<State>()) {
+  CB_CHECK(SHA256_Init(&state_->ctx) == 1);
+}
 Sha256::~Sha256() = default;
 
-void Sha256::Update(ByteView data) { CB_CHECK(SHA256_Update(&state_->ctx, data.data(), data.size()) == 1); }
+void Sha256::Update(ByteView data) {
+  CB_CHECK(SHA256_Update(&state_->ctx, data.data(), data.size()) == 1);
+}
 
 std::string Sha256::FinishHex() {
   unsigned char md[SHA256_DIGEST_LENGTH];

@@ -9,7 +9,8 @@ SharedLibrary::SharedLibrary(const char* soname) : soname_(soname) {
   handle_ = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
   if (handle_ == nullptr) {
     const char* why = dlerror();
-    error_ = std::string("cannot load ") + soname + " (" + (why ? why : "unknown error") +
+    error_ = std::string("cannot load ") + soname + " (" +
+             (why ? why : "unknown error") +
              "); install it with tools/setup.sh";
   }
 }
@@ -17,7 +18,8 @@ SharedLibrary::SharedLibrary(const char* soname) : soname_(soname) {
 void* SharedLibrary::Lookup(const char* name) {
   if (handle_ == nullptr) return nullptr;
   void* sym = dlsym(handle_, name);
-  if (sym == nullptr && error_.empty()) error_ = soname_ + " has no symbol " + name;
+  if (sym == nullptr && error_.empty())
+    error_ = soname_ + " has no symbol " + name;
   return sym;
 }
 

@@ -23,8 +23,11 @@ TEST(SharedLibraryTest, MissingLibraryNamesItAndHowToInstall) {
   missing.Get("strlen", &fn);
   EXPECT_FALSE(missing.ok());
   EXPECT_EQ(fn, nullptr);
-  EXPECT_NE(missing.error().find("libcrashbox-no-such-library.so.9"), std::string::npos) << missing.error();
-  EXPECT_NE(missing.error().find("tools/setup.sh"), std::string::npos) << missing.error();
+  EXPECT_NE(missing.error().find("libcrashbox-no-such-library.so.9"),
+            std::string::npos)
+      << missing.error();
+  EXPECT_NE(missing.error().find("tools/setup.sh"), std::string::npos)
+      << missing.error();
 }
 
 TEST(SharedLibraryTest, MissingSymbolMakesItNotOk) {
@@ -33,7 +36,8 @@ TEST(SharedLibraryTest, MissingSymbolMakesItNotOk) {
   libc.Get("crashbox_no_such_function", &fn);
   EXPECT_EQ(fn, nullptr);
   EXPECT_FALSE(libc.ok());
-  EXPECT_NE(libc.error().find("crashbox_no_such_function"), std::string::npos) << libc.error();
+  EXPECT_NE(libc.error().find("crashbox_no_such_function"), std::string::npos)
+      << libc.error();
 }
 
 }  // namespace

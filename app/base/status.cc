@@ -15,14 +15,22 @@ void CheckFailed(const char* file, int line, const char* expr) {
 
 std::string_view CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "ok";
-    case Status::Code::kNotFound: return "not found";
-    case Status::Code::kCorrupt: return "corrupt";
-    case Status::Code::kInvalidArgument: return "invalid argument";
-    case Status::Code::kIoError: return "i/o error";
-    case Status::Code::kUnavailable: return "unavailable";
-    case Status::Code::kLimitExceeded: return "limit exceeded";
-    case Status::Code::kPermissionDenied: return "permission denied";
+    case Status::Code::kOk:
+      return "ok";
+    case Status::Code::kNotFound:
+      return "not found";
+    case Status::Code::kCorrupt:
+      return "corrupt";
+    case Status::Code::kInvalidArgument:
+      return "invalid argument";
+    case Status::Code::kIoError:
+      return "i/o error";
+    case Status::Code::kUnavailable:
+      return "unavailable";
+    case Status::Code::kLimitExceeded:
+      return "limit exceeded";
+    case Status::Code::kPermissionDenied:
+      return "permission denied";
   }
   return "unknown";
 }

@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace crashbox::base {
 namespace {
 
@@ -29,9 +28,9 @@ TEST(Strings, ValidatesUtf8) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("gr\xc3\xbc\xc3\x9f"));
   EXPECT_FALSE(IsValidUtf8("\xff"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\x80"));          // overlong NUL
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\x80"));      // overlong NUL
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));      // truncated
 }
 
 // Expected values follow Rust's String::from_utf8_lossy (one U+FFFD per
@@ -45,14 +44,15 @@ std::string Reps(int n) {
 }
 
 TEST(Utf8Lossy, KeepsValidTextUnchanged) {
-  for (std::string_view s : {std::string_view(""), std::string_view("plain ascii"),
-                             std::string_view("gr\xc3\xbc\xc3\x9f"),            // 2-byte
-                             std::string_view("\xe2\x82\xac 100"),               // 3-byte euro
-                             std::string_view("\xf0\x9f\x98\x80"),               // 4-byte emoji
-                             std::string_view("\xed\x9f\xbf\xee\x80\x80"),       // U+D7FF, U+E000
-                             std::string_view("\xf4\x8f\xbf\xbf"),               // U+10FFFF
-                             std::string_view("\xef\xbf\xbd"),                   // U+FFFD itself
-                             std::string_view("nul\0inside", 10)}) {
+  for (std::string_view s :
+       {std::string_view(""), std::string_view("plain ascii"),
+        std::string_view("gr\xc3\xbc\xc3\x9f"),        // 2-byte
+        std::string_view("\xe2\x82\xac 100"),          // 3-byte euro
+        std::string_view("\xf0\x9f\x98\x80"),          // 4-byte emoji
+        std::string_view("\xed\x9f\xbf\xee\x80\x80"),  // U+D7FF, U+E000
+        std::string_view("\xf4\x8f\xbf\xbf"),          // U+10FFFF
+        std::string_view("\xef\xbf\xbd"),              // U+FFFD itself
+        std::string_view("nul\0inside", 10)}) {
     EXPECT_EQ(Utf8Lossy(s), s);
     EXPECT_EQ(ValidUtf8Prefix(s), s.size());
   }
@@ -62,16 +62,16 @@ TEST(Utf8Lossy, ReplacesBytesThatCannotStartASequence) {
   EXPECT_EQ(Utf8Lossy("\xff"), Reps(1));
   EXPECT_EQ(Utf8Lossy("caf\xe9.pdb"), "caf" + Reps(1) + ".pdb");  // Latin-1 "é"
   EXPECT_EQ(Utf8Lossy("\xff\xfe"), Reps(2));
-  EXPECT_EQ(Utf8Lossy("\x80\xbf"), Reps(2));  // lone continuation bytes
+  EXPECT_EQ(Utf8Lossy("\x80\xbf"), Reps(2));          // lone continuation bytes
   EXPECT_EQ(Utf8Lossy("\xf5\x80\x80\x80"), Reps(4));  // F5 leads nothing
   EXPECT_EQ(ValidUtf8Prefix("ab\xff"), 2u);
 }
 
 TEST(Utf8Lossy, OverlongsGiveOneReplacementPerByte) {
-  EXPECT_EQ(Utf8Lossy("\xc0\x80"), Reps(2));                  // NUL in 2 bytes
+  EXPECT_EQ(Utf8Lossy("\xc0\x80"), Reps(2));  // NUL in 2 bytes
   EXPECT_EQ(Utf8Lossy("\xc1\xbf"), Reps(2));
-  EXPECT_EQ(Utf8Lossy("\xe0\x80\xaf"), Reps(3));              // '/' in 3 bytes
-  EXPECT_EQ(Utf8Lossy("\xf0\x80\x80\xaf"), Reps(4));          // '/' in 4 bytes
+  EXPECT_EQ(Utf8Lossy("\xe0\x80\xaf"), Reps(3));      // '/' in 3 bytes
+  EXPECT_EQ(Utf8Lossy("\xf0\x80\x80\xaf"), Reps(4));  // '/' in 4 bytes
 }
 
 TEST(Utf8Lossy, EncodedSurrogatesAndBeyondUnicodeGiveOneReplacementPerByte) {
@@ -82,13 +82,17 @@ TEST(Utf8Lossy, EncodedSurrogatesAndBeyondUnicodeGiveOneReplacementPerByte) {
 }
 
 TEST(Utf8Lossy, TruncatedSequenceIsOneReplacement) {
-  EXPECT_EQ(Utf8Lossy("Hello \xf0\x90\x80World"), "Hello " + Reps(1) + "World");  // Rust's doc example
-  EXPECT_EQ(Utf8Lossy("foo\xf1\x80" "bar"), "foo" + Reps(1) + "bar");
-  EXPECT_EQ(Utf8Lossy("\xe2\x82"), Reps(1));                  // cut at the end
+  EXPECT_EQ(Utf8Lossy("Hello \xf0\x90\x80World"),
+            "Hello " + Reps(1) + "World");  // Rust's doc example
+  EXPECT_EQ(Utf8Lossy("foo\xf1\x80"
+                      "bar"),
+            "foo" + Reps(1) + "bar");
+  EXPECT_EQ(Utf8Lossy("\xe2\x82"), Reps(1));  // cut at the end
   EXPECT_EQ(Utf8Lossy("\xe2\x82\xe2\x82\xac"), Reps(1) + "\xe2\x82\xac");
   EXPECT_EQ(Utf8Lossy("\xf0\x9f\x98"), Reps(1));
   EXPECT_EQ(Utf8Lossy("\xc3"), Reps(1));
-  EXPECT_EQ(Utf8Lossy("\xc3\xc3\xbc"), Reps(1) + "\xc3\xbc");  // the second lead starts over
+  EXPECT_EQ(Utf8Lossy("\xc3\xc3\xbc"),
+            Reps(1) + "\xc3\xbc");  // the second lead starts over
 }
 
 TEST(Utf8Lossy, EveryTwoByteInputBecomesValidAndValidOnesStay) {

@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "app/cli/stackwalk_flags.h"
 #include "app/cli/symbols_flags.h"
@@ -28,23 +28,30 @@ std::string& SelectedSubcommand() {
 }
 
 // Adds --config and one flag per setting; values land in `flags` by key.
-void AddSettingFlags(CLI::App* cmd, std::string* config_file, std::map<std::string, std::string>* flags) {
+void AddSettingFlags(CLI::App* cmd, std::string* config_file,
+                     std::map<std::string, std::string>* flags) {
   // Only the subcommand being run gets the setting flags: declaring them on
   // every subcommand costs more than the rest of a short command's start
   // (stackwalk runs once per dump in some deployments).
   if (cmd->get_name() != SelectedSubcommand()) return;
-  cmd->add_option("--config", *config_file, "settings file of KEY=value lines (default: ./crashbox.env if present)")
+  cmd->add_option("--config", *config_file,
+                  "settings file of KEY=value lines (default: ./crashbox.env "
+                  "if present)")
       ->envname("CRASHBOX_CONFIG");
   for (const config::SettingInfo& s : config::AllSettings()) {
     std::string key = s.key;
-    std::string help = fmt::format("{} [{}; default: {}]", s.help, s.key, s.default_value.empty() ? "none" : s.default_value);
+    std::string help =
+        fmt::format("{} [{}; default: {}]", s.help, s.key,
+                    s.default_value.empty() ? "none" : s.default_value);
     cmd->add_option_function<std::string>(
-        s.flag, [flags, key](const std::string& v) { (*flags)[key] = v; }, help)
+           s.flag, [flags, key](const std::string& v) { (*flags)[key] = v; },
+           help)
         ->type_name(s.secret ? "SECRET" : "VALUE");
   }
 }
 
-Result<config::Config> Load(const std::string& config_file, const std::map<std::string, std::string>& flags) {
+Result<config::Config> Load(const std::string& config_file,
+                            const std::map<std::string, std::string>& flags) {
   config::LoadInputs in;
   in.config_file = config_file;
   in.flags = flags;
@@ -53,7 +60,8 @@ Result<config::Config> Load(const std::string& config_file, const std::map<std::
 }
 
 int ConfigError(const Status& s) {
-  std::fprintf(stderr, "crashbox: configuration error: %s\n", s.message().c_str());
+  std::fprintf(stderr, "crashbox: configuration error: %s\n",
+               s.message().c_str());
   return 2;
 }
 
@@ -62,9 +70,11 @@ int ConfigError(const Status& s) {
 int Main(int argc, char** argv) {
   SelectedSubcommand() = argc > 1 ? argv[1] : "";
   CLI::App app{
-      "crashbox: the whole crash pipeline in one binary. Collects Breakpad/Crashpad crash reports,\n"
+      "crashbox: the whole crash pipeline in one binary. Collects "
+      "Breakpad/Crashpad crash reports,\n"
       "stores them durably, and serves them back.\n\n"
-      "Settings come from defaults < crashbox.env (or --config) < my.env < CRASHBOX_* < flags;\n"
+      "Settings come from defaults < crashbox.env (or --config) < my.env < "
+      "CRASHBOX_* < flags;\n"
       "`crashbox config` shows each value and where it came from.",
       "crashbox"};
   app.require_subcommand(1);
@@ -73,65 +83,105 @@ int Main(int argc, char** argv) {
   std::string config_file;
   std::map<std::string, std::string> flags;
 
-  CLI::App* serve = app.add_subcommand("serve", "Run the collector, store and web API (Ctrl-C stops)");
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Run the collector, store and web API (Ctrl-C stops)");
   AddSettingFlags(serve, &config_file, &flags);
 
-  CLI::App* show_config = app.add_subcommand("config", "Print every effective setting and where it came from");
+  CLI::App* show_config = app.add_subcommand(
+      "config", "Print every effective setting and where it came from");
   AddSettingFlags(show_config, &config_file, &flags);
 
   run::ShowCommand show_cmd;
-  CLI::App* show = app.add_subcommand(
-      "show", "Print a processed crash for a terminal: signature, product, OS/CPU, reason, the crashing\n"
-              "thread's stack, notes. Exit 1 when the crash is unknown or not processed yet.");
-  show->add_option("crash_id", show_cmd.crash_id, "crash id (bp-… and report URLs accepted)")->required();
+  CLI::App* show =
+      app.add_subcommand("show",
+                         "Print a processed crash for a terminal: signature, "
+                         "product, OS/CPU, reason, the crashing\n"
+                         "thread's stack, notes. Exit 1 when the crash is "
+                         "unknown or not processed yet.");
+  show->add_option("crash_id", show_cmd.crash_id,
+                   "crash id (bp-… and report URLs accepted)")
+      ->required();
   show->add_flag("--json", show_cmd.json, "print the processed crash as JSON");
   AddSettingFlags(show, &config_file, &flags);
 
   run::ReprocessCommand reprocess_cmd;
-  CLI::App* reprocess = app.add_subcommand(
-      "reprocess", "Queue crashes for reprocessing (ids as arguments or one per line on stdin). Talks to the\n"
-                   "running server when it holds the data directory, else queues in the store directly.");
-  reprocess->add_option("crash_ids", reprocess_cmd.crash_ids, "crash ids; '-' or none reads stdin");
-  reprocess->add_option("--ruleset", reprocess_cmd.ruleset, "default, or regenerate_signature to redo only the signature")
+  CLI::App* reprocess =
+      app.add_subcommand("reprocess",
+                         "Queue crashes for reprocessing (ids as arguments or "
+                         "one per line on stdin). Talks to the\n"
+                         "running server when it holds the data directory, "
+                         "else queues in the store directly.");
+  reprocess->add_option("crash_ids", reprocess_cmd.crash_ids,
+                        "crash ids; '-' or none reads stdin");
+  reprocess
+      ->add_option(
+          "--ruleset", reprocess_cmd.ruleset,
+          "default, or regenerate_signature to redo only the signature")
       ->capture_default_str();
-  reprocess->add_option("--url", reprocess_cmd.url, "server to ask when the store is in use (default: CRASHBOX_LISTEN)");
+  reprocess->add_option(
+      "--url", reprocess_cmd.url,
+      "server to ask when the store is in use (default: CRASHBOX_LISTEN)");
   AddSettingFlags(reprocess, &config_file, &flags);
 
   run::SignatureCommand signature_cmd;
-  CLI::App* sign = app.add_subcommand(
-      "signature", "Generate signatures. INPUT is a crash-data or processed-crash JSON file, '-' for stdin, or\n"
-                   "the id of a stored crash (then the old and new signature are shown, to review a list\n"
-                   "change before reprocessing). Lists: --siglists DIR (Socorro's format) or the built-in ones.");
-  sign->add_option("inputs", signature_cmd.inputs, "files, crash ids or '-'; none reads stdin");
+  CLI::App* sign =
+      app.add_subcommand("signature",
+                         "Generate signatures. INPUT is a crash-data or "
+                         "processed-crash JSON file, '-' for stdin, or\n"
+                         "the id of a stored crash (then the old and new "
+                         "signature are shown, to review a list\n"
+                         "change before reprocessing). Lists: --siglists DIR "
+                         "(Socorro's format) or the built-in ones.");
+  sign->add_option("inputs", signature_cmd.inputs,
+                   "files, crash ids or '-'; none reads stdin");
   sign->add_option("--format", signature_cmd.format, "text, csv or json")
-      ->check(CLI::IsMember({"text", "csv", "json"}))->capture_default_str();
+      ->check(CLI::IsMember({"text", "csv", "json"}))
+      ->capture_default_str();
   AddSettingFlags(sign, &config_file, &flags);
 
   run::SubmitCommand submit_cmd;
-  CLI::App* submit = app.add_subcommand(
-      "submit",
-      "Post crash reports to a collector and print their crash ids, one per line.\n"
-      "PATH is a dump (with x.json or ../meta/x.json beside it), an annotations .json,\n"
-      "or a directory in Socorro's or Antenna's raw-crash layout; '-' or no PATH reads paths from stdin.");
-  submit->add_option("url", submit_cmd.options.url, "collector URL, e.g. http://127.0.0.1:8888")->required();
+  CLI::App* submit =
+      app.add_subcommand("submit",
+                         "Post crash reports to a collector and print their "
+                         "crash ids, one per line.\n"
+                         "PATH is a dump (with x.json or ../meta/x.json beside "
+                         "it), an annotations .json,\n"
+                         "or a directory in Socorro's or Antenna's raw-crash "
+                         "layout; '-' or no PATH reads paths from stdin.");
+  submit
+      ->add_option("url", submit_cmd.options.url,
+                   "collector URL, e.g. http://127.0.0.1:8888")
+      ->required();
   submit->add_option("paths", submit_cmd.paths, "crash reports to send");
-  submit->add_flag("--gzip", submit_cmd.options.gzip, "gzip the whole body (as Crashpad does)");
-  submit->add_flag("--json-extra", submit_cmd.options.json_extra, "send annotations as one JSON 'extra' part");
-  submit->add_option("--annotation", submit_cmd.annotations, "KEY=VALUE added to every report (repeatable)");
-  submit->add_option("--token", submit_cmd.options.bearer_token, "bearer token (needed to send a 'uuid')")
+  submit->add_flag("--gzip", submit_cmd.options.gzip,
+                   "gzip the whole body (as Crashpad does)");
+  submit->add_flag("--json-extra", submit_cmd.options.json_extra,
+                   "send annotations as one JSON 'extra' part");
+  submit->add_option("--annotation", submit_cmd.annotations,
+                     "KEY=VALUE added to every report (repeatable)");
+  submit
+      ->add_option("--token", submit_cmd.options.bearer_token,
+                   "bearer token (needed to send a 'uuid')")
       ->envname("CRASHBOX_SUBMIT_TOKEN");
-  submit->add_option("-j,--jobs", submit_cmd.jobs, "parallel uploads")->check(CLI::Range(1, 256))->capture_default_str();
-  submit->add_option("--retries", submit_cmd.retries, "retries on 5xx and connection errors")
-      ->check(CLI::Range(0, 20))->capture_default_str();
+  submit->add_option("-j,--jobs", submit_cmd.jobs, "parallel uploads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  submit
+      ->add_option("--retries", submit_cmd.retries,
+                   "retries on 5xx and connection errors")
+      ->check(CLI::Range(0, 20))
+      ->capture_default_str();
 
   run::StackwalkCommand stackwalk_cmd;
   CLI::App* stackwalk = AddStackwalkFlags(app, stackwalk_cmd);
 
   run::SymbolsCommand symbols_cmd;
   CLI::App* symbols = AddSymbolsFlags(app, symbols_cmd);
-  AddSettingFlags(symbols, &config_file, &flags);  // the actions fall through to these
+  AddSettingFlags(symbols, &config_file,
+                  &flags);  // the actions fall through to these
 
-  CLI::App* version = app.add_subcommand("version", "Print version and build information as JSON");
+  CLI::App* version = app.add_subcommand(
+      "version", "Print version and build information as JSON");
 
   try {
     app.parse(argc, argv);
@@ -139,8 +189,8 @@ int Main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  if (serve->parsed() || show_config->parsed() || show->parsed() || reprocess->parsed() || sign->parsed() ||
-      symbols->parsed()) {
+  if (serve->parsed() || show_config->parsed() || show->parsed() ||
+      reprocess->parsed() || sign->parsed() || symbols->parsed()) {
     Result<config::Config> config = Load(config_file, flags);
     if (!config.ok()) return ConfigError(config.status());
     if (show_config->parsed()) {
@@ -148,7 +198,8 @@ int Main(int argc, char** argv) {
       return 0;
     }
     if (show->parsed()) return run::Show(config.value(), show_cmd);
-    if (reprocess->parsed()) return run::Reprocess(config.value(), reprocess_cmd);
+    if (reprocess->parsed())
+      return run::Reprocess(config.value(), reprocess_cmd);
     if (sign->parsed()) return run::Signature(config.value(), signature_cmd);
     if (symbols->parsed()) return run::Symbols(config.value(), symbols_cmd);
     return run::Serve(config.value());

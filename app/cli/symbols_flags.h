@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
-// Flags of `crashbox symbols upload|list|missing|fetch` (CLI11 stays inside app/cli).
+// Flags of `crashbox symbols upload|list|missing|fetch` (CLI11 stays inside
+// app/cli).
 #pragma once
 
 #include "app/run/symbols_command.h"

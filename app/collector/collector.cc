@@ -26,29 +26,38 @@ using Kind = Outcome::Kind;
 // keeps: the decompressed body (in 64 KiB steps) plus what Charge() adds.
 class Upload {
  public:
-  Upload(Collector& c, const SubmitRequest& request, std::string boundary, bool gzipped)
+  Upload(Collector& c, const SubmitRequest& request, std::string boundary,
+         bool gzipped)
       : collector_(c),
         request_(request),
-        builder_(SubmissionLimits{c.options().max_text_annotation_bytes, c.options().max_extra_json_bytes,
-                                  c.options().max_extra_json_values,
-                                  [this](uint64_t bytes) { return Charge(bytes); }}),
+        builder_(SubmissionLimits{
+            c.options().max_text_annotation_bytes,
+            c.options().max_extra_json_bytes, c.options().max_extra_json_values,
+            [this](uint64_t bytes) { return Charge(bytes); }}),
         parser_(std::move(boundary),
-                MultipartLimits{c.options().max_parts, c.options().max_part_header_bytes}, builder_),
+                MultipartLimits{c.options().max_parts,
+                                c.options().max_part_header_bytes},
+                builder_),
         payload_size_(request.content_length.value_or(0)),
         charge_(&c.budget_) {
-    if (gzipped) inflater_ = std::make_unique<base::GzipInflater>(c.options().max_decompressed_bytes);
+    if (gzipped)
+      inflater_ = std::make_unique<base::GzipInflater>(
+          c.options().max_decompressed_bytes);
   }
 
   bool Feed(ByteView bytes) {
     if (!error_.empty()) return false;
     received_ += bytes.size();
-    if (received_ > collector_.options().max_body_bytes) return Fail("too_large");
+    if (received_ > collector_.options().max_body_bytes)
+      return Fail("too_large");
     if (!inflater_) return Parse(bytes);
     Status s = inflater_->Feed(bytes, [&](ByteView out) {
-      return Parse(out) ? Status::Ok() : Status::InvalidArgument("parse failed");
+      return Parse(out) ? Status::Ok()
+                        : Status::InvalidArgument("parse failed");
     });
     if (!s.ok() && error_.empty()) {
-      return Fail(s.code() == Status::Code::kLimitExceeded ? "too_large" : kBadGzip);
+      return Fail(s.code() == Status::Code::kLimitExceeded ? "too_large"
+                                                           : kBadGzip);
     }
     return error_.empty();
   }
@@ -58,7 +67,8 @@ class Upload {
     if (!error_.empty()) return error_;
     if (inflater_ && !inflater_->Finish().ok()) return kBadGzip;
     if (Status s = parser_.Finish(); !s.ok()) {
-      return builder_.error_code().empty() ? kInvalidPayloadStructure : builder_.error_code();
+      return builder_.error_code().empty() ? kInvalidPayloadStructure
+                                           : builder_.error_code();
     }
     std::string code;
     if (!builder_.Finish(&code).ok()) return code;
@@ -77,15 +87,21 @@ class Upload {
   Submission& submission() { return builder_.submission(); }
   const SubmitRequest& request() const { return request_; }
   bool gzipped() const { return inflater_ != nullptr; }
-  uint64_t payload_size() const { return payload_size_ ? payload_size_ : received_; }
-  uint64_t decompressed_size() const { return inflater_ ? inflater_->total_out() : received_; }
+  uint64_t payload_size() const {
+    return payload_size_ ? payload_size_ : received_;
+  }
+  uint64_t decompressed_size() const {
+    return inflater_ ? inflater_->total_out() : received_;
+  }
   const std::string& error() const { return error_; }
   void set_error(std::string e) { error_ = std::move(e); }
 
  private:
   static constexpr uint64_t kStep = 64 << 10;
 
-  uint64_t BodyCharge() const { return (decompressed_seen_ + kStep - 1) / kStep * kStep; }
+  uint64_t BodyCharge() const {
+    return (decompressed_seen_ + kStep - 1) / kStep * kStep;
+  }
 
   bool Parse(ByteView bytes) {
     decompressed_seen_ += bytes.size();
@@ -93,7 +109,9 @@ class Upload {
     Status s = parser_.Feed(bytes);
     if (s.ok()) return true;
     if (!builder_.error_code().empty()) return Fail(builder_.error_code());
-    return Fail(s.code() == Status::Code::kLimitExceeded ? kTooManyParts : kInvalidPayloadStructure);
+    return Fail(s.code() == Status::Code::kLimitExceeded
+                    ? kTooManyParts
+                    : kInvalidPayloadStructure);
   }
   bool Fail(std::string code) {
     if (error_.empty()) error_ = std::move(code);
@@ -118,25 +136,30 @@ void UploadDeleter::operator()(Upload* u) const { delete u; }
 namespace {
 
 std::string IsoTimestamp(std::chrono::system_clock::time_point t) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                t.time_since_epoch())
+                .count();
   std::time_t secs = static_cast<std::time_t>(us / 1000000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us % 1000000);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec, us % 1000000);
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
 
 }  // namespace
 
-Collector::Collector(CollectorOptions options, store::CrashStore& store, const Throttler& throttler,
-                     const base::Clock& clock, base::MetricsRegistry& metrics, base::MemoryBudget& budget)
+Collector::Collector(CollectorOptions options, store::CrashStore& store,
+                     const Throttler& throttler, const base::Clock& clock,
+                     base::MetricsRegistry& metrics, base::MemoryBudget& budget)
     : options_(std::move(options)),
       store_(store),
       throttler_(throttler),
@@ -153,10 +176,14 @@ Outcome Collector::Malformed(const std::string& code) {
   }
   if (code == kBusy) {
     metrics_.GetCounter("collector.breakpad_resource.busy")->Add();
-    return Outcome{Kind::kUnavailable, "Discarded=busy", "", options_.retry_after_seconds};
+    return Outcome{Kind::kUnavailable, "Discarded=busy", "",
+                   options_.retry_after_seconds};
   }
   std::string reason = code.starts_with("malformed_") ? code.substr(10) : code;
-  metrics_.GetCounter("collector.breakpad_resource.malformed", fmt::format("reason=\"{}\"", reason))->Add();
+  metrics_
+      .GetCounter("collector.breakpad_resource.malformed",
+                  fmt::format("reason=\"{}\"", reason))
+      ->Add();
   return Outcome{Kind::kMalformed, "Discarded=" + code, "", 0};
 }
 
@@ -173,8 +200,11 @@ UploadPtr Collector::Begin(const SubmitRequest& r, Outcome* early) {
     return nullptr;
   }
   MediaType mt = ParseMediaType(ct);
-  std::string_view rest = ct.find(';') == std::string_view::npos ? "" : base::Trim(ct.substr(ct.find(';') + 1));
-  if (!mt.boundary || mt.boundary->empty() || !base::StartsWithIgnoreCase(rest, "boundary=")) {
+  std::string_view rest = ct.find(';') == std::string_view::npos
+                              ? ""
+                              : base::Trim(ct.substr(ct.find(';') + 1));
+  if (!mt.boundary || mt.boundary->empty() ||
+      !base::StartsWithIgnoreCase(rest, "boundary=")) {
     *early = Malformed(kNoBoundary);
     return nullptr;
   }
@@ -187,11 +217,14 @@ UploadPtr Collector::Begin(const SubmitRequest& r, Outcome* early) {
     return nullptr;
   }
   bool gzipped = r.content_encoding && *r.content_encoding == "gzip";
-  if (gzipped) metrics_.GetCounter("collector.breakpad_resource.gzipped_crash")->Add();
+  if (gzipped)
+    metrics_.GetCounter("collector.breakpad_resource.gzipped_crash")->Add();
   return UploadPtr(new Upload(*this, r, *mt.boundary, gzipped));
 }
 
-bool Collector::Feed(Upload& upload, ByteView bytes) { return upload.Feed(bytes); }
+bool Collector::Feed(Upload& upload, ByteView bytes) {
+  return upload.Feed(bytes);
+}
 
 Outcome Collector::Finish(UploadPtr upload, const Status& read_error) {
   Outcome out = FinishUpload(*upload, read_error);
@@ -207,20 +240,32 @@ Outcome Collector::Finish(UploadPtr upload, const Status& read_error) {
 
 Outcome Collector::FinishUpload(Upload& upload, const Status& read_error) {
   auto started = std::chrono::steady_clock::now();
-  if (!read_error.ok() && upload.error().empty()) upload.set_error(kInvalidPayloadStructure);
+  if (!read_error.ok() && upload.error().empty())
+    upload.set_error(kInvalidPayloadStructure);
   std::string code = upload.Finish();
   if (upload.gzipped()) {
-    metrics_.GetCounter("collector.breakpad_resource.gzipped_crash_decompress",
-                        code == kBadGzip ? "result=\"fail\"" : "result=\"success\"")->Add();
+    metrics_
+        .GetCounter("collector.breakpad_resource.gzipped_crash_decompress",
+                    code == kBadGzip ? "result=\"fail\"" : "result=\"success\"")
+        ->Add();
   }
   if (!code.empty()) return Malformed(code);
-  metrics_.GetHistogram("collector.breakpad_resource.crash_size", base::SizeBucketsBytes,
-                        "payload=\"compressed\"")->Observe(static_cast<double>(upload.payload_size()));
-  metrics_.GetHistogram("collector.breakpad_resource.crash_size", base::SizeBucketsBytes,
-                        "payload=\"uncompressed\"")->Observe(static_cast<double>(upload.decompressed_size()));
+  metrics_
+      .GetHistogram("collector.breakpad_resource.crash_size",
+                    base::SizeBucketsBytes, "payload=\"compressed\"")
+      ->Observe(static_cast<double>(upload.payload_size()));
+  metrics_
+      .GetHistogram("collector.breakpad_resource.crash_size",
+                    base::SizeBucketsBytes, "payload=\"uncompressed\"")
+      ->Observe(static_cast<double>(upload.decompressed_size()));
   Outcome out = Store(upload);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  metrics_.GetHistogram("collector.crashmover.crash_handling.time", base::LatencyBucketsMs)->Observe(ms);
+  double ms = std::chrono::duration<double, std::milli>(
+                  std::chrono::steady_clock::now() - started)
+                  .count();
+  metrics_
+      .GetHistogram("collector.crashmover.crash_handling.time",
+                    base::LatencyBucketsMs)
+      ->Observe(ms);
   return out;
 }
 
@@ -234,16 +279,24 @@ Outcome Collector::Store(Upload& upload) {
       {"prod", "ProductName"}, {"ver", "Version"}, {"guid", "guid"}};
   for (const auto& [param, value] : req.query) {
     for (const auto& [name, field] : kQueryAnnotations) {
-      if (param == name && !annotations.contains(field) && base::IsValidUtf8(value)) {
+      if (param == name && !annotations.contains(field) &&
+          base::IsValidUtf8(value)) {
         annotations[field] = value;
       }
     }
   }
 
   ThrottleDecision decision = throttler_.Decide(annotations);
-  metrics_.GetCounter("collector.breakpad_resource.throttle_rule", fmt::format("rule=\"{}\"", base::PromLabelValue(decision.rule)))->Add();
-  metrics_.GetCounter("collector.breakpad_resource.throttle",
-                      fmt::format("result=\"{}\"", ThrottleResultName(decision.result)))->Add();
+  metrics_
+      .GetCounter(
+          "collector.breakpad_resource.throttle_rule",
+          fmt::format("rule=\"{}\"", base::PromLabelValue(decision.rule)))
+      ->Add();
+  metrics_
+      .GetCounter(
+          "collector.breakpad_resource.throttle",
+          fmt::format("result=\"{}\"", ThrottleResultName(decision.result)))
+      ->Add();
 
   // A client-chosen crash id needs the stage submitter's token; this check
   // wins over a reject, as in Antenna.
@@ -253,7 +306,8 @@ Outcome Collector::Store(Upload& upload) {
     bool authorized = !token.empty() && req.authorization &&
                       ConstantTimeEquals(*req.authorization, "Bearer " + token);
     if (!authorized) {
-      metrics_.GetCounter("collector.breakpad_resource.unauthorized_uuid")->Add();
+      metrics_.GetCounter("collector.breakpad_resource.unauthorized_uuid")
+          ->Add();
       return Outcome{Kind::kUnauthorized, "Discarded=unauthorized_uuid", "", 0};
     }
     std::string wanted = it->is_string() ? it->get<std::string>() : "";
@@ -265,18 +319,22 @@ Outcome Collector::Store(Upload& upload) {
     return Outcome{Kind::kRejected, "Discarded=rule_" + decision.rule, "", 0};
   }
   auto now = clock_.Now();
-  if (crash_id.empty()) crash_id = MakeCrashId(now, static_cast<int>(decision.result));
+  if (crash_id.empty())
+    crash_id = MakeCrashId(now, static_cast<int>(decision.result));
   CB_LOG_INFO("{}: matched by {}; returned {}", crash_id, decision.rule,
               base::ToLower(ThrottleResultName(decision.result)));
   if (decision.result == ThrottleResult::kFakeAccept) {
-    return Outcome{Kind::kAccepted, fmt::format("CrashID=bp-{}\n", crash_id), crash_id, 0};
+    return Outcome{Kind::kAccepted, fmt::format("CrashID=bp-{}\n", crash_id),
+                   crash_id, 0};
   }
 
   for (const std::string& name : options_.removed_annotations) {
-    if (annotations.erase(name) > 0) sub.notes.push_back(fmt::format("Removed {} from raw crash.", name));
+    if (annotations.erase(name) > 0)
+      sub.notes.push_back(fmt::format("Removed {} from raw crash.", name));
   }
   json checksums = json::object();
-  for (const store::Dump& d : sub.dumps) checksums[d.name] = base::Sha256Hex(AsBytes(d.bytes));
+  for (const store::Dump& d : sub.dumps)
+    checksums[d.name] = base::Sha256Hex(AsBytes(d.bytes));
   annotations["metadata"] = json{
       {"collector_notes", sub.notes},
       {"dump_checksums", std::move(checksums)},
@@ -295,14 +353,21 @@ Outcome Collector::Store(Upload& upload) {
   uint64_t raw_bytes = SerializedSizeBound(annotations);
   uint64_t dump_bytes = 0;
   for (const store::Dump& d : sub.dumps) dump_bytes += d.bytes.size();
-  if (!upload.Charge(raw_bytes + 2 * (raw_bytes + dump_bytes))) return Malformed(kBusy);
-  store::RawCrashRecord record{crash_id, annotations.dump(-1, ' ', false, json::error_handler_t::replace),
-                               std::move(sub.dumps)};
+  if (!upload.Charge(raw_bytes + 2 * (raw_bytes + dump_bytes)))
+    return Malformed(kBusy);
+  store::RawCrashRecord record{
+      crash_id,
+      annotations.dump(-1, ' ', false, json::error_handler_t::replace),
+      std::move(sub.dumps)};
   store::QueueName queue = store::QueueName::kNormal;
   auto save_started = std::chrono::steady_clock::now();
   Status s = store_.PutRaw(record, &queue);
-  metrics_.GetHistogram("collector.crashmover.crash_save.time", base::LatencyBucketsMs)
-      ->Observe(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - save_started).count());
+  metrics_
+      .GetHistogram("collector.crashmover.crash_save.time",
+                    base::LatencyBucketsMs)
+      ->Observe(std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - save_started)
+                    .count());
   if (!s.ok()) {
     metrics_.GetCounter("collector.crashmover.save_crash_dropped.count")->Add();
     CB_LOG_ERROR("{}: not saved: {}", crash_id, s.ToString());
@@ -313,7 +378,8 @@ Outcome Collector::Store(Upload& upload) {
   }
   metrics_.GetCounter("collector.crashmover.save_crash.count")->Add();
   CB_LOG_DEBUG("{} saved", crash_id);
-  return Outcome{Kind::kAccepted, fmt::format("CrashID=bp-{}\n", crash_id), crash_id, 0};
+  return Outcome{Kind::kAccepted, fmt::format("CrashID=bp-{}\n", crash_id),
+                 crash_id, 0};
 }
 
 }  // namespace crashbox::collector

@@ -41,10 +41,11 @@ struct CollectorOptions {
   uint64_t max_decompressed_bytes = 250ull << 20;
   // Text annotations above this are skipped with a collector note (Antenna).
   uint64_t max_text_annotation_bytes = 20ull << 20;
-  // The JSON `extra` part: longer than this gets Discarded=malformed_json_too_large
-  // (real extra files are tens of KiB); more values than this (every null,
-  // number, string, array and object counts one) gets
-  // Discarded=malformed_json_too_many_values (real ones hold a few hundred).
+  // The JSON `extra` part: longer than this gets
+  // Discarded=malformed_json_too_large (real extra files are tens of KiB); more
+  // values than this (every null, number, string, array and object counts one)
+  // gets Discarded=malformed_json_too_many_values (real ones hold a few
+  // hundred).
   uint64_t max_extra_json_bytes = 8ull << 20;
   uint64_t max_extra_json_values = 100000;
   size_t max_parts = 1000;
@@ -53,8 +54,8 @@ struct CollectorOptions {
   // empty = nobody may choose a crash id.
   std::string stage_submitter_token;
   // Removed from stored crashes with a note, as Antenna does.
-  std::vector<std::string> removed_annotations = {"Email", "TelemetryClientId", "TelemetryServerURL",
-                                                  "TelemetrySessionId"};
+  std::vector<std::string> removed_annotations = {
+      "Email", "TelemetryClientId", "TelemetryServerURL", "TelemetrySessionId"};
   // Seconds a client is told to wait on 503.
   int retry_after_seconds = 60;
 };
@@ -67,11 +68,20 @@ struct SubmitRequest {
   bool chunked = false;
   std::optional<std::string> user_agent;
   std::optional<std::string> authorization;
-  std::vector<std::pair<std::string, std::string>> query;  // decoded query parameters
+  std::vector<std::pair<std::string, std::string>>
+      query;  // decoded query parameters
 };
 
 struct Outcome {
-  enum class Kind { kAccepted, kRejected, kMalformed, kUnauthorized, kTooLarge, kUnavailable, kFailed };
+  enum class Kind {
+    kAccepted,
+    kRejected,
+    kMalformed,
+    kUnauthorized,
+    kTooLarge,
+    kUnavailable,
+    kFailed
+  };
   Kind kind = Kind::kFailed;
   std::string body;      // exact response body (Antenna's)
   std::string crash_id;  // kAccepted only
@@ -79,7 +89,8 @@ struct Outcome {
 };
 
 class Upload;
-// Uploads are opaque; this deleter lets callers hold one without its definition.
+// Uploads are opaque; this deleter lets callers hold one without its
+// definition.
 struct UploadDeleter {
   void operator()(Upload* u) const;
 };
@@ -89,8 +100,9 @@ class Collector {
  public:
   // All references must outlive the collector. `budget` is shared with the
   // HTTP server (CRASHBOX_MAX_INFLIGHT_BYTES).
-  Collector(CollectorOptions options, store::CrashStore& store, const Throttler& throttler,
-            const base::Clock& clock, base::MetricsRegistry& metrics, base::MemoryBudget& budget);
+  Collector(CollectorOptions options, store::CrashStore& store,
+            const Throttler& throttler, const base::Clock& clock,
+            base::MetricsRegistry& metrics, base::MemoryBudget& budget);
   ~Collector();
 
   // Checks the request line and headers. Returns an Upload to feed the body

@@ -28,21 +28,27 @@ class CollectorTest : public ::testing::Test {
   void UseRules(const std::string& rules) {
     collector_.reset();
     throttler_ = std::move(Throttler::Make(rules, clock_)).value();
-    collector_ = std::make_unique<Collector>(options_, *store_, *throttler_, clock_, metrics_, *budget_);
+    collector_ = std::make_unique<Collector>(options_, *store_, *throttler_,
+                                             clock_, metrics_, *budget_);
   }
-  Outcome Post(const std::string& body, SubmitRequest req, size_t piece = 65536) {
+  Outcome Post(const std::string& body, SubmitRequest req,
+               size_t piece = 65536) {
     if (!req.content_length && !req.chunked) req.content_length = body.size();
     Outcome early;
     UploadPtr up = collector_->Begin(req, &early);
     if (!up) return early;
     for (size_t i = 0; i < body.size(); i += piece) {
-      if (!collector_->Feed(*up, AsBytes(std::string_view(body).substr(i, piece)))) break;
+      if (!collector_->Feed(*up,
+                            AsBytes(std::string_view(body).substr(i, piece))))
+        break;
     }
     return collector_->Finish(std::move(up), Status::Ok());
   }
-  Outcome PostReport(const json& annotations, bool gzip = false, bool json_extra = false) {
+  Outcome PostReport(const json& annotations, bool gzip = false,
+                     bool json_extra = false) {
     MultipartWriter w;
-    std::string body = EncodeCrashReport(annotations, {{"upload_file_minidump", "MDMP-bytes"}}, json_extra, w);
+    std::string body = EncodeCrashReport(
+        annotations, {{"upload_file_minidump", "MDMP-bytes"}}, json_extra, w);
     SubmitRequest req;
     req.content_type = w.ContentType();
     req.user_agent = "Breakpad/1.0 (Linux)";
@@ -52,13 +58,17 @@ class CollectorTest : public ::testing::Test {
     }
     return Post(body, req);
   }
-  json Raw(const std::string& id) { return json::parse(store_->GetRawCrash(id).value()); }
+  json Raw(const std::string& id) {
+    return json::parse(store_->GetRawCrash(id).value());
+  }
 
   testing::TempDir dir_;
-  base::FakeClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1795356413))};
+  base::FakeClock clock_{
+      std::chrono::system_clock::time_point(std::chrono::seconds(1795356413))};
   base::MetricsRegistry metrics_;
   CollectorOptions options_;
-  std::unique_ptr<base::MemoryBudget> budget_ = std::make_unique<base::MemoryBudget>(2ull << 30);
+  std::unique_ptr<base::MemoryBudget> budget_ =
+      std::make_unique<base::MemoryBudget>(2ull << 30);
   std::unique_ptr<store::lmdb::Env> env_;
   std::unique_ptr<store::lmdb::LmdbCrashStore> store_;
   std::unique_ptr<Throttler> throttler_;
@@ -66,7 +76,8 @@ class CollectorTest : public ::testing::Test {
 };
 
 TEST_F(CollectorTest, AcceptsAndStoresWithMetadata) {
-  Outcome o = PostReport(json{{"ProductName", "Test"}, {"Version", "1.0"}, {"Email", "a@example.org"}});
+  Outcome o = PostReport(json{
+      {"ProductName", "Test"}, {"Version", "1.0"}, {"Email", "a@example.org"}});
   ASSERT_EQ(o.kind, Kind::kAccepted) << o.body;
   EXPECT_EQ(o.body, "CrashID=bp-" + o.crash_id + "\n");
   EXPECT_TRUE(IsValidCrashId(o.crash_id));
@@ -82,15 +93,19 @@ TEST_F(CollectorTest, AcceptsAndStoresWithMetadata) {
   EXPECT_EQ(md["payload_compressed"], "0");
   EXPECT_EQ(md["user_agent"], "Breakpad/1.0 (Linux)");
   EXPECT_EQ(md["throttle_rule"], "accept_everything");
-  EXPECT_EQ(md["dump_checksums"]["upload_file_minidump"], base::Sha256Hex(AsBytes(std::string_view("MDMP-bytes"))));
-  EXPECT_EQ(md["collector_notes"], json::array({"Removed Email from raw crash."}));
+  EXPECT_EQ(md["dump_checksums"]["upload_file_minidump"],
+            base::Sha256Hex(AsBytes(std::string_view("MDMP-bytes"))));
+  EXPECT_EQ(md["collector_notes"],
+            json::array({"Removed Email from raw crash."}));
   EXPECT_GT(md["payload_size"].get<uint64_t>(), 100u);
-  EXPECT_EQ(store_->GetDump(o.crash_id, "upload_file_minidump").value(), "MDMP-bytes");
+  EXPECT_EQ(store_->GetDump(o.crash_id, "upload_file_minidump").value(),
+            "MDMP-bytes");
   EXPECT_EQ(store_->GetQueueDepths().value().normal, 1u);
 }
 
 TEST_F(CollectorTest, GzipAndJsonExtra) {
-  Outcome o = PostReport(json{{"ProductName", "Test"}, {"Count", 3}}, /*gzip=*/true, /*json_extra=*/true);
+  Outcome o = PostReport(json{{"ProductName", "Test"}, {"Count", 3}},
+                         /*gzip=*/true, /*json_extra=*/true);
   ASSERT_EQ(o.kind, Kind::kAccepted) << o.body;
   json raw = Raw(o.crash_id);
   EXPECT_EQ(raw["Count"], 3);
@@ -106,7 +121,8 @@ TEST_F(CollectorTest, HeaderChecksInAntennasOrder) {
   r.content_type = "multipart/form-data";
   EXPECT_EQ(Post("x", r).body, "Discarded=malformed_no_boundary");
   r.content_type = "multipart/form-data; charset=x; boundary=B";
-  EXPECT_EQ(Post("x", r).body, "Discarded=malformed_no_boundary");  // boundary must come first
+  EXPECT_EQ(Post("x", r).body,
+            "Discarded=malformed_no_boundary");  // boundary must come first
   r.content_type = "multipart/mixed; boundary=B";
   r.content_length = 0;
   Outcome o = Post("", r);
@@ -122,8 +138,9 @@ TEST_F(CollectorTest, BadGzipAndGzipBomb) {
   options_.max_decompressed_bytes = 1 << 20;
   UseRules(Throttler::Preset("accept_all").value());
   MultipartWriter w;
-  std::string huge = EncodeCrashReport(json{{"ProductName", "Test"}},
-                                       {{"upload_file_minidump", std::string(50 << 20, '\0')}}, false, w);
+  std::string huge = EncodeCrashReport(
+      json{{"ProductName", "Test"}},
+      {{"upload_file_minidump", std::string(50 << 20, '\0')}}, false, w);
   r.content_type = w.ContentType();
   std::string bomb = base::Gzip(AsBytes(huge), 9);
   EXPECT_LT(bomb.size(), 100u << 10);
@@ -142,11 +159,13 @@ TEST_F(CollectorTest, BodyOverTheLimitIsTooLarge) {
 }
 
 TEST_F(CollectorTest, ThrottleRejectAnswersDiscardedRule) {
-  UseRules(R"({"rules": [{"name": "no_test", "key": "ProductName", "condition": {"equals": "Test"}, "result": "reject"}]})");
+  UseRules(
+      R"({"rules": [{"name": "no_test", "key": "ProductName", "condition": {"equals": "Test"}, "result": "reject"}]})");
   Outcome o = PostReport(json{{"ProductName", "Test"}});
   EXPECT_EQ(o.kind, Kind::kRejected);
   EXPECT_EQ(o.body, "Discarded=rule_no_test");
-  EXPECT_EQ(PostReport(json{{"ProductName", "Other"}}).body, "Discarded=rule_NO_MATCH");
+  EXPECT_EQ(PostReport(json{{"ProductName", "Other"}}).body,
+            "Discarded=rule_NO_MATCH");
 }
 
 TEST_F(CollectorTest, FakeAcceptAnswersButStoresNothing) {
@@ -154,7 +173,8 @@ TEST_F(CollectorTest, FakeAcceptAnswersButStoresNothing) {
   Outcome o = PostReport(json{{"ProductName", "Test"}});
   ASSERT_EQ(o.kind, Kind::kAccepted);
   EXPECT_EQ(o.crash_id[29], '3');
-  EXPECT_EQ(store_->GetRawCrash(o.crash_id).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->GetRawCrash(o.crash_id).status().code(),
+            Status::Code::kNotFound);
 }
 
 TEST_F(CollectorTest, ClientUuidNeedsTheBearerToken) {
@@ -165,10 +185,12 @@ TEST_F(CollectorTest, ClientUuidNeedsTheBearerToken) {
 
   options_.stage_submitter_token = "s3cret";
   UseRules(Throttler::Preset("accept_all").value());
-  EXPECT_EQ(PostReport(json{{"ProductName", "Test"}, {"uuid", id}}).kind, Kind::kUnauthorized);
+  EXPECT_EQ(PostReport(json{{"ProductName", "Test"}, {"uuid", id}}).kind,
+            Kind::kUnauthorized);
 
   MultipartWriter w;
-  std::string body = EncodeCrashReport(json{{"ProductName", "Test"}, {"uuid", id}}, {}, false, w);
+  std::string body = EncodeCrashReport(
+      json{{"ProductName", "Test"}, {"uuid", id}}, {}, false, w);
   SubmitRequest r;
   r.content_type = w.ContentType();
   r.authorization = "Bearer s3cret";
@@ -177,14 +199,17 @@ TEST_F(CollectorTest, ClientUuidNeedsTheBearerToken) {
   EXPECT_EQ(ok.crash_id, id);
 
   MultipartWriter w2;
-  body = EncodeCrashReport(json{{"ProductName", "Test"}, {"uuid", "not-an-id"}}, {}, false, w2);
+  body = EncodeCrashReport(json{{"ProductName", "Test"}, {"uuid", "not-an-id"}},
+                           {}, false, w2);
   r.content_type = w2.ContentType();
   EXPECT_EQ(Post(body, r).body, "Discarded=malformed_invalid_uuid");
 }
 
 TEST_F(CollectorTest, CrashpadQueryStringBecomesAnnotations) {
   MultipartWriter w;
-  std::string body = EncodeCrashReport(json{{"ptype", "crashpad-handler"}}, {{"upload_file_minidump", "M"}}, false, w);
+  std::string body =
+      EncodeCrashReport(json{{"ptype", "crashpad-handler"}},
+                        {{"upload_file_minidump", "M"}}, false, w);
   SubmitRequest r;
   r.content_type = w.ContentType();
   r.query = {{"prod", "MyApp"}, {"ver", "2.1"}, {"guid", "abc"}};
@@ -198,22 +223,27 @@ TEST_F(CollectorTest, CrashpadQueryStringBecomesAnnotations) {
 
 TEST_F(CollectorTest, TruncatedBodyAndBrokenConnection) {
   MultipartWriter w;
-  std::string body = EncodeCrashReport(json{{"ProductName", "Test"}}, {{"upload_file_minidump", "M"}}, false, w);
+  std::string body = EncodeCrashReport(
+      json{{"ProductName", "Test"}}, {{"upload_file_minidump", "M"}}, false, w);
   SubmitRequest r;
   r.content_type = w.ContentType();
-  EXPECT_EQ(Post(body.substr(0, body.size() / 2), r).body, "Discarded=malformed_invalid_payload_structure");
+  EXPECT_EQ(Post(body.substr(0, body.size() / 2), r).body,
+            "Discarded=malformed_invalid_payload_structure");
   Outcome early;
   r.content_length = body.size();
   auto up = collector_->Begin(r, &early);
   collector_->Feed(*up, AsBytes(std::string_view(body).substr(0, 10)));
-  EXPECT_EQ(collector_->Finish(std::move(up), Status::IoError("timeout")).kind, Kind::kMalformed);
+  EXPECT_EQ(collector_->Finish(std::move(up), Status::IoError("timeout")).kind,
+            Kind::kMalformed);
 }
 
 TEST_F(CollectorTest, InflightBudgetAnswersBusy) {
   budget_ = std::make_unique<base::MemoryBudget>(1 << 20);
   UseRules(Throttler::Preset("accept_all").value());
   MultipartWriter w;
-  std::string body = EncodeCrashReport(json{{"ProductName", "Test"}}, {{"upload_file_minidump", std::string(3 << 20, 'd')}}, false, w);
+  std::string body = EncodeCrashReport(
+      json{{"ProductName", "Test"}},
+      {{"upload_file_minidump", std::string(3 << 20, 'd')}}, false, w);
   SubmitRequest r;
   r.content_type = w.ContentType();
   Outcome o = Post(body, r);
@@ -259,7 +289,8 @@ TEST_F(CollectorTest, JsonAmplificationIsRefusedByItsLimits) {
   {
     // 16 MiB of zeros in 32 KB of gzip: refused at the byte limit.
     MultipartWriter w;
-    std::string body = base::Gzip(AsBytes(BodyWithExtra(ZerosExtra(8 << 20), w)));
+    std::string body =
+        base::Gzip(AsBytes(BodyWithExtra(ZerosExtra(8 << 20), w)));
     r.content_type = w.ContentType();
     r.content_encoding = "gzip";
     Outcome o = Post(body, r);
@@ -268,15 +299,20 @@ TEST_F(CollectorTest, JsonAmplificationIsRefusedByItsLimits) {
   }
   {
     MultipartWriter w;
-    std::string body = BodyWithExtra(ZerosExtra(200000), w);  // 400 KB, 200,002 values
+    std::string body =
+        BodyWithExtra(ZerosExtra(200000), w);  // 400 KB, 200,002 values
     r.content_type = w.ContentType();
     r.content_encoding.reset();
     EXPECT_EQ(Post(body, r).body, "Discarded=malformed_json_too_many_values");
   }
   EXPECT_EQ(budget_->used(), 0u);
   std::string text = metrics_.RenderPrometheus();
-  EXPECT_NE(text.find("malformed_total{reason=\"json_too_large\"} 1"), std::string::npos) << text;
-  EXPECT_NE(text.find("malformed_total{reason=\"json_too_many_values\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("malformed_total{reason=\"json_too_large\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("malformed_total{reason=\"json_too_many_values\"} 1"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(CollectorTest, StoredDumpsAreTheOnesTheRawCrashDescribes) {
@@ -293,13 +329,17 @@ TEST_F(CollectorTest, StoredDumpsAreTheOnesTheRawCrashDescribes) {
   const json& sums = raw["metadata"]["dump_checksums"];
   ASSERT_EQ(sums.size(), 2u) << sums.dump();
   EXPECT_EQ(store_->GetDumpNames(o.crash_id).value(),
-            (std::vector<std::string>{"upload_file_minidump", "upload_file_minidump_browser"}));
+            (std::vector<std::string>{"upload_file_minidump",
+                                      "upload_file_minidump_browser"}));
   for (const auto& [name, sum] : sums.items()) {
     std::string stored = store_->GetDump(o.crash_id, name).value();
     EXPECT_EQ(base::Sha256Hex(AsBytes(stored)), sum) << name;
   }
-  EXPECT_EQ(store_->GetDump(o.crash_id, "upload_file_minidump").value(), "the real minidump");
-  EXPECT_NE(raw["metadata"]["collector_notes"].dump().find("this part was dropped"), std::string::npos);
+  EXPECT_EQ(store_->GetDump(o.crash_id, "upload_file_minidump").value(),
+            "the real minidump");
+  EXPECT_NE(
+      raw["metadata"]["collector_notes"].dump().find("this part was dropped"),
+      std::string::npos);
 
   for (const char* alias : {"dump", "!!!", ""}) {
     MultipartWriter w2;
@@ -307,7 +347,9 @@ TEST_F(CollectorTest, StoredDumpsAreTheOnesTheRawCrashDescribes) {
     w2.AddFile("upload_file_minidump", "a.dmp", "the real minidump");
     w2.AddFile(alias, "x.dmp", "something else");
     r.content_type = w2.ContentType();
-    EXPECT_EQ(Post(w2.Finish(), r).body, "Discarded=malformed_invalid_dump_name") << alias;
+    EXPECT_EQ(Post(w2.Finish(), r).body,
+              "Discarded=malformed_invalid_dump_name")
+        << alias;
   }
 }
 
@@ -316,9 +358,15 @@ TEST_F(CollectorTest, CountsMetrics) {
   SubmitRequest r;
   Post("x", r);
   std::string text = metrics_.RenderPrometheus();
-  EXPECT_NE(text.find("crashbox_collector_breakpad_resource_incoming_crash_total 2"), std::string::npos) << text;
-  EXPECT_NE(text.find("crashbox_collector_breakpad_resource_malformed_total{reason=\"no_content_type\"} 1"), std::string::npos);
-  EXPECT_NE(text.find("crashbox_collector_crashmover_save_crash_count_total 1"), std::string::npos);
+  EXPECT_NE(
+      text.find("crashbox_collector_breakpad_resource_incoming_crash_total 2"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("crashbox_collector_breakpad_resource_malformed_total{"
+                      "reason=\"no_content_type\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("crashbox_collector_crashmover_save_crash_count_total 1"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -10,7 +10,8 @@
 
 namespace crashbox::collector {
 
-std::string MakeCrashId(std::chrono::system_clock::time_point now, int throttle_digit);
+std::string MakeCrashId(std::chrono::system_clock::time_point now,
+                        int throttle_digit);
 // Antenna's strict form: lowercase hex UUID shape, last six characters
 // digits, throttle character 0 or 1.
 bool IsValidCrashId(std::string_view id, bool strict = true);

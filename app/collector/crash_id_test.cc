@@ -32,7 +32,8 @@ TEST(CrashId, Validation) {
   EXPECT_TRUE(IsValidCrashId("de1bb258-cbbf-4589-a673-34f800161017"));
   EXPECT_FALSE(IsValidCrashId("DE1BB258-cbbf-4589-a673-34f800161017"));
   EXPECT_FALSE(IsValidCrashId("de1bb258-cbbf-4589-a673-34f8001610x7"));
-  EXPECT_FALSE(IsValidCrashId("de1bb258-cbbf-4589-a673-34f802161017"));        // throttle digit 2
+  EXPECT_FALSE(IsValidCrashId(
+      "de1bb258-cbbf-4589-a673-34f802161017"));  // throttle digit 2
   EXPECT_TRUE(IsValidCrashId("de1bb258-cbbf-4589-a673-34f802161017", false));
   EXPECT_FALSE(IsValidCrashId("de1bb258cbbf-4589-a673-34f8001610177"));
 }
@@ -40,7 +41,8 @@ TEST(CrashId, Validation) {
 TEST(CrashId, ParsesPrefixedAndUrlForms) {
   const char* id = "de1bb258-cbbf-4589-a673-34f800161017";
   EXPECT_EQ(ParseCrashId(std::string("bp-") + id), id);
-  EXPECT_EQ(ParseCrashId(std::string("https://x/report/index/") + id + "/"), id);
+  EXPECT_EQ(ParseCrashId(std::string("https://x/report/index/") + id + "/"),
+            id);
   EXPECT_EQ(ParseCrashId("nonsense"), "");
 }
 

@@ -24,15 +24,22 @@ uint64_t CharsBytes(size_t n) { return n > 15 ? n + 32 : 0; }
 
 class MeasuringSax {
  public:
-  MeasuringSax(uint64_t max_values, int max_depth) : max_values_(max_values), max_depth_(max_depth) {}
+  MeasuringSax(uint64_t max_values, int max_depth)
+      : max_values_(max_values), max_depth_(max_depth) {}
 
   bool null() { return Value(0); }
   bool boolean(bool) { return Value(0); }
   bool number_integer(json::number_integer_t) { return Value(0); }
   bool number_unsigned(json::number_unsigned_t) { return Value(0); }
-  bool number_float(json::number_float_t, const json::string_t&) { return Value(0); }
-  bool string(json::string_t& s) { return Value(kStringBytes + CharsBytes(s.size())); }
-  bool binary(json::binary_t& b) { return Value(kStringBytes + CharsBytes(b.size())); }
+  bool number_float(json::number_float_t, const json::string_t&) {
+    return Value(0);
+  }
+  bool string(json::string_t& s) {
+    return Value(kStringBytes + CharsBytes(s.size()));
+  }
+  bool binary(json::binary_t& b) {
+    return Value(kStringBytes + CharsBytes(b.size()));
+  }
   bool start_object(size_t) { return Value(kObjectBytes) && Enter(); }
   bool key(json::string_t& k) {
     m_.parsed_bytes += kMemberBytes + CharsBytes(k.size());
@@ -41,8 +48,10 @@ class MeasuringSax {
   bool end_object() { return Leave(); }
   bool start_array(size_t) { return Value(kArrayBytes) && Enter(); }
   bool end_array() { return Leave(); }
-  bool parse_error(size_t, const std::string&, const nlohmann::detail::exception&) {
-    if (m_.verdict == JsonMeasure::Verdict::kOk) m_.verdict = JsonMeasure::Verdict::kInvalid;
+  bool parse_error(size_t, const std::string&,
+                   const nlohmann::detail::exception&) {
+    if (m_.verdict == JsonMeasure::Verdict::kOk)
+      m_.verdict = JsonMeasure::Verdict::kInvalid;
     return false;
   }
 
@@ -80,21 +89,28 @@ uint64_t QuotedSizeBound(const std::string& s) {
   const uint64_t high = base::IsValidUtf8(s) ? 1 : 3;
   uint64_t n = 2;
   for (unsigned char c : s) {
-    if (c == '"' || c == '\\') n += 2;
-    else if (c < 0x20) n += 6;  // \u00XX (or a 2-byte \n)
-    else if (c >= 0x80) n += high;
-    else n += 1;
+    if (c == '"' || c == '\\')
+      n += 2;
+    else if (c < 0x20)
+      n += 6;  // \u00XX (or a 2-byte \n)
+    else if (c >= 0x80)
+      n += high;
+    else
+      n += 1;
   }
   return n;
 }
 
 }  // namespace
 
-JsonMeasure MeasureJson(std::string_view text, uint64_t max_values, int max_depth) {
+JsonMeasure MeasureJson(std::string_view text, uint64_t max_values,
+                        int max_depth) {
   MeasuringSax sax(max_values, max_depth);
-  bool ok = json::sax_parse(text, &sax, json::input_format_t::json, /*strict=*/true);
+  bool ok =
+      json::sax_parse(text, &sax, json::input_format_t::json, /*strict=*/true);
   JsonMeasure& m = sax.result();
-  if (!ok && m.verdict == JsonMeasure::Verdict::kOk) m.verdict = JsonMeasure::Verdict::kInvalid;
+  if (!ok && m.verdict == JsonMeasure::Verdict::kOk)
+    m.verdict = JsonMeasure::Verdict::kInvalid;
   return m;
 }
 
@@ -102,7 +118,8 @@ uint64_t SerializedSizeBound(const json& value) {
   switch (value.type()) {
     case json::value_t::object: {
       uint64_t n = 2;
-      for (const auto& [k, v] : value.items()) n += QuotedSizeBound(k) + 2 + SerializedSizeBound(v);
+      for (const auto& [k, v] : value.items())
+        n += QuotedSizeBound(k) + 2 + SerializedSizeBound(v);
       return n;
     }
     case json::value_t::array: {
@@ -113,9 +130,11 @@ uint64_t SerializedSizeBound(const json& value) {
     case json::value_t::string:
       return QuotedSizeBound(value.get_ref<const json::string_t&>());
     case json::value_t::binary:
-      return 64 + 4 * value.get_binary().size();  // {"bytes":[n,...],"subtype":null}
+      return 64 +
+             4 * value.get_binary().size();  // {"bytes":[n,...],"subtype":null}
     default:
-      return 32;  // null, booleans, numbers: 17 significant digits, sign, point, exponent
+      return 32;  // null, booleans, numbers: 17 significant digits, sign,
+                  // point, exponent
   }
 }
 

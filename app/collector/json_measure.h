@@ -31,7 +31,8 @@ struct JsonMeasure {
 
 // One pass over `text`; stops early at the first value past `max_values` or
 // the first array or object nested deeper than `max_depth`.
-JsonMeasure MeasureJson(std::string_view text, uint64_t max_values, int max_depth);
+JsonMeasure MeasureJson(std::string_view text, uint64_t max_values,
+                        int max_depth);
 
 // An upper bound of the length of `value.dump()` (compact, UTF-8 kept, invalid
 // UTF-8 replaced): what serializing it will allocate.

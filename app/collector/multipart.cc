@@ -54,10 +54,11 @@ HeaderValue ParseHeaderValue(std::string_view v) {
   return out;
 }
 
-const uint8_t* Find(const std::string& hay, size_t from, std::string_view needle) {
+const uint8_t* Find(const std::string& hay, size_t from,
+                    std::string_view needle) {
   if (from >= hay.size()) return nullptr;
-  return static_cast<const uint8_t*>(
-      memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size()));
+  return static_cast<const uint8_t*>(memmem(
+      hay.data() + from, hay.size() - from, needle.data(), needle.size()));
 }
 
 }  // namespace
@@ -75,11 +76,14 @@ MediaType ParseMediaType(std::string_view header) {
 
 MultipartParser::MultipartParser(std::string boundary, MultipartLimits limits,
                                  MultipartHandler& handler)
-    : dash_boundary_("--" + boundary), delimiter_("\r\n--" + boundary), limits_(limits),
+    : dash_boundary_("--" + boundary),
+      delimiter_("\r\n--" + boundary),
+      limits_(limits),
       handler_(handler) {}
 
 Status MultipartParser::Feed(ByteView data) {
-  if (state_ == State::kEpilogue) return Status::Ok();  // the epilogue is ignored
+  if (state_ == State::kEpilogue)
+    return Status::Ok();  // the epilogue is ignored
   // Fast path inside a part body: when no delimiter can start in the pending
   // tail or in `data`, hand the bytes over straight from the input instead of
   // copying them through the buffer (dumps are most of a request).
@@ -88,10 +92,13 @@ Status MultipartParser::Feed(ByteView data) {
     std::string_view in = AsChars(data);
     std::string seam(pending);
     seam.append(in.substr(0, delimiter_.size()));
-    if (pending.size() < delimiter_.size() && seam.find(delimiter_) == std::string::npos &&
-        memmem(in.data(), in.size(), delimiter_.data(), delimiter_.size()) == nullptr) {
+    if (pending.size() < delimiter_.size() &&
+        seam.find(delimiter_) == std::string::npos &&
+        memmem(in.data(), in.size(), delimiter_.data(), delimiter_.size()) ==
+            nullptr) {
       size_t keep = delimiter_.size() - 1;
-      if (!pending.empty()) CB_RETURN_IF_ERROR(handler_.OnPartData(AsBytes(pending)));
+      if (!pending.empty())
+        CB_RETURN_IF_ERROR(handler_.OnPartData(AsBytes(pending)));
       CB_RETURN_IF_ERROR(handler_.OnPartData(data.first(data.size() - keep)));
       buf_.assign(in.substr(in.size() - keep));
       pos_ = 0;
@@ -117,22 +124,26 @@ Status MultipartParser::Step(bool* progressed) {
     case State::kPreamble: {
       // The first delimiter may open the body without a preceding CRLF.
       if (buf_.size() - pos_ >= dash_boundary_.size() &&
-          std::string_view(buf_).substr(pos_, dash_boundary_.size()) == dash_boundary_) {
+          std::string_view(buf_).substr(pos_, dash_boundary_.size()) ==
+              dash_boundary_) {
         pos_ += dash_boundary_.size();
       } else {
         const uint8_t* hit = Find(buf_, pos_, delimiter_);
         if (hit == nullptr) {
-          if (buf_.size() - pos_ > 64 * 1024) return Status::Corrupt("multipart: no opening boundary");
+          if (buf_.size() - pos_ > 64 * 1024)
+            return Status::Corrupt("multipart: no opening boundary");
           return Status::Ok();
         }
-        pos_ = (reinterpret_cast<const char*>(hit) - buf_.data()) + delimiter_.size();
+        pos_ = (reinterpret_cast<const char*>(hit) - buf_.data()) +
+               delimiter_.size();
       }
       state_ = State::kAfterDelimiter;
       *progressed = true;
       return Status::Ok();
     }
     case State::kAfterDelimiter: {
-      // "--" closes the body; otherwise optional whitespace then CRLF opens a part.
+      // "--" closes the body; otherwise optional whitespace then CRLF opens a
+      // part.
       size_t i = pos_;
       if (buf_.size() - i < 2) return Status::Ok();
       if (buf_.compare(i, 2, "--") == 0) {
@@ -144,13 +155,16 @@ Status MultipartParser::Step(bool* progressed) {
       }
       while (i < buf_.size() && (buf_[i] == ' ' || buf_[i] == '\t')) ++i;
       if (buf_.size() - i < 2) {
-        if (i - pos_ > 256) return Status::Corrupt("multipart: junk after boundary");
+        if (i - pos_ > 256)
+          return Status::Corrupt("multipart: junk after boundary");
         return Status::Ok();
       }
-      if (buf_.compare(i, 2, "\r\n") != 0) return Status::Corrupt("multipart: boundary not followed by CRLF");
+      if (buf_.compare(i, 2, "\r\n") != 0)
+        return Status::Corrupt("multipart: boundary not followed by CRLF");
       if (parts_ > 0) CB_RETURN_IF_ERROR(handler_.OnPartEnd());
       if (++parts_ > limits_.max_parts) {
-        return Status::LimitExceeded(fmt::format("multipart: more than {} parts", limits_.max_parts));
+        return Status::LimitExceeded(
+            fmt::format("multipart: more than {} parts", limits_.max_parts));
       }
       pos_ = i + 2;
       state_ = State::kHeaders;
@@ -170,12 +184,16 @@ Status MultipartParser::Step(bool* progressed) {
       }
       if (end == std::string_view::npos) {
         if (rest.size() > limits_.max_header_bytes) {
-          return Status::Corrupt(fmt::format("multipart: part headers exceed {} bytes", limits_.max_header_bytes));
+          return Status::Corrupt(
+              fmt::format("multipart: part headers exceed {} bytes",
+                          limits_.max_header_bytes));
         }
         return Status::Ok();
       }
       if (end > limits_.max_header_bytes) {
-        return Status::Corrupt(fmt::format("multipart: part headers exceed {} bytes", limits_.max_header_bytes));
+        return Status::Corrupt(
+            fmt::format("multipart: part headers exceed {} bytes",
+                        limits_.max_header_bytes));
       }
       CB_RETURN_IF_ERROR(ParseHeaders(rest.substr(0, end)));
       pos_ += end + skip;
@@ -190,13 +208,16 @@ Status MultipartParser::Step(bool* progressed) {
         size_t keep = delimiter_.size() - 1;
         if (buf_.size() - pos_ > keep) {
           size_t n = buf_.size() - pos_ - keep;
-          CB_RETURN_IF_ERROR(handler_.OnPartData(AsBytes(std::string_view(buf_).substr(pos_, n))));
+          CB_RETURN_IF_ERROR(handler_.OnPartData(
+              AsBytes(std::string_view(buf_).substr(pos_, n))));
           pos_ += n;
         }
         return Status::Ok();
       }
       size_t at = reinterpret_cast<const char*>(hit) - buf_.data();
-      if (at > pos_) CB_RETURN_IF_ERROR(handler_.OnPartData(AsBytes(std::string_view(buf_).substr(pos_, at - pos_))));
+      if (at > pos_)
+        CB_RETURN_IF_ERROR(handler_.OnPartData(
+            AsBytes(std::string_view(buf_).substr(pos_, at - pos_))));
       pos_ = at + delimiter_.size();
       state_ = State::kAfterDelimiter;
       *progressed = true;
@@ -214,7 +235,8 @@ Status MultipartParser::ParseHeaders(std::string_view block) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return Status::Corrupt("multipart: part header without ':'");
+    if (colon == std::string_view::npos)
+      return Status::Corrupt("multipart: part header without ':'");
     std::string_view key = Trim(line.substr(0, colon));
     std::string_view value = Trim(line.substr(colon + 1));
     if (EqualsIgnoreCase(key, "content-disposition")) {
@@ -233,7 +255,9 @@ Status MultipartParser::ParseHeaders(std::string_view block) {
 }
 
 Status MultipartParser::Finish() {
-  if (state_ != State::kEpilogue) return Status::Corrupt("multipart: body truncated before the closing boundary");
+  if (state_ != State::kEpilogue)
+    return Status::Corrupt(
+        "multipart: body truncated before the closing boundary");
   return Status::Ok();
 }
 

@@ -20,8 +20,8 @@ namespace crashbox::collector {
 struct PartHeaders {
   std::optional<std::string> name;      // Content-Disposition name=, raw bytes
   std::optional<std::string> filename;  // Content-Disposition filename=
-  std::string content_type;             // lower-cased media type, "" when absent
-  std::string charset;                  // lower-cased charset parameter, "" when absent
+  std::string content_type;  // lower-cased media type, "" when absent
+  std::string charset;       // lower-cased charset parameter, "" when absent
 };
 
 class MultipartHandler {
@@ -39,7 +39,8 @@ struct MultipartLimits {
 
 class MultipartParser {
  public:
-  MultipartParser(std::string boundary, MultipartLimits limits, MultipartHandler& handler);
+  MultipartParser(std::string boundary, MultipartLimits limits,
+                  MultipartHandler& handler);
 
   // Errors from the handler are returned unchanged and stop the parse.
   Status Feed(ByteView data);

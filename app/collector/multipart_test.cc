@@ -30,11 +30,12 @@ struct Recorder : MultipartHandler {
   }
 };
 
-Status ParseInPieces(const std::string& body, const std::string& boundary, Recorder& rec, size_t piece,
-                     MultipartLimits limits = {}) {
+Status ParseInPieces(const std::string& body, const std::string& boundary,
+                     Recorder& rec, size_t piece, MultipartLimits limits = {}) {
   MultipartParser p(boundary, limits, rec);
   for (size_t i = 0; i < body.size(); i += piece) {
-    CB_RETURN_IF_ERROR(p.Feed(AsBytes(std::string_view(body).substr(i, piece))));
+    CB_RETURN_IF_ERROR(
+        p.Feed(AsBytes(std::string_view(body).substr(i, piece))));
   }
   return p.Finish();
 }
@@ -42,7 +43,8 @@ Status ParseInPieces(const std::string& body, const std::string& boundary, Recor
 TEST(MultipartParser, ParsesPartsWhateverThePieceSize) {
   MultipartWriter w("XYZ");
   w.AddText("ProductName", "Firefox");
-  w.AddFile("upload_file_minidump", "a.dmp", std::string("MDMP\r\n--XY\0z", 12));
+  w.AddFile("upload_file_minidump", "a.dmp",
+            std::string("MDMP\r\n--XY\0z", 12));
   w.AddJson("extra", nlohmann::json{{"a", "b"}});
   std::string body = w.Finish();
   for (size_t piece : {1, 2, 3, 7, 64, 100000}) {
@@ -60,7 +62,9 @@ TEST(MultipartParser, ParsesPartsWhateverThePieceSize) {
 }
 
 TEST(MultipartParser, AcceptsPreambleAndMissingFinalCrlf) {
-  std::string body = "preamble\r\n--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--B--";
+  std::string body =
+      "preamble\r\n--B\r\nContent-Disposition: form-data; "
+      "name=\"a\"\r\n\r\n1\r\n--B--";
   Recorder rec;
   ASSERT_TRUE(ParseInPieces(body, "B", rec, 5).ok());
   ASSERT_EQ(rec.parts.size(), 1u);
@@ -72,23 +76,27 @@ TEST(MultipartParser, TruncatedBodyIsCorrupt) {
   w.AddText("a", "value");
   std::string body = w.Finish();
   Recorder rec;
-  EXPECT_EQ(ParseInPieces(body.substr(0, body.size() - 6), "B", rec, 4).code(), Status::Code::kCorrupt);
+  EXPECT_EQ(ParseInPieces(body.substr(0, body.size() - 6), "B", rec, 4).code(),
+            Status::Code::kCorrupt);
 }
 
 TEST(MultipartParser, WrongBoundaryIsCorrupt) {
   MultipartWriter w("RIGHT");
   w.AddText("a", "value");
   Recorder rec;
-  EXPECT_EQ(ParseInPieces(w.Finish(), "WRONG", rec, 1000).code(), Status::Code::kCorrupt);
+  EXPECT_EQ(ParseInPieces(w.Finish(), "WRONG", rec, 1000).code(),
+            Status::Code::kCorrupt);
 }
 
 TEST(MultipartParser, MissingCrlfAfterBoundaryIsCorrupt) {
   Recorder rec;
-  EXPECT_EQ(ParseInPieces("--Bxx\r\n\r\n--B--", "B", rec, 100).code(), Status::Code::kCorrupt);
+  EXPECT_EQ(ParseInPieces("--Bxx\r\n\r\n--B--", "B", rec, 100).code(),
+            Status::Code::kCorrupt);
 }
 
 TEST(MultipartParser, HugePartHeaderIsCorrupt) {
-  std::string body = "--B\r\nContent-Disposition: form-data; name=\"" + std::string(1 << 20, 'a') + "\"\r\n\r\nx\r\n--B--";
+  std::string body = "--B\r\nContent-Disposition: form-data; name=\"" +
+                     std::string(1 << 20, 'a') + "\"\r\n\r\nx\r\n--B--";
   Recorder rec;
   EXPECT_EQ(ParseInPieces(body, "B", rec, 4096).code(), Status::Code::kCorrupt);
 }
@@ -97,11 +105,13 @@ TEST(MultipartParser, TooManyPartsIsLimitExceeded) {
   MultipartWriter w("B");
   for (int i = 0; i < 10000; ++i) w.AddText("k" + std::to_string(i), "v");
   Recorder rec;
-  EXPECT_EQ(ParseInPieces(w.Finish(), "B", rec, 65536).code(), Status::Code::kLimitExceeded);
+  EXPECT_EQ(ParseInPieces(w.Finish(), "B", rec, 65536).code(),
+            Status::Code::kLimitExceeded);
 }
 
 TEST(MediaType, ParsesQuotedBoundaryAndCharset) {
-  MediaType mt = ParseMediaType("Multipart/Form-Data; boundary=\"a;b\"; charset=UTF-8");
+  MediaType mt =
+      ParseMediaType("Multipart/Form-Data; boundary=\"a;b\"; charset=UTF-8");
   EXPECT_EQ(mt.type, "multipart/form-data");
   EXPECT_EQ(*mt.boundary, "a;b");
   EXPECT_EQ(mt.charset, "utf-8");

@@ -19,11 +19,14 @@ class MultipartWriter {
 
   void AddText(std::string_view name, std::string_view value);
   void AddJson(std::string_view name, const nlohmann::json& value);
-  void AddFile(std::string_view name, std::string_view filename, std::string_view bytes,
+  void AddFile(std::string_view name, std::string_view filename,
+               std::string_view bytes,
                std::string_view content_type = "application/octet-stream");
   // Appends the closing delimiter and returns the body; the writer is spent.
   std::string Finish();
-  std::string ContentType() const { return "multipart/form-data; boundary=" + boundary_; }
+  std::string ContentType() const {
+    return "multipart/form-data; boundary=" + boundary_;
+  }
   const std::string& boundary() const { return boundary_; }
 
  private:
@@ -33,8 +36,9 @@ class MultipartWriter {
 
 // Annotations as one JSON `extra` part (true) or as text parts (false); values
 // that are not strings are sent as their JSON text in text mode.
-std::string EncodeCrashReport(const nlohmann::json& annotations,
-                              const std::vector<std::pair<std::string, std::string>>& dumps,
-                              bool json_extra, MultipartWriter& writer);
+std::string EncodeCrashReport(
+    const nlohmann::json& annotations,
+    const std::vector<std::pair<std::string, std::string>>& dumps,
+    bool json_extra, MultipartWriter& writer);
 
 }  // namespace crashbox::collector

@@ -13,7 +13,8 @@ namespace crashbox::collector {
 namespace {
 
 // Decodes text in `charset` to UTF-8; nullopt when it does not decode.
-std::optional<std::string> DecodeText(std::string bytes, const std::string& charset,
+std::optional<std::string> DecodeText(std::string bytes,
+                                      const std::string& charset,
                                       std::string* why) {
   if (charset.empty() || charset == "utf-8" || charset == "utf8") {
     if (!base::IsValidUtf8(bytes)) {
@@ -115,7 +116,8 @@ Status SubmissionBuilder::OnPartBegin(const PartHeaders& headers) {
     kind_ = Kind::kIgnore;  // Antenna ignores parts without a name
   } else if (headers.content_type.starts_with("application/json")) {
     kind_ = Kind::kJson;
-  } else if ((headers.content_type.empty() || headers.content_type.starts_with("text/plain")) &&
+  } else if ((headers.content_type.empty() ||
+              headers.content_type.starts_with("text/plain")) &&
              !headers.filename) {
     kind_ = Kind::kText;
   } else {
@@ -126,12 +128,15 @@ Status SubmissionBuilder::OnPartBegin(const PartHeaders& headers) {
 
 Status SubmissionBuilder::OnPartData(ByteView data) {
   if (kind_ == Kind::kIgnore || text_too_large_) return Status::Ok();
-  if (kind_ == Kind::kJson && body_.size() + data.size() > limits_.max_json_bytes) {
+  if (kind_ == Kind::kJson &&
+      body_.size() + data.size() > limits_.max_json_bytes) {
     // Refused here, not at the end of the part: the rest is never buffered.
-    return Fail(kJsonTooLarge, fmt::format("part {}: JSON exceeds {} bytes", part_.name.value_or(""),
-                                           limits_.max_json_bytes));
+    return Fail(kJsonTooLarge,
+                fmt::format("part {}: JSON exceeds {} bytes",
+                            part_.name.value_or(""), limits_.max_json_bytes));
   }
-  if (kind_ == Kind::kText && body_.size() + data.size() > limits_.max_text_annotation_bytes) {
+  if (kind_ == Kind::kText &&
+      body_.size() + data.size() > limits_.max_text_annotation_bytes) {
     text_too_large_ = true;  // reported at the end of the part; keep parsing
     body_.Clear();
     return Status::Ok();
@@ -141,7 +146,8 @@ Status SubmissionBuilder::OnPartData(ByteView data) {
 }
 
 bool SubmissionBuilder::ReserveTake() {
-  if (!body_.TakeCopies() || !limits_.reserve || limits_.reserve(body_.size())) return true;
+  if (!body_.TakeCopies() || !limits_.reserve || limits_.reserve(body_.size()))
+    return true;
   error_code_ = kBusy;
   return false;
 }
@@ -149,7 +155,8 @@ bool SubmissionBuilder::ReserveTake() {
 Status SubmissionBuilder::OnPartEnd() {
   const std::string& name = *part_.name;
   if (kind_ != Kind::kIgnore && !ReserveTake()) {
-    return Status::InvalidArgument(fmt::format("part {}: no memory budget to join {} bytes", name, body_.size()));
+    return Status::InvalidArgument(fmt::format(
+        "part {}: no memory budget to join {} bytes", name, body_.size()));
   }
   switch (kind_) {
     case Kind::kIgnore:
@@ -159,16 +166,19 @@ Status SubmissionBuilder::OnPartEnd() {
     case Kind::kText: {
       std::string why;
       if (text_too_large_) {
-        why = fmt::format("text part exceeds {} bytes", limits_.max_text_annotation_bytes);
+        why = fmt::format("text part exceeds {} bytes",
+                          limits_.max_text_annotation_bytes);
       } else if (!base::IsValidUtf8(name)) {
         why = "annotation name is not valid UTF-8";
-      } else if (std::optional<std::string> text = DecodeText(body_.Take(), part_.charset, &why)) {
+      } else if (std::optional<std::string> text =
+                     DecodeText(body_.Take(), part_.charset, &why)) {
         sub_.annotations[name] = std::move(*text);
         sub_.has_text = true;
         return Status::Ok();
       }
       std::string shown = base::IsValidUtf8(name) ? name : "<invalid utf-8>";
-      sub_.notes.push_back(fmt::format("extract payload text part exception: {}: {}", shown, why));
+      sub_.notes.push_back(fmt::format(
+          "extract payload text part exception: {}: {}", shown, why));
       return Status::Ok();
     }
     case Kind::kDump:
@@ -189,17 +199,27 @@ Status SubmissionBuilder::EndJsonPart(const std::string& name) {
     case JsonMeasure::Verdict::kInvalid:
       return Fail(kInvalidJson, fmt::format("part {}: invalid JSON", name));
     case JsonMeasure::Verdict::kTooDeep:
-      return Fail(kInvalidJson, fmt::format("part {}: JSON nested deeper than {}", name, kMaxJsonDepth));
+      return Fail(kInvalidJson,
+                  fmt::format("part {}: JSON nested deeper than {}", name,
+                              kMaxJsonDepth));
     case JsonMeasure::Verdict::kTooManyValues:
       return Fail(kJsonTooManyValues,
-                  fmt::format("part {}: JSON holds more than {} values", name, limits_.max_json_values));
+                  fmt::format("part {}: JSON holds more than {} values", name,
+                              limits_.max_json_values));
   }
   if (limits_.reserve && !limits_.reserve(m.parsed_bytes)) {
-    return Fail(kBusy, fmt::format("part {}: no memory budget for {} bytes of parsed JSON", name, m.parsed_bytes));
+    return Fail(
+        kBusy,
+        fmt::format("part {}: no memory budget for {} bytes of parsed JSON",
+                    name, m.parsed_bytes));
   }
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Fail(kInvalidJson, fmt::format("part {}: invalid JSON", name));
-  if (!j.is_object()) return Fail(kInvalidJsonValue, fmt::format("part {}: JSON is not an object", name));
+  nlohmann::json j =
+      nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded())
+    return Fail(kInvalidJson, fmt::format("part {}: invalid JSON", name));
+  if (!j.is_object())
+    return Fail(kInvalidJsonValue,
+                fmt::format("part {}: JSON is not an object", name));
   sub_.annotations = std::move(j);  // replaces what came before, as Antenna
   sub_.has_json = true;
   return Status::Ok();
@@ -211,13 +231,15 @@ Status SubmissionBuilder::EndDumpPart(const std::string& name) {
   // upload_file_minidump under "dump" (store/lmdb/keys.h, Socorro's layout),
   // and an empty name is stored there too, so either would overwrite the
   // minidump's bytes while its checksum still described the real one.
-  if (dump_name.empty() || dump_name == "dump" || dump_name == "dump_names" || dump_name == "processed_crash" ||
-      dump_name == "raw_crash") {
-    return Fail(kInvalidDumpName, fmt::format("dump name '{}' is reserved or empty", dump_name));
+  if (dump_name.empty() || dump_name == "dump" || dump_name == "dump_names" ||
+      dump_name == "processed_crash" || dump_name == "raw_crash") {
+    return Fail(kInvalidDumpName,
+                fmt::format("dump name '{}' is reserved or empty", dump_name));
   }
   if (part_.content_type != "application/octet-stream") {
-    sub_.notes.push_back(fmt::format("unknown content type: {} {}", dump_name,
-                                     part_.content_type.empty() ? "text/plain" : part_.content_type));
+    sub_.notes.push_back(fmt::format(
+        "unknown content type: {} {}", dump_name,
+        part_.content_type.empty() ? "text/plain" : part_.content_type));
   }
   // A second part with the same sanitized name never replaces the first:
   // the first is the one a client names by convention (upload_file_minidump
@@ -225,7 +247,9 @@ Status SubmissionBuilder::EndDumpPart(const std::string& name) {
   // must be what is stored. The later part is dropped with a note.
   auto same = [&](const store::Dump& d) { return d.name == dump_name; };
   if (std::any_of(sub_.dumps.begin(), sub_.dumps.end(), same)) {
-    sub_.notes.push_back(fmt::format("dump {}: a dump of that name came first; this part was dropped", dump_name));
+    sub_.notes.push_back(fmt::format(
+        "dump {}: a dump of that name came first; this part was dropped",
+        dump_name));
     body_.Clear();
     return Status::Ok();
   }
@@ -239,7 +263,8 @@ Status SubmissionBuilder::Finish(std::string* code) {
     return Status::InvalidArgument("no annotations");
   }
   if (sub_.has_json && sub_.has_text) {
-    sub_.notes.push_back("includes annotations in both json-encoded extra and formdata parts");
+    sub_.notes.push_back(
+        "includes annotations in both json-encoded extra and formdata parts");
   }
   return Status::Ok();
 }

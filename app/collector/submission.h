@@ -27,14 +27,16 @@ inline constexpr char kBadGzip[] = "malformed_bad_gzip";
 inline constexpr char kInvalidJson[] = "malformed_invalid_json";
 inline constexpr char kInvalidJsonValue[] = "malformed_invalid_json_value";
 inline constexpr char kInvalidDumpName[] = "malformed_invalid_dump_name";
-inline constexpr char kInvalidPayloadStructure[] = "malformed_invalid_payload_structure";
+inline constexpr char kInvalidPayloadStructure[] =
+    "malformed_invalid_payload_structure";
 inline constexpr char kNoAnnotations[] = "malformed_no_annotations";
 inline constexpr char kInvalidUuid[] = "malformed_invalid_uuid";
 // crashbox's own, for limits Antenna leaves to nginx or does not have.
 inline constexpr char kTooManyParts[] = "malformed_too_many_parts";
 // The JSON `extra` part is longer than SubmissionLimits::max_json_bytes.
 inline constexpr char kJsonTooLarge[] = "malformed_json_too_large";
-// The JSON `extra` part holds more values than SubmissionLimits::max_json_values.
+// The JSON `extra` part holds more values than
+// SubmissionLimits::max_json_values.
 inline constexpr char kJsonTooManyValues[] = "malformed_json_too_many_values";
 // The memory budget cannot hold the parsed JSON now (503 + Retry-After).
 inline constexpr char kBusy[] = "busy";
@@ -91,9 +93,11 @@ class PartBuffer {
 
 class SubmissionBuilder final : public MultipartHandler {
  public:
-  explicit SubmissionBuilder(SubmissionLimits limits) : limits_(std::move(limits)) {}
+  explicit SubmissionBuilder(SubmissionLimits limits)
+      : limits_(std::move(limits)) {}
   explicit SubmissionBuilder(uint64_t max_text_annotation_bytes)
-      : SubmissionBuilder(SubmissionLimits{.max_text_annotation_bytes = max_text_annotation_bytes}) {}
+      : SubmissionBuilder(SubmissionLimits{.max_text_annotation_bytes =
+                                               max_text_annotation_bytes}) {}
 
   Status OnPartBegin(const PartHeaders& headers) override;
   Status OnPartData(ByteView data) override;

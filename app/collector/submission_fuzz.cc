@@ -18,17 +18,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ByteView body(data + 2, size - 2);
 
   collector::SubmissionBuilder builder(/*max_text_annotation_bytes=*/4096);
-  collector::MultipartParser parser("BOUNDARY", {/*max_parts=*/64, /*max_header_bytes=*/512}, builder);
+  collector::MultipartParser parser(
+      "BOUNDARY", {/*max_parts=*/64, /*max_header_bytes=*/512}, builder);
   base::GzipInflater inflater(/*max_output_bytes=*/1 << 20);
   Status s;
   for (size_t i = 0; i < body.size() && s.ok(); i += piece) {
     ByteView chunk = body.subspan(i, std::min(piece, body.size() - i));
-    s = gzip ? inflater.Feed(chunk, [&](ByteView out) { return parser.Feed(out); }) : parser.Feed(chunk);
+    s = gzip ? inflater.Feed(chunk,
+                             [&](ByteView out) { return parser.Feed(out); })
+             : parser.Feed(chunk);
   }
   if (s.ok()) s = parser.Finish();
   std::string code;
   if (s.ok()) (void)builder.Finish(&code);
   // Whatever was accepted must serialize.
-  (void)builder.submission().annotations.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  (void)builder.submission().annotations.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
   return 0;
 }

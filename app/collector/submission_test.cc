@@ -14,7 +14,8 @@ struct Built {
   Submission sub;
 };
 
-Built Build(const std::string& body, const std::string& boundary, uint64_t max_text = 1 << 20) {
+Built Build(const std::string& body, const std::string& boundary,
+            uint64_t max_text = 1 << 20) {
   SubmissionBuilder b(max_text);
   MultipartParser p(boundary, {}, b);
   Built out;
@@ -62,27 +63,38 @@ TEST(SubmissionBuilder, JsonPartReplacesEarlierTextAndLaterTextAdds) {
   EXPECT_EQ(b.sub.annotations["Number"], 5);
   EXPECT_TRUE(b.sub.has_json);
   ASSERT_EQ(b.sub.notes.size(), 1u);
-  EXPECT_EQ(b.sub.notes[0], "includes annotations in both json-encoded extra and formdata parts");
+  EXPECT_EQ(
+      b.sub.notes[0],
+      "includes annotations in both json-encoded extra and formdata parts");
 }
 
 TEST(SubmissionBuilder, InvalidJsonAndNonObjectJson) {
-  std::string bad = "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n{nope\r\n--B--\r\n";
+  std::string bad =
+      "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: "
+      "application/json\r\n\r\n{nope\r\n--B--\r\n";
   EXPECT_EQ(Build(bad, "B").code, kInvalidJson);
   MultipartWriter w("B");
   w.AddJson("extra", nlohmann::json::array({1, 2}));
   EXPECT_EQ(Build(w.Finish(), "B").code, kInvalidJsonValue);
-  std::string badutf = "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n{\"a\":\"\xff\"}\r\n--B--\r\n";
+  std::string badutf =
+      "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: "
+      "application/json\r\n\r\n{\"a\":\"\xff\"}\r\n--B--\r\n";
   EXPECT_EQ(Build(badutf, "B").code, kInvalidJson);
 }
 
 TEST(SubmissionBuilder, DeeplyNestedJsonIsInvalidNotAStackOverflow) {
-  std::string deep = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
-  std::string body = "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n" +
-                     deep + "\r\n--B--\r\n";
+  std::string deep =
+      "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string body =
+      "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: "
+      "application/json\r\n\r\n" +
+      deep + "\r\n--B--\r\n";
   EXPECT_EQ(Build(body, "B").code, kInvalidJson);
   std::string fine = "{\"a\": \"[[[[[[\", \"b\": [[1]]}";
-  body = "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n" + fine +
-         "\r\n--B--\r\n";
+  body =
+      "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: "
+      "application/json\r\n\r\n" +
+      fine + "\r\n--B--\r\n";
   EXPECT_EQ(Build(body, "B").code, "");
 }
 
@@ -109,7 +121,8 @@ TEST(SubmissionBuilder, InvalidUtf8TextIsSkippedWithNoteAndNulIsKept) {
   EXPECT_EQ(b.sub.annotations["Good"], std::string("a\0b", 3));
   EXPECT_FALSE(b.sub.annotations.contains("Bad"));
   ASSERT_EQ(b.sub.notes.size(), 2u);
-  EXPECT_NE(b.sub.notes[0].find("extract payload text part exception: Bad"), std::string::npos);
+  EXPECT_NE(b.sub.notes[0].find("extract payload text part exception: Bad"),
+            std::string::npos);
   EXPECT_NE(b.sub.notes[1].find("<invalid utf-8>"), std::string::npos);
 }
 
@@ -123,13 +136,15 @@ TEST(SubmissionBuilder, OversizedTextIsSkippedWithNote) {
   EXPECT_NE(b.sub.notes.at(0).find("exceeds 1000 bytes"), std::string::npos);
 }
 
-TEST(SubmissionBuilder, DumpsWithOtherContentTypesGetANoteAndTheFirstOfANameIsKept) {
+TEST(SubmissionBuilder,
+     DumpsWithOtherContentTypesGetANoteAndTheFirstOfANameIsKept) {
   MultipartWriter w("B");
   w.AddText("ProductName", "x");
   w.AddFile("memory_report", "m.json.gz", "one", "application/gzip");
   w.AddFile("memory_report", "m.json.gz", "two", "application/octet-stream");
   w.AddFile("upload_file_minidump", "a.dmp", "dump");
-  w.AddFile("upload_file_minidump-", "b.dmp", "not the dump");  // sanitizes to the same name
+  w.AddFile("upload_file_minidump-", "b.dmp",
+            "not the dump");  // sanitizes to the same name
   Built b = Build(w.Finish(), "B");
   ASSERT_TRUE(b.status.ok());
   ASSERT_EQ(b.sub.dumps.size(), 2u);
@@ -138,14 +153,20 @@ TEST(SubmissionBuilder, DumpsWithOtherContentTypesGetANoteAndTheFirstOfANameIsKe
   EXPECT_EQ(b.sub.dumps[1].name, "upload_file_minidump");
   EXPECT_EQ(b.sub.dumps[1].bytes, "dump");
   ASSERT_EQ(b.sub.notes.size(), 3u);
-  EXPECT_EQ(b.sub.notes[0], "unknown content type: memory_report application/gzip");
-  EXPECT_EQ(b.sub.notes[1], "dump memory_report: a dump of that name came first; this part was dropped");
-  EXPECT_EQ(b.sub.notes[2], "dump upload_file_minidump: a dump of that name came first; this part was dropped");
+  EXPECT_EQ(b.sub.notes[0],
+            "unknown content type: memory_report application/gzip");
+  EXPECT_EQ(b.sub.notes[1],
+            "dump memory_report: a dump of that name came first; this part was "
+            "dropped");
+  EXPECT_EQ(b.sub.notes[2],
+            "dump upload_file_minidump: a dump of that name came first; this "
+            "part was dropped");
 }
 
 TEST(SubmissionBuilder, DumpNamesStoredAsTheMinidumpOrAsBookkeepingAreRefused) {
   // "dump" and "" are both stored under the minidump's key (store/lmdb/keys.h).
-  for (const char* name : {"dump", "!!!", "", "d-u-m-p", "raw_crash", "dump_names", "processed_crash"}) {
+  for (const char* name : {"dump", "!!!", "", "d-u-m-p", "raw_crash",
+                           "dump_names", "processed_crash"}) {
     for (bool first : {false, true}) {
       MultipartWriter w("B");
       w.AddText("ProductName", "x");
@@ -160,8 +181,9 @@ TEST(SubmissionBuilder, DumpNamesStoredAsTheMinidumpOrAsBookkeepingAreRefused) {
 }
 
 std::string JsonPart(const std::string& text) {
-  return "--B\r\nContent-Disposition: form-data; name=\"extra\"\r\nContent-Type: application/json\r\n\r\n" + text +
-         "\r\n--B--\r\n";
+  return "--B\r\nContent-Disposition: form-data; "
+         "name=\"extra\"\r\nContent-Type: application/json\r\n\r\n" +
+         text + "\r\n--B--\r\n";
 }
 
 Built BuildWith(const std::string& body, SubmissionLimits limits) {
@@ -179,9 +201,11 @@ Built BuildWith(const std::string& body, SubmissionLimits limits) {
 TEST(SubmissionBuilder, JsonPartOverItsByteLimitIsRefusedBeforeItIsBuffered) {
   SubmissionLimits limits;
   limits.max_json_bytes = 100;
-  std::string small = R"({"ProductName":"x","Pad":")" + std::string(50, 'a') + R"("})";
+  std::string small =
+      R"({"ProductName":"x","Pad":")" + std::string(50, 'a') + R"("})";
   EXPECT_TRUE(BuildWith(JsonPart(small), limits).status.ok());
-  std::string big = R"({"ProductName":"x","Pad":")" + std::string(100, 'a') + R"("})";
+  std::string big =
+      R"({"ProductName":"x","Pad":")" + std::string(100, 'a') + R"("})";
   Built b = BuildWith(JsonPart(big), limits);
   EXPECT_FALSE(b.status.ok());
   EXPECT_EQ(b.code, kJsonTooLarge);
@@ -191,7 +215,10 @@ TEST(SubmissionBuilder, JsonPartOverItsValueLimitIsRefusedUnparsed) {
   SubmissionLimits limits;
   limits.max_json_values = 5;
   uint64_t reserved = 0;
-  limits.reserve = [&](uint64_t n) { reserved += n; return true; };
+  limits.reserve = [&](uint64_t n) {
+    reserved += n;
+    return true;
+  };
   // {"a":[0,0,0]}: the object, the array, three zeros = 5 values.
   Built ok = BuildWith(JsonPart(R"({"a":[0,0,0]})"), limits);
   ASSERT_TRUE(ok.status.ok()) << ok.status.ToString();
@@ -212,16 +239,19 @@ TEST(SubmissionBuilder, JsonPartTheBudgetCannotHoldAnswersBusy) {
 }
 
 TEST(SubmissionBuilder, JsonNestedTooDeepIsInvalid) {
-  std::string deep = R"({"a":)" + std::string(64, '[') + std::string(64, ']') + "}";
+  std::string deep =
+      R"({"a":)" + std::string(64, '[') + std::string(64, ']') + "}";
   EXPECT_EQ(BuildWith(JsonPart(deep), {}).code, kInvalidJson);
-  std::string fits = R"({"a":)" + std::string(63, '[') + std::string(63, ']') + "}";
+  std::string fits =
+      R"({"a":)" + std::string(63, '[') + std::string(63, ']') + "}";
   EXPECT_TRUE(BuildWith(JsonPart(fits), {}).status.ok());
 }
 
 TEST(SubmissionBuilder, PartsWithoutNameAreIgnoredAndLatin1IsDecoded) {
   std::string body =
       "--B\r\nContent-Type: text/plain\r\n\r\nnameless\r\n"
-      "--B\r\nContent-Disposition: form-data; name=\"City\"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nK\xf6ln\r\n--B--\r\n";
+      "--B\r\nContent-Disposition: form-data; name=\"City\"\r\nContent-Type: "
+      "text/plain; charset=iso-8859-1\r\n\r\nK\xf6ln\r\n--B--\r\n";
   Built b = Build(body, "B");
   ASSERT_TRUE(b.status.ok());
   EXPECT_EQ(b.sub.annotations.size(), 1u);

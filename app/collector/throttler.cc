@@ -42,16 +42,20 @@ std::optional<std::string> Lookup(const json& crash, const std::string& key) {
 std::vector<std::string> StringList(const json& v, const char* what) {
   std::vector<std::string> out;
   if (v.is_string()) return {v.get<std::string>()};
-  if (!v.is_array()) throw std::invalid_argument(fmt::format("{} wants a string or a list of strings", what));
+  if (!v.is_array())
+    throw std::invalid_argument(
+        fmt::format("{} wants a string or a list of strings", what));
   for (const json& e : v) {
-    if (!e.is_string()) throw std::invalid_argument(fmt::format("{} wants strings", what));
+    if (!e.is_string())
+      throw std::invalid_argument(fmt::format("{} wants strings", what));
     out.push_back(e.get<std::string>());
   }
   return out;
 }
 
 double Number(const json& v, const char* what) {
-  if (!v.is_number()) throw std::invalid_argument(fmt::format("{} wants a number", what));
+  if (!v.is_number())
+    throw std::invalid_argument(fmt::format("{} wants a number", what));
   return v.get<double>();
 }
 
@@ -61,19 +65,22 @@ class Compiler {
 
   // Compiles one condition object; all its tests must hold.
   Pred Compile(const json& c) {
-    if (!c.is_object()) throw std::invalid_argument("a condition must be an object");
+    if (!c.is_object())
+      throw std::invalid_argument("a condition must be an object");
     std::vector<Pred> tests;
     std::optional<std::string> json_path;
     for (const auto& [k, v] : c.items()) {
       if (k == "key" || k == "default") continue;
       if (k == "json") {
-        if (!v.is_string()) throw std::invalid_argument("json wants a dotted path");
+        if (!v.is_string())
+          throw std::invalid_argument("json wants a dotted path");
         json_path = v.get<std::string>();
         continue;
       }
       tests.push_back(Test(k, v));
     }
-    if (tests.empty()) throw std::invalid_argument("a condition needs at least one test");
+    if (tests.empty())
+      throw std::invalid_argument("a condition needs at least one test");
     Pred all = [tests](const std::string* value, const json& crash) {
       for (const Pred& t : tests) {
         if (!t(value, crash)) return false;
@@ -88,7 +95,8 @@ class Compiler {
   Pred CompileNested(const json& c) {
     Pred inner = Compile(c);
     if (!c.contains("key")) return inner;
-    if (!c["key"].is_string()) throw std::invalid_argument("key must be a string");
+    if (!c["key"].is_string())
+      throw std::invalid_argument("key must be a string");
     std::string key = c["key"];
     std::optional<std::string> fallback;
     if (c.contains("default")) fallback = PyStr(c["default"]);
@@ -104,14 +112,20 @@ class Compiler {
   Pred Test(const std::string& k, const json& v) {
     using base::ParseDouble;
     if (k == "exists") {
-      bool want = v.is_boolean() ? v.get<bool>() : throw std::invalid_argument("exists wants true/false");
-      return [want](const std::string* s, const json&) { return (s != nullptr) == want; };
+      bool want = v.is_boolean()
+                      ? v.get<bool>()
+                      : throw std::invalid_argument("exists wants true/false");
+      return [want](const std::string* s, const json&) {
+        return (s != nullptr) == want;
+      };
     }
-    if (k == "always") return [](const std::string*, const json&) { return true; };
+    if (k == "always")
+      return [](const std::string*, const json&) { return true; };
     if (k == "equals") {
       if (!v.is_string()) throw std::invalid_argument("equals wants a string");
       std::string want = v;
-      return [want](const std::string* s, const json&) { return s && *s == want; };
+      return
+          [want](const std::string* s, const json&) { return s && *s == want; };
     }
     if (k == "in") {
       std::vector<std::string> set = StringList(v, "in");
@@ -132,20 +146,27 @@ class Compiler {
     if (k == "regex") {
       if (!v.is_string()) throw std::invalid_argument("regex wants a string");
       auto re = std::make_shared<RE2>(v.get<std::string>(), RE2::Quiet);
-      if (!re->ok()) throw std::invalid_argument(fmt::format("bad regex: {}", re->error()));
+      if (!re->ok())
+        throw std::invalid_argument(fmt::format("bad regex: {}", re->error()));
       return [re](const std::string* s, const json&) {
         return s && re->Match(*s, 0, s->size(), RE2::ANCHOR_START, nullptr, 0);
       };
     }
     if (k == "string_lt") {
-      if (!v.is_string()) throw std::invalid_argument("string_lt wants a string");
+      if (!v.is_string())
+        throw std::invalid_argument("string_lt wants a string");
       std::string bound = v;
-      return [bound](const std::string* s, const json&) { return s && *s < bound; };
+      return [bound](const std::string* s, const json&) {
+        return s && *s < bound;
+      };
     }
-    static const std::map<std::string, std::function<bool(double, double)>> kCompare = {
-        {"lt", std::less<double>()},       {"le", std::less_equal<double>()},
-        {"gt", std::greater<double>()},    {"ge", std::greater_equal<double>()},
-        {"eq", std::equal_to<double>()},   {"ne", std::not_equal_to<double>()}};
+    static const std::map<std::string, std::function<bool(double, double)>>
+        kCompare = {{"lt", std::less<double>()},
+                    {"le", std::less_equal<double>()},
+                    {"gt", std::greater<double>()},
+                    {"ge", std::greater_equal<double>()},
+                    {"eq", std::equal_to<double>()},
+                    {"ne", std::not_equal_to<double>()}};
     if (auto it = kCompare.find(k); it != kCompare.end()) {
       double bound = Number(v, k.c_str());
       auto cmp = it->second;
@@ -158,10 +179,13 @@ class Compiler {
     if (k == "buildid_older_than_days") {
       double days = Number(v, k.c_str());
       const base::Clock* clock = &clock_;
-      return [days, clock](const std::string* s, const json&) { return BuildIdOlderThan(s, days, *clock); };
+      return [days, clock](const std::string* s, const json&) {
+        return BuildIdOlderThan(s, days, *clock);
+      };
     }
     if (k == "all" || k == "any") {
-      if (!v.is_array() || v.empty()) throw std::invalid_argument(k + " wants a non-empty list");
+      if (!v.is_array() || v.empty())
+        throw std::invalid_argument(k + " wants a non-empty list");
       std::vector<Pred> subs;
       for (const json& e : v) subs.push_back(CompileNested(e));
       bool any = k == "any";
@@ -174,12 +198,15 @@ class Compiler {
     }
     if (k == "not") {
       Pred sub = CompileNested(v);
-      return [sub](const std::string* s, const json& crash) { return !sub(s, crash); };
+      return [sub](const std::string* s, const json& crash) {
+        return !sub(s, crash);
+      };
     }
     throw std::invalid_argument(fmt::format("unknown test '{}'", k));
   }
 
-  static bool BuildIdOlderThan(const std::string* s, double days, const base::Clock& clock) {
+  static bool BuildIdOlderThan(const std::string* s, double days,
+                               const base::Clock& clock) {
     // Antenna: ^20\d{12}$ and the first 8 characters a valid date.
     if (!s || s->size() != 14 || !s->starts_with("20")) return false;
     for (char c : *s) {
@@ -218,11 +245,15 @@ class Compiler {
 
 ThrottleResult ParseResultName(const json& v) {
   static const std::map<std::string, ThrottleResult> kNames = {
-      {"accept", ThrottleResult::kAccept}, {"defer", ThrottleResult::kDefer},
-      {"reject", ThrottleResult::kReject}, {"fakeaccept", ThrottleResult::kFakeAccept},
+      {"accept", ThrottleResult::kAccept},
+      {"defer", ThrottleResult::kDefer},
+      {"reject", ThrottleResult::kReject},
+      {"fakeaccept", ThrottleResult::kFakeAccept},
       {"continue", ThrottleResult::kContinue}};
   if (v.is_string()) {
-    if (auto it = kNames.find(base::ToLower(v.get<std::string>())); it != kNames.end()) return it->second;
+    if (auto it = kNames.find(base::ToLower(v.get<std::string>()));
+        it != kNames.end())
+      return it->second;
   }
   throw std::invalid_argument(fmt::format("unknown result {}", v.dump()));
 }
@@ -242,11 +273,16 @@ struct Throttler::Impl {
 
 std::string_view ThrottleResultName(ThrottleResult r) {
   switch (r) {
-    case ThrottleResult::kAccept: return "accept";
-    case ThrottleResult::kDefer: return "defer";
-    case ThrottleResult::kReject: return "reject";
-    case ThrottleResult::kFakeAccept: return "fakeaccept";
-    case ThrottleResult::kContinue: return "continue";
+    case ThrottleResult::kAccept:
+      return "accept";
+    case ThrottleResult::kDefer:
+      return "defer";
+    case ThrottleResult::kReject:
+      return "reject";
+    case ThrottleResult::kFakeAccept:
+      return "fakeaccept";
+    case ThrottleResult::kContinue:
+      return "continue";
   }
   return "reject";
 }
@@ -256,17 +292,23 @@ Throttler::~Throttler() = default;
 size_t Throttler::rule_count() const { return impl_->rules.size(); }
 
 Result<std::string> Throttler::Preset(std::string_view name) {
-  std::optional<std::string_view> text = assets::Find(fmt::format("throttle/{}.json", name));
-  if (!text) return Status::NotFound(fmt::format("no throttle preset named '{}' (accept_all, mozilla)", name));
+  std::optional<std::string_view> text =
+      assets::Find(fmt::format("throttle/{}.json", name));
+  if (!text)
+    return Status::NotFound(fmt::format(
+        "no throttle preset named '{}' (accept_all, mozilla)", name));
   return std::string(*text);
 }
 
-Result<std::unique_ptr<Throttler>> Throttler::Make(std::string_view rules_json, const base::Clock& clock,
-                                                   std::function<double()> roll) {
+Result<std::unique_ptr<Throttler>> Throttler::Make(
+    std::string_view rules_json, const base::Clock& clock,
+    std::function<double()> roll) {
   json doc = json::parse(rules_json, nullptr, false);
-  if (doc.is_discarded()) return Status::InvalidArgument("throttle rules: not valid JSON");
+  if (doc.is_discarded())
+    return Status::InvalidArgument("throttle rules: not valid JSON");
   if (!doc.is_object() || !doc.contains("rules") || !doc["rules"].is_array()) {
-    return Status::InvalidArgument("throttle rules: want an object with a \"rules\" list");
+    return Status::InvalidArgument(
+        "throttle rules: want an object with a \"rules\" list");
   }
   auto impl = std::make_unique<Impl>();
   static const RE2 kRuleName("(?i)[a-z0-9_]+");
@@ -278,13 +320,17 @@ Result<std::unique_ptr<Throttler>> Throttler::Make(std::string_view rules_json, 
     try {
       if (!r.is_object()) throw std::invalid_argument("not an object");
       Impl::Rule rule;
-      if (!r.contains("name") || !r["name"].is_string()) throw std::invalid_argument("needs a name");
+      if (!r.contains("name") || !r["name"].is_string())
+        throw std::invalid_argument("needs a name");
       rule.name = r["name"];
       label = fmt::format("throttle rule '{}'", rule.name);
-      if (!RE2::FullMatch(rule.name, kRuleName)) throw std::invalid_argument("name must match [a-z0-9_]+");
+      if (!RE2::FullMatch(rule.name, kRuleName))
+        throw std::invalid_argument("name must match [a-z0-9_]+");
       rule.key = r.value("key", "*");
-      rule.condition = r.contains("condition") ? compiler.Compile(r["condition"])
-                                               : [](const std::string*, const json&) { return true; };
+      rule.condition =
+          r.contains("condition")
+              ? compiler.Compile(r["condition"])
+              : [](const std::string*, const json&) { return true; };
       if (!r.contains("result")) throw std::invalid_argument("needs a result");
       const json& res = r["result"];
       if (res.is_object()) {
@@ -296,7 +342,8 @@ Result<std::unique_ptr<Throttler>> Throttler::Make(std::string_view rules_json, 
         rule.outcome.otherwise = ParseResultName(res.value("else", json()));
       } else {
         rule.outcome.match = rule.outcome.otherwise = ParseResultName(res);
-        if (rule.outcome.match == ThrottleResult::kContinue) throw std::invalid_argument("a fixed result cannot be continue");
+        if (rule.outcome.match == ThrottleResult::kContinue)
+          throw std::invalid_argument("a fixed result cannot be continue");
       }
       impl->rules.push_back(std::move(rule));
     } catch (const std::exception& e) {

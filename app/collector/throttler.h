@@ -4,7 +4,8 @@
 // in the binary: `accept_all`, `mozilla`; or a file):
 //
 //   {"rules": [
-//     {"name": "has_comments", "key": "Comments", "condition": {"exists": true},
+//     {"name": "has_comments", "key": "Comments", "condition": {"exists":
+//     true},
 //      "result": "accept"},
 //     {"name": "is_firefox_desktop", "key": "*",
 //      "condition": {"all": [{"key": "ProductName", "equals": "Firefox"},
@@ -19,9 +20,9 @@
 //   regex: RE2, matched from the start like Python's re.match |
 //   lt/le/gt/ge/eq/ne: number (value parsed as a number; no number → false) |
 //   string_lt: S (byte-wise string compare) |
-//   buildid_older_than_days: N (value is YYYYMMDDhhmmss and older than N days) |
-//   json: "a.b.c" (value is a JSON document; the other tests apply to that field) |
-//   all: [C...] | any: [C...] | not: C | always: true
+//   buildid_older_than_days: N (value is YYYYMMDDhhmmss and older than N days)
+//   | json: "a.b.c" (value is a JSON document; the other tests apply to that
+//   field) | all: [C...] | any: [C...] | not: C | always: true
 // Inside all/any/not a condition may name its own `key`, with `default` used
 // when that key is absent (otherwise a condition on an absent key is false).
 // Results: accept | defer | reject | fakeaccept | continue, or a sample
@@ -43,7 +44,13 @@
 
 namespace crashbox::collector {
 
-enum class ThrottleResult : uint8_t { kAccept = 0, kDefer = 1, kReject = 2, kFakeAccept = 3, kContinue = 4 };
+enum class ThrottleResult : uint8_t {
+  kAccept = 0,
+  kDefer = 1,
+  kReject = 2,
+  kFakeAccept = 3,
+  kContinue = 4
+};
 std::string_view ThrottleResultName(ThrottleResult r);  // "accept", ...
 
 struct ThrottleDecision {
@@ -56,8 +63,9 @@ class Throttler {
  public:
   // Parses and validates a rule document; kInvalidArgument names the rule and
   // the problem. `roll` returns a float in [0,100) (injectable for tests).
-  static Result<std::unique_ptr<Throttler>> Make(std::string_view rules_json, const base::Clock& clock,
-                                                 std::function<double()> roll = nullptr);
+  static Result<std::unique_ptr<Throttler>> Make(
+      std::string_view rules_json, const base::Clock& clock,
+      std::function<double()> roll = nullptr);
   // The JSON of a built-in preset, or kNotFound.
   static Result<std::string> Preset(std::string_view name);
   ~Throttler();

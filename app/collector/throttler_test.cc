@@ -20,7 +20,9 @@ class ThrottlerTest : public ::testing::Test {
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     return t.ok() ? std::move(t).value() : nullptr;
   }
-  std::unique_ptr<Throttler> Mozilla() { return Make(Throttler::Preset("mozilla").value()); }
+  std::unique_ptr<Throttler> Mozilla() {
+    return Make(Throttler::Preset("mozilla").value());
+  }
   base::FakeClock clock_{Now()};
   double roll_ = 50;
 };
@@ -33,14 +35,16 @@ TEST_F(ThrottlerTest, AcceptAllPresetAcceptsAnything) {
 }
 
 TEST_F(ThrottlerTest, NoMatchRejects) {
-  auto t = Make(R"({"rules": [{"name": "x", "key": "A", "condition": {"equals": "1"}, "result": "accept"}]})");
+  auto t = Make(
+      R"({"rules": [{"name": "x", "key": "A", "condition": {"equals": "1"}, "result": "accept"}]})");
   ThrottleDecision d = t->Decide(json{{"A", "2"}});
   EXPECT_EQ(d.result, ThrottleResult::kReject);
   EXPECT_EQ(d.rule, "NO_MATCH");
 }
 
 TEST_F(ThrottlerTest, ConditionsSeePythonStrOfValues) {
-  auto t = Make(R"({"rules": [{"name": "t", "key": "Flag", "condition": {"equals": "True"}, "result": "defer"}]})");
+  auto t = Make(
+      R"({"rules": [{"name": "t", "key": "Flag", "condition": {"equals": "True"}, "result": "defer"}]})");
   EXPECT_EQ(t->Decide(json{{"Flag", true}}).result, ThrottleResult::kDefer);
   EXPECT_EQ(t->Decide(json{{"Flag", "true"}}).result, ThrottleResult::kReject);
 }
@@ -57,17 +61,20 @@ TEST_F(ThrottlerTest, EveryTestKind) {
   EXPECT_EQ(t->Decide(json{{"A", "y"}}).rule, "r_in");
   EXPECT_EQ(t->Decide(json{{"B", "53.0"}}).rule, "r_prefix");
   EXPECT_EQ(t->Decide(json{{"C", "abbbz"}}).rule, "r_regex");
-  EXPECT_EQ(t->Decide(json{{"C", "zab"}}).rule, "NO_MATCH");  // anchored at the start
+  EXPECT_EQ(t->Decide(json{{"C", "zab"}}).rule,
+            "NO_MATCH");  // anchored at the start
   EXPECT_EQ(t->Decide(json{{"D", "15"}}).rule, "r_num");
   EXPECT_EQ(t->Decide(json{{"D", "25"}}).rule, "NO_MATCH");
   EXPECT_EQ(t->Decide(json{{"D", "many"}}).rule, "NO_MATCH");
-  EXPECT_EQ(t->Decide(json{{"E", R"({"os": {"build": 9600}})"}}).rule, "r_json");
+  EXPECT_EQ(t->Decide(json{{"E", R"({"os": {"build": 9600}})"}}).rule,
+            "r_json");
   EXPECT_EQ(t->Decide(json{{"E", "not json"}}).rule, "NO_MATCH");
   EXPECT_EQ(t->Decide(json{{"F", "set"}}).result, ThrottleResult::kFakeAccept);
 }
 
 TEST_F(ThrottlerTest, SamplingUsesTheRoll) {
-  auto t = Make(R"({"rules": [{"name": "s", "key": "*", "result": {"sample": 10, "match": "accept", "else": "reject"}}]})");
+  auto t = Make(
+      R"({"rules": [{"name": "s", "key": "*", "result": {"sample": 10, "match": "accept", "else": "reject"}}]})");
   roll_ = 10;
   EXPECT_EQ(t->Decide(json::object()).result, ThrottleResult::kAccept);
   roll_ = 10.5;
@@ -75,47 +82,67 @@ TEST_F(ThrottlerTest, SamplingUsesTheRoll) {
 }
 
 TEST_F(ThrottlerTest, RejectsBadRuleDocumentsWithTheRuleName) {
-  for (const char* bad : {"not json", R"({"rules": 5})",
-                          R"({"rules": [{"name": "Bad Name", "result": "accept"}]})",
-                          R"({"rules": [{"name": "x", "result": "maybe"}]})",
-                          R"({"rules": [{"name": "x", "condition": {"regex": "("}, "result": "accept"}]})",
-                          R"({"rules": [{"name": "x", "condition": {"frobnicate": 1}, "result": "accept"}]})",
-                          R"({"rules": [{"name": "x", "result": {"sample": 150, "match": "accept", "else": "reject"}}]})"}) {
+  for (
+      const char* bad :
+      {"not json", R"({"rules": 5})",
+       R"({"rules": [{"name": "Bad Name", "result": "accept"}]})",
+       R"({"rules": [{"name": "x", "result": "maybe"}]})",
+       R"({"rules": [{"name": "x", "condition": {"regex": "("}, "result": "accept"}]})",
+       R"({"rules": [{"name": "x", "condition": {"frobnicate": 1}, "result": "accept"}]})",
+       R"({"rules": [{"name": "x", "result": {"sample": 150, "match": "accept", "else": "reject"}}]})"}) {
     auto t = Throttler::Make(bad, clock_);
     EXPECT_FALSE(t.ok()) << bad;
     EXPECT_EQ(t.status().code(), Status::Code::kInvalidArgument);
   }
-  auto t = Throttler::Make(R"({"rules": [{"name": "ok", "result": "accept"}, {"name": "bad_one", "result": "x"}]})", clock_);
-  EXPECT_NE(t.status().message().find("bad_one"), std::string::npos) << t.status().message();
+  auto t = Throttler::Make(
+      R"({"rules": [{"name": "ok", "result": "accept"}, {"name": "bad_one", "result": "x"}]})",
+      clock_);
+  EXPECT_NE(t.status().message().find("bad_one"), std::string::npos)
+      << t.status().message();
 }
 
 TEST_F(ThrottlerTest, MozillaOldBuildIdIsRejected) {
   auto t = Mozilla();
-  ThrottleDecision d = t->Decide(json{{"ProductName", "Firefox"}, {"BuildID", "20200101000000"}});
+  ThrottleDecision d = t->Decide(
+      json{{"ProductName", "Firefox"}, {"BuildID", "20200101000000"}});
   EXPECT_EQ(d.result, ThrottleResult::kReject);
   EXPECT_EQ(d.rule, "has_old_buildid");
 }
 
 TEST_F(ThrottlerTest, MozillaUnsupportedProductAndPackage) {
   auto t = Mozilla();
-  EXPECT_EQ(t->Decide(json{{"ProductName", "Netscape"}}).rule, "unsupported_product");
+  EXPECT_EQ(t->Decide(json{{"ProductName", "Netscape"}}).rule,
+            "unsupported_product");
   EXPECT_EQ(t->Decide(json::object()).rule, "unsupported_product");
-  EXPECT_EQ(t->Decide(json{{"ProductName", "Fenix"}}).rule, "unsupported_packagename");
-  EXPECT_EQ(t->Decide(json{{"ProductName", "Fenix"}, {"Android_PackageName", "org.mozilla.fenix"},
-                           {"ReleaseChannel", "nightly"}}).rule, "is_nightly");
-  EXPECT_EQ(t->Decide(json{{"ProductName", "b2g"}}).result, ThrottleResult::kFakeAccept);
+  EXPECT_EQ(t->Decide(json{{"ProductName", "Fenix"}}).rule,
+            "unsupported_packagename");
+  EXPECT_EQ(t->Decide(json{{"ProductName", "Fenix"},
+                           {"Android_PackageName", "org.mozilla.fenix"},
+                           {"ReleaseChannel", "nightly"}})
+                .rule,
+            "is_nightly");
+  EXPECT_EQ(t->Decide(json{{"ProductName", "b2g"}}).result,
+            ThrottleResult::kFakeAccept);
 }
 
 TEST_F(ThrottlerTest, MozillaHangAndComments) {
   auto t = Mozilla();
-  EXPECT_EQ(t->Decide(json{{"ProductName", "Firefox"}, {"HangID", "x"}}).rule, "has_hangid_and_browser");
-  EXPECT_EQ(t->Decide(json{{"ProductName", "Firefox"}, {"HangID", "x"}, {"ProcessType", "gpu"}}).rule, "is_background");
-  EXPECT_EQ(t->Decide(json{{"ProductName", "Firefox"}, {"Comments", ""}}).rule, "has_comments");
+  EXPECT_EQ(t->Decide(json{{"ProductName", "Firefox"}, {"HangID", "x"}}).rule,
+            "has_hangid_and_browser");
+  EXPECT_EQ(t->Decide(json{{"ProductName", "Firefox"},
+                           {"HangID", "x"},
+                           {"ProcessType", "gpu"}})
+                .rule,
+            "is_background");
+  EXPECT_EQ(t->Decide(json{{"ProductName", "Firefox"}, {"Comments", ""}}).rule,
+            "has_comments");
 }
 
 TEST_F(ThrottlerTest, MozillaReleaseIsSampledAtTenPercent) {
   auto t = Mozilla();
-  json crash{{"ProductName", "Firefox"}, {"ReleaseChannel", "release"}, {"BuildID", "20261101000000"}};
+  json crash{{"ProductName", "Firefox"},
+             {"ReleaseChannel", "release"},
+             {"BuildID", "20261101000000"}};
   roll_ = 5;
   EXPECT_EQ(t->Decide(crash).result, ThrottleResult::kAccept);
   roll_ = 50;
@@ -126,7 +153,9 @@ TEST_F(ThrottlerTest, MozillaReleaseIsSampledAtTenPercent) {
 
 TEST_F(ThrottlerTest, MozillaShutdownKillContinuesOrRejects) {
   auto t = Mozilla();
-  json crash{{"ProductName", "Firefox"}, {"ipc_channel_error", "ShutDownKill"}, {"ReleaseChannel", "beta"}};
+  json crash{{"ProductName", "Firefox"},
+             {"ipc_channel_error", "ShutDownKill"},
+             {"ReleaseChannel", "beta"}};
   roll_ = 5;
   EXPECT_EQ(t->Decide(crash).rule, "is_alpha_beta_esr");
   roll_ = 50;
@@ -135,8 +164,11 @@ TEST_F(ThrottlerTest, MozillaShutdownKillContinuesOrRejects) {
 
 TEST_F(ThrottlerTest, MozillaEsrOnOldWindows) {
   auto t = Mozilla();
-  json crash{{"ProductName", "Firefox"}, {"ReleaseChannel", "esr"},
-             {"TelemetryEnvironment", R"({"system": {"os": {"name": "Windows_NT", "windowsBuildNumber": 7601}}})"}};
+  json crash{
+      {"ProductName", "Firefox"},
+      {"ReleaseChannel", "esr"},
+      {"TelemetryEnvironment",
+       R"({"system": {"os": {"name": "Windows_NT", "windowsBuildNumber": 7601}}})"}};
   roll_ = 50;
   EXPECT_EQ(t->Decide(crash).rule, "is_firefox_esr_unsupported_windows");
   roll_ = 20;

@@ -38,11 +38,13 @@ struct Config {
   std::string throttle_rules = "accept_all";
   std::string throttle_rules_json;  // resolved text of the rules
   std::vector<std::string> symbols_paths;
-  // Socorro-format signature lists (four files); "" = crashbox's embedded lists.
+  // Socorro-format signature lists (four files); "" = crashbox's embedded
+  // lists.
   std::string siglists_dir;
   // Run the signature rules keyed on Firefox-only annotations.
   bool mozilla_signature_rules = false;
-  // Processor worker threads (0 = one per core; -1 = no processing on this node).
+  // Processor worker threads (0 = one per core; -1 = no processing on this
+  // node).
   int processor_workers = 0;
   std::chrono::seconds processing_deadline{60};
   // A raw crash document longer than this is not parsed by the processor; its
@@ -58,17 +60,21 @@ struct Config {
 
   struct Entry {
     std::string key;
-    std::string value;   // masked when secret
-    std::string source;  // "default", "crashbox.env:3", "my.env:1", "env", "flag"
+    std::string value;  // masked when secret
+    std::string
+        source;  // "default", "crashbox.env:3", "my.env:1", "env", "flag"
   };
   std::vector<Entry> effective;  // in AllSettings() order
 };
 
 struct LoadInputs {
-  std::string config_file;                    // --config, "" = ./crashbox.env if present
-  std::map<std::string, std::string> flags;   // key (CRASHBOX_...) → value from flags
-  std::map<std::string, std::string> env;     // the process environment (CRASHBOX_* only)
-  std::string working_dir = ".";              // where crashbox.env and my.env are looked for
+  std::string config_file;  // --config, "" = ./crashbox.env if present
+  std::map<std::string, std::string>
+      flags;  // key (CRASHBOX_...) → value from flags
+  std::map<std::string, std::string>
+      env;  // the process environment (CRASHBOX_* only)
+  std::string working_dir =
+      ".";  // where crashbox.env and my.env are looked for
 };
 
 Result<Config> LoadConfig(const LoadInputs& inputs);

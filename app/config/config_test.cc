@@ -30,10 +30,14 @@ TEST(LoadConfig, DefaultsWhenNothingIsGiven) {
 
 TEST(LoadConfig, LaterSourcesWin) {
   testing::TempDir dir;
-  testing::WriteFileOrDie(dir / "crashbox.env",
-                          "# team settings\nCRASHBOX_LISTEN=0.0.0.0:9000\nCRASHBOX_DATA_DIR=/srv/a\n"
-                          "CRASHBOX_MAX_PARTS=10\nCRASHBOX_LOG_LEVEL=debug\n");
-  testing::WriteFileOrDie(dir / "my.env", "CRASHBOX_DATA_DIR=\"/home/me/var\"\nCRASHBOX_MAX_PARTS=20\n");
+  testing::WriteFileOrDie(
+      dir / "crashbox.env",
+      "# team "
+      "settings\nCRASHBOX_LISTEN=0.0.0.0:9000\nCRASHBOX_DATA_DIR=/srv/a\n"
+      "CRASHBOX_MAX_PARTS=10\nCRASHBOX_LOG_LEVEL=debug\n");
+  testing::WriteFileOrDie(
+      dir / "my.env",
+      "CRASHBOX_DATA_DIR=\"/home/me/var\"\nCRASHBOX_MAX_PARTS=20\n");
   LoadInputs in;
   in.working_dir = dir.path().string();
   in.env = {{"CRASHBOX_MAX_PARTS", "30"}, {"CRASHBOX_LOG_LEVEL", "warning"}};
@@ -69,14 +73,18 @@ TEST(LoadConfig, ErrorsNameTheKeyAndTheSource) {
   in.env = {{"CRASHBOX_MAX_BODY_BYTES", "lots"}};
   Result<Config> c = LoadConfig(in);
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("CRASHBOX_MAX_BODY_BYTES"), std::string::npos);
-  EXPECT_NE(c.status().message().find("from env"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("CRASHBOX_MAX_BODY_BYTES"),
+            std::string::npos);
+  EXPECT_NE(c.status().message().find("from env"), std::string::npos)
+      << c.status().message();
 
   testing::WriteFileOrDie(dir / "crashbox.env", "CRASHBOX_TYPO=1\n");
   in.env.clear();
   c = LoadConfig(in);
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("crashbox.env:1: unknown setting CRASHBOX_TYPO"), std::string::npos);
+  EXPECT_NE(c.status().message().find(
+                "crashbox.env:1: unknown setting CRASHBOX_TYPO"),
+            std::string::npos);
 }
 
 TEST(LoadConfig, ThrottleRulesArePresetsOrValidatedFiles) {
@@ -87,11 +95,14 @@ TEST(LoadConfig, ThrottleRulesArePresetsOrValidatedFiles) {
   EXPECT_TRUE(LoadConfig(in).ok());
   in.flags = {{"CRASHBOX_THROTTLE_RULES", "nonsense"}};
   EXPECT_FALSE(LoadConfig(in).ok());
-  testing::WriteFileOrDie(dir / "rules.json", R"({"rules": [{"name": "x", "result": "sometimes"}]})");
+  testing::WriteFileOrDie(
+      dir / "rules.json",
+      R"({"rules": [{"name": "x", "result": "sometimes"}]})");
   in.flags = {{"CRASHBOX_THROTTLE_RULES", (dir / "rules.json").string()}};
   Result<Config> c = LoadConfig(in);
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("throttle rule 'x'"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("throttle rule 'x'"), std::string::npos)
+      << c.status().message();
 }
 
 TEST(LoadConfig, SecretsAreMasked) {

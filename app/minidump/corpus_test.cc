@@ -24,7 +24,8 @@ std::string BaseName(const std::string& path) {
   return at == std::string::npos ? path : path.substr(at + 1);
 }
 
-std::vector<std::string> ExpectedLines(const fs::path& m_txt, std::string_view prefix) {
+std::vector<std::string> ExpectedLines(const fs::path& m_txt,
+                                       std::string_view prefix) {
   std::vector<std::string> out;
   std::ifstream in(m_txt);
   for (std::string line; std::getline(in, line);) {
@@ -37,11 +38,13 @@ std::vector<std::string> ActualModuleLines(const Minidump& dump) {
   std::vector<std::string> out;
   const Result<ModuleList>& modules = dump.modules();
   if (!modules.ok()) return out;
-  uint64_t main_base = modules->main_module() ? modules->main_module()->base_address : 0;
+  uint64_t main_base =
+      modules->main_module() ? modules->main_module()->base_address : 0;
   for (const Module* m : modules->ByAddress()) {
-    out.push_back(fmt::format("Module|{}|{}|{}|{}|0x{:08x}|0x{:08x}|{}", BaseName(m->code_file),
-                              m->version, BaseName(m->debug_file), m->debug_id, m->base_address,
-                              m->base_address + m->size - 1, m->base_address == main_base ? 1 : 0));
+    out.push_back(fmt::format(
+        "Module|{}|{}|{}|{}|0x{:08x}|0x{:08x}|{}", BaseName(m->code_file),
+        m->version, BaseName(m->debug_file), m->debug_id, m->base_address,
+        m->base_address + m->size - 1, m->base_address == main_base ? 1 : 0));
   }
   return out;
 }
@@ -49,17 +52,20 @@ std::vector<std::string> ActualModuleLines(const Minidump& dump) {
 std::string ActualCrashLine(const Minidump& dump) {
   CrashInfo info = GetCrashInfo(dump);
   if (!info.crashed) return "Crash|No crash||";
-  return fmt::format("Crash|{}|0x{:x}|{}", info.reason, info.address, info.requesting_thread_index);
+  return fmt::format("Crash|{}|0x{:x}|{}", info.reason, info.address,
+                     info.requesting_thread_index);
 }
 
 TEST(Corpus, ModulesAndCrashMatchBreakpad) {
   fs::path corpus = testing::CorpusDir();
   if (corpus.empty() || !fs::exists(corpus / "dumps")) {
-    GTEST_SKIP() << "shared corpus not found (expected ../shared/corpus next to the source tree)";
+    GTEST_SKIP() << "shared corpus not found (expected ../shared/corpus next "
+                    "to the source tree)";
   }
   int total = 0, agree = 0, rejected_ok = 0;
   std::vector<std::string> failures;
-  for (const fs::directory_entry& entry : fs::directory_iterator(corpus / "dumps")) {
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(corpus / "dumps")) {
     if (entry.path().extension() != ".dmp") continue;
     ++total;
     std::string id = entry.path().stem().string();
@@ -68,7 +74,8 @@ TEST(Corpus, ModulesAndCrashMatchBreakpad) {
       // Breakpad rejects these ("has no thread list"): either opening fails
       // or the thread list does, with a message saying why.
       bool rejected = !dump.ok() || !(*dump)->threads().ok();
-      std::string why = !dump.ok() ? dump.status().message() : (*dump)->threads().status().message();
+      std::string why = !dump.ok() ? dump.status().message()
+                                   : (*dump)->threads().status().message();
       if (rejected && !why.empty()) {
         ++rejected_ok;
         ++agree;
@@ -90,7 +97,8 @@ TEST(Corpus, ModulesAndCrashMatchBreakpad) {
     if (want_modules != got_modules) {
       ok = false;
       std::string detail;
-      for (size_t i = 0; i < std::max(want_modules.size(), got_modules.size()); ++i) {
+      for (size_t i = 0; i < std::max(want_modules.size(), got_modules.size());
+           ++i) {
         std::string w = i < want_modules.size() ? want_modules[i] : "(none)";
         std::string g = i < got_modules.size() ? got_modules[i] : "(none)";
         if (w != g) {
@@ -98,18 +106,22 @@ TEST(Corpus, ModulesAndCrashMatchBreakpad) {
           break;
         }
       }
-      failures.push_back(fmt::format("{}: modules differ ({} vs {}): {}", id, want_modules.size(),
-                                     got_modules.size(), detail));
+      failures.push_back(fmt::format("{}: modules differ ({} vs {}): {}", id,
+                                     want_modules.size(), got_modules.size(),
+                                     detail));
     }
     if (want_crash.size() != 1 || want_crash[0] != got_crash) {
       ok = false;
-      failures.push_back(fmt::format("{}: want {} got {}", id,
-                                     want_crash.empty() ? "(none)" : want_crash[0], got_crash));
+      failures.push_back(fmt::format(
+          "{}: want {} got {}", id,
+          want_crash.empty() ? "(none)" : want_crash[0], got_crash));
     }
     if (ok) ++agree;
   }
-  std::cout << fmt::format("[corpus] {}/{} dumps agree with Breakpad ({} rejected as Breakpad does)\n",
-                           agree, total, rejected_ok);
+  std::cout << fmt::format(
+      "[corpus] {}/{} dumps agree with Breakpad ({} rejected as Breakpad "
+      "does)\n",
+      agree, total, rejected_ok);
   for (const std::string& f : failures) ADD_FAILURE() << f;
 }
 

@@ -28,14 +28,17 @@ Result<ByteReader> CountedArray(ByteView file, uint32_t rva, size_t entry_size,
                                 uint32_t* count, std::string_view what) {
   CB_ASSIGN_OR_RETURN(ByteView head, SubView(file, rva, 4, what));
   *count = ByteReader(head).ReadU32(what).value();
-  CB_ASSIGN_OR_RETURN(ByteView body,
-                      SubView(file, uint64_t{rva} + 4, uint64_t{*count} * entry_size, what));
+  CB_ASSIGN_OR_RETURN(
+      ByteView body,
+      SubView(file, uint64_t{rva} + 4, uint64_t{*count} * entry_size, what));
   return ByteReader(body);
 }
 
-Result<std::map<std::string, std::string>> ReadDictionary(ByteView file, uint32_t rva) {
+Result<std::map<std::string, std::string>> ReadDictionary(ByteView file,
+                                                          uint32_t rva) {
   uint32_t count = 0;
-  CB_ASSIGN_OR_RETURN(ByteReader r, CountedArray(file, rva, 8, &count, "simple annotations"));
+  CB_ASSIGN_OR_RETURN(ByteReader r,
+                      CountedArray(file, rva, 8, &count, "simple annotations"));
   std::map<std::string, std::string> out;
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t key_rva = r.ReadU32("key").value();
@@ -49,18 +52,22 @@ Result<std::map<std::string, std::string>> ReadDictionary(ByteView file, uint32_
 
 Result<std::vector<std::string>> ReadStringList(ByteView file, uint32_t rva) {
   uint32_t count = 0;
-  CB_ASSIGN_OR_RETURN(ByteReader r, CountedArray(file, rva, 4, &count, "list annotations"));
+  CB_ASSIGN_OR_RETURN(ByteReader r,
+                      CountedArray(file, rva, 4, &count, "list annotations"));
   std::vector<std::string> out;
   for (uint32_t i = 0; i < count; ++i) {
-    CB_ASSIGN_OR_RETURN(std::string s, ReadUtf8String(file, r.ReadU32("string rva").value()));
+    CB_ASSIGN_OR_RETURN(std::string s,
+                        ReadUtf8String(file, r.ReadU32("string rva").value()));
     out.push_back(std::move(s));
   }
   return out;
 }
 
-Result<std::vector<CrashpadAnnotation>> ReadAnnotationObjects(ByteView file, uint32_t rva) {
+Result<std::vector<CrashpadAnnotation>> ReadAnnotationObjects(ByteView file,
+                                                              uint32_t rva) {
   uint32_t count = 0;
-  CB_ASSIGN_OR_RETURN(ByteReader r, CountedArray(file, rva, 12, &count, "annotation objects"));
+  CB_ASSIGN_OR_RETURN(
+      ByteReader r, CountedArray(file, rva, 12, &count, "annotation objects"));
   std::vector<CrashpadAnnotation> out;
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t name_rva = r.ReadU32("name").value();
@@ -76,9 +83,11 @@ Result<std::vector<CrashpadAnnotation>> ReadAnnotationObjects(ByteView file, uin
   return out;
 }
 
-Result<CrashpadModuleInfo> ReadModuleInfo(ByteView file, uint32_t module_index, Loc loc) {
-  CB_ASSIGN_OR_RETURN(ByteView rec, SubView(file, loc.rva, std::max<uint32_t>(loc.size, 20),
-                                            "module crashpad info"));
+Result<CrashpadModuleInfo> ReadModuleInfo(ByteView file, uint32_t module_index,
+                                          Loc loc) {
+  CB_ASSIGN_OR_RETURN(ByteView rec,
+                      SubView(file, loc.rva, std::max<uint32_t>(loc.size, 20),
+                              "module crashpad info"));
   ByteReader r(rec);
   CrashpadModuleInfo info;
   info.module_index = module_index;
@@ -89,12 +98,14 @@ Result<CrashpadModuleInfo> ReadModuleInfo(ByteView file, uint32_t module_index, 
     CB_ASSIGN_OR_RETURN(info.list_annotations, ReadStringList(file, list.rva));
   }
   if (simple.size) {
-    CB_ASSIGN_OR_RETURN(info.simple_annotations, ReadDictionary(file, simple.rva));
+    CB_ASSIGN_OR_RETURN(info.simple_annotations,
+                        ReadDictionary(file, simple.rva));
   }
   if (loc.size >= 28) {
     Loc objects = ReadLoc(r).value();
     if (objects.size) {
-      CB_ASSIGN_OR_RETURN(info.annotation_objects, ReadAnnotationObjects(file, objects.rva));
+      CB_ASSIGN_OR_RETURN(info.annotation_objects,
+                          ReadAnnotationObjects(file, objects.rva));
     }
   }
   return info;
@@ -104,8 +115,8 @@ Result<CrashpadModuleInfo> ReadModuleInfo(ByteView file, uint32_t module_index, 
 
 Result<CrashpadInfo> ParseCrashpadInfo(ByteView file, ByteView stream) {
   if (stream.size() != kCrashpadInfoSize) {
-    return Status::Corrupt(fmt::format("stream is {} bytes, want {}", stream.size(),
-                                       kCrashpadInfoSize));
+    return Status::Corrupt(fmt::format("stream is {} bytes, want {}",
+                                       stream.size(), kCrashpadInfoSize));
   }
   ByteReader r(stream);
   CrashpadInfo info;
@@ -116,17 +127,20 @@ Result<CrashpadInfo> ParseCrashpadInfo(ByteView file, ByteView stream) {
   Loc simple = ReadLoc(r).value();
   Loc modules = ReadLoc(r).value();
   if (simple.size) {
-    CB_ASSIGN_OR_RETURN(info.simple_annotations, ReadDictionary(file, simple.rva));
+    CB_ASSIGN_OR_RETURN(info.simple_annotations,
+                        ReadDictionary(file, simple.rva));
   }
   if (modules.size) {
     uint32_t count = 0;
-    CB_ASSIGN_OR_RETURN(ByteReader links,
-                        CountedArray(file, modules.rva, 12, &count, "crashpad module links"));
+    CB_ASSIGN_OR_RETURN(
+        ByteReader links,
+        CountedArray(file, modules.rva, 12, &count, "crashpad module links"));
     for (uint32_t i = 0; i < count; ++i) {
       uint32_t index = links.ReadU32("module index").value();
       Loc loc = ReadLoc(links).value();
       Result<CrashpadModuleInfo> m = ReadModuleInfo(file, index, loc);
-      if (!m.ok()) return m.status().WithContext(fmt::format("module link {}", i));
+      if (!m.ok())
+        return m.status().WithContext(fmt::format("module link {}", i));
       info.modules.push_back(std::move(m).value());
     }
   }

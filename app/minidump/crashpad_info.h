@@ -24,8 +24,8 @@ namespace crashbox::minidump {
 
 struct CrashpadAnnotation {
   std::string name;
-  uint16_t type = 0;        // 1 = string; other types carry raw bytes
-  std::string value;        // raw bytes (UTF-8 text for type 1)
+  uint16_t type = 0;  // 1 = string; other types carry raw bytes
+  std::string value;  // raw bytes (UTF-8 text for type 1)
 };
 
 struct CrashpadModuleInfo {

@@ -13,7 +13,8 @@ using testing::SynthDump;
 
 TEST(CrashpadInfo, ReadsAnnotationsOfEveryKind) {
   SynthCrashpad cp;
-  cp.report_id = {0x78, 0x56, 0x34, 0x12, 0xbc, 0x9a, 0xf0, 0xde, 1, 2, 3, 4, 5, 6, 7, 8};
+  cp.report_id = {0x78, 0x56, 0x34, 0x12, 0xbc, 0x9a, 0xf0, 0xde,
+                  1,    2,    3,    4,    5,    6,    7,    8};
   cp.simple_annotations = {{"prod", "Firebird"}};
   cp.modules.push_back({.module_index = 2,
                         .list_annotations = {"abort message"},
@@ -36,7 +37,8 @@ TEST(CrashpadInfo, ReadsAnnotationsOfEveryKind) {
 }
 
 TEST(CrashpadInfo, WrongSizeIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddRawStream(kCrashpadInfoStream, std::string(40, '\0')));
+  auto dump = OpenOrDie(
+      SynthDump().AddRawStream(kCrashpadInfoStream, std::string(40, '\0')));
   EXPECT_EQ(dump->crashpad_info().status().code(), Status::Code::kCorrupt);
 }
 

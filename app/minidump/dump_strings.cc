@@ -27,12 +27,15 @@ Result<std::string> Utf16ToUtf8(ByteView utf16le, bool stop_at_nul) {
     // Breakpad only recognises 0xdc00-0xdcff as low surrogates; mirror it so
     // names come out byte-identical.
     if (w >= 0xdc00 && w <= 0xdcff) {
-      return Status::Corrupt(fmt::format("utf-16: low surrogate 0x{:x} without high", w));
+      return Status::Corrupt(
+          fmt::format("utf-16: low surrogate 0x{:x} without high", w));
     } else if (w >= 0xd800 && w <= 0xdbff) {
-      if (++i == n) return Status::Corrupt("utf-16: high surrogate at end of string");
+      if (++i == n)
+        return Status::Corrupt("utf-16: high surrogate at end of string");
       uint16_t low = unit(i);
       if (low < 0xdc00 || low > 0xdcff) {
-        return Status::Corrupt(fmt::format("utf-16: high surrogate 0x{:x} without low", w));
+        return Status::Corrupt(
+            fmt::format("utf-16: high surrogate 0x{:x} without low", w));
       }
       c = (static_cast<uint32_t>(w - 0xd7c0) << 10) | (low & 0x3ff);
     } else {
@@ -58,29 +61,35 @@ Result<std::string> Utf16ToUtf8(ByteView utf16le, bool stop_at_nul) {
 }
 
 Result<std::string> ReadUtf16String(ByteView file, uint64_t rva) {
-  CB_ASSIGN_OR_RETURN(ByteView len_bytes, SubView(file, rva, 4, "string length"));
+  CB_ASSIGN_OR_RETURN(ByteView len_bytes,
+                      SubView(file, rva, 4, "string length"));
   ByteReader r(len_bytes);
   uint32_t bytes = r.ReadU32("string length").value();
   if (bytes % 2 != 0) {
-    return Status::Corrupt(fmt::format("string at 0x{:x}: odd length {}", rva, bytes));
+    return Status::Corrupt(
+        fmt::format("string at 0x{:x}: odd length {}", rva, bytes));
   }
   if (bytes / 2 > kMaxStringUnits) {
-    return Status::Corrupt(fmt::format("string at 0x{:x}: {} units exceed {}", rva, bytes / 2,
-                                       kMaxStringUnits));
+    return Status::Corrupt(fmt::format("string at 0x{:x}: {} units exceed {}",
+                                       rva, bytes / 2, kMaxStringUnits));
   }
-  CB_ASSIGN_OR_RETURN(ByteView data, SubView(file, rva + 4, bytes, "string data"));
+  CB_ASSIGN_OR_RETURN(ByteView data,
+                      SubView(file, rva + 4, bytes, "string data"));
   return Utf16ToUtf8(data, /*stop_at_nul=*/false);
 }
 
 Result<std::string> ReadUtf8String(ByteView file, uint64_t rva) {
-  CB_ASSIGN_OR_RETURN(ByteView len_bytes, SubView(file, rva, 4, "utf-8 string length"));
+  CB_ASSIGN_OR_RETURN(ByteView len_bytes,
+                      SubView(file, rva, 4, "utf-8 string length"));
   ByteReader r(len_bytes);
   uint32_t bytes = r.ReadU32("utf-8 string length").value();
   if (bytes > kMaxStringUnits) {
-    return Status::Corrupt(fmt::format("utf-8 string at 0x{:x}: {} bytes exceed {}", rva, bytes,
-                                       kMaxStringUnits));
+    return Status::Corrupt(
+        fmt::format("utf-8 string at 0x{:x}: {} bytes exceed {}", rva, bytes,
+                    kMaxStringUnits));
   }
-  CB_ASSIGN_OR_RETURN(ByteView data, SubView(file, rva + 4, bytes, "utf-8 string data"));
+  CB_ASSIGN_OR_RETURN(ByteView data,
+                      SubView(file, rva + 4, bytes, "utf-8 string data"));
   return std::string(AsChars(data));
 }
 
@@ -103,16 +112,18 @@ Guid LoadGuid(ByteView g) {
 
 std::string FormatDebugId(ByteView guid16, uint32_t age) {
   Guid g = LoadGuid(guid16);
-  return fmt::format("{:08X}{:04X}{:04X}{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}{:x}",
-                     g.data1, g.data2, g.data3, g.data4[0], g.data4[1], g.data4[2], g.data4[3],
-                     g.data4[4], g.data4[5], g.data4[6], g.data4[7], age);
+  return fmt::format(
+      "{:08X}{:04X}{:04X}{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}{:x}",
+      g.data1, g.data2, g.data3, g.data4[0], g.data4[1], g.data4[2], g.data4[3],
+      g.data4[4], g.data4[5], g.data4[6], g.data4[7], age);
 }
 
 std::string FormatGuid(ByteView guid16) {
   Guid g = LoadGuid(guid16);
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-                     g.data1, g.data2, g.data3, g.data4[0], g.data4[1], g.data4[2], g.data4[3],
-                     g.data4[4], g.data4[5], g.data4[6], g.data4[7]);
+  return fmt::format(
+      "{:08x}-{:04x}-{:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+      g.data1, g.data2, g.data3, g.data4[0], g.data4[1], g.data4[2], g.data4[3],
+      g.data4[4], g.data4[5], g.data4[6], g.data4[7]);
 }
 
 std::string HexLower(ByteView bytes) {

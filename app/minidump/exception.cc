@@ -21,8 +21,10 @@ uint64_t MaskAddress(uint16_t arch, uint64_t address) {
     case kCpuPpc:
     case kCpuShx:
     case kCpuArm:
-    case kCpuX86Win64: return address & 0xffffffffULL;
-    default: return address;
+    case kCpuX86Win64:
+      return address & 0xffffffffULL;
+    default:
+      return address;
   }
 }
 
@@ -37,10 +39,17 @@ std::string WindowsMemoryFault(const ExceptionStream& e, std::string_view base,
   std::string reason(base);
   if (e.number_parameters >= 1) {
     switch (e.parameters[0]) {
-      case 0: reason += "_READ"; break;
-      case 1: reason += "_WRITE"; break;
-      case 8: reason += "_EXEC"; break;
-      default: break;
+      case 0:
+        reason += "_READ";
+        break;
+      case 1:
+        reason += "_WRITE";
+        break;
+      case 8:
+        reason += "_EXEC";
+        break;
+      default:
+        break;
     }
   }
   if (e.number_parameters >= 2) *address = e.parameters[1];
@@ -53,20 +62,24 @@ std::string WindowsReason(const ExceptionStream& e, const std::string& fallback,
     case kWinAccessViolation:
       return WindowsMemoryFault(e, "EXCEPTION_ACCESS_VIOLATION", address);
     case kWinInPageError: {
-      std::string reason = WindowsMemoryFault(e, "EXCEPTION_IN_PAGE_ERROR", address);
+      std::string reason =
+          WindowsMemoryFault(e, "EXCEPTION_IN_PAGE_ERROR", address);
       if (e.number_parameters >= 3) {
         uint32_t status = static_cast<uint32_t>(e.parameters[2]);
-        reason += " / " + Named(names::NtStatus(status), fmt::format("0x{:08x}", status));
+        reason += " / " + Named(names::NtStatus(status),
+                                fmt::format("0x{:08x}", status));
       }
       return reason;
     }
     case kWinStackBufferOverrun:
       if (e.number_parameters >= 1) {
         uint32_t fast_fail = static_cast<uint32_t>(e.parameters[0]);
-        return Named(names::FastFail(fast_fail), fmt::format("0x{:08x}", fast_fail));
+        return Named(names::FastFail(fast_fail),
+                     fmt::format("0x{:08x}", fast_fail));
       }
       return "EXCEPTION_STACK_BUFFER_OVERRUN";
-    default: return Named(names::WindowsException(e.exception_code), fallback);
+    default:
+      return Named(names::WindowsException(e.exception_code), fallback);
   }
 }
 
@@ -76,20 +89,26 @@ std::string LinuxReason(const ExceptionStream& e, const std::string& fallback,
   if (name.empty()) return fallback;
   if (!names::LinuxSignalHasSubcode(e.exception_code)) return std::string(name);
   // Breakpad writes "SIGSEGV /" without the space the other signals get.
-  std::string reason = std::string(name) + (e.exception_code == 11 ? " /" : " / ");
-  return reason + Named(names::LinuxSubcode(e.exception_code, e.exception_flags), flags);
+  std::string reason =
+      std::string(name) + (e.exception_code == 11 ? " /" : " / ");
+  return reason +
+         Named(names::LinuxSubcode(e.exception_code, e.exception_flags), flags);
 }
 
-std::string MacReason(const ExceptionStream& e, uint16_t arch, const std::string& fallback,
-                      const std::string& flags) {
+std::string MacReason(const ExceptionStream& e, uint16_t arch,
+                      const std::string& fallback, const std::string& flags) {
   std::string_view name = names::MacException(e.exception_code);
   if (name.empty()) return fallback;
   switch (names::MacExceptionStyle(e.exception_code)) {
-    case names::MacFlagsStyle::kNone: return std::string(name);
-    case names::MacFlagsStyle::kAlways: return std::string(name) + " / " + flags;
-    case names::MacFlagsStyle::kNamed: break;
+    case names::MacFlagsStyle::kNone:
+      return std::string(name);
+    case names::MacFlagsStyle::kAlways:
+      return std::string(name) + " / " + flags;
+    case names::MacFlagsStyle::kNamed:
+      break;
   }
-  std::string_view sub = names::MacSubcode(e.exception_code, e.exception_flags, arch);
+  std::string_view sub =
+      names::MacSubcode(e.exception_code, e.exception_flags, arch);
   return std::string(name) + " / " + Named(sub, flags);
 }
 
@@ -97,8 +116,8 @@ std::string MacReason(const ExceptionStream& e, uint16_t arch, const std::string
 
 Result<ExceptionStream> ParseException(ByteView stream) {
   if (stream.size() != kExceptionStreamSize) {
-    return Status::Corrupt(fmt::format("stream is {} bytes, want {}", stream.size(),
-                                       kExceptionStreamSize));
+    return Status::Corrupt(fmt::format("stream is {} bytes, want {}",
+                                       stream.size(), kExceptionStreamSize));
   }
   ByteReader r(stream);
   ExceptionStream e;
@@ -128,19 +147,31 @@ CrashReason GetCrashReason(const ExceptionStream& e, const SystemInfo* sys) {
   const uint32_t code = e.exception_code;
   switch (sys->platform_id) {
     case kOsWin32Nt:
-    case kOsWin32Windows: out.reason = WindowsReason(e, fallback, &out.address); break;
+    case kOsWin32Windows:
+      out.reason = WindowsReason(e, fallback, &out.address);
+      break;
     case kOsLinux:
-    case kOsAndroid: out.reason = LinuxReason(e, fallback, flags); break;
+    case kOsAndroid:
+      out.reason = LinuxReason(e, fallback, flags);
+      break;
     case kOsMacOsX:
-    case kOsIos: out.reason = MacReason(e, sys->processor_architecture, fallback, flags); break;
-    case kOsSolaris: out.reason = Named(names::SolarisSignal(code), fallback); break;
-    case kOsPs3: out.reason = Named(names::Ps3Exception(code), fallback); break;
+    case kOsIos:
+      out.reason = MacReason(e, sys->processor_architecture, fallback, flags);
+      break;
+    case kOsSolaris:
+      out.reason = Named(names::SolarisSignal(code), fallback);
+      break;
+    case kOsPs3:
+      out.reason = Named(names::Ps3Exception(code), fallback);
+      break;
     case kOsFuchsia: {
       std::string_view name = names::FuchsiaException(code);
       out.reason = name.empty() ? fallback : std::string(name) + " / " + flags;
       break;
     }
-    default: out.reason = fallback; break;
+    default:
+      out.reason = fallback;
+      break;
   }
   out.address = MaskAddress(sys->processor_architecture, out.address);
   return out;

@@ -20,13 +20,13 @@ struct SystemInfo;
 
 struct ExceptionStream {
   uint32_t thread_id = 0;
-  uint32_t exception_code = 0;   // Windows code, signal number or Mach exception
+  uint32_t exception_code = 0;  // Windows code, signal number or Mach exception
   uint32_t exception_flags = 0;  // Windows flags, si_code or Mach code
   uint64_t exception_record = 0;
   uint64_t exception_address = 0;
-  uint32_t number_parameters = 0;               // as recorded (may exceed 15)
-  std::array<uint64_t, 15> parameters{};        // exception_information
-  LocationDescriptor context;                   // the crashing context record
+  uint32_t number_parameters = 0;         // as recorded (may exceed 15)
+  std::array<uint64_t, 15> parameters{};  // exception_information
+  LocationDescriptor context;             // the crashing context record
 };
 
 // kCorrupt unless the stream is exactly 168 bytes (Breakpad's rule).
@@ -39,6 +39,7 @@ struct CrashReason {
 
 // `system_info` may be null (unknown OS: the numeric form is returned and the
 // address is not masked).
-CrashReason GetCrashReason(const ExceptionStream& exception, const SystemInfo* system_info);
+CrashReason GetCrashReason(const ExceptionStream& exception,
+                           const SystemInfo* system_info);
 
 }  // namespace crashbox::minidump

@@ -52,36 +52,66 @@ constexpr Entry kWindows[] = {
 };
 
 constexpr Entry kFastFail[] = {
-    {0, "FAST_FAIL_LEGACY_GS_VIOLATION"},      {1, "FAST_FAIL_VTGUARD_CHECK_FAILURE"},
-    {2, "FAST_FAIL_STACK_COOKIE_CHECK_FAILURE"}, {3, "FAST_FAIL_CORRUPT_LIST_ENTRY"},
-    {4, "FAST_FAIL_INCORRECT_STACK"},          {5, "FAST_FAIL_INVALID_ARG"},
-    {6, "FAST_FAIL_GS_COOKIE_INIT"},           {7, "FAST_FAIL_FATAL_APP_EXIT"},
-    {8, "FAST_FAIL_RANGE_CHECK_FAILURE"},      {9, "FAST_FAIL_UNSAFE_REGISTRY_ACCESS"},
-    {10, "FAST_FAIL_GUARD_ICALL_CHECK_FAILURE"}, {11, "FAST_FAIL_GUARD_WRITE_CHECK_FAILURE"},
-    {12, "FAST_FAIL_INVALID_FIBER_SWITCH"},    {13, "FAST_FAIL_INVALID_SET_OF_CONTEXT"},
-    {14, "FAST_FAIL_INVALID_REFERENCE_COUNT"}, {18, "FAST_FAIL_INVALID_JUMP_BUFFER"},
-    {19, "FAST_FAIL_MRDATA_MODIFIED"},         {20, "FAST_FAIL_CERTIFICATION_FAILURE"},
-    {21, "FAST_FAIL_INVALID_EXCEPTION_CHAIN"}, {22, "FAST_FAIL_CRYPTO_LIBRARY"},
-    {23, "FAST_FAIL_INVALID_CALL_IN_DLL_CALLOUT"}, {24, "FAST_FAIL_INVALID_IMAGE_BASE"},
-    {25, "FAST_FAIL_DLOAD_PROTECTION_FAILURE"}, {26, "FAST_FAIL_UNSAFE_EXTENSION_CALL"},
-    {27, "FAST_FAIL_DEPRECATED_SERVICE_INVOKED"}, {28, "FAST_FAIL_INVALID_BUFFER_ACCESS"},
-    {29, "FAST_FAIL_INVALID_BALANCED_TREE"},   {30, "FAST_FAIL_INVALID_NEXT_THREAD"},
-    {31, "FAST_FAIL_GUARD_ICALL_CHECK_SUPPRESSED"}, {32, "FAST_FAIL_APCS_DISABLED"},
-    {33, "FAST_FAIL_INVALID_IDLE_STATE"},      {34, "FAST_FAIL_MRDATA_PROTECTION_FAILURE"},
-    {35, "FAST_FAIL_UNEXPECTED_HEAP_EXCEPTION"}, {36, "FAST_FAIL_INVALID_LOCK_STATE"},
-    {37, "FAST_FAIL_GUARD_JUMPTABLE"},         {38, "FAST_FAIL_INVALID_LONGJUMP_TARGET"},
-    {39, "FAST_FAIL_INVALID_DISPATCH_CONTEXT"}, {40, "FAST_FAIL_INVALID_THREAD"},
-    {41, "FAST_FAIL_INVALID_SYSCALL_NUMBER"},  {42, "FAST_FAIL_INVALID_FILE_OPERATION"},
-    {43, "FAST_FAIL_LPAC_ACCESS_DENIED"},      {44, "FAST_FAIL_GUARD_SS_FAILURE"},
-    {45, "FAST_FAIL_LOADER_CONTINUITY_FAILURE"}, {46, "FAST_FAIL_GUARD_EXPORT_SUPPRESSION_FAILURE"},
-    {47, "FAST_FAIL_INVALID_CONTROL_STACK"},   {48, "FAST_FAIL_SET_CONTEXT_DENIED"},
-    {49, "FAST_FAIL_INVALID_IAT"},             {50, "FAST_FAIL_HEAP_METADATA_CORRUPTION"},
-    {51, "FAST_FAIL_PAYLOAD_RESTRICTION_VIOLATION"}, {52, "FAST_FAIL_LOW_LABEL_ACCESS_DENIED"},
-    {53, "FAST_FAIL_ENCLAVE_CALL_FAILURE"},    {54, "FAST_FAIL_UNHANDLED_LSS_EXCEPTON"},
-    {55, "FAST_FAIL_ADMINLESS_ACCESS_DENIED"}, {56, "FAST_FAIL_UNEXPECTED_CALL"},
-    {57, "FAST_FAIL_CONTROL_INVALID_RETURN_ADDRESS"}, {58, "FAST_FAIL_UNEXPECTED_HOST_BEHAVIOR"},
-    {59, "FAST_FAIL_FLAGS_CORRUPTION"},        {60, "FAST_FAIL_VEH_CORRUPTION"},
-    {61, "FAST_FAIL_ETW_CORRUPTION"},          {62, "FAST_FAIL_RIO_ABORT"},
+    {0, "FAST_FAIL_LEGACY_GS_VIOLATION"},
+    {1, "FAST_FAIL_VTGUARD_CHECK_FAILURE"},
+    {2, "FAST_FAIL_STACK_COOKIE_CHECK_FAILURE"},
+    {3, "FAST_FAIL_CORRUPT_LIST_ENTRY"},
+    {4, "FAST_FAIL_INCORRECT_STACK"},
+    {5, "FAST_FAIL_INVALID_ARG"},
+    {6, "FAST_FAIL_GS_COOKIE_INIT"},
+    {7, "FAST_FAIL_FATAL_APP_EXIT"},
+    {8, "FAST_FAIL_RANGE_CHECK_FAILURE"},
+    {9, "FAST_FAIL_UNSAFE_REGISTRY_ACCESS"},
+    {10, "FAST_FAIL_GUARD_ICALL_CHECK_FAILURE"},
+    {11, "FAST_FAIL_GUARD_WRITE_CHECK_FAILURE"},
+    {12, "FAST_FAIL_INVALID_FIBER_SWITCH"},
+    {13, "FAST_FAIL_INVALID_SET_OF_CONTEXT"},
+    {14, "FAST_FAIL_INVALID_REFERENCE_COUNT"},
+    {18, "FAST_FAIL_INVALID_JUMP_BUFFER"},
+    {19, "FAST_FAIL_MRDATA_MODIFIED"},
+    {20, "FAST_FAIL_CERTIFICATION_FAILURE"},
+    {21, "FAST_FAIL_INVALID_EXCEPTION_CHAIN"},
+    {22, "FAST_FAIL_CRYPTO_LIBRARY"},
+    {23, "FAST_FAIL_INVALID_CALL_IN_DLL_CALLOUT"},
+    {24, "FAST_FAIL_INVALID_IMAGE_BASE"},
+    {25, "FAST_FAIL_DLOAD_PROTECTION_FAILURE"},
+    {26, "FAST_FAIL_UNSAFE_EXTENSION_CALL"},
+    {27, "FAST_FAIL_DEPRECATED_SERVICE_INVOKED"},
+    {28, "FAST_FAIL_INVALID_BUFFER_ACCESS"},
+    {29, "FAST_FAIL_INVALID_BALANCED_TREE"},
+    {30, "FAST_FAIL_INVALID_NEXT_THREAD"},
+    {31, "FAST_FAIL_GUARD_ICALL_CHECK_SUPPRESSED"},
+    {32, "FAST_FAIL_APCS_DISABLED"},
+    {33, "FAST_FAIL_INVALID_IDLE_STATE"},
+    {34, "FAST_FAIL_MRDATA_PROTECTION_FAILURE"},
+    {35, "FAST_FAIL_UNEXPECTED_HEAP_EXCEPTION"},
+    {36, "FAST_FAIL_INVALID_LOCK_STATE"},
+    {37, "FAST_FAIL_GUARD_JUMPTABLE"},
+    {38, "FAST_FAIL_INVALID_LONGJUMP_TARGET"},
+    {39, "FAST_FAIL_INVALID_DISPATCH_CONTEXT"},
+    {40, "FAST_FAIL_INVALID_THREAD"},
+    {41, "FAST_FAIL_INVALID_SYSCALL_NUMBER"},
+    {42, "FAST_FAIL_INVALID_FILE_OPERATION"},
+    {43, "FAST_FAIL_LPAC_ACCESS_DENIED"},
+    {44, "FAST_FAIL_GUARD_SS_FAILURE"},
+    {45, "FAST_FAIL_LOADER_CONTINUITY_FAILURE"},
+    {46, "FAST_FAIL_GUARD_EXPORT_SUPPRESSION_FAILURE"},
+    {47, "FAST_FAIL_INVALID_CONTROL_STACK"},
+    {48, "FAST_FAIL_SET_CONTEXT_DENIED"},
+    {49, "FAST_FAIL_INVALID_IAT"},
+    {50, "FAST_FAIL_HEAP_METADATA_CORRUPTION"},
+    {51, "FAST_FAIL_PAYLOAD_RESTRICTION_VIOLATION"},
+    {52, "FAST_FAIL_LOW_LABEL_ACCESS_DENIED"},
+    {53, "FAST_FAIL_ENCLAVE_CALL_FAILURE"},
+    {54, "FAST_FAIL_UNHANDLED_LSS_EXCEPTON"},
+    {55, "FAST_FAIL_ADMINLESS_ACCESS_DENIED"},
+    {56, "FAST_FAIL_UNEXPECTED_CALL"},
+    {57, "FAST_FAIL_CONTROL_INVALID_RETURN_ADDRESS"},
+    {58, "FAST_FAIL_UNEXPECTED_HOST_BEHAVIOR"},
+    {59, "FAST_FAIL_FLAGS_CORRUPTION"},
+    {60, "FAST_FAIL_VEH_CORRUPTION"},
+    {61, "FAST_FAIL_ETW_CORRUPTION"},
+    {62, "FAST_FAIL_RIO_ABORT"},
     {63, "FAST_FAIL_INVALID_PFN"},
 };
 
@@ -109,51 +139,92 @@ constexpr Entry kNtStatus[] = {
 };
 
 constexpr Entry kLinuxSignals[] = {
-    {1, "SIGHUP"},   {2, "SIGINT"},     {3, "SIGQUIT"},  {4, "SIGILL"},    {5, "SIGTRAP"},
-    {6, "SIGABRT"},  {7, "SIGBUS"},     {8, "SIGFPE"},   {9, "SIGKILL"},   {10, "SIGUSR1"},
-    {11, "SIGSEGV"}, {12, "SIGUSR2"},   {13, "SIGPIPE"}, {14, "SIGALRM"},  {15, "SIGTERM"},
-    {16, "SIGSTKFLT"}, {17, "SIGCHLD"}, {18, "SIGCONT"}, {19, "SIGSTOP"},  {20, "SIGTSTP"},
-    {21, "SIGTTIN"}, {22, "SIGTTOU"},   {23, "SIGURG"},  {24, "SIGXCPU"},  {25, "SIGXFSZ"},
-    {26, "SIGVTALRM"}, {27, "SIGPROF"}, {28, "SIGWINCH"}, {29, "SIGIO"},   {30, "SIGPWR"},
+    {1, "SIGHUP"},   {2, "SIGINT"},
+    {3, "SIGQUIT"},  {4, "SIGILL"},
+    {5, "SIGTRAP"},  {6, "SIGABRT"},
+    {7, "SIGBUS"},   {8, "SIGFPE"},
+    {9, "SIGKILL"},  {10, "SIGUSR1"},
+    {11, "SIGSEGV"}, {12, "SIGUSR2"},
+    {13, "SIGPIPE"}, {14, "SIGALRM"},
+    {15, "SIGTERM"}, {16, "SIGSTKFLT"},
+    {17, "SIGCHLD"}, {18, "SIGCONT"},
+    {19, "SIGSTOP"}, {20, "SIGTSTP"},
+    {21, "SIGTTIN"}, {22, "SIGTTOU"},
+    {23, "SIGURG"},  {24, "SIGXCPU"},
+    {25, "SIGXFSZ"}, {26, "SIGVTALRM"},
+    {27, "SIGPROF"}, {28, "SIGWINCH"},
+    {29, "SIGIO"},   {30, "SIGPWR"},
     {31, "SIGSYS"},  {0xffffffff, "DUMP_REQUESTED"},
 };
-constexpr Entry kSigIll[] = {{1, "ILL_ILLOPC"}, {2, "ILL_ILLOPN"}, {3, "ILL_ILLADR"},
-                             {4, "ILL_ILLTRP"}, {5, "ILL_PRVOPC"}, {6, "ILL_PRVREG"},
-                             {7, "ILL_COPROC"}, {8, "ILL_BADSTK"}};
-constexpr Entry kSigBus[] = {{1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"},
-                             {4, "BUS_MCEERR_AR"}, {5, "BUS_MCEERR_AO"}};
-constexpr Entry kSigFpe[] = {{1, "FPE_INTDIV"}, {2, "FPE_INTOVF"}, {3, "FPE_FLTDIV"},
-                             {4, "FPE_FLTOVF"}, {5, "FPE_FLTUND"}, {6, "FPE_FLTRES"},
-                             {7, "FPE_FLTINV"}, {8, "FPE_FLTSUB"}};
-constexpr Entry kSigSegv[] = {{1, "SEGV_MAPERR"}, {2, "SEGV_ACCERR"}, {3, "SEGV_BNDERR"},
+constexpr Entry kSigIll[] = {
+    {1, "ILL_ILLOPC"}, {2, "ILL_ILLOPN"}, {3, "ILL_ILLADR"}, {4, "ILL_ILLTRP"},
+    {5, "ILL_PRVOPC"}, {6, "ILL_PRVREG"}, {7, "ILL_COPROC"}, {8, "ILL_BADSTK"}};
+constexpr Entry kSigBus[] = {{1, "BUS_ADRALN"},
+                             {2, "BUS_ADRERR"},
+                             {3, "BUS_OBJERR"},
+                             {4, "BUS_MCEERR_AR"},
+                             {5, "BUS_MCEERR_AO"}};
+constexpr Entry kSigFpe[] = {
+    {1, "FPE_INTDIV"}, {2, "FPE_INTOVF"}, {3, "FPE_FLTDIV"}, {4, "FPE_FLTOVF"},
+    {5, "FPE_FLTUND"}, {6, "FPE_FLTRES"}, {7, "FPE_FLTINV"}, {8, "FPE_FLTSUB"}};
+constexpr Entry kSigSegv[] = {{1, "SEGV_MAPERR"},
+                              {2, "SEGV_ACCERR"},
+                              {3, "SEGV_BNDERR"},
                               {4, "SEGV_PKUERR"}};
 
 constexpr Entry kSolaris[] = {
-    {1, "SIGHUP"},   {2, "SIGINT"},   {3, "SIGQUIT"},  {4, "SIGILL"},   {5, "SIGTRAP"},
-    {6, "SIGIOT | SIGABRT"}, {7, "SIGEMT"}, {8, "SIGFPE"}, {9, "SIGKILL"}, {10, "SIGBUS"},
-    {11, "SIGSEGV"}, {12, "SIGSYS"},  {13, "SIGPIPE"}, {14, "SIGALRM"}, {15, "SIGTERM"},
-    {16, "SIGUSR1"}, {17, "SIGUSR2"}, {18, "SIGCLD | SIGCHLD"}, {19, "SIGPWR"},
-    {20, "SIGWINCH"}, {21, "SIGURG"}, {22, "SIGPOLL | SIGIO"}, {23, "SIGSTOP"},
-    {24, "SIGTSTP"}, {25, "SIGCONT"}, {26, "SIGTTIN"}, {27, "SIGTTOU"}, {28, "SIGVTALRM"},
-    {29, "SIGPROF"}, {30, "SIGXCPU"}, {31, "SIGXFSZ"}, {32, "SIGWAITING"}, {33, "SIGLWP"},
-    {34, "SIGFREEZE"}, {35, "SIGTHAW"}, {36, "SIGCANCEL"}, {37, "SIGLOST"}, {38, "SIGXRES"},
-    {39, "SIGJVM1"}, {40, "SIGJVM2"},
+    {1, "SIGHUP"},           {2, "SIGINT"},      {3, "SIGQUIT"},
+    {4, "SIGILL"},           {5, "SIGTRAP"},     {6, "SIGIOT | SIGABRT"},
+    {7, "SIGEMT"},           {8, "SIGFPE"},      {9, "SIGKILL"},
+    {10, "SIGBUS"},          {11, "SIGSEGV"},    {12, "SIGSYS"},
+    {13, "SIGPIPE"},         {14, "SIGALRM"},    {15, "SIGTERM"},
+    {16, "SIGUSR1"},         {17, "SIGUSR2"},    {18, "SIGCLD | SIGCHLD"},
+    {19, "SIGPWR"},          {20, "SIGWINCH"},   {21, "SIGURG"},
+    {22, "SIGPOLL | SIGIO"}, {23, "SIGSTOP"},    {24, "SIGTSTP"},
+    {25, "SIGCONT"},         {26, "SIGTTIN"},    {27, "SIGTTOU"},
+    {28, "SIGVTALRM"},       {29, "SIGPROF"},    {30, "SIGXCPU"},
+    {31, "SIGXFSZ"},         {32, "SIGWAITING"}, {33, "SIGLWP"},
+    {34, "SIGFREEZE"},       {35, "SIGTHAW"},    {36, "SIGCANCEL"},
+    {37, "SIGLOST"},         {38, "SIGXRES"},    {39, "SIGJVM1"},
+    {40, "SIGJVM2"},
 };
 
 constexpr Entry kPs3[] = {
-    {0, "UNKNOWN"},        {1, "TRAP_EXCEP"},    {2, "PRIV_INSTR"},     {3, "ILLEGAL_INSTR"},
-    {4, "INSTR_STORAGE"},  {5, "INSTR_SEGMENT"}, {6, "DATA_STORAGE"},   {7, "DATA_SEGMENT"},
-    {8, "FLOAT_POINT"},    {9, "DABR_MATCH"},    {10, "ALIGN_EXCEP"},   {11, "MEMORY_ACCESS"},
-    {12, "COPRO_ALIGN"},   {13, "COPRO_INVALID_COM"}, {14, "COPRO_ERR"}, {15, "COPRO_FIR"},
-    {16, "COPRO_DATA_SEGMENT"}, {17, "COPRO_DATA_STORAGE"}, {18, "COPRO_STOP_INSTR"},
-    {19, "COPRO_HALT_INSTR"}, {20, "COPRO_HALTINSTR_UNKNOWN"}, {21, "COPRO_MEMORY_ACCESS"},
+    {0, "UNKNOWN"},
+    {1, "TRAP_EXCEP"},
+    {2, "PRIV_INSTR"},
+    {3, "ILLEGAL_INSTR"},
+    {4, "INSTR_STORAGE"},
+    {5, "INSTR_SEGMENT"},
+    {6, "DATA_STORAGE"},
+    {7, "DATA_SEGMENT"},
+    {8, "FLOAT_POINT"},
+    {9, "DABR_MATCH"},
+    {10, "ALIGN_EXCEP"},
+    {11, "MEMORY_ACCESS"},
+    {12, "COPRO_ALIGN"},
+    {13, "COPRO_INVALID_COM"},
+    {14, "COPRO_ERR"},
+    {15, "COPRO_FIR"},
+    {16, "COPRO_DATA_SEGMENT"},
+    {17, "COPRO_DATA_STORAGE"},
+    {18, "COPRO_STOP_INSTR"},
+    {19, "COPRO_HALT_INSTR"},
+    {20, "COPRO_HALTINSTR_UNKNOWN"},
+    {21, "COPRO_MEMORY_ACCESS"},
     {22, "GRAPHIC"},
 };
 
 constexpr Entry kFuchsia[] = {
-    {0x8, "GENERAL"},           {0x108, "FATAL_PAGE_FAULT"}, {0x208, "UNDEFINED_INSTRUCTION"},
-    {0x308, "SW_BREAKPOINT"},   {0x408, "HW_BREAKPOINT"},    {0x508, "UNALIGNED_ACCESS"},
-    {0x8008, "THREAD_STARTING"}, {0x8108, "THREAD_EXITING"}, {0x8208, "POLICY_ERROR"},
+    {0x8, "GENERAL"},
+    {0x108, "FATAL_PAGE_FAULT"},
+    {0x208, "UNDEFINED_INSTRUCTION"},
+    {0x308, "SW_BREAKPOINT"},
+    {0x408, "HW_BREAKPOINT"},
+    {0x508, "UNALIGNED_ACCESS"},
+    {0x8008, "THREAD_STARTING"},
+    {0x8108, "THREAD_EXITING"},
+    {0x8208, "POLICY_ERROR"},
     {0x8308, "PROCESS_STARTING"},
 };
 
@@ -174,8 +245,10 @@ constexpr MacEntry kMac[] = {
     {9, MacFlagsStyle::kAlways, "EXC_RPC_ALERT"},
     {11, MacFlagsStyle::kAlways, "EXC_RESOURCE"},
     {12, MacFlagsStyle::kAlways, "EXC_GUARD"},
-    {0x43507378, MacFlagsStyle::kNone, "Simulated Exception"},   // Crashpad 'CPsx'
-    {0x43506e78, MacFlagsStyle::kNone, "Uncaught NSException"},  // Crashpad 'CPnx'
+    {0x43507378, MacFlagsStyle::kNone,
+     "Simulated Exception"},  // Crashpad 'CPsx'
+    {0x43506e78, MacFlagsStyle::kNone,
+     "Uncaught NSException"},  // Crashpad 'CPnx'
 };
 
 enum class ArchGroup : uint8_t { kAny, kArm, kPpc, kX86 };
@@ -244,35 +317,52 @@ constexpr MacSub kMacSub[] = {
 ArchGroup GroupOf(uint16_t arch) {
   switch (arch) {
     case kCpuArm:
-    case kCpuArm64Old: return ArchGroup::kArm;
-    case kCpuPpc: return ArchGroup::kPpc;
+    case kCpuArm64Old:
+      return ArchGroup::kArm;
+    case kCpuPpc:
+      return ArchGroup::kPpc;
     case kCpuX86:
-    case kCpuAmd64: return ArchGroup::kX86;
-    default: return ArchGroup::kAny;
+    case kCpuAmd64:
+      return ArchGroup::kX86;
+    default:
+      return ArchGroup::kAny;
   }
 }
 
 }  // namespace
 
-std::string_view WindowsException(uint32_t code) { return Lookup(kWindows, code); }
+std::string_view WindowsException(uint32_t code) {
+  return Lookup(kWindows, code);
+}
 std::string_view FastFail(uint32_t code) { return Lookup(kFastFail, code); }
 std::string_view NtStatus(uint32_t code) { return Lookup(kNtStatus, code); }
-std::string_view LinuxSignal(uint32_t signal) { return Lookup(kLinuxSignals, signal); }
+std::string_view LinuxSignal(uint32_t signal) {
+  return Lookup(kLinuxSignals, signal);
+}
 bool LinuxSignalHasSubcode(uint32_t signal) {
   return signal == 4 || signal == 7 || signal == 8 || signal == 11;
 }
 std::string_view LinuxSubcode(uint32_t signal, uint32_t code) {
   switch (signal) {
-    case 4: return Lookup(kSigIll, code);
-    case 7: return Lookup(kSigBus, code);
-    case 8: return Lookup(kSigFpe, code);
-    case 11: return Lookup(kSigSegv, code);
-    default: return {};
+    case 4:
+      return Lookup(kSigIll, code);
+    case 7:
+      return Lookup(kSigBus, code);
+    case 8:
+      return Lookup(kSigFpe, code);
+    case 11:
+      return Lookup(kSigSegv, code);
+    default:
+      return {};
   }
 }
-std::string_view SolarisSignal(uint32_t signal) { return Lookup(kSolaris, signal); }
+std::string_view SolarisSignal(uint32_t signal) {
+  return Lookup(kSolaris, signal);
+}
 std::string_view Ps3Exception(uint32_t code) { return Lookup(kPs3, code); }
-std::string_view FuchsiaException(uint32_t code) { return Lookup(kFuchsia, code); }
+std::string_view FuchsiaException(uint32_t code) {
+  return Lookup(kFuchsia, code);
+}
 
 std::string_view MacException(uint32_t code) {
   for (const MacEntry& e : kMac) {
@@ -289,7 +379,8 @@ MacFlagsStyle MacExceptionStyle(uint32_t code) {
 std::string_view MacSubcode(uint32_t code, uint32_t flags, uint16_t arch) {
   ArchGroup group = GroupOf(arch);
   for (const MacSub& s : kMacSub) {
-    if (s.code == code && s.flags == flags && (s.arch == ArchGroup::kAny || s.arch == group)) {
+    if (s.code == code && s.flags == flags &&
+        (s.arch == ArchGroup::kAny || s.arch == group)) {
       return s.name;
     }
   }

@@ -27,13 +27,14 @@ std::string_view FuchsiaException(uint32_t code);
 
 // macOS/iOS Mach exceptions.
 enum class MacFlagsStyle : uint8_t {
-  kNone,      // the name alone ("Simulated Exception")
-  kAlways,    // "<name> / 0x%08x"
-  kNamed,     // "<name> / " + MacSubcode(...) or 0x%08x when unnamed
+  kNone,    // the name alone ("Simulated Exception")
+  kAlways,  // "<name> / 0x%08x"
+  kNamed,   // "<name> / " + MacSubcode(...) or 0x%08x when unnamed
 };
 std::string_view MacException(uint32_t code);
 MacFlagsStyle MacExceptionStyle(uint32_t code);
-// `arch` is the system info processor_architecture; sub-code names depend on it.
+// `arch` is the system info processor_architecture; sub-code names depend on
+// it.
 std::string_view MacSubcode(uint32_t code, uint32_t flags, uint16_t arch);
 
 }  // namespace crashbox::minidump::names

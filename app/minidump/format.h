@@ -10,7 +10,8 @@
 namespace crashbox::minidump {
 
 inline constexpr uint32_t kHeaderSignature = 0x504d444d;  // "MDMP"
-inline constexpr uint32_t kHeaderVersion = 0xa793;        // low 16 bits of header.version
+inline constexpr uint32_t kHeaderVersion =
+    0xa793;  // low 16 bits of header.version
 
 // Stream types (directory entry stream_type).
 enum StreamType : uint32_t {
@@ -78,7 +79,8 @@ inline constexpr uint32_t kContextCpuMask = 0xffffff00;
 inline constexpr uint32_t kContextX86 = 0x00010000;
 inline constexpr uint32_t kContextAmd64 = 0x00100000;
 inline constexpr uint32_t kContextArm = 0x40000000;
-inline constexpr uint32_t kContextArmOld = 0x00000040;  // Windows CE value, clashes with XSTATE
+inline constexpr uint32_t kContextArmOld =
+    0x00000040;  // Windows CE value, clashes with XSTATE
 inline constexpr uint32_t kContextArm64 = 0x00400000;
 inline constexpr uint32_t kContextArm64Old = 0x80000000;
 inline constexpr uint32_t kContextPpc = 0x20000000;
@@ -109,14 +111,16 @@ inline constexpr uint32_t kMaxStreams = 128;
 inline constexpr uint32_t kMaxThreads = 4096;
 inline constexpr uint32_t kMaxModules = 2048;
 inline constexpr uint32_t kMaxMemoryRegions = 4096;
-inline constexpr uint32_t kMaxStringUnits = 1024;         // UTF-16 units (or UTF-8 bytes)
+inline constexpr uint32_t kMaxStringUnits =
+    1024;  // UTF-16 units (or UTF-8 bytes)
 inline constexpr uint32_t kMaxCodeViewBytes = 32768;
 inline constexpr uint32_t kMaxRegionBytes = 64u * 1024 * 1024;
 
 // CodeView signatures (first u32 of a module's CV record, little-endian).
 inline constexpr uint32_t kCvPdb70 = 0x53445352;  // "RSDS"
 inline constexpr uint32_t kCvPdb20 = 0x3031424e;  // "NB10"
-inline constexpr uint32_t kCvElf = 0x4270454c;    // Breakpad "BpEL" (bytes "LEpB")
+inline constexpr uint32_t kCvElf =
+    0x4270454c;  // Breakpad "BpEL" (bytes "LEpB")
 
 // MINIDUMP_LOCATION_DESCRIPTOR: a byte range of the file.
 struct LocationDescriptor {

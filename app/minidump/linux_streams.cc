@@ -10,7 +10,8 @@ namespace {
 
 std::string_view StripQuotes(std::string_view v) {
   v = base::Trim(v);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
+    v = v.substr(1, v.size() - 2);
   return v;
 }
 
@@ -36,16 +37,20 @@ std::string_view NextField(std::string_view& line) {
 
 }  // namespace
 
-std::string ParseLinuxText(ByteView stream) { return std::string(AsChars(stream)); }
+std::string ParseLinuxText(ByteView stream) {
+  return std::string(AsChars(stream));
+}
 
-std::vector<std::pair<std::string, std::string>> ParseLinuxKeyValues(ByteView stream, char sep) {
+std::vector<std::pair<std::string, std::string>> ParseLinuxKeyValues(
+    ByteView stream, char sep) {
   std::vector<std::pair<std::string, std::string>> out;
   for (std::string_view line : base::Split(AsChars(stream), '\n')) {
     size_t at = line.find(sep);
     if (at == std::string_view::npos) continue;
     std::string_view key = base::Trim(line.substr(0, at));
     if (key.empty()) continue;
-    out.emplace_back(std::string(key), std::string(StripQuotes(line.substr(at + 1))));
+    out.emplace_back(std::string(key),
+                     std::string(StripQuotes(line.substr(at + 1))));
   }
   return out;
 }
@@ -59,13 +64,16 @@ std::vector<std::string> ParseLinuxNulSeparated(ByteView stream) {
   return out;
 }
 
-std::vector<std::pair<uint64_t, uint64_t>> ParseLinuxAuxv(ByteView stream, bool is_64bit) {
+std::vector<std::pair<uint64_t, uint64_t>> ParseLinuxAuxv(ByteView stream,
+                                                          bool is_64bit) {
   std::vector<std::pair<uint64_t, uint64_t>> out;
   ByteReader r(stream);
   size_t word = is_64bit ? 8 : 4;
   while (r.remaining() >= 2 * word) {
-    uint64_t type = is_64bit ? r.ReadU64("auxv type").value() : r.ReadU32("auxv type").value();
-    uint64_t value = is_64bit ? r.ReadU64("auxv value").value() : r.ReadU32("auxv value").value();
+    uint64_t type = is_64bit ? r.ReadU64("auxv type").value()
+                             : r.ReadU32("auxv type").value();
+    uint64_t value = is_64bit ? r.ReadU64("auxv value").value()
+                              : r.ReadU32("auxv value").value();
     out.emplace_back(type, value);
   }
   return out;
@@ -82,9 +90,10 @@ std::vector<LinuxMapping> ParseLinuxMaps(ByteView stream) {
     std::string_view inode = NextField(rest);
     size_t dash = range.find('-');
     LinuxMapping m;
-    if (dash == std::string_view::npos || !ParseHex(range.substr(0, dash), &m.start) ||
-        !ParseHex(range.substr(dash + 1), &m.end) || !ParseHex(offset, &m.offset) ||
-        perms.size() != 4) {
+    if (dash == std::string_view::npos ||
+        !ParseHex(range.substr(0, dash), &m.start) ||
+        !ParseHex(range.substr(dash + 1), &m.end) ||
+        !ParseHex(offset, &m.offset) || perms.size() != 4) {
       continue;
     }
     m.permissions = std::string(perms);

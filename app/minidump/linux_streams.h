@@ -20,7 +20,8 @@ std::string ParseLinuxText(ByteView stream);
 
 // "key: value" (status) or "KEY=VALUE" (lsb-release) lines; surrounding
 // whitespace and quotes around values are removed, other lines skipped.
-std::vector<std::pair<std::string, std::string>> ParseLinuxKeyValues(ByteView stream, char sep);
+std::vector<std::pair<std::string, std::string>> ParseLinuxKeyValues(
+    ByteView stream, char sep);
 
 // /proc/self/cmdline and /proc/self/environ: NUL-separated strings; a
 // trailing NUL does not produce an empty last entry.
@@ -28,16 +29,17 @@ std::vector<std::string> ParseLinuxNulSeparated(ByteView stream);
 
 // /proc/self/auxv: (type, value) pairs of pointer size (8 bytes for 64-bit
 // CPUs, 4 otherwise). A trailing partial pair is ignored.
-std::vector<std::pair<uint64_t, uint64_t>> ParseLinuxAuxv(ByteView stream, bool is_64bit);
+std::vector<std::pair<uint64_t, uint64_t>> ParseLinuxAuxv(ByteView stream,
+                                                          bool is_64bit);
 
 struct LinuxMapping {
   uint64_t start = 0;
   uint64_t end = 0;
   std::string permissions;  // "r-xp"
   uint64_t offset = 0;
-  std::string device;       // "08:01"
+  std::string device;  // "08:01"
   uint64_t inode = 0;
-  std::string path;         // may be empty or "[stack]"
+  std::string path;  // may be empty or "[stack]"
 };
 // /proc/self/maps lines; malformed lines are skipped.
 std::vector<LinuxMapping> ParseLinuxMaps(ByteView stream);

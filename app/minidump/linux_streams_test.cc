@@ -11,12 +11,16 @@ namespace {
 using testing::SynthDump;
 
 TEST(LinuxStreams, CpuInfoIsRawText) {
-  auto dump = OpenOrDie(SynthDump().AddLinuxStream(kLinuxCpuInfoStream, "processor\t: 0\n"));
-  EXPECT_EQ(ParseLinuxText(*dump->FindStream(kLinuxCpuInfoStream)), "processor\t: 0\n");
+  auto dump = OpenOrDie(
+      SynthDump().AddLinuxStream(kLinuxCpuInfoStream, "processor\t: 0\n"));
+  EXPECT_EQ(ParseLinuxText(*dump->FindStream(kLinuxCpuInfoStream)),
+            "processor\t: 0\n");
 }
 
 TEST(LinuxStreams, LsbReleaseKeyValuesDropQuotes) {
-  auto kv = ParseLinuxKeyValues(AsBytes("DISTRIB_ID=Debian\nDISTRIB_DESCRIPTION=\"Debian 12\"\njunk\n"), '=');
+  auto kv = ParseLinuxKeyValues(
+      AsBytes("DISTRIB_ID=Debian\nDISTRIB_DESCRIPTION=\"Debian 12\"\njunk\n"),
+      '=');
   ASSERT_EQ(kv.size(), 2u);
   EXPECT_EQ(kv[1].first, "DISTRIB_DESCRIPTION");
   EXPECT_EQ(kv[1].second, "Debian 12");
@@ -29,14 +33,15 @@ TEST(LinuxStreams, ProcStatusUsesColon) {
 }
 
 TEST(LinuxStreams, CmdLineSplitsOnNul) {
-  auto args = ParseLinuxNulSeparated(AsBytes(std::string_view("./app\0--flag\0", 13)));
+  auto args =
+      ParseLinuxNulSeparated(AsBytes(std::string_view("./app\0--flag\0", 13)));
   ASSERT_EQ(args.size(), 2u);
   EXPECT_EQ(args[1], "--flag");
 }
 
 TEST(LinuxStreams, AuxvPairsByPointerSize) {
   std::string raw(32, '\0');
-  raw[0] = 6;   // AT_PAGESZ
+  raw[0] = 6;  // AT_PAGESZ
   raw[8] = 0x10;
   raw[16] = 0;  // AT_NULL
   auto aux = ParseLinuxAuxv(AsBytes(raw), /*is_64bit=*/true);
@@ -46,10 +51,10 @@ TEST(LinuxStreams, AuxvPairsByPointerSize) {
 }
 
 TEST(LinuxStreams, MapsLinesParseAndJunkIsSkipped) {
-  auto maps = ParseLinuxMaps(AsBytes(
-      "55d0c000-55d0d000 r-xp 00001000 08:01 1234    /usr/bin/app\n"
-      "garbage line\n"
-      "7ffc0000-7ffc1000 rw-p 00000000 00:00 0 [stack]\n"));
+  auto maps = ParseLinuxMaps(
+      AsBytes("55d0c000-55d0d000 r-xp 00001000 08:01 1234    /usr/bin/app\n"
+              "garbage line\n"
+              "7ffc0000-7ffc1000 rw-p 00000000 00:00 0 [stack]\n"));
   ASSERT_EQ(maps.size(), 2u);
   EXPECT_EQ(maps[0].start, 0x55d0c000u);
   EXPECT_EQ(maps[0].offset, 0x1000u);

@@ -27,10 +27,12 @@ namespace crashbox::minidump {
 struct MemoryRegion {
   uint64_t base = 0;
   uint64_t size = 0;
-  ByteView bytes;         // size bytes when readable, else empty
+  ByteView bytes;  // size bytes when readable, else empty
   bool readable = false;
 
-  bool Contains(uint64_t address) const { return address >= base && address - base < size; }
+  bool Contains(uint64_t address) const {
+    return address >= base && address - base < size;
+  }
   // `length` bytes at `address`; kNotFound when not entirely inside the
   // region, kCorrupt when the region's data is not in the file.
   Result<ByteView> Read(uint64_t address, uint64_t length) const;
@@ -45,7 +47,9 @@ class MemoryList {
   MemoryList() = default;
   explicit MemoryList(std::vector<MemoryRegion> regions);
 
-  const std::vector<MemoryRegion>& regions() const { return regions_; }  // file order
+  const std::vector<MemoryRegion>& regions() const {
+    return regions_;
+  }  // file order
   // The region containing `address`, or null.
   const MemoryRegion* Find(uint64_t address) const;
 
@@ -62,7 +66,8 @@ struct MemoryInfo {
   uint64_t allocation_base = 0;
   uint32_t allocation_protection = 0;
   uint64_t region_size = 0;
-  uint32_t state = 0;       // MEM_COMMIT 0x1000, MEM_RESERVE 0x2000, MEM_FREE 0x10000
+  uint32_t state =
+      0;  // MEM_COMMIT 0x1000, MEM_RESERVE 0x2000, MEM_FREE 0x10000
   uint32_t protection = 0;  // PAGE_* flags
   uint32_t type = 0;        // MEM_PRIVATE, MEM_MAPPED, MEM_IMAGE
   bool IsExecutable() const;

@@ -11,7 +11,8 @@ namespace {
 using testing::SynthDump;
 
 TEST(MemoryList, ReadsValuesAtAddresses) {
-  auto dump = OpenOrDie(SynthDump().AddMemory(0x1000, std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8)));
+  auto dump = OpenOrDie(SynthDump().AddMemory(
+      0x1000, std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8)));
   const Result<MemoryList>& list = dump->memory_list();
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   const MemoryRegion* r = list->Find(0x1004);
@@ -26,7 +27,8 @@ TEST(MemoryList, ReadsValuesAtAddresses) {
 
 TEST(MemoryList, FindsAmongManyRegions) {
   SynthDump synth;
-  for (uint64_t i = 0; i < 20; ++i) synth.AddMemory(0x10000 * (20 - i), std::string(16, char('a' + i)));
+  for (uint64_t i = 0; i < 20; ++i)
+    synth.AddMemory(0x10000 * (20 - i), std::string(16, char('a' + i)));
   auto dump = OpenOrDie(synth);
   ASSERT_TRUE(dump->memory_list().ok());
   EXPECT_EQ(dump->memory_list()->Find(0x50008)->ReadU8(0x50008), 'p');
@@ -34,7 +36,8 @@ TEST(MemoryList, FindsAmongManyRegions) {
 }
 
 TEST(MemoryList, OverlappingRegionsAreCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddMemory(0x1000, "abcd").AddMemory(0x1002, "efgh"));
+  auto dump = OpenOrDie(
+      SynthDump().AddMemory(0x1000, "abcd").AddMemory(0x1002, "efgh"));
   EXPECT_EQ(dump->memory_list().status().code(), Status::Code::kCorrupt);
 }
 
@@ -44,18 +47,22 @@ TEST(MemoryList, EmptyRegionIsCorrupt) {
 }
 
 TEST(MemoryList, LyingCountIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddMemory(0x1000, "abcd").OverrideListCount(kMemoryListStream, 1u << 30));
+  auto dump = OpenOrDie(SynthDump()
+                            .AddMemory(0x1000, "abcd")
+                            .OverrideListCount(kMemoryListStream, 1u << 30));
   EXPECT_EQ(dump->memory_list().status().code(), Status::Code::kCorrupt);
 }
 
 TEST(MemoryList, AcceptsFourBytePadding) {
-  auto dump = OpenOrDie(SynthDump().AddMemory(0x1000, "abcd").AddListPadding(kMemoryListStream));
+  auto dump = OpenOrDie(
+      SynthDump().AddMemory(0x1000, "abcd").AddListPadding(kMemoryListStream));
   ASSERT_TRUE(dump->memory_list().ok());
   EXPECT_EQ(dump->memory_list()->regions()[0].base, 0x1000u);
 }
 
 TEST(MemoryList, RegionDataOutsideFileIsUnreadable) {
-  std::string bytes = SynthDump().AddMemory(0x1000, std::string(4096, 'm')).Build();
+  std::string bytes =
+      SynthDump().AddMemory(0x1000, std::string(4096, 'm')).Build();
   auto dump = OpenOrDie(SynthDump::Truncate(bytes, bytes.size() - 10));
   // The descriptor itself is in the file only if the list precedes the data;
   // SynthDump writes data first, so the list is cut instead: either way the
@@ -65,7 +72,8 @@ TEST(MemoryList, RegionDataOutsideFileIsUnreadable) {
 }
 
 TEST(Memory64List, RegionsFollowBaseRvaBackToBack) {
-  auto dump = OpenOrDie(SynthDump().AddMemory64(0x1000, "abcd").AddMemory64(0x8000, "efgh"));
+  auto dump = OpenOrDie(
+      SynthDump().AddMemory64(0x1000, "abcd").AddMemory64(0x8000, "efgh"));
   const Result<MemoryList>& list = dump->memory64_list();
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   ASSERT_EQ(list->regions().size(), 2u);
@@ -74,7 +82,8 @@ TEST(Memory64List, RegionsFollowBaseRvaBackToBack) {
 }
 
 TEST(Memory64List, CountBeyondStreamIsCorrupt) {
-  std::string body = std::string("\xff\xff\xff\xff\xff\xff\xff\x0f", 8) + std::string(8, '\0');
+  std::string body =
+      std::string("\xff\xff\xff\xff\xff\xff\xff\x0f", 8) + std::string(8, '\0');
   auto dump = OpenOrDie(SynthDump().AddRawStream(kMemory64ListStream, body));
   EXPECT_EQ(dump->memory64_list().status().code(), Status::Code::kCorrupt);
 }
@@ -99,7 +108,9 @@ std::string MemoryInfoStream(const std::string& entries, uint64_t count) {
 }
 
 TEST(MemoryInfoList, ReadsProtections) {
-  std::string s = MemoryInfoStream(MemoryInfoEntry(0x1000, 0x1000, 0x20) + MemoryInfoEntry(0x2000, 0x1000, 0x04), 2);
+  std::string s = MemoryInfoStream(MemoryInfoEntry(0x1000, 0x1000, 0x20) +
+                                       MemoryInfoEntry(0x2000, 0x1000, 0x04),
+                                   2);
   auto dump = OpenOrDie(SynthDump().AddRawStream(kMemoryInfoListStream, s));
   const Result<MemoryInfoList>& infos = dump->memory_info();
   ASSERT_TRUE(infos.ok()) << infos.status().ToString();
@@ -109,8 +120,9 @@ TEST(MemoryInfoList, ReadsProtections) {
 }
 
 TEST(MemoryInfoList, LyingCountIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddRawStream(kMemoryInfoListStream,
-                                                 MemoryInfoStream(MemoryInfoEntry(0x1000, 0x1000, 4), 1u << 31)));
+  auto dump = OpenOrDie(SynthDump().AddRawStream(
+      kMemoryInfoListStream,
+      MemoryInfoStream(MemoryInfoEntry(0x1000, 0x1000, 4), 1u << 31)));
   EXPECT_EQ(dump->memory_info().status().code(), Status::Code::kCorrupt);
 }
 

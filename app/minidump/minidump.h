@@ -59,7 +59,8 @@ class Minidump {
   static Result<std::unique_ptr<Minidump>> Open(std::string bytes);
   static Result<std::unique_ptr<Minidump>> Open(std::vector<uint8_t> bytes);
   // Reads the whole file; kIoError / kNotFound when it cannot be read.
-  static Result<std::unique_ptr<Minidump>> ReadFile(const std::filesystem::path& path);
+  static Result<std::unique_ptr<Minidump>> ReadFile(
+      const std::filesystem::path& path);
   ~Minidump();
   Minidump(const Minidump&) = delete;
   Minidump& operator=(const Minidump&) = delete;
@@ -113,7 +114,8 @@ class Minidump {
     std::optional<Result<T>> value;
   };
   template <typename T, typename F>
-  const Result<T>& Get(Lazy<T>& slot, uint32_t type, std::string_view name, F parse) const;
+  const Result<T>& Get(Lazy<T>& slot, uint32_t type, std::string_view name,
+                       F parse) const;
   Minidump() = default;
   static Result<std::unique_ptr<Minidump>> Init(std::unique_ptr<Minidump> dump);
   std::optional<uint32_t> Platform() const;
@@ -145,8 +147,9 @@ struct CrashInfo {
   bool crashed = false;  // an exception stream was readable
   std::string reason;
   uint64_t address = 0;
-  std::optional<uint32_t> dump_thread_id;        // Breakpad info
-  std::optional<uint32_t> requesting_thread_id;  // exception thread, else Breakpad info
+  std::optional<uint32_t> dump_thread_id;  // Breakpad info
+  std::optional<uint32_t>
+      requesting_thread_id;  // exception thread, else Breakpad info
   // Index of the requesting thread among the threads Breakpad walks (the
   // dump-writing thread is skipped), or -1 when absent or not found.
   int requesting_thread_index = -1;

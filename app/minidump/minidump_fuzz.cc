@@ -12,7 +12,8 @@
 using namespace crashbox::minidump;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto dump = Minidump::Open(std::string(reinterpret_cast<const char*>(data), size));
+  auto dump =
+      Minidump::Open(std::string(reinterpret_cast<const char*>(data), size));
   if (!dump.ok()) return 0;
   const Minidump& d = **dump;
   d.ParseAll();
@@ -31,11 +32,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)d.ExceptionContext();
   (void)GetCrashInfo(d);
   if (d.modules().ok()) {
-    for (const Module* m : d.modules()->ByAddress()) (void)d.modules()->FindByAddress(m->base_address);
+    for (const Module* m : d.modules()->ByAddress())
+      (void)d.modules()->FindByAddress(m->base_address);
   }
-  for (uint32_t type : {kLinuxCpuInfoStream, kLinuxProcStatusStream, kLinuxLsbReleaseStream,
-                        kLinuxCmdLineStream, kLinuxEnvironStream, kLinuxAuxvStream,
-                        kLinuxMapsStream, kLinuxDsoDebugStream}) {
+  for (uint32_t type :
+       {kLinuxCpuInfoStream, kLinuxProcStatusStream, kLinuxLsbReleaseStream,
+        kLinuxCmdLineStream, kLinuxEnvironStream, kLinuxAuxvStream,
+        kLinuxMapsStream, kLinuxDsoDebugStream}) {
     auto s = d.FindStream(type);
     if (!s.ok()) continue;
     (void)ParseLinuxKeyValues(*s, ':');

@@ -13,7 +13,8 @@ using testing::SynthCpu;
 using testing::SynthDump;
 
 TEST(MinidumpOpen, ReadsHeaderAndDirectory) {
-  auto dump = OpenOrDie(SynthDump().SetTimeDateStamp(1700000000).AddThread(1, Amd64(1, 2)));
+  auto dump = OpenOrDie(
+      SynthDump().SetTimeDateStamp(1700000000).AddThread(1, Amd64(1, 2)));
   ASSERT_TRUE(dump);
   EXPECT_EQ(dump->header().time_date_stamp, 1700000000u);
   ASSERT_EQ(dump->directory().size(), 2u);
@@ -46,7 +47,8 @@ TEST(MinidumpOpen, RejectsWrongVersion) {
 }
 
 TEST(MinidumpOpen, RejectsTruncatedHeader) {
-  Result<std::unique_ptr<Minidump>> dump = Minidump::Open(SynthDump::Truncate(SynthDump().Build(), 20));
+  Result<std::unique_ptr<Minidump>> dump =
+      Minidump::Open(SynthDump::Truncate(SynthDump().Build(), 20));
   ASSERT_FALSE(dump.ok());
   EXPECT_EQ(dump.status().code(), Status::Code::kCorrupt);
 }
@@ -59,7 +61,8 @@ TEST(MinidumpOpen, RejectsDirectoryPastEndOfFile) {
 }
 
 TEST(MinidumpOpen, RejectsMoreStreamsThanBreakpadAllows) {
-  EXPECT_FALSE(Minidump::Open(SynthDump().OverrideHeaderStreamCount(129).Build()).ok());
+  EXPECT_FALSE(
+      Minidump::Open(SynthDump().OverrideHeaderStreamCount(129).Build()).ok());
 }
 
 TEST(MinidumpOpen, RejectsDuplicateCoreStreams) {
@@ -71,7 +74,8 @@ TEST(MinidumpOpen, RejectsDuplicateCoreStreams) {
 
 TEST(MinidumpOpen, ReadsFromFile) {
   testing::TempDir dir;
-  testing::WriteFileOrDie(dir / "a.dmp", SynthDump().AddThread(7, Amd64(1, 2)).Build());
+  testing::WriteFileOrDie(dir / "a.dmp",
+                          SynthDump().AddThread(7, Amd64(1, 2)).Build());
   Result<std::unique_ptr<Minidump>> dump = Minidump::ReadFile(dir / "a.dmp");
   ASSERT_TRUE(dump.ok()) << dump.status().ToString();
   EXPECT_TRUE((*dump)->threads().ok());
@@ -105,21 +109,25 @@ TEST(MinidumpStreams, CorruptStreamLeavesOthersReadable) {
 }
 
 TEST(MinidumpStreams, StreamOutsideFileIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddThread(1, Amd64(1, 2)).OverrideStreamRva(kThreadListStream, 1u << 30));
+  auto dump = OpenOrDie(SynthDump()
+                            .AddThread(1, Amd64(1, 2))
+                            .OverrideStreamRva(kThreadListStream, 1u << 30));
   EXPECT_EQ(dump->threads().status().code(), Status::Code::kCorrupt);
   EXPECT_EQ(dump->notes().size(), 1u);
 }
 
 TEST(MinidumpStreams, ParseAllCollectsNotes) {
   SynthDump synth;
-  synth.AddRawStream(kExceptionStream, "short").AddRawStream(kMiscInfoStream, "x");
+  synth.AddRawStream(kExceptionStream, "short")
+      .AddRawStream(kMiscInfoStream, "x");
   auto dump = OpenOrDie(synth);
   dump->ParseAll();
   EXPECT_EQ(dump->notes().size(), 2u);
 }
 
 TEST(MinidumpMemory, FindMemorySearchesBothLists) {
-  auto dump = OpenOrDie(SynthDump().AddMemory(0x1000, "abcd").AddMemory64(0x9000, "wxyz"));
+  auto dump = OpenOrDie(
+      SynthDump().AddMemory(0x1000, "abcd").AddMemory64(0x9000, "wxyz"));
   ASSERT_NE(dump->FindMemory(0x1002), nullptr);
   ASSERT_NE(dump->FindMemory(0x9003), nullptr);
   EXPECT_EQ(dump->FindMemory(0x9003)->ReadU8(0x9003), 'z');
@@ -127,8 +135,10 @@ TEST(MinidumpMemory, FindMemorySearchesBothLists) {
 }
 
 TEST(MinidumpMemory, ThreadStackUsesDescriptor) {
-  auto dump = OpenOrDie(SynthDump().AddThread(1, Amd64(1, 0x8000), 0x8000, std::string(16, 'S')));
-  std::optional<MemoryRegion> stack = dump->ThreadStack(dump->threads()->threads[0]);
+  auto dump = OpenOrDie(
+      SynthDump().AddThread(1, Amd64(1, 0x8000), 0x8000, std::string(16, 'S')));
+  std::optional<MemoryRegion> stack =
+      dump->ThreadStack(dump->threads()->threads[0]);
   ASSERT_TRUE(stack);
   EXPECT_EQ(stack->base, 0x8000u);
   EXPECT_EQ(stack->ReadU32(0x8004), 0x53535353u);
@@ -137,15 +147,20 @@ TEST(MinidumpMemory, ThreadStackUsesDescriptor) {
 TEST(MinidumpMemory, ThreadStackFallsBackToMemoryList) {
   // No stack bytes in the thread record: Breakpad looks the start up in the
   // memory list.
-  auto dump = OpenOrDie(SynthDump().AddThread(1, Amd64(1, 0x8000), 0x8000).AddMemory(0x8000, "12345678"));
-  std::optional<MemoryRegion> stack = dump->ThreadStack(dump->threads()->threads[0]);
+  auto dump = OpenOrDie(SynthDump()
+                            .AddThread(1, Amd64(1, 0x8000), 0x8000)
+                            .AddMemory(0x8000, "12345678"));
+  std::optional<MemoryRegion> stack =
+      dump->ThreadStack(dump->threads()->threads[0]);
   ASSERT_TRUE(stack);
   EXPECT_EQ(stack->size, 8u);
 }
 
 TEST(CrashInfo, RequestingThreadSkipsDumpThread) {
   SynthDump synth;
-  synth.AddThread(10, Amd64(1, 2)).AddThread(11, Amd64(1, 2)).AddThread(12, Amd64(1, 2));
+  synth.AddThread(10, Amd64(1, 2))
+      .AddThread(11, Amd64(1, 2))
+      .AddThread(12, Amd64(1, 2));
   synth.SetBreakpadInfo(/*dump_tid=*/10, /*requesting_tid=*/12);
   synth.SetException(12, 11, 1, 0x10);
   CrashInfo info = GetCrashInfo(*OpenOrDie(synth));

@@ -21,8 +21,11 @@ uint32_t U32At(ByteView b, size_t off) {
 }
 
 std::string Utf16Field(ByteView b, size_t off, size_t bytes) {
-  Result<std::string> s = Utf16ToUtf8(b.subspan(off, bytes), /*stop_at_nul=*/true);
-  return s.ok() ? *s : std::string();  // Breakpad leaves the string empty on bad UTF-16
+  Result<std::string> s =
+      Utf16ToUtf8(b.subspan(off, bytes), /*stop_at_nul=*/true);
+  return s.ok()
+             ? *s
+             : std::string();  // Breakpad leaves the string empty on bad UTF-16
 }
 
 }  // namespace
@@ -32,13 +35,15 @@ Result<MiscInfo> ParseMiscInfo(ByteView stream) {
   bool known = false;
   for (uint32_t s : kMiscSizes) known |= size == s;
   if (!known && size < kMiscV5Size) {
-    return Status::Corrupt(fmt::format("stream of {} bytes is no known misc info size", size));
+    return Status::Corrupt(
+        fmt::format("stream of {} bytes is no known misc info size", size));
   }
   MiscInfo m;
   m.size_of_info = U32At(stream, 0);
   m.flags1 = U32At(stream, 4);
   if (m.size_of_info != size) {
-    return Status::Corrupt(fmt::format("size_of_info {} != stream size {}", m.size_of_info, size));
+    return Status::Corrupt(
+        fmt::format("size_of_info {} != stream size {}", m.size_of_info, size));
   }
   auto field = [&](size_t off, uint32_t flag) -> std::optional<uint32_t> {
     if (!(m.flags1 & flag)) return std::nullopt;
@@ -74,8 +79,8 @@ Result<MiscInfo> ParseMiscInfo(ByteView stream) {
 
 Result<BreakpadInfo> ParseBreakpadInfo(ByteView stream) {
   if (stream.size() != kBreakpadInfoSize) {
-    return Status::Corrupt(fmt::format("stream is {} bytes, want {}", stream.size(),
-                                       kBreakpadInfoSize));
+    return Status::Corrupt(fmt::format("stream is {} bytes, want {}",
+                                       stream.size(), kBreakpadInfoSize));
   }
   uint32_t validity = U32At(stream, 0);
   BreakpadInfo info;

@@ -19,18 +19,18 @@ namespace crashbox::minidump {
 struct MiscInfo {
   uint32_t size_of_info = 0;
   uint32_t flags1 = 0;
-  std::optional<uint32_t> process_id;             // flags1 & 0x1
-  std::optional<uint32_t> process_create_time;    // flags1 & 0x2 (time_t)
-  std::optional<uint32_t> process_user_time;      // seconds
+  std::optional<uint32_t> process_id;           // flags1 & 0x1
+  std::optional<uint32_t> process_create_time;  // flags1 & 0x2 (time_t)
+  std::optional<uint32_t> process_user_time;    // seconds
   std::optional<uint32_t> process_kernel_time;
-  std::optional<uint32_t> processor_max_mhz;      // v2, flags1 & 0x4
+  std::optional<uint32_t> processor_max_mhz;  // v2, flags1 & 0x4
   std::optional<uint32_t> processor_current_mhz;
   std::optional<uint32_t> processor_mhz_limit;
   std::optional<uint32_t> process_integrity_level;  // v3, flags1 & 0x10
   std::optional<uint32_t> process_execute_flags;    // v3, flags1 & 0x20
   std::optional<uint32_t> protected_process;        // v3, flags1 & 0x80
   std::optional<uint32_t> time_zone_id;             // v3, flags1 & 0x40
-  int32_t time_zone_bias = 0;                       // minutes, when time_zone_id
+  int32_t time_zone_bias = 0;  // minutes, when time_zone_id
   std::string time_zone_standard_name;
   std::string time_zone_daylight_name;
   std::string build_string;  // v4, flags1 & 0x100

@@ -20,7 +20,8 @@ TEST(MiscInfo, ReadsProcessIdAndTimes) {
 }
 
 TEST(MiscInfo, UnknownSizeIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddRawStream(kMiscInfoStream, std::string(30, '\0')));
+  auto dump = OpenOrDie(
+      SynthDump().AddRawStream(kMiscInfoStream, std::string(30, '\0')));
   EXPECT_EQ(dump->misc_info().status().code(), Status::Code::kCorrupt);
 }
 
@@ -40,7 +41,8 @@ TEST(BreakpadInfo, ValidityBitsSelectFields) {
 }
 
 TEST(BreakpadInfo, WrongSizeIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddRawStream(kBreakpadInfoStream, std::string(8, '\0')));
+  auto dump = OpenOrDie(
+      SynthDump().AddRawStream(kBreakpadInfoStream, std::string(8, '\0')));
   EXPECT_EQ(dump->breakpad_info().status().code(), Status::Code::kCorrupt);
 }
 

@@ -63,7 +63,9 @@ class ModuleList {
   // File order; index 0 is the main module (Breakpad's GetMainModule).
   const std::vector<Module>& modules() const { return modules_; }
   size_t size() const { return modules_.size(); }
-  const Module* main_module() const { return modules_.empty() ? nullptr : &modules_[0]; }
+  const Module* main_module() const {
+    return modules_.empty() ? nullptr : &modules_[0];
+  }
   // Modules sorted by base address: Breakpad's printing order.
   std::vector<const Module*> ByAddress() const;
   // The module containing `address` (the highest base at or below it), or null.
@@ -91,7 +93,7 @@ struct UnloadedModule {
 // MINIDUMP_UNLOADED_MODULE_LIST: {u32 header size, u32 entry size, u32
 // count}; entries may be larger than the 24 bytes we read. The stream size
 // must equal header + entry*count.
-Result<std::vector<UnloadedModule>> ParseUnloadedModuleList(ByteView file, ByteView stream,
-                                                            std::optional<uint32_t> platform_id);
+Result<std::vector<UnloadedModule>> ParseUnloadedModuleList(
+    ByteView file, ByteView stream, std::optional<uint32_t> platform_id);
 
 }  // namespace crashbox::minidump

@@ -13,7 +13,8 @@ using testing::SynthDump;
 
 TEST(SystemInfo, LinuxAmd64StringsMatchBreakpad) {
   SynthDump synth(SynthCpu::kAmd64, kOsLinux);
-  synth.SetOsVersion(0, 0, 0, "Linux 6.1.0 #1 SMP x86_64").SetProcessor(6, 0xa701, 8);
+  synth.SetOsVersion(0, 0, 0, "Linux 6.1.0 #1 SMP x86_64")
+      .SetProcessor(6, 0xa701, 8);
   auto dump = OpenOrDie(synth);
   const Result<SystemInfo>& info = dump->system_info();
   ASSERT_TRUE(info.ok());
@@ -27,10 +28,13 @@ TEST(SystemInfo, LinuxAmd64StringsMatchBreakpad) {
 
 TEST(SystemInfo, X86HasVendorAndEmptyCsdKeepsSpace) {
   SynthDump synth(SynthCpu::kX86, kOsWin32Nt);
-  synth.SetOsVersion(6, 1, 7600, "").SetCpuVendor("GenuineIntel").SetProcessor(6, 0x1a05, 16);
+  synth.SetOsVersion(6, 1, 7600, "")
+      .SetCpuVendor("GenuineIntel")
+      .SetProcessor(6, 0x1a05, 16);
   auto dump = OpenOrDie(synth);
   ASSERT_TRUE(dump->system_info().ok());
-  EXPECT_EQ(CpuInfoString(*dump->system_info()), "GenuineIntel family 6 model 26 stepping 5");
+  EXPECT_EQ(CpuInfoString(*dump->system_info()),
+            "GenuineIntel family 6 model 26 stepping 5");
   EXPECT_EQ(OsString(*dump->system_info()), "Windows NT");
   EXPECT_EQ(OsVersionString(*dump->system_info()), "6.1.7600 ");
 }
@@ -39,7 +43,8 @@ TEST(SystemInfo, ArmCpuInfoNamesVendorPartAndFeatures) {
   SynthDump synth(SynthCpu::kArm, kOsAndroid);
   synth.SetProcessor(7, 0, 4).SetArmCpu(0x4100c090, 0x7);
   auto dump = OpenOrDie(synth);
-  EXPECT_EQ(CpuInfoString(*dump->system_info()), "ARMv7 ARM Cortex-A9 features: swp,half,thumb");
+  EXPECT_EQ(CpuInfoString(*dump->system_info()),
+            "ARMv7 ARM Cortex-A9 features: swp,half,thumb");
 }
 
 TEST(SystemInfo, UnknownPlatformAndCpuAreHex) {

@@ -23,8 +23,11 @@ inline std::unique_ptr<Minidump> OpenOrDie(const testing::SynthDump& synth) {
   return OpenOrDie(synth.Build());
 }
 
-inline testing::SynthContext Amd64(uint64_t rip, uint64_t rsp, uint64_t rbp = 0) {
-  return {testing::SynthCpu::kAmd64, {{"rip", rip}, {"rsp", rsp}, {"rbp", rbp}}, {}};
+inline testing::SynthContext Amd64(uint64_t rip, uint64_t rsp,
+                                   uint64_t rbp = 0) {
+  return {testing::SynthCpu::kAmd64,
+          {{"rip", rip}, {"rsp", rsp}, {"rbp", rbp}},
+          {}};
 }
 
 }  // namespace crashbox::minidump

@@ -30,12 +30,14 @@ Result<ThreadList> ParseThreadList(ByteView stream) {
     if (stream.size() == want + 4) {
       CB_RETURN_IF_ERROR(r.Skip(4, "thread list padding"));
     } else {
-      return Status::Corrupt(fmt::format("{} entries need {} bytes, stream has {}", count, want,
-                                         stream.size()));
+      return Status::Corrupt(
+          fmt::format("{} entries need {} bytes, stream has {}", count, want,
+                      stream.size()));
     }
   }
   if (count > kMaxThreads) {
-    return Status::Corrupt(fmt::format("{} threads exceed the limit of {}", count, kMaxThreads));
+    return Status::Corrupt(
+        fmt::format("{} threads exceed the limit of {}", count, kMaxThreads));
   }
   ThreadList list;
   list.threads.reserve(count);
@@ -65,8 +67,8 @@ Result<ThreadNames> ParseThreadNames(ByteView file, ByteView stream) {
   ByteReader r(stream);
   CB_ASSIGN_OR_RETURN(uint32_t count, r.ReadU32("thread name count"));
   if (uint64_t{count} * 12 > r.remaining()) {
-    return Status::Corrupt(fmt::format("{} entries exceed stream of {} bytes", count,
-                                       stream.size()));
+    return Status::Corrupt(fmt::format("{} entries exceed stream of {} bytes",
+                                       count, stream.size()));
   }
   ThreadNames out;
   for (uint32_t i = 0; i < count; ++i) {

@@ -25,8 +25,8 @@ struct Thread {
   uint32_t priority_class = 0;
   uint32_t priority = 0;
   uint64_t teb = 0;
-  MemoryDescriptor stack;        // the thread's stack memory, as recorded
-  LocationDescriptor context;    // raw CPU context record
+  MemoryDescriptor stack;      // the thread's stack memory, as recorded
+  LocationDescriptor context;  // raw CPU context record
 
   // Breakpad ignores the stack descriptor when its rva or size is 0 or
   // start + size overflows; the walker then looks the stack start up in the
@@ -36,7 +36,8 @@ struct Thread {
 
 struct ThreadList {
   std::vector<Thread> threads;  // file order
-  // First thread with this id (Breakpad keeps the first of duplicates), or null.
+  // First thread with this id (Breakpad keeps the first of duplicates), or
+  // null.
   const Thread* FindById(uint32_t thread_id) const;
 };
 

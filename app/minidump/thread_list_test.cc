@@ -11,9 +11,10 @@ namespace {
 using testing::SynthDump;
 
 TEST(ThreadList, ReadsThreadsInFileOrder) {
-  auto dump = OpenOrDie(SynthDump()
-                            .AddThread(5, Amd64(0x401000, 0x7000), 0x7000, std::string(64, '\0'))
-                            .AddThread(6, Amd64(0x402000, 0x9000)));
+  auto dump = OpenOrDie(
+      SynthDump()
+          .AddThread(5, Amd64(0x401000, 0x7000), 0x7000, std::string(64, '\0'))
+          .AddThread(6, Amd64(0x402000, 0x9000)));
   const Result<ThreadList>& threads = dump->threads();
   ASSERT_TRUE(threads.ok()) << threads.status().ToString();
   ASSERT_EQ(threads->threads.size(), 2u);
@@ -27,18 +28,23 @@ TEST(ThreadList, ReadsThreadsInFileOrder) {
 }
 
 TEST(ThreadList, AcceptsFourBytePadding) {
-  auto dump = OpenOrDie(SynthDump().AddThread(5, Amd64(1, 2)).AddListPadding(kThreadListStream));
+  auto dump = OpenOrDie(
+      SynthDump().AddThread(5, Amd64(1, 2)).AddListPadding(kThreadListStream));
   ASSERT_TRUE(dump->threads().ok()) << dump->threads().status().ToString();
   EXPECT_EQ(dump->threads()->threads[0].thread_id, 5u);
 }
 
 TEST(ThreadList, LyingCountIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddThread(5, Amd64(1, 2)).OverrideListCount(kThreadListStream, 0x7fffffff));
+  auto dump = OpenOrDie(SynthDump()
+                            .AddThread(5, Amd64(1, 2))
+                            .OverrideListCount(kThreadListStream, 0x7fffffff));
   EXPECT_EQ(dump->threads().status().code(), Status::Code::kCorrupt);
 }
 
 TEST(ThreadList, TruncatedStreamIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddThread(5, Amd64(1, 2)).OverrideStreamSize(kThreadListStream, 30));
+  auto dump = OpenOrDie(SynthDump()
+                            .AddThread(5, Amd64(1, 2))
+                            .OverrideStreamSize(kThreadListStream, 30));
   EXPECT_EQ(dump->threads().status().code(), Status::Code::kCorrupt);
 }
 
@@ -48,14 +54,16 @@ TEST(ThreadList, EmptyStreamIsCorrupt) {
 }
 
 TEST(ThreadNames, MapsIdsToNames) {
-  auto dump = OpenOrDie(SynthDump().AddThreadName(5, "main").AddThreadName(6, "Gecko_IOThread"));
+  auto dump = OpenOrDie(
+      SynthDump().AddThreadName(5, "main").AddThreadName(6, "Gecko_IOThread"));
   ASSERT_TRUE(dump->thread_names().ok());
   EXPECT_EQ(dump->thread_names()->Find(6), "Gecko_IOThread");
   EXPECT_EQ(dump->thread_names()->Find(7), "");
 }
 
 TEST(ThreadNames, CountBeyondStreamIsCorrupt) {
-  auto dump = OpenOrDie(SynthDump().AddThreadName(5, "main").OverrideListCount(kThreadNamesStream, 1000));
+  auto dump = OpenOrDie(SynthDump().AddThreadName(5, "main").OverrideListCount(
+      kThreadNamesStream, 1000));
   EXPECT_EQ(dump->thread_names().status().code(), Status::Code::kCorrupt);
 }
 

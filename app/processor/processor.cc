@@ -17,12 +17,15 @@ namespace {
 
 std::string IsoNow(const base::Clock& clock) {
   auto now = clock.Now();
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                now.time_since_epoch())
+                .count();
   std::time_t secs = static_cast<std::time_t>(us / 1000000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, us % 1000000);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec, us % 1000000);
 }
 
 std::vector<MissingSymbolsModule> ModulesWithoutSymbols(const json& processed) {
@@ -33,13 +36,16 @@ std::vector<MissingSymbolsModule> ModulesWithoutSymbols(const json& processed) {
   if (modules == jd->end() || !modules->is_array()) return out;
   auto str = [](const json& m, const char* k) {
     auto it = m.find(k);
-    return it != m.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return it != m.end() && it->is_string() ? it->get<std::string>()
+                                            : std::string();
   };
   for (const json& m : *modules) {
     if (!m.is_object() || !m.value("missing_symbols", false)) continue;
-    MissingSymbolsModule mod{str(m, "debug_file"), str(m, "debug_id"), str(m, "filename"), str(m, "code_id"),
+    MissingSymbolsModule mod{str(m, "debug_file"), str(m, "debug_id"),
+                             str(m, "filename"), str(m, "code_id"),
                              str(m, "version")};
-    if (mod.debug_file.empty() || mod.debug_id.empty()) continue;  // nothing a symbol upload could match
+    if (mod.debug_file.empty() || mod.debug_id.empty())
+      continue;  // nothing a symbol upload could match
     out.push_back(std::move(mod));
   }
   return out;
@@ -56,7 +62,8 @@ std::string JoinNotes(const std::vector<std::string>& notes) {
 const std::vector<Rule>& DefaultRuleset() {
   static const std::vector<Rule> kRules = [] {
     std::vector<Rule> all;
-    for (auto family : {RawCrashRules, StackwalkRules, CrashFactRules, SystemAndStackRules, SignatureRules}) {
+    for (auto family : {RawCrashRules, StackwalkRules, CrashFactRules,
+                        SystemAndStackRules, SignatureRules}) {
       for (Rule& r : family()) all.push_back(std::move(r));
     }
     return all;
@@ -69,16 +76,25 @@ const std::vector<Rule>& RegenerateSignatureRuleset() {
   return kRules;
 }
 
-Processor::Processor(ProcessorOptions options, store::CrashStore& store, symbols::SymbolSupplier* symbols,
-                     const SignatureRunner* signatures, const base::Clock& clock, base::MetricsRegistry& metrics)
-    : options_(std::move(options)), store_(store), symbols_(symbols), signatures_(signatures), clock_(clock),
+Processor::Processor(ProcessorOptions options, store::CrashStore& store,
+                     symbols::SymbolSupplier* symbols,
+                     const SignatureRunner* signatures,
+                     const base::Clock& clock, base::MetricsRegistry& metrics)
+    : options_(std::move(options)),
+      store_(store),
+      symbols_(symbols),
+      signatures_(signatures),
+      clock_(clock),
       metrics_(metrics) {
-  if (options_.workers <= 0) options_.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (options_.workers <= 0)
+    options_.workers =
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 Processor::~Processor() { Stop(); }
 
-Result<json> Processor::Process(const std::string& crash_id, const std::string& ruleset_name) {
+Result<json> Processor::Process(const std::string& crash_id,
+                                const std::string& ruleset_name) {
   auto started = std::chrono::steady_clock::now();
   RuleContext ctx;
   ctx.crash_id = crash_id;
@@ -92,9 +108,12 @@ Result<json> Processor::Process(const std::string& crash_id, const std::string& 
 
   auto load_started = std::chrono::steady_clock::now();
   CB_ASSIGN_OR_RETURN(std::string raw_text, store_.GetRawCrash(crash_id));
-  if (raw_text.size() > options_.max_raw_crash_bytes) return TooLargeToProcess(crash_id, raw_text.size());
+  if (raw_text.size() > options_.max_raw_crash_bytes)
+    return TooLargeToProcess(crash_id, raw_text.size());
   ctx.raw = json::parse(raw_text, nullptr, false);
-  if (!ctx.raw.is_object()) return Status::Corrupt(fmt::format("raw crash {} is not a JSON object", crash_id));
+  if (!ctx.raw.is_object())
+    return Status::Corrupt(
+        fmt::format("raw crash {} is not a JSON object", crash_id));
   Result<std::vector<std::string>> names = store_.GetDumpNames(crash_id);
   if (names.ok()) {
     for (const std::string& name : names.value()) {
@@ -102,20 +121,26 @@ Result<json> Processor::Process(const std::string& crash_id, const std::string& 
       if (bytes.ok()) {
         ctx.dumps.push_back(store::Dump{name, std::move(bytes).value()});
       } else {
-        ctx.notes.push_back(fmt::format("dump {} could not be read: {}", name, bytes.status().ToString()));
+        ctx.notes.push_back(fmt::format("dump {} could not be read: {}", name,
+                                        bytes.status().ToString()));
       }
     }
   }
   Result<std::string> existing = store_.GetProcessed(crash_id);
-  json previous = existing.ok() ? json::parse(existing.value(), nullptr, false) : json::object();
+  json previous = existing.ok() ? json::parse(existing.value(), nullptr, false)
+                                : json::object();
   if (!previous.is_object()) previous = json::object();
 
   metrics_.GetHistogram("processor.load.time", base::LatencyBucketsMs)
-      ->Observe(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_started).count());
+      ->Observe(std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - load_started)
+                    .count());
   const std::vector<Rule>* rules = &DefaultRuleset();
   if (ctx.ruleset == "regenerate_signature") {
     if (previous.empty()) {
-      ctx.notes.push_back("regenerate_signature: no processed crash yet; ran the default ruleset");
+      ctx.notes.push_back(
+          "regenerate_signature: no processed crash yet; ran the default "
+          "ruleset");
       ctx.ruleset = "default";
     } else {
       rules = &RegenerateSignatureRuleset();
@@ -129,57 +154,81 @@ Result<json> Processor::Process(const std::string& crash_id, const std::string& 
   // Socorro's pipeline wrapper.
   ctx.processed["success"] = false;
   ctx.processed["started_datetime"] = IsoNow(clock_);
-  if (ctx.ruleset == "default") ctx.processed["signature"] = "EMPTY: crash failed to process";
-  ctx.notes.insert(ctx.notes.begin(), fmt::format(">>> Start processing: {} ({})", IsoNow(clock_), options_.hostname));
+  if (ctx.ruleset == "default")
+    ctx.processed["signature"] = "EMPTY: crash failed to process";
+  ctx.notes.insert(ctx.notes.begin(),
+                   fmt::format(">>> Start processing: {} ({})", IsoNow(clock_),
+                               options_.hostname));
   if (rules) {
     for (const Rule& rule : *rules) {
       auto rule_started = std::chrono::steady_clock::now();
       try {
         rule.apply(ctx);
-        metrics_.GetHistogram("processor.rule.time", base::LatencyBucketsMs, fmt::format("rule=\"{}\"", rule.name))
-            ->Observe(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rule_started).count());
+        metrics_
+            .GetHistogram("processor.rule.time", base::LatencyBucketsMs,
+                          fmt::format("rule=\"{}\"", rule.name))
+            ->Observe(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - rule_started)
+                          .count());
       } catch (const std::exception& e) {
-        // Exception texts may hold crash data; notes are public, so only the kind goes in.
-        ctx.notes.push_back(fmt::format("ruleset '{}' rule '{}' failed: {}", ctx.ruleset, rule.name,
-                                        dynamic_cast<const json::exception*>(&e) ? "JSONError" : "Exception"));
+        // Exception texts may hold crash data; notes are public, so only the
+        // kind goes in.
+        ctx.notes.push_back(fmt::format(
+            "ruleset '{}' rule '{}' failed: {}", ctx.ruleset, rule.name,
+            dynamic_cast<const json::exception*>(&e) ? "JSONError"
+                                                     : "Exception"));
         CB_LOG_WARNING("{}: rule {} failed: {}", crash_id, rule.name, e.what());
       }
     }
   }
   ctx.processed["success"] = true;
-  json history = previous.contains("processor_history") && previous["processor_history"].is_array()
+  json history = previous.contains("processor_history") &&
+                         previous["processor_history"].is_array()
                      ? previous["processor_history"]
                      : json::array();
-  if (previous.contains("processor_notes") && previous["processor_notes"].is_string()) {
+  if (previous.contains("processor_notes") &&
+      previous["processor_notes"].is_string()) {
     history.insert(history.begin(), previous["processor_notes"]);
   }
   ctx.processed["processor_history"] = std::move(history);
   ctx.processed["processor_notes"] = JoinNotes(ctx.notes);
   ctx.processed["completed_datetime"] = IsoNow(clock_);
 
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  metrics_.GetHistogram("processor.process_crash.time", base::LatencyBucketsMs,
-                        fmt::format("ruleset=\"{}\"", ctx.ruleset))->Observe(ms);
+  double ms = std::chrono::duration<double, std::milli>(
+                  std::chrono::steady_clock::now() - started)
+                  .count();
+  metrics_
+      .GetHistogram("processor.process_crash.time", base::LatencyBucketsMs,
+                    fmt::format("ruleset=\"{}\"", ctx.ruleset))
+      ->Observe(ms);
   return std::move(ctx.processed);
 }
 
-json Processor::TooLargeToProcess(const std::string& crash_id, uint64_t raw_bytes) {
-  CB_LOG_WARNING("{}: raw crash of {} bytes is over the processor's limit of {}; not processed", crash_id, raw_bytes,
-                 options_.max_raw_crash_bytes);
+json Processor::TooLargeToProcess(const std::string& crash_id,
+                                  uint64_t raw_bytes) {
+  CB_LOG_WARNING(
+      "{}: raw crash of {} bytes is over the processor's limit of {}; not "
+      "processed",
+      crash_id, raw_bytes, options_.max_raw_crash_bytes);
   metrics_.GetCounter("processor.raw_crash_too_large")->Add();
   std::string started = IsoNow(clock_);
   std::vector<std::string> notes = {
       fmt::format(">>> Start processing: {} ({})", started, options_.hostname),
-      fmt::format("raw crash is {} bytes, over the processor's limit of {} bytes "
-                  "(CRASHBOX_PROCESSOR_MAX_RAW_CRASH_BYTES); kept in the store, not processed",
-                  raw_bytes, options_.max_raw_crash_bytes)};
+      fmt::format(
+          "raw crash is {} bytes, over the processor's limit of {} bytes "
+          "(CRASHBOX_PROCESSOR_MAX_RAW_CRASH_BYTES); kept in the store, not "
+          "processed",
+          raw_bytes, options_.max_raw_crash_bytes)};
   json history = json::array();
-  if (Result<std::string> existing = store_.GetProcessed(crash_id); existing.ok()) {
+  if (Result<std::string> existing = store_.GetProcessed(crash_id);
+      existing.ok()) {
     json previous = json::parse(existing.value(), nullptr, false);
-    if (previous.is_object() && previous.contains("processor_history") && previous["processor_history"].is_array()) {
+    if (previous.is_object() && previous.contains("processor_history") &&
+        previous["processor_history"].is_array()) {
       history = previous["processor_history"];
     }
-    if (previous.is_object() && previous.contains("processor_notes") && previous["processor_notes"].is_string()) {
+    if (previous.is_object() && previous.contains("processor_notes") &&
+        previous["processor_notes"].is_string()) {
       history.insert(history.begin(), previous["processor_notes"]);
     }
   }
@@ -197,7 +246,8 @@ void Processor::Start() {
   if (!options_.inflight_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options_.inflight_dir, ec);
-    for (auto it = std::filesystem::directory_iterator(options_.inflight_dir, ec);
+    for (auto it =
+             std::filesystem::directory_iterator(options_.inflight_dir, ec);
          !ec && it != std::filesystem::directory_iterator(); ++it) {
       std::ifstream in(it->path());
       int attempts = 0;
@@ -206,7 +256,8 @@ void Processor::Start() {
     }
   }
   stopping_ = false;
-  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+  for (int i = 0; i < options_.workers; ++i)
+    threads_.emplace_back([this] { WorkerLoop(); });
 }
 
 void Processor::Stop() {
@@ -219,7 +270,8 @@ void Processor::WorkerLoop() {
   while (!stopping_) {
     Result<std::optional<store::QueueEntry>> entry = store_.LeaseNext();
     if (!entry.ok()) {
-      CB_LOG_ERROR("processor: cannot read the queue: {}", entry.status().ToString());
+      CB_LOG_ERROR("processor: cannot read the queue: {}",
+                   entry.status().ToString());
       store_.WaitForWork(std::chrono::seconds(1));
       continue;
     }
@@ -236,10 +288,14 @@ int Processor::RecordAttempt(const std::string& crash_id) {
   int attempts = 1;
   {
     std::lock_guard<std::mutex> lock(attempts_mu_);
-    if (auto it = earlier_attempts_.find(crash_id); it != earlier_attempts_.end()) attempts = it->second + 1;
+    if (auto it = earlier_attempts_.find(crash_id);
+        it != earlier_attempts_.end())
+      attempts = it->second + 1;
   }
-  // Not fsynced on purpose: it must survive this process dying, not the machine.
-  std::ofstream(options_.inflight_dir / crash_id, std::ios::trunc) << attempts << "\n";
+  // Not fsynced on purpose: it must survive this process dying, not the
+  // machine.
+  std::ofstream(options_.inflight_dir / crash_id, std::ios::trunc)
+      << attempts << "\n";
   return attempts;
 }
 
@@ -255,12 +311,17 @@ void Processor::Handle(const store::QueueEntry& entry) {
   int attempt = RecordAttempt(entry.crash_id);
   Result<json> processed = Status::Unavailable("not run");
   if (attempt > options_.max_attempts) {
-    json skipped = {{"crash_id", entry.crash_id}, {"uuid", entry.crash_id}, {"success", false},
-                    {"signature", "EMPTY: crash failed to process"},
-                    {"processor_notes", fmt::format("processing ended the processor {} times; crash skipped",
-                                                    attempt - 1)}};
+    json skipped = {
+        {"crash_id", entry.crash_id},
+        {"uuid", entry.crash_id},
+        {"success", false},
+        {"signature", "EMPTY: crash failed to process"},
+        {"processor_notes",
+         fmt::format("processing ended the processor {} times; crash skipped",
+                     attempt - 1)}};
     processed = std::move(skipped);
-    CB_LOG_ERROR("{}: processing killed the process {} times; skipping it", entry.crash_id, attempt - 1);
+    CB_LOG_ERROR("{}: processing killed the process {} times; skipping it",
+                 entry.crash_id, attempt - 1);
   } else {
     processed = Process(entry.crash_id, entry.ruleset);
   }
@@ -268,23 +329,30 @@ void Processor::Handle(const store::QueueEntry& entry) {
   std::vector<MissingSymbolsModule> missing;
   if (processed.ok()) {
     text = processed->dump(-1, ' ', false, json::error_handler_t::replace);
-    if (options_.on_missing_symbols) missing = ModulesWithoutSymbols(*processed);
+    if (options_.on_missing_symbols)
+      missing = ModulesWithoutSymbols(*processed);
   } else if (processed.status().code() == Status::Code::kNotFound) {
-    CB_LOG_WARNING("{}: rejected: {}", entry.crash_id, processed.status().ToString());
-  } else if (processed.status().code() == Status::Code::kUnavailable || processed.status().code() == Status::Code::kIoError) {
+    CB_LOG_WARNING("{}: rejected: {}", entry.crash_id,
+                   processed.status().ToString());
+  } else if (processed.status().code() == Status::Code::kUnavailable ||
+             processed.status().code() == Status::Code::kIoError) {
     store_.Release(entry);  // a store problem: try again later
     ClearAttempt(entry.crash_id);
     store_.WaitForWork(std::chrono::seconds(1));
     return;
   } else {
-    CB_LOG_ERROR("{}: cannot process: {}", entry.crash_id, processed.status().ToString());
+    CB_LOG_ERROR("{}: cannot process: {}", entry.crash_id,
+                 processed.status().ToString());
   }
   auto save_started = std::chrono::steady_clock::now();
   Status done = store_.Complete(entry, text);
   metrics_.GetHistogram("processor.save.time", base::LatencyBucketsMs)
-      ->Observe(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - save_started).count());
+      ->Observe(std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - save_started)
+                    .count());
   if (!done.ok()) {
-    CB_LOG_ERROR("{}: processed but not stored: {}", entry.crash_id, done.ToString());
+    CB_LOG_ERROR("{}: processed but not stored: {}", entry.crash_id,
+                 done.ToString());
     store_.Release(entry);
     store_.WaitForWork(std::chrono::seconds(1));
   } else {

@@ -65,19 +65,22 @@ struct ProcessorOptions {
   uint64_t max_raw_crash_bytes = 32ull << 20;
   // Called from a worker after a processed crash was stored, when some of its
   // modules had no symbols. Must be thread-safe; errors are its own business.
-  std::function<void(const std::string& crash_id, const std::vector<MissingSymbolsModule>& modules)>
+  std::function<void(const std::string& crash_id,
+                     const std::vector<MissingSymbolsModule>& modules)>
       on_missing_symbols;
 };
 
 class Processor {
  public:
-  Processor(ProcessorOptions options, store::CrashStore& store, symbols::SymbolSupplier* symbols,
-            const SignatureRunner* signatures, const base::Clock& clock, base::MetricsRegistry& metrics);
+  Processor(ProcessorOptions options, store::CrashStore& store,
+            symbols::SymbolSupplier* symbols, const SignatureRunner* signatures,
+            const base::Clock& clock, base::MetricsRegistry& metrics);
   ~Processor();  // stops the workers
 
   // Processes one stored crash; does not store the result. kNotFound when the
   // raw crash does not exist.
-  Result<nlohmann::json> Process(const std::string& crash_id, const std::string& ruleset);
+  Result<nlohmann::json> Process(const std::string& crash_id,
+                                 const std::string& ruleset);
 
   void Start();
   void Stop();  // finishes crashes in progress, then returns
@@ -88,7 +91,8 @@ class Processor {
   void WorkerLoop();
   void Handle(const store::QueueEntry& entry);
   // The processed crash of a raw crash over max_raw_crash_bytes.
-  nlohmann::json TooLargeToProcess(const std::string& crash_id, uint64_t raw_bytes);
+  nlohmann::json TooLargeToProcess(const std::string& crash_id,
+                                   uint64_t raw_bytes);
   // Crash-loop protection: markers of crashes in progress.
   int RecordAttempt(const std::string& crash_id);
   void ClearAttempt(const std::string& crash_id);
@@ -103,7 +107,8 @@ class Processor {
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> processed_{0};
   std::mutex attempts_mu_;
-  std::map<std::string, int> earlier_attempts_;  // from markers left by dead processes
+  std::map<std::string, int>
+      earlier_attempts_;  // from markers left by dead processes
 };
 
 }  // namespace crashbox::processor

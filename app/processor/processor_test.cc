@@ -26,13 +26,19 @@ constexpr char kId[] = "de1bb258-cbbf-4589-a673-34f800261124";
 constexpr uint64_t kAppBase = 0x400000;
 constexpr uint64_t kStack = 0x7000;
 
-// Linux amd64 dump: "app" crashes in Widget::Paint called from main, SIGSEGV at 0x10.
+// Linux amd64 dump: "app" crashes in Widget::Paint called from main, SIGSEGV at
+// 0x10.
 std::string MakeDump() {
   SynthDump dump(SynthCpu::kAmd64, /*platform=*/0x8201);
-  dump.AddModule({.name = "/usr/bin/app", .base = kAppBase, .size = 0x10000,
+  dump.AddModule({.name = "/usr/bin/app",
+                  .base = kAppBase,
+                  .size = 0x10000,
                   .cv_record = SynthDump::Elf(std::string(16, '\x11'))});
-  SynthContext ctx{SynthCpu::kAmd64, {{"rip", kAppBase + 0x1010}, {"rsp", kStack}, {"rbp", 0}}, {}};
-  dump.AddThread(1, ctx, kStack, SynthDump::Words64({kAppBase + 0x2010, 0, 0, 0}));
+  SynthContext ctx{SynthCpu::kAmd64,
+                   {{"rip", kAppBase + 0x1010}, {"rsp", kStack}, {"rbp", 0}},
+                   {}};
+  dump.AddThread(1, ctx, kStack,
+                 SynthDump::Words64({kAppBase + 0x2010, 0, 0, 0}));
   dump.SetException(1, /*SIGSEGV*/ 11, /*SEGV_MAPERR*/ 1, 0x10, {}, ctx);
   return dump.Build();
 }
@@ -58,23 +64,33 @@ class ProcessorTest : public ::testing::Test {
     const minidump::Module& app = dump.value()->modules()->modules()[0];
     ASSERT_TRUE(symbols_.AddText({app.debug_file, app.debug_id}, kSym).ok());
     signatures_ = std::make_unique<SignatureRunner>(
-        std::make_shared<signature::SignatureGenerator>(signature::DefaultSiglists()));
+        std::make_shared<signature::SignatureGenerator>(
+            signature::DefaultSiglists()));
     options_.inflight_dir = dir_ / "inflight";
     options_.workers = 2;
   }
   std::unique_ptr<Processor> MakeProcessor() {
-    return std::make_unique<Processor>(options_, *store_, &symbols_, signatures_.get(), clock_, metrics_);
+    return std::make_unique<Processor>(options_, *store_, &symbols_,
+                                       signatures_.get(), clock_, metrics_);
   }
-  void PutCrash(json annotations, const store::QueueName* queue = nullptr, const std::string& id = kId) {
+  void PutCrash(json annotations, const store::QueueName* queue = nullptr,
+                const std::string& id = kId) {
     std::string dump = MakeDump();
     annotations["uuid"] = id;
     annotations["submitted_timestamp"] = "2026-11-24T10:00:00.000000+00:00";
-    annotations["metadata"] = {{"dump_checksums", {{"upload_file_minidump", base::Sha256Hex(AsBytes(dump))}}}};
-    ASSERT_TRUE(store_->PutRaw({id, annotations.dump(), {{"upload_file_minidump", dump}}}, queue).ok());
+    annotations["metadata"] = {
+        {"dump_checksums",
+         {{"upload_file_minidump", base::Sha256Hex(AsBytes(dump))}}}};
+    ASSERT_TRUE(
+        store_
+            ->PutRaw({id, annotations.dump(), {{"upload_file_minidump", dump}}},
+                     queue)
+            .ok());
   }
   json Standard() {
-    return json{{"ProductName", "App"}, {"Version", "2.5.1"}, {"CrashTime", "1795000100"},
-                {"StartupTime", "1795000000"}, {"InstallTime", "1794000000"}, {"ReleaseChannel", "beta"}};
+    return json{{"ProductName", "App"},        {"Version", "2.5.1"},
+                {"CrashTime", "1795000100"},   {"StartupTime", "1795000000"},
+                {"InstallTime", "1794000000"}, {"ReleaseChannel", "beta"}};
   }
 
   testing::TempDir dir_;
@@ -82,7 +98,8 @@ class ProcessorTest : public ::testing::Test {
   std::unique_ptr<store::lmdb::LmdbCrashStore> store_;
   symbols::MapSymbolSupplier symbols_;
   std::unique_ptr<SignatureRunner> signatures_;
-  base::FakeClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1795000200))};
+  base::FakeClock clock_{
+      std::chrono::system_clock::time_point(std::chrono::seconds(1795000200))};
   base::MetricsRegistry metrics_;
   ProcessorOptions options_;
 };
@@ -108,37 +125,48 @@ TEST_F(ProcessorTest, ProducesSocorroFields) {
   EXPECT_EQ(p["crashing_thread"], 0);
   EXPECT_EQ(p["signature"], "Widget::Paint");
   EXPECT_EQ(p["topmost_filenames"], "src/widget.cc");
-  EXPECT_EQ(p["modules_in_stack"], "app/11111111111111111111111111111111" "0");
+  EXPECT_EQ(p["modules_in_stack"],
+            "app/11111111111111111111111111111111"
+            "0");
   EXPECT_EQ(p["report_type"], "crash");
   EXPECT_EQ(p["thread_count"], 1);
   EXPECT_EQ(p["mdsw_status_string"], "OK");
   EXPECT_TRUE(p["success"].get<bool>());
   EXPECT_EQ(p["json_dump"]["crashing_thread"]["frames"][1]["function"], "main");
   EXPECT_EQ(p["minidump_sha256_hash"].get<std::string>().size(), 64u);
-  EXPECT_TRUE(p["processor_notes"].get<std::string>().starts_with(">>> Start processing: "));
+  EXPECT_TRUE(p["processor_notes"].get<std::string>().starts_with(
+      ">>> Start processing: "));
   EXPECT_EQ(p["processor_history"], json::array());
 }
 
 TEST_F(ProcessorTest, MissingSymbolsAreListedAndNoted) {
   PutCrash(Standard());
   symbols::MapSymbolSupplier empty;
-  Processor processor(options_, *store_, &empty, signatures_.get(), clock_, metrics_);
+  Processor processor(options_, *store_, &empty, signatures_.get(), clock_,
+                      metrics_);
   json p = processor.Process(kId, "default").value();
-  EXPECT_EQ(p["missing_symbols"], "app/None/111111111111111111111111111111110/11111111111111111111111111111111");
-  EXPECT_EQ(p["signature"], "app");  // bare module, no offset, as Socorro since 2024
+  EXPECT_EQ(p["missing_symbols"],
+            "app/None/111111111111111111111111111111110/"
+            "11111111111111111111111111111111");
+  EXPECT_EQ(p["signature"],
+            "app");  // bare module, no offset, as Socorro since 2024
 }
 
 TEST_F(ProcessorTest, AnnotationConversionsAndRuleFailuresBecomeNotes) {
   json a = Standard();
-  a["SafeMode"] = "maybe";         // boolean field with a non-boolean value
-  a["AvailablePageFile"] = "lots"; // integer field
+  a["SafeMode"] = "maybe";          // boolean field with a non-boolean value
+  a["AvailablePageFile"] = "lots";  // integer field
   a["CrashTime"] = "soon";
   PutCrash(a);
   json p = MakeProcessor()->Process(kId, "default").value();
   std::string notes = p["processor_notes"];
-  EXPECT_NE(notes.find("SafeMode has non-boolean value maybe"), std::string::npos) << notes;
-  EXPECT_NE(notes.find("AvailablePageFile has a non-int value"), std::string::npos);
-  EXPECT_NE(notes.find("non-integer value of \"CrashTime\""), std::string::npos);
+  EXPECT_NE(notes.find("SafeMode has non-boolean value maybe"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("AvailablePageFile has a non-int value"),
+            std::string::npos);
+  EXPECT_NE(notes.find("non-integer value of \"CrashTime\""),
+            std::string::npos);
   EXPECT_FALSE(p.contains("safe_mode"));
 }
 
@@ -162,7 +190,8 @@ TEST_F(ProcessorTest, WorkersDrainTheQueueAndStoreResults) {
   PutCrash(Standard(), &normal, "00000000-0000-4000-8000-000000261124");
   auto processor = MakeProcessor();
   processor->Start();
-  for (int i = 0; i < 200 && processor->processed_count() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 200 && processor->processed_count() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   processor->Stop();
   EXPECT_EQ(processor->processed_count(), 2u);
   EXPECT_EQ(store_->GetQueueDepths().value().total(), 0u);
@@ -178,11 +207,13 @@ TEST_F(ProcessorTest, ACrashThatKilledTheProcessTwiceIsSkipped) {
   std::ofstream(options_.inflight_dir / kId) << "2\n";
   auto processor = MakeProcessor();
   processor->Start();
-  for (int i = 0; i < 200 && processor->processed_count() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 200 && processor->processed_count() < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   processor->Stop();
   json p = json::parse(store_->GetProcessed(kId).value());
   EXPECT_FALSE(p["success"].get<bool>());
-  EXPECT_NE(p["processor_notes"].get<std::string>().find("crash skipped"), std::string::npos);
+  EXPECT_NE(p["processor_notes"].get<std::string>().find("crash skipped"),
+            std::string::npos);
 }
 
 TEST_F(ProcessorTest, ARawCrashOverTheLimitIsKeptNotParsedAndNoted) {
@@ -197,19 +228,26 @@ TEST_F(ProcessorTest, ARawCrashOverTheLimitIsKeptNotParsedAndNoted) {
   EXPECT_FALSE(direct["success"].get<bool>());
   EXPECT_FALSE(direct.contains("json_dump"));  // nothing was walked or parsed
   processor->Start();
-  for (int i = 0; i < 200 && processor->processed_count() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 200 && processor->processed_count() < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   processor->Stop();
-  EXPECT_EQ(store_->GetQueueDepths().value().total(), 0u);  // completed: not retried
-  EXPECT_TRUE(store_->GetRawCrash(kId).ok());                // kept
+  EXPECT_EQ(store_->GetQueueDepths().value().total(),
+            0u);                               // completed: not retried
+  EXPECT_TRUE(store_->GetRawCrash(kId).ok());  // kept
   json p = json::parse(store_->GetProcessed(kId).value());
   EXPECT_FALSE(p["success"].get<bool>());
   EXPECT_EQ(p["uuid"], kId);
   std::string notes = p["processor_notes"];
-  EXPECT_NE(notes.find("over the processor's limit of 4096 bytes"), std::string::npos) << notes;
-  EXPECT_NE(notes.find("CRASHBOX_PROCESSOR_MAX_RAW_CRASH_BYTES"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("over the processor's limit of 4096 bytes"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("CRASHBOX_PROCESSOR_MAX_RAW_CRASH_BYTES"),
+            std::string::npos)
+      << notes;
   // Under the limit the same crash processes normally.
   options_.max_raw_crash_bytes = 1 << 20;
-  EXPECT_TRUE(MakeProcessor()->Process(kId, "default").value()["success"].get<bool>());
+  EXPECT_TRUE(
+      MakeProcessor()->Process(kId, "default").value()["success"].get<bool>());
 }
 
 TEST(TruncateStacksRule, KeepsFirst250AndLast249Frames) {
@@ -217,7 +255,8 @@ TEST(TruncateStacksRule, KeepsFirst250AndLast249Frames) {
   ctx.ruleset = "default";
   json frames = json::array();
   for (int i = 0; i < 1200; ++i) frames.push_back(json{{"frame", i}});
-  ctx.processed["json_dump"] = {{"threads", json::array({json{{"frames", frames}}})}};
+  ctx.processed["json_dump"] = {
+      {"threads", json::array({json{{"frames", frames}}})}};
   for (const Rule& r : StackwalkRules()) {
     if (std::string(r.name) == "truncate_stacks") r.apply(ctx);
   }
@@ -226,7 +265,9 @@ TEST(TruncateStacksRule, KeepsFirst250AndLast249Frames) {
   EXPECT_EQ(kept[249]["frame"], 249);
   EXPECT_EQ(kept[250]["truncated"]["msg"], "700 frames truncated");
   EXPECT_EQ(kept[251]["frame"], 951);
-  EXPECT_EQ(ctx.notes.at(0), "TruncateStacksRule: truncated json_dump.threads[0].frames: 1200 > 500");
+  EXPECT_EQ(
+      ctx.notes.at(0),
+      "TruncateStacksRule: truncated json_dump.threads[0].frames: 1200 > 500");
 }
 
 }  // namespace

@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/base/clock.h"
-#include "app/symbols/symbol_supplier.h"
 #include "app/stackwalk/walker.h"
+#include "app/symbols/symbol_supplier.h"
 #include "store/crash_store.h"
 
 namespace crashbox::processor {
@@ -25,10 +25,10 @@ class SignatureRunner;  // generates signatures (signature_rule.h)
 // Everything a rule may read or write for one crash.
 struct RuleContext {
   std::string crash_id;
-  std::string ruleset;           // "default" or "regenerate_signature"
-  nlohmann::json raw;            // the raw crash (rules may clean it)
+  std::string ruleset;  // "default" or "regenerate_signature"
+  nlohmann::json raw;   // the raw crash (rules may clean it)
   std::vector<store::Dump> dumps;
-  nlohmann::json processed;      // the processed crash being built
+  nlohmann::json processed;  // the processed crash being built
   std::vector<std::string> notes;
   // Services (not owned; may be null where a rule tolerates it).
   symbols::SymbolSupplier* symbols = nullptr;
@@ -37,7 +37,8 @@ struct RuleContext {
   stackwalk::WalkOptions walk;
   std::string stackwalk_version = "crashbox";
   // The whole crash must be processed before this point.
-  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point deadline =
+      std::chrono::steady_clock::time_point::max();
 };
 
 struct Rule {
@@ -46,11 +47,12 @@ struct Rule {
 };
 
 // Rule families (rules/*.cc); each returns its rules in Socorro's order.
-std::vector<Rule> RawCrashRules();        // de-null ... minidump sha256
-std::vector<Rule> StackwalkRules();       // stack walk, crashing thread, truncation
-std::vector<Rule> CrashFactRules();       // versions, process type, dates and times
-std::vector<Rule> SystemAndStackRules();  // cpu, os, topmost files, modules, report type
-std::vector<Rule> SignatureRules();       // signature generation
+std::vector<Rule> RawCrashRules();   // de-null ... minidump sha256
+std::vector<Rule> StackwalkRules();  // stack walk, crashing thread, truncation
+std::vector<Rule> CrashFactRules();  // versions, process type, dates and times
+std::vector<Rule>
+SystemAndStackRules();  // cpu, os, topmost files, modules, report type
+std::vector<Rule> SignatureRules();  // signature generation
 
 // The default ruleset in order, and the signature-only one.
 const std::vector<Rule>& DefaultRuleset();

@@ -17,7 +17,8 @@ nlohmann::json CrashDataFromProcessed(const nlohmann::json& processed);
 
 class SignatureRunner {
  public:
-  explicit SignatureRunner(std::shared_ptr<const signature::SignatureGenerator> generator)
+  explicit SignatureRunner(
+      std::shared_ptr<const signature::SignatureGenerator> generator)
       : generator_(std::move(generator)) {}
   // Signs a processed crash.
   signature::SignatureResult Run(const nlohmann::json& processed) const {

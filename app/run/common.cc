@@ -18,13 +18,19 @@ namespace crashbox::run {
 Result<int> LockDataDir(const std::string& data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
-  if (ec) return Status::IoError(fmt::format("cannot create data directory {}: {}", data_dir, ec.message()));
-  std::string path = (std::filesystem::path(data_dir) / "crashbox.lock").string();
+  if (ec)
+    return Status::IoError(fmt::format("cannot create data directory {}: {}",
+                                       data_dir, ec.message()));
+  std::string path =
+      (std::filesystem::path(data_dir) / "crashbox.lock").string();
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IoError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (fd < 0)
+    return Status::IoError(
+        fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return Status::Unavailable(fmt::format("another crashbox is already using {}", data_dir));
+    return Status::Unavailable(
+        fmt::format("another crashbox is already using {}", data_dir));
   }
   return fd;
 }
@@ -40,11 +46,15 @@ Result<OpenStore> OpenCrashStore(const config::Config& config, bool read_only) {
   return out;
 }
 
-Result<std::shared_ptr<const processor::SignatureRunner>> MakeSignatureRunner(const config::Config& config) {
-  std::shared_ptr<const signature::Siglists> lists = signature::DefaultSiglists();
+Result<std::shared_ptr<const processor::SignatureRunner>> MakeSignatureRunner(
+    const config::Config& config) {
+  std::shared_ptr<const signature::Siglists> lists =
+      signature::DefaultSiglists();
   if (!config.siglists_dir.empty()) {
     auto loaded = signature::LoadSiglists(config.siglists_dir);
-    if (!loaded.ok()) return loaded.status().WithContext("CRASHBOX_SIGLISTS " + config.siglists_dir);
+    if (!loaded.ok())
+      return loaded.status().WithContext("CRASHBOX_SIGLISTS " +
+                                         config.siglists_dir);
     lists = loaded.value();
   }
   signature::SignatureOptions options;

@@ -26,7 +26,8 @@ struct OpenStore {
 // directory holds no store yet.
 Result<OpenStore> OpenCrashStore(const config::Config& config, bool read_only);
 
-Result<std::shared_ptr<const processor::SignatureRunner>> MakeSignatureRunner(const config::Config& config);
+Result<std::shared_ptr<const processor::SignatureRunner>> MakeSignatureRunner(
+    const config::Config& config);
 
 // http://host:port of the configured listen address (0.0.0.0 → 127.0.0.1).
 std::string LocalUrl(const config::Config& config);

@@ -53,7 +53,9 @@ std::string FrameText(const json& f) {
     text += " + " + Str(f, "module_offset");
   }
   std::string file = Str(f, "file");
-  if (!file.empty()) text += fmt::format(" [{}:{}]", base::Split(file, '/').back(), Str(f, "line"));
+  if (!file.empty())
+    text +=
+        fmt::format(" [{}:{}]", base::Split(file, '/').back(), Str(f, "line"));
   return text;
 }
 
@@ -65,37 +67,50 @@ std::string FormatProcessed(const json& p) {
   row("Crash ID:", Str(p, "uuid"));
   row("Signature:", Str(p, "signature"));
   std::string product = Str(p, "product") + " " + Str(p, "version");
-  if (!Str(p, "release_channel").empty()) product += " (" + Str(p, "release_channel") + ")";
+  if (!Str(p, "release_channel").empty())
+    product += " (" + Str(p, "release_channel") + ")";
   if (!Str(p, "build").empty()) product += ", build " + Str(p, "build");
   row("Product:", product);
-  row("OS:", Str(p, "os_pretty_version") + " (" + Str(p, "os_name") + " " + Str(p, "os_version") + ")");
-  row("CPU:", Str(p, "cpu_arch") + " (" + Str(p, "cpu_info") + ", " + Str(p, "cpu_count", "?") + " cores)");
+  row("OS:", Str(p, "os_pretty_version") + " (" + Str(p, "os_name") + " " +
+                 Str(p, "os_version") + ")");
+  row("CPU:", Str(p, "cpu_arch") + " (" + Str(p, "cpu_info") + ", " +
+                  Str(p, "cpu_count", "?") + " cores)");
   row("Reason:", Str(p, "reason") + " at " + Str(p, "address", "?"));
-  row("Process:", Str(p, "process_type") + ", uptime " + Str(p, "uptime", "?") + " s");
+  row("Process:",
+      Str(p, "process_type") + ", uptime " + Str(p, "uptime", "?") + " s");
   row("Crash time:", Str(p, "client_crash_date"));
   row("Processed:", Str(p, "completed_datetime"));
   row("Missing syms:", Str(p, "missing_symbols"));
   const json& jd = p.contains("json_dump") ? p["json_dump"] : json::object();
-  if (jd.is_object() && jd.contains("crashing_thread") && jd["crashing_thread"].is_object()) {
+  if (jd.is_object() && jd.contains("crashing_thread") &&
+      jd["crashing_thread"].is_object()) {
     const json& t = jd["crashing_thread"];
-    out += fmt::format("\nCrashing thread {}{}:\n", Str(p, "crashing_thread", "?"),
-                       t.contains("thread_name") && t["thread_name"].is_string() ? " (" + t["thread_name"].get<std::string>() + ")" : "");
+    out +=
+        fmt::format("\nCrashing thread {}{}:\n", Str(p, "crashing_thread", "?"),
+                    t.contains("thread_name") && t["thread_name"].is_string()
+                        ? " (" + t["thread_name"].get<std::string>() + ")"
+                        : "");
     int i = 0;
     for (const json& f : t.value("frames", json::array())) {
       if (f.contains("inlines") && f["inlines"].is_array()) {
         for (const json& in : f["inlines"]) {
-          out += fmt::format("  {:>3}  {}!{} [{}:{}] (inlined)\n", i, Str(f, "module"), Str(in, "function"),
-                             base::Split(Str(in, "file"), '/').back(), Str(in, "line"));
+          out += fmt::format("  {:>3}  {}!{} [{}:{}] (inlined)\n", i,
+                             Str(f, "module"), Str(in, "function"),
+                             base::Split(Str(in, "file"), '/').back(),
+                             Str(in, "line"));
         }
       }
-      out += fmt::format("  {:>3}  {}{}\n", i, FrameText(f), f.contains("trust") ? "   (" + Str(f, "trust") + ")" : "");
+      out += fmt::format(
+          "  {:>3}  {}{}\n", i, FrameText(f),
+          f.contains("trust") ? "   (" + Str(f, "trust") + ")" : "");
       ++i;
     }
   }
   std::string notes = Str(p, "processor_notes");
   if (!notes.empty()) {
     out += "\nNotes:\n";
-    for (std::string_view n : base::Split(notes, '\n')) out += fmt::format("  {}\n", n);
+    for (std::string_view n : base::Split(notes, '\n'))
+      out += fmt::format("  {}\n", n);
   }
   return out;
 }
@@ -104,28 +119,44 @@ std::string FormatProcessed(const json& p) {
 
 int Show(const config::Config& config, const ShowCommand& command) {
   std::string id = collector::ParseCrashId(command.crash_id);
-  if (id.empty()) return Error("show", fmt::format("'{}' is not a crash id", command.crash_id), 2);
+  if (id.empty())
+    return Error("show",
+                 fmt::format("'{}' is not a crash id", command.crash_id), 2);
   Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/true);
   if (!store.ok()) return Error("show", store.status().ToString(), 2);
   Result<std::string> processed = store->crashes->GetProcessed(id);
   if (!processed.ok()) {
     bool stored = store->crashes->GetRawCrash(id).ok();
-    return Error("show", stored ? fmt::format("crash {} is stored but not processed yet", id)
-                                : fmt::format("no crash {} in {}", id, config.data_dir), 1);
+    return Error(
+        "show",
+        stored ? fmt::format("crash {} is stored but not processed yet", id)
+               : fmt::format("no crash {} in {}", id, config.data_dir),
+        1);
   }
   json p = json::parse(processed.value(), nullptr, false);
-  if (!p.is_object()) return Error("show", fmt::format("processed crash {} is not valid JSON", id), 1);
-  std::string text = command.json ? p.dump(2, ' ', false, json::error_handler_t::replace) + "\n" : FormatProcessed(p);
+  if (!p.is_object())
+    return Error("show",
+                 fmt::format("processed crash {} is not valid JSON", id), 1);
+  std::string text =
+      command.json
+          ? p.dump(2, ' ', false, json::error_handler_t::replace) + "\n"
+          : FormatProcessed(p);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }
 
 int Reprocess(const config::Config& config, const ReprocessCommand& command) {
-  if (command.ruleset != "default" && command.ruleset != "regenerate_signature") {
-    return Error("reprocess", fmt::format("ruleset '{}' is not valid (default, regenerate_signature)", command.ruleset), 2);
+  if (command.ruleset != "default" &&
+      command.ruleset != "regenerate_signature") {
+    return Error(
+        "reprocess",
+        fmt::format("ruleset '{}' is not valid (default, regenerate_signature)",
+                    command.ruleset),
+        2);
   }
   std::vector<std::string> inputs = command.crash_ids;
-  if (inputs.empty() || std::find(inputs.begin(), inputs.end(), "-") != inputs.end()) {
+  if (inputs.empty() ||
+      std::find(inputs.begin(), inputs.end(), "-") != inputs.end()) {
     std::vector<std::string> more = ReadLines(std::cin);
     inputs.erase(std::remove(inputs.begin(), inputs.end(), "-"), inputs.end());
     inputs.insert(inputs.end(), more.begin(), more.end());
@@ -150,11 +181,13 @@ int Reprocess(const config::Config& config, const ReprocessCommand& command) {
     if (!store.ok()) return Error("reprocess", store.status().ToString(), 2);
     for (const std::string& id : ids) {
       if (!store->crashes->GetRawCrash(id).ok()) {
-        Error("reprocess", fmt::format("no crash {} in {}", id, config.data_dir), 0);
+        Error("reprocess",
+              fmt::format("no crash {} in {}", id, config.data_dir), 0);
         ++refused;
         continue;
       }
-      Status s = store->crashes->Enqueue(store::QueueName::kReprocessing, id, command.ruleset);
+      Status s = store->crashes->Enqueue(store::QueueName::kReprocessing, id,
+                                         command.ruleset);
       if (!s.ok()) return Error("reprocess", s.ToString(), 1);
       std::printf("%s\n", id.c_str());
     }
@@ -165,20 +198,34 @@ int Reprocess(const config::Config& config, const ReprocessCommand& command) {
   std::string url = command.url.empty() ? LocalUrl(config) : command.url;
   std::string body;
   for (const std::string& id : ids) {
-    body += fmt::format("{}crash_ids={}{}", body.empty() ? "" : "&", id,
-                        command.ruleset == "default" ? "" : ":" + command.ruleset);
+    body +=
+        fmt::format("{}crash_ids={}{}", body.empty() ? "" : "&", id,
+                    command.ruleset == "default" ? "" : ":" + command.ruleset);
   }
   submitter::HttpClient http(30000);
-  auto r = http.Post(url + "/api/Reprocessing/", body, {"Content-Type: application/x-www-form-urlencoded"});
-  if (!r.ok()) return Error("reprocess", fmt::format("the store is in use and the server at {} does not answer: {}", url, r.status().message()), 1);
-  if (r->status != 200) return Error("reprocess", fmt::format("server answered {}: {}", r->status, r->body), 1);
+  auto r = http.Post(url + "/api/Reprocessing/", body,
+                     {"Content-Type: application/x-www-form-urlencoded"});
+  if (!r.ok())
+    return Error(
+        "reprocess",
+        fmt::format(
+            "the store is in use and the server at {} does not answer: {}", url,
+            r.status().message()),
+        1);
+  if (r->status != 200)
+    return Error("reprocess",
+                 fmt::format("server answered {}: {}", r->status, r->body), 1);
   for (const std::string& id : ids) std::printf("%s\n", id.c_str());
   return refused ? 1 : 0;
 }
 
 int Signature(const config::Config& config, const SignatureCommand& command) {
-  if (command.format != "text" && command.format != "csv" && command.format != "json") {
-    return Error("signature", fmt::format("format '{}' is not one of text, csv, json", command.format), 2);
+  if (command.format != "text" && command.format != "csv" &&
+      command.format != "json") {
+    return Error("signature",
+                 fmt::format("format '{}' is not one of text, csv, json",
+                             command.format),
+                 2);
   }
   auto runner = MakeSignatureRunner(config);
   if (!runner.ok()) return Error("signature", runner.status().ToString(), 2);
@@ -191,10 +238,13 @@ int Signature(const config::Config& config, const SignatureCommand& command) {
   };
   std::vector<Row> rows;
   int failed = 0;
-  auto sign_document = [&](const std::string& label, const json& doc, bool stored) {
+  auto sign_document = [&](const std::string& label, const json& doc,
+                           bool stored) {
     Row row{label, stored ? Str(doc, "signature") : "", "", {}, stored};
-    bool processed = doc.contains("json_dump") || doc.contains("processor_notes");
-    signature::SignatureResult r = processed ? (*runner)->Run(doc) : (*runner)->generator().Generate(doc);
+    bool processed =
+        doc.contains("json_dump") || doc.contains("processor_notes");
+    signature::SignatureResult r =
+        processed ? (*runner)->Run(doc) : (*runner)->generator().Generate(doc);
     row.signature = r.signature;
     row.notes = r.notes;
     rows.push_back(std::move(row));
@@ -218,8 +268,10 @@ int Signature(const config::Config& config, const SignatureCommand& command) {
       std::string all = ss.str();
       std::string_view t = base::Trim(all);
       // Several documents: one JSON object per line, or crash ids.
-      if (!t.empty() && t.front() != '{' && !collector::ParseCrashId(base::Split(t, '\n')[0]).empty()) {
-        for (std::string_view id : base::Split(t, '\n')) inputs.emplace_back(base::Trim(id));
+      if (!t.empty() && t.front() != '{' &&
+          !collector::ParseCrashId(base::Split(t, '\n')[0]).empty()) {
+        for (std::string_view id : base::Split(t, '\n'))
+          inputs.emplace_back(base::Trim(id));
       } else if (t.find("}\n{") != std::string_view::npos) {
         for (std::string_view line : base::Split(t, '\n')) {
           if (!base::Trim(line).empty()) sign_text("stdin", std::string(line));
@@ -233,7 +285,8 @@ int Signature(const config::Config& config, const SignatureCommand& command) {
     if (!id.empty() && !std::filesystem::exists(in)) {
       if (!store) {
         Result<OpenStore> opened = OpenCrashStore(config, /*read_only=*/true);
-        if (!opened.ok()) return Error("signature", opened.status().ToString(), 2);
+        if (!opened.ok())
+          return Error("signature", opened.status().ToString(), 2);
         store = std::move(opened).value();
       }
       Result<std::string> processed = store->crashes->GetProcessed(id);
@@ -260,14 +313,17 @@ int Signature(const config::Config& config, const SignatureCommand& command) {
   if (command.format == "json") {
     json out = json::array();
     for (const Row& r : rows) {
-      json j = {{"input", base::Utf8Lossy(r.input)}, {"signature", r.signature}, {"notes", r.notes}};
+      json j = {{"input", base::Utf8Lossy(r.input)},
+                {"signature", r.signature},
+                {"notes", r.notes}};
       if (r.stored) {
         j["old_signature"] = r.old_signature;
         j["changed"] = r.old_signature != r.signature;
       }
       out.push_back(std::move(j));
     }
-    std::printf("%s\n", out.dump(2, ' ', false, json::error_handler_t::replace).c_str());  // inputs are file names
+    std::printf("%s\n", out.dump(2, ' ', false, json::error_handler_t::replace)
+                            .c_str());  // inputs are file names
   } else if (command.format == "csv") {
     auto quote = [](const std::string& s) {
       std::string q = "\"";
@@ -276,14 +332,17 @@ int Signature(const config::Config& config, const SignatureCommand& command) {
     };
     std::printf("input,old_signature,signature\n");
     for (const Row& r : rows) {
-      std::printf("%s,%s,%s\n", quote(r.input).c_str(), quote(r.old_signature).c_str(), quote(r.signature).c_str());
+      std::printf("%s,%s,%s\n", quote(r.input).c_str(),
+                  quote(r.old_signature).c_str(), quote(r.signature).c_str());
     }
   } else {
     for (const Row& r : rows) {
       if (r.stored && r.old_signature != r.signature) {
-        std::printf("%s\t%s -> %s\n", r.input.c_str(), r.old_signature.c_str(), r.signature.c_str());
+        std::printf("%s\t%s -> %s\n", r.input.c_str(), r.old_signature.c_str(),
+                    r.signature.c_str());
       } else {
-        std::printf("%s\t%s%s\n", r.input.c_str(), r.signature.c_str(), r.stored ? "  (unchanged)" : "");
+        std::printf("%s\t%s%s\n", r.input.c_str(), r.signature.c_str(),
+                    r.stored ? "  (unchanged)" : "");
       }
     }
   }

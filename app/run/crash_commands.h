@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
 // Commands on stored crashes:
-//   crashbox show ID [--json]        a processed crash for a terminal (or as JSON)
-//   crashbox reprocess ID...         queue crashes for reprocessing
-//   crashbox signature [INPUT...]    signatures of crash data, processed crashes or
-//                                    stored crashes (old and new, to review a list change)
+//   crashbox show ID [--json]        a processed crash for a terminal (or as
+//   JSON) crashbox reprocess ID...         queue crashes for reprocessing
+//   crashbox signature [INPUT...]    signatures of crash data, processed
+//   crashes or
+//                                    stored crashes (old and new, to review a
+//                                    list change)
 // Reading uses the data directory read-only, so it works while `crashbox serve`
 // runs. Reprocessing writes to the store directly when no server holds the
 // data directory, else asks the running server (POST /api/Reprocessing/).
@@ -20,13 +22,15 @@ struct ShowCommand {
   std::string crash_id;
   bool json = false;
 };
-// Exit codes: 0 shown, 1 not processed yet or unknown crash, 2 bad id or no store.
+// Exit codes: 0 shown, 1 not processed yet or unknown crash, 2 bad id or no
+// store.
 int Show(const config::Config& config, const ShowCommand& command);
 
 struct ReprocessCommand {
   std::vector<std::string> crash_ids;  // "-" or none: read ids from stdin
   std::string ruleset = "default";     // or "regenerate_signature"
-  std::string url;                     // server to ask when the store is busy; "" = CRASHBOX_LISTEN
+  std::string
+      url;  // server to ask when the store is busy; "" = CRASHBOX_LISTEN
 };
 // Exit codes: 0 queued, 1 some ids were refused, 2 usage error.
 int Reprocess(const config::Config& config, const ReprocessCommand& command);

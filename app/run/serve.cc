@@ -52,7 +52,9 @@ std::string Hostname() {
 struct SymbolChain {
   SymbolChain(store::lmdb::Env& env, const std::vector<std::string>& paths)
       : stored(env),
-        from_store([this](const symbols::ModuleKey& k) { return stored.GetBlob({Leaf(k.debug_file), k.debug_id}); }),
+        from_store([this](const symbols::ModuleKey& k) {
+          return stored.GetBlob({Leaf(k.debug_file), k.debug_id});
+        }),
         dirs(DirOptions(paths)),
         chain({&from_store, &dirs}) {}
   // Stored symbols are keyed by the debug file's last component, as symbol
@@ -61,7 +63,8 @@ struct SymbolChain {
     size_t sep = debug_file.find_last_of("/\\");
     return sep == std::string::npos ? debug_file : debug_file.substr(sep + 1);
   }
-  static symbols::DirSupplierOptions DirOptions(const std::vector<std::string>& paths) {
+  static symbols::DirSupplierOptions DirOptions(
+      const std::vector<std::string>& paths) {
     symbols::DirSupplierOptions o;
     for (const std::string& p : paths) o.roots.emplace_back(p);
     return o;
@@ -93,7 +96,8 @@ int Serve(const config::Config& config) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   // Crash reports are large short-lived buffers. glibc would mmap and unmap
-  // each one, paying page faults and zeroing per request; keep them in the heap.
+  // each one, paying page faults and zeroing per request; keep them in the
+  // heap.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
 
@@ -105,25 +109,33 @@ int Serve(const config::Config& config) {
   store::lmdb::LmdbCrashStore crashes(*env.value());
   base::SystemClock clock;
   base::MetricsRegistry metrics;
-  auto throttler = collector::Throttler::Make(config.throttle_rules_json, clock);
+  auto throttler =
+      collector::Throttler::Make(config.throttle_rules_json, clock);
   if (!throttler.ok()) return Fail(throttler.status());
   // One budget for every byte held for requests in flight: the HTTP server's
   // buffered bodies and what the collector decodes and parses from them.
   base::MemoryBudget inflight_budget(config.max_inflight_bytes);
-  collector::Collector collector(config.collector, crashes, *throttler.value(), clock, metrics, inflight_budget);
+  collector::Collector collector(config.collector, crashes, *throttler.value(),
+                                 clock, metrics, inflight_budget);
 
   SymbolChain symbol_chain(*env.value(), config.symbols_paths);
   symsvc::ServiceOptions symbol_options = config.symbols;
-  for (const std::string& p : config.symbols_paths) symbol_options.symbol_dirs.emplace_back(p);
+  for (const std::string& p : config.symbols_paths)
+    symbol_options.symbol_dirs.emplace_back(p);
   // New symbols replace any cached copy of the module (a changed upload).
-  symsvc::SymbolService symbol_service(symbol_chain.stored, &crashes, symbol_options, [&](const store::SymbolKey& k) {
-    symbol_chain.from_store.Forget({k.debug_file, k.debug_id});
-  });
+  symsvc::SymbolService symbol_service(
+      symbol_chain.stored, &crashes, symbol_options,
+      [&](const store::SymbolKey& k) {
+        symbol_chain.from_store.Forget({k.debug_file, k.debug_id});
+      });
 
   // Symbol servers come last: only a module neither stored nor in a symbol
   // directory is downloaded.
-  symsvc::UpstreamSupplier upstream(config.symbols.upstream, symbol_service.uploader(), symbol_chain.from_store);
-  symbols::ChainSupplier symbols_with_upstream({&symbol_chain.chain, &upstream});
+  symsvc::UpstreamSupplier upstream(config.symbols.upstream,
+                                    symbol_service.uploader(),
+                                    symbol_chain.from_store);
+  symbols::ChainSupplier symbols_with_upstream(
+      {&symbol_chain.chain, &upstream});
 
   web::Router router;
   web::Services services;
@@ -135,7 +147,8 @@ int Serve(const config::Config& config) {
   web::RegisterRoutes(router, services);
   web::HttpOptions http = config.http;
   http.retry_after_seconds = config.collector.retry_after_seconds;
-  auto server = web::HttpServer::Start(http, router, {&inflight_budget, &metrics});
+  auto server =
+      web::HttpServer::Start(http, router, {&inflight_budget, &metrics});
   if (!server.ok()) return Fail(server.status());
 
   auto signatures = MakeSignatureRunner(config);
@@ -146,31 +159,42 @@ int Serve(const config::Config& config) {
     options.workers = config.processor_workers;
     options.deadline = config.processing_deadline;
     options.max_raw_crash_bytes = config.processor_max_raw_crash_bytes;
-    options.walk.deadline = std::chrono::duration_cast<std::chrono::milliseconds>(config.processing_deadline);
+    options.walk.deadline =
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            config.processing_deadline);
     options.hostname = Hostname();
     options.stackwalk_version = std::string("crashbox ") + CRASHBOX_VERSION;
     options.inflight_dir = std::filesystem::path(config.data_dir) / "inflight";
-    options.on_missing_symbols = [&symbol_service](const std::string& crash_id,
-                                                   const std::vector<processor::MissingSymbolsModule>& modules) {
-      std::vector<store::MissingModule> rows;
-      for (const auto& m : modules) rows.push_back({m.debug_file, m.debug_id, m.code_file, m.code_id, m.version});
-      Status s = symbol_service.RecordMissing(crash_id, rows);
-      if (!s.ok()) CB_LOG_WARNING("{}: missing symbols not recorded: {}", crash_id, s.ToString());
-    };
-    processor = std::make_unique<processor::Processor>(options, crashes, &symbols_with_upstream, signatures.value().get(),
-                                                       clock, metrics);
+    options.on_missing_symbols =
+        [&symbol_service](
+            const std::string& crash_id,
+            const std::vector<processor::MissingSymbolsModule>& modules) {
+          std::vector<store::MissingModule> rows;
+          for (const auto& m : modules)
+            rows.push_back(
+                {m.debug_file, m.debug_id, m.code_file, m.code_id, m.version});
+          Status s = symbol_service.RecordMissing(crash_id, rows);
+          if (!s.ok())
+            CB_LOG_WARNING("{}: missing symbols not recorded: {}", crash_id,
+                           s.ToString());
+        };
+    processor = std::make_unique<processor::Processor>(
+        options, crashes, &symbols_with_upstream, signatures.value().get(),
+        clock, metrics);
     processor->Start();
   }
 
   std::printf("%s\n", server.value()->url().c_str());
   std::fflush(stdout);
-  CB_LOG_INFO("crashbox {} serving {} (data in {}, throttle rules {})", CRASHBOX_VERSION, server.value()->url(),
-              config.data_dir, config.throttle_rules);
+  CB_LOG_INFO("crashbox {} serving {} (data in {}, throttle rules {})",
+              CRASHBOX_VERSION, server.value()->url(), config.data_dir,
+              config.throttle_rules);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   CB_LOG_INFO("crashbox: signal {}, shutting down", sig);
-  server.value().reset();  // stop taking requests; running ones finish and commit
+  server.value()
+      .reset();  // stop taking requests; running ones finish and commit
   if (processor) processor->Stop();
   return 0;
 }

@@ -21,11 +21,14 @@ namespace fs = std::filesystem;
 constexpr int kOk = 0, kRejected = 1, kUsage = 2, kUnreadable = 3;
 
 int Worse(int a, int b) {
-  auto rank = [](int c) { return c == kUnreadable ? 3 : c == kRejected ? 2 : c == kUsage ? 1 : 0; };
+  auto rank = [](int c) {
+    return c == kUnreadable ? 3 : c == kRejected ? 2 : c == kUsage ? 1 : 0;
+  };
   return rank(a) >= rank(b) ? a : b;
 }
 
-std::string Render(const std::string& format, const stackwalk::ProcessState& state,
+std::string Render(const std::string& format,
+                   const stackwalk::ProcessState& state,
                    const minidump::Minidump& dump) {
   if (format == "json") return stackwalk::PrintJsonDump(state, dump);
   if (format == "breakpad-m") return stackwalk::PrintBreakpadMachine(state);
@@ -45,8 +48,10 @@ bool WriteOutput(const fs::path& path, const std::string& text) {
   return !ec;
 }
 
-int WalkOne(const StackwalkCommand& cmd, const std::string& path, symbols::SymbolSupplier* supplier) {
-  Result<std::unique_ptr<minidump::Minidump>> dump = minidump::Minidump::ReadFile(path);
+int WalkOne(const StackwalkCommand& cmd, const std::string& path,
+            symbols::SymbolSupplier* supplier) {
+  Result<std::unique_ptr<minidump::Minidump>> dump =
+      minidump::Minidump::ReadFile(path);
   if (!dump.ok()) {
     bool unreadable = dump.status().code() != Status::Code::kCorrupt;
     std::fprintf(stderr, "crashbox stackwalk: %s: %s: %s\n", path.c_str(),
@@ -54,13 +59,16 @@ int WalkOne(const StackwalkCommand& cmd, const std::string& path, symbols::Symbo
                  dump.status().message().c_str());
     return unreadable ? kUnreadable : kRejected;
   }
-  Result<stackwalk::ProcessState> state = stackwalk::WalkDump(*dump.value(), supplier, cmd.options);
+  Result<stackwalk::ProcessState> state =
+      stackwalk::WalkDump(*dump.value(), supplier, cmd.options);
   if (!state.ok()) {
-    std::fprintf(stderr, "crashbox stackwalk: %s: %s\n", path.c_str(), state.status().message().c_str());
+    std::fprintf(stderr, "crashbox stackwalk: %s: %s\n", path.c_str(),
+                 state.status().message().c_str());
     return kRejected;
   }
   for (const std::string& note : state->notes) {
-    std::fprintf(stderr, "crashbox stackwalk: %s: note: %s\n", path.c_str(), note.c_str());
+    std::fprintf(stderr, "crashbox stackwalk: %s: note: %s\n", path.c_str(),
+                 note.c_str());
   }
   std::string text = Render(cmd.format, *state, *dump.value());
   if (cmd.output_dir.empty()) {
@@ -68,9 +76,11 @@ int WalkOne(const StackwalkCommand& cmd, const std::string& path, symbols::Symbo
     std::fflush(stdout);
     return kOk;
   }
-  fs::path out = fs::path(cmd.output_dir) / StackwalkOutputName(path, cmd.format);
+  fs::path out =
+      fs::path(cmd.output_dir) / StackwalkOutputName(path, cmd.format);
   if (!WriteOutput(out, text)) {
-    std::fprintf(stderr, "crashbox stackwalk: %s: cannot write %s\n", path.c_str(), out.c_str());
+    std::fprintf(stderr, "crashbox stackwalk: %s: cannot write %s\n",
+                 path.c_str(), out.c_str());
     return kUsage;
   }
   return kOk;
@@ -78,17 +88,22 @@ int WalkOne(const StackwalkCommand& cmd, const std::string& path, symbols::Symbo
 
 }  // namespace
 
-std::string StackwalkOutputName(const std::string& dump_path, const std::string& format) {
+std::string StackwalkOutputName(const std::string& dump_path,
+                                const std::string& format) {
   fs::path p(dump_path);
-  std::string stem = p.extension() == ".dmp" ? p.stem().string() : p.filename().string();
+  std::string stem =
+      p.extension() == ".dmp" ? p.stem().string() : p.filename().string();
   if (format == "json") return stem + ".json";
   if (format == "breakpad-m") return stem + ".m.txt";
   return stem + ".txt";
 }
 
 int Stackwalk(const StackwalkCommand& cmd) {
-  if (cmd.format != "json" && cmd.format != "breakpad" && cmd.format != "breakpad-m") {
-    std::fprintf(stderr, "crashbox stackwalk: unknown format '%s' (json, breakpad, breakpad-m)\n",
+  if (cmd.format != "json" && cmd.format != "breakpad" &&
+      cmd.format != "breakpad-m") {
+    std::fprintf(stderr,
+                 "crashbox stackwalk: unknown format '%s' (json, breakpad, "
+                 "breakpad-m)\n",
                  cmd.format.c_str());
     return kUsage;
   }
@@ -100,19 +115,24 @@ int Stackwalk(const StackwalkCommand& cmd) {
     std::error_code ec;
     fs::create_directories(cmd.output_dir, ec);
     if (!fs::is_directory(cmd.output_dir, ec)) {
-      std::fprintf(stderr, "crashbox stackwalk: cannot use output directory %s\n", cmd.output_dir.c_str());
+      std::fprintf(stderr,
+                   "crashbox stackwalk: cannot use output directory %s\n",
+                   cmd.output_dir.c_str());
       return kUsage;
     }
   }
   std::unique_ptr<symbols::DirSymbolSupplier> supplier;
   if (!cmd.symbols_paths.empty()) {
     symbols::DirSupplierOptions options;
-    for (const std::string& p : cmd.symbols_paths) options.roots.emplace_back(p);
-    options.one_shot = true;  // a short-lived process: no copies of texts and blobs
+    for (const std::string& p : cmd.symbols_paths)
+      options.roots.emplace_back(p);
+    options.one_shot =
+        true;  // a short-lived process: no copies of texts and blobs
     supplier = std::make_unique<symbols::DirSymbolSupplier>(std::move(options));
   }
   int code = kOk;
-  for (const std::string& path : cmd.dumps) code = Worse(code, WalkOne(cmd, path, supplier.get()));
+  for (const std::string& path : cmd.dumps)
+    code = Worse(code, WalkOne(cmd, path, supplier.get()));
   return code;
 }
 

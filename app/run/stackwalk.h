@@ -15,9 +15,10 @@ namespace crashbox::run {
 
 struct StackwalkCommand {
   std::vector<std::string> dumps;
-  std::vector<std::string> symbols_paths;  // symbol store roots, searched in order
-  std::string format = "breakpad";         // "json", "breakpad" or "breakpad-m"
-  std::string output_dir;                  // empty: stdout
+  std::vector<std::string>
+      symbols_paths;                // symbol store roots, searched in order
+  std::string format = "breakpad";  // "json", "breakpad" or "breakpad-m"
+  std::string output_dir;           // empty: stdout
   stackwalk::WalkOptions options;
 };
 
@@ -26,10 +27,13 @@ struct StackwalkCommand {
 //   1  a dump is corrupt in a way Breakpad rejects (bad header, no thread list)
 //   2  usage error (unknown format, unusable output directory)
 //   3  a dump file could not be read
-// With several dumps the worst code wins (3 over 1); the others are still walked.
+// With several dumps the worst code wins (3 over 1); the others are still
+// walked.
 int Stackwalk(const StackwalkCommand& command);
 
-// The output file name for `dump_path` in `format`: x.dmp → x.json / x.txt / x.m.txt.
-std::string StackwalkOutputName(const std::string& dump_path, const std::string& format);
+// The output file name for `dump_path` in `format`: x.dmp → x.json / x.txt /
+// x.m.txt.
+std::string StackwalkOutputName(const std::string& dump_path,
+                                const std::string& format);
 
 }  // namespace crashbox::run

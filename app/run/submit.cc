@@ -19,7 +19,9 @@ int Submit(const SubmitCommand& command) {
   for (const std::string& p : command.paths) {
     if (p != "-") paths.push_back(p);
   }
-  if (command.paths.empty() || std::find(command.paths.begin(), command.paths.end(), "-") != command.paths.end()) {
+  if (command.paths.empty() ||
+      std::find(command.paths.begin(), command.paths.end(), "-") !=
+          command.paths.end()) {
     std::string line;
     while (std::getline(std::cin, line)) {
       std::string_view t = base::Trim(line);
@@ -31,7 +33,8 @@ int Submit(const SubmitCommand& command) {
   for (const std::string& p : paths) {
     auto loaded = submitter::LoadPayloads(p);
     if (!loaded.ok()) {
-      std::fprintf(stderr, "crashbox submit: %s\n", loaded.status().message().c_str());
+      std::fprintf(stderr, "crashbox submit: %s\n",
+                   loaded.status().message().c_str());
       ++failures;
       continue;
     }
@@ -39,7 +42,9 @@ int Submit(const SubmitCommand& command) {
   }
   for (const std::string& kv : command.annotations) {
     size_t eq = kv.find('=');
-    for (auto& payload : payloads) payload.annotations[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    for (auto& payload : payloads)
+      payload.annotations[kv.substr(0, eq)] =
+          eq == std::string::npos ? "" : kv.substr(eq + 1);
   }
   if (payloads.empty()) {
     std::fprintf(stderr, "crashbox submit: nothing to submit\n");
@@ -63,13 +68,15 @@ int Submit(const SubmitCommand& command) {
         std::printf("%s\n", id.value().c_str());
         std::fflush(stdout);
       } else {
-        std::fprintf(stderr, "crashbox submit: %s: %s\n", payloads[i].source.c_str(), id.status().message().c_str());
+        std::fprintf(stderr, "crashbox submit: %s: %s\n",
+                     payloads[i].source.c_str(), id.status().message().c_str());
         ++failed;
       }
     }
   };
   std::vector<std::thread> threads;
-  int jobs = std::max(1, std::min<int>(command.jobs, static_cast<int>(payloads.size())));
+  int jobs = std::max(
+      1, std::min<int>(command.jobs, static_cast<int>(payloads.size())));
   for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
   return failed > 0 ? 1 : 0;

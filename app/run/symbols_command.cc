@@ -33,7 +33,8 @@ Result<std::string> ReadWhole(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return Status::IoError(fmt::format("cannot open {}", p.string()));
   std::string data((std::istreambuf_iterator<char>(in)), {});
-  if (in.bad()) return Status::IoError(fmt::format("cannot read {}", p.string()));
+  if (in.bad())
+    return Status::IoError(fmt::format("cannot read {}", p.string()));
   return data;
 }
 
@@ -50,8 +51,8 @@ Result<std::vector<Item>> Collect(const std::vector<std::string>& paths) {
   for (const std::string& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(p, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file() && it->path().extension() == ".sym") {
           // The layout path when DIR is a symbol-server root; else (a module's
           // own directory) the path comes from the MODULE line.
@@ -60,7 +61,8 @@ Result<std::vector<Item>> Collect(const std::vector<std::string>& paths) {
           items.push_back({it->path(), rel, false});
         }
       }
-      if (ec) return Status::IoError(fmt::format("walking {}: {}", p, ec.message()));
+      if (ec)
+        return Status::IoError(fmt::format("walking {}: {}", p, ec.message()));
     } else if (fs::is_regular_file(p, ec)) {
       items.push_back({p, "", fs::path(p).extension() == ".zip"});
     } else {
@@ -79,29 +81,43 @@ void Merge(symsvc::UploadReport& into, symsvc::UploadReport from) {
 }
 
 // The server's JSON answer as a report.
-symsvc::UploadReport FromJson(const std::string& body, const std::string& what) {
+symsvc::UploadReport FromJson(const std::string& body,
+                              const std::string& what) {
   symsvc::UploadReport r;
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object() || !j.contains("added")) {
-    r.rejected.push_back({what, j.is_object() && j.contains("error") ? j["error"].get<std::string>() : body, 0});
+    r.rejected.push_back({what,
+                          j.is_object() && j.contains("error")
+                              ? j["error"].get<std::string>()
+                              : body,
+                          0});
     return r;
   }
-  for (const auto& [key, list] : {std::pair{"added", &r.added}, {"skipped", &r.skipped}, {"rejected", &r.rejected}}) {
-    for (const nlohmann::json& i : j[key]) list->push_back({i.value("path", ""), i.value("reason", ""), i.value("bytes", 0ull)});
+  for (const auto& [key, list] : {std::pair{"added", &r.added},
+                                  {"skipped", &r.skipped},
+                                  {"rejected", &r.rejected}}) {
+    for (const nlohmann::json& i : j[key])
+      list->push_back(
+          {i.value("path", ""), i.value("reason", ""), i.value("bytes", 0ull)});
   }
   r.bytes_converted = j.value("bytes_converted", 0ull);
   return r;
 }
 
 int Print(const symsvc::UploadReport& r) {
-  for (const auto& i : r.rejected) std::printf("rejected %s: %s\n", i.path.c_str(), i.reason.c_str());
-  std::printf("added %zu, skipped %zu (already stored), rejected %zu; %.1f MB converted\n", r.added.size(),
-              r.skipped.size(), r.rejected.size(), r.bytes_converted / 1e6);
+  for (const auto& i : r.rejected)
+    std::printf("rejected %s: %s\n", i.path.c_str(), i.reason.c_str());
+  std::printf(
+      "added %zu, skipped %zu (already stored), rejected %zu; %.1f MB "
+      "converted\n",
+      r.added.size(), r.skipped.size(), r.rejected.size(),
+      r.bytes_converted / 1e6);
   return r.rejected.empty() ? 0 : 1;
 }
 
 int Upload(const config::Config& config, const SymbolsCommand& command) {
-  if (command.paths.empty()) return Error("upload: no ZIP, DIR or FILE given", 2);
+  if (command.paths.empty())
+    return Error("upload: no ZIP, DIR or FILE given", 2);
   Result<std::vector<Item>> items = Collect(command.paths);
   if (!items.ok()) return Error(items.status().message(), 2);
   const bool tty = isatty(STDERR_FILENO) != 0;
@@ -123,27 +139,36 @@ int Upload(const config::Config& config, const SymbolsCommand& command) {
     if (!opened.ok()) return Error(opened.status().ToString(), 2);
     store = std::move(opened).value();
     symbols = std::make_unique<store::lmdb::LmdbSymbolStore>(*store->env);
-    service = std::make_unique<symsvc::SymbolService>(*symbols, store->crashes.get(), config.symbols);
+    service = std::make_unique<symsvc::SymbolService>(
+        *symbols, store->crashes.get(), config.symbols);
   } else {
     http = std::make_unique<submitter::HttpClient>(600000);
   }
   for (size_t n = 0; n < items->size(); ++n) {
     const Item& item = (*items)[n];
-    if (tty) std::fprintf(stderr, "\r[%zu/%zu] %s\033[K", n + 1, items->size(), item.file.string().c_str());
+    if (tty)
+      std::fprintf(stderr, "\r[%zu/%zu] %s\033[K", n + 1, items->size(),
+                   item.file.string().c_str());
     Result<std::string> data = ReadWhole(item.file);
     if (!data.ok()) return Error(data.status().message(), 1);
     if (service) {
-      Result<symsvc::UploadReport> r = item.zip ? service->uploader().UploadZip(AsBytes(*data))
-                                                : service->uploader().UploadSym(item.layout_path, *data);
+      Result<symsvc::UploadReport> r =
+          item.zip ? service->uploader().UploadZip(AsBytes(*data))
+                   : service->uploader().UploadSym(item.layout_path, *data);
       if (!r.ok()) {
-        total.rejected.push_back({item.file.string(), r.status().ToString(), data->size()});
+        total.rejected.push_back(
+            {item.file.string(), r.status().ToString(), data->size()});
         continue;
       }
       Merge(total, std::move(r).value());
     } else {
       auto r = http->Post(url + "/upload/", *data,
-                          {item.zip ? "Content-Type: application/zip" : "Content-Type: text/plain"});
-      if (!r.ok()) return Error(fmt::format("the server at {} does not answer: {}", url, r.status().message()), 1);
+                          {item.zip ? "Content-Type: application/zip"
+                                    : "Content-Type: text/plain"});
+      if (!r.ok())
+        return Error(fmt::format("the server at {} does not answer: {}", url,
+                                 r.status().message()),
+                     1);
       Merge(total, FromJson(r->body, item.file.string()));
     }
   }
@@ -158,7 +183,8 @@ int List(const config::Config& config, const SymbolsCommand& command) {
   store::lmdb::LmdbSymbolStore symbols(*store->env);
   auto keys = symbols.List(command.module.empty() ? "" : command.module + "/");
   if (!keys.ok()) return Error(keys.status().ToString(), 1);
-  for (const store::SymbolKey& k : *keys) std::printf("%s/%s\n", k.debug_file.c_str(), k.debug_id.c_str());
+  for (const store::SymbolKey& k : *keys)
+    std::printf("%s/%s\n", k.debug_file.c_str(), k.debug_id.c_str());
   return 0;
 }
 
@@ -173,10 +199,13 @@ int Missing(const config::Config& config, const SymbolsCommand& command) {
   } else if (command.format == "json") {
     std::printf("%s\n", symsvc::MissingSymbolsJson(*rows).c_str());
   } else {
-    std::printf("%8s  %-40s %-34s %s\n", "crashes", "debug_file", "debug_id", "version");
+    std::printf("%8s  %-40s %-34s %s\n", "crashes", "debug_file", "debug_id",
+                "version");
     for (const store::MissingSymbols& r : *rows) {
-      std::printf("%8llu  %-40s %-34s %s\n", static_cast<unsigned long long>(r.count), r.module.debug_file.c_str(),
-                  r.module.debug_id.c_str(), r.module.version.c_str());
+      std::printf("%8llu  %-40s %-34s %s\n",
+                  static_cast<unsigned long long>(r.count),
+                  r.module.debug_file.c_str(), r.module.debug_id.c_str(),
+                  r.module.version.c_str());
     }
   }
   return 0;
@@ -184,17 +213,22 @@ int Missing(const config::Config& config, const SymbolsCommand& command) {
 
 int Fetch(const config::Config& config, const SymbolsCommand& command) {
   if (config.symbols.upstream.urls.empty()) {
-    return Error("fetch: no symbol servers configured (CRASHBOX_SYMBOLS_UPSTREAM_URLS)", 2);
+    return Error(
+        "fetch: no symbol servers configured (CRASHBOX_SYMBOLS_UPSTREAM_URLS)",
+        2);
   }
-  auto got = symsvc::UpstreamSupplier::Download(config.symbols.upstream, {command.debug_file, command.debug_id});
+  auto got = symsvc::UpstreamSupplier::Download(
+      config.symbols.upstream, {command.debug_file, command.debug_id});
   if (!got.ok()) return Error(got.status().ToString(), 1);
-  std::fprintf(stderr, "fetched %s (%zu bytes)\n", got->url.c_str(), got->text.size());
+  std::fprintf(stderr, "fetched %s (%zu bytes)\n", got->url.c_str(),
+               got->text.size());
   Result<int> lock = LockDataDir(config.data_dir);
   if (lock.ok() && command.url.empty()) {
     Result<OpenStore> opened = OpenCrashStore(config, /*read_only=*/false);
     if (!opened.ok()) return Error(opened.status().ToString(), 2);
     store::lmdb::LmdbSymbolStore symbols(*opened->env);
-    symsvc::SymbolService service(symbols, opened->crashes.get(), config.symbols);
+    symsvc::SymbolService service(symbols, opened->crashes.get(),
+                                  config.symbols);
     auto r = service.uploader().UploadSym(got->path, got->text);
     ::close(lock.value());
     if (!r.ok()) return Error(r.status().ToString(), 1);
@@ -203,7 +237,10 @@ int Fetch(const config::Config& config, const SymbolsCommand& command) {
   std::string url = command.url.empty() ? LocalUrl(config) : command.url;
   submitter::HttpClient http(600000);
   auto r = http.Post(url + "/upload/", got->text, {"Content-Type: text/plain"});
-  if (!r.ok()) return Error(fmt::format("the server at {} does not answer: {}", url, r.status().message()), 1);
+  if (!r.ok())
+    return Error(fmt::format("the server at {} does not answer: {}", url,
+                             r.status().message()),
+                 1);
   return Print(FromJson(r->body, got->path));
 }
 

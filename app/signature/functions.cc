@@ -10,7 +10,8 @@ namespace crashbox::signature {
 namespace {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+  return s.size() >= suffix.size() &&
+         s.substr(s.size() - suffix.size()) == suffix;
 }
 
 std::string_view StripSpaces(std::string_view s) {
@@ -27,7 +28,8 @@ std::string_view StripSpaces(std::string_view s) {
 // the end runs to the end of the string. `replace(before, inside)` where
 // `before` is the text since the previous region.
 template <typename F>
-std::string ReplaceEnclosed(std::string_view s, char open, char close, F replace) {
+std::string ReplaceEnclosed(std::string_view s, char open, char close,
+                            F replace) {
   std::string out;
   size_t prev_end = 0, start = 0;
   int depth = 0;
@@ -73,7 +75,8 @@ std::string DropLambdaNumbers(std::string_view s) {
 std::string FixSpacesAndCommas(std::string_view s) {
   std::string a;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == ' ' && i + 1 < s.size() && (s[i + 1] == '*' || s[i + 1] == '&' || s[i + 1] == ','))
+    if (s[i] == ' ' && i + 1 < s.size() &&
+        (s[i + 1] == '*' || s[i + 1] == '&' || s[i + 1] == ','))
       continue;
     a += s[i];
   }
@@ -114,11 +117,16 @@ std::optional<std::string> ParseSourceFile(std::string_view file) {
 std::string DropPrefixAndReturnType(std::string_view function) {
   auto close_of = [](char open) {
     switch (open) {
-      case '(': return ')';
-      case '{': return '}';
-      case '[': return ']';
-      case '<': return '>';
-      default: return '\'';  // '`'
+      case '(':
+        return ')';
+      case '{':
+        return '}';
+      case '[':
+        return ']';
+      case '<':
+        return '>';
+      default:
+        return '\'';  // '`'
     }
   };
   std::vector<std::string> tokens;
@@ -133,13 +141,14 @@ std::string DropPrefixAndReturnType(std::string_view function) {
     } else if (!levels.empty() || c != ' ') {
       current += c;
     } else {
-      tokens.push_back(std::move(current));  // may be empty: "a  b" has 3 tokens
+      tokens.push_back(
+          std::move(current));  // may be empty: "a  b" has 3 tokens
       current.clear();
     }
   }
   if (!current.empty()) tokens.push_back(std::move(current));
-  while (tokens.size() > 1 &&
-         (tokens.back().starts_with("(") || tokens.back().starts_with("[clone"))) {
+  while (tokens.size() > 1 && (tokens.back().starts_with("(") ||
+                               tokens.back().starts_with("[clone"))) {
     std::string last = std::move(tokens.back());
     tokens.pop_back();
     tokens.back() += " " + last;
@@ -151,38 +160,45 @@ std::string DropPrefixAndReturnType(std::string_view function) {
 }
 
 std::string CollapseTypes(std::string_view function) {
-  return ReplaceEnclosed(function, '<', '>', [](std::string_view before, std::string_view inside) {
-    if (inside == "<name omitted>" || inside.find(" as ") != std::string_view::npos ||
-        inside.find(" in ") != std::string_view::npos || EndsWith(before, "operator")) {
-      return std::string(inside);
-    }
-    if (EndsWith(before, "IPC::ParamTraits")) {
-      // Python inside[1:-1]: for a region cut off by the end of the string this
-      // drops its last character, as Socorro does.
-      std::string_view inner = inside.size() >= 2 ? inside.substr(1, inside.size() - 2)
-                                                  : std::string_view();
-      return "<" + CollapseTypes(inner) + ">";
-    }
-    return std::string("<T>");
-  });
+  return ReplaceEnclosed(
+      function, '<', '>', [](std::string_view before, std::string_view inside) {
+        if (inside == "<name omitted>" ||
+            inside.find(" as ") != std::string_view::npos ||
+            inside.find(" in ") != std::string_view::npos ||
+            EndsWith(before, "operator")) {
+          return std::string(inside);
+        }
+        if (EndsWith(before, "IPC::ParamTraits")) {
+          // Python inside[1:-1]: for a region cut off by the end of the string
+          // this drops its last character, as Socorro does.
+          std::string_view inner = inside.size() >= 2
+                                       ? inside.substr(1, inside.size() - 2)
+                                       : std::string_view();
+          return "<" + CollapseTypes(inner) + ">";
+        }
+        return std::string("<T>");
+      });
 }
 
 std::string CollapseArguments(std::string_view function) {
-  return ReplaceEnclosed(function, '(', ')', [](std::string_view before, std::string_view inside) {
-    if (inside == "(anonymous namespace)" || EndsWith(before, "operator")) {
-      return std::string(inside);
-    }
-    return std::string();
-  });
+  return ReplaceEnclosed(
+      function, '(', ')', [](std::string_view before, std::string_view inside) {
+        if (inside == "(anonymous namespace)" || EndsWith(before, "operator")) {
+          return std::string(inside);
+        }
+        return std::string();
+      });
 }
 
-std::string NormalizeCppFunction(std::string_view function_in, std::string_view line_text,
+std::string NormalizeCppFunction(std::string_view function_in,
+                                 std::string_view line_text,
                                  const Siglists& lists) {
   std::string function(function_in);
   // cv/ref qualifiers, each suffix checked once in this order.
   for (std::string_view ref : {"const", "const&", "const &", "&&", "&"}) {
     if (EndsWith(function, ref)) {
-      function = std::string(StripSpaces(std::string_view(function).substr(0, function.size() - ref.size())));
+      function = std::string(StripSpaces(
+          std::string_view(function).substr(0, function.size() - ref.size())));
     }
   }
   // Operator overloads ("operator<", "operator JSObject* const &") confuse the
@@ -190,36 +206,43 @@ std::string NormalizeCppFunction(std::string_view function_in, std::string_view 
   if (function.find("::operator") == std::string::npos) {
     function = DropPrefixAndReturnType(function);
   }
-  for (size_t p; (p = function.find("`anonymous namespace'")) != std::string::npos;) {
+  for (size_t p;
+       (p = function.find("`anonymous namespace'")) != std::string::npos;) {
     function.replace(p, 21, "(anonymous namespace)");
   }
   function = DropLambdaNumbers(function);
   function = CollapseTypes(function);
   function = CollapseArguments(function);
   if (function.find("clone .cold") != std::string::npos) {
-    function = ReplaceEnclosed(function, '[', ']',
-                               [](std::string_view, std::string_view) { return std::string(); });
+    function = ReplaceEnclosed(
+        function, '[', ']',
+        [](std::string_view, std::string_view) { return std::string(); });
   }
   function = MaybeAppendLine(std::move(function), line_text, lists);
   return FixSpacesAndCommas(function);
 }
 
-std::string NormalizeRustFunction(std::string_view function_in, std::string_view line_text,
+std::string NormalizeRustFunction(std::string_view function_in,
+                                  std::string_view line_text,
                                   const Siglists& lists) {
   std::string function = DropPrefixAndReturnType(function_in);
-  function = ReplaceEnclosed(function, '<', '>', [](std::string_view, std::string_view inside) {
-    // "<T as Trait>" names the impl; keep it.
-    return inside.find(" as ") != std::string_view::npos ? std::string(inside)
-                                                         : std::string("<T>");
-  });
-  function = ReplaceEnclosed(function, '(', ')',
-                             [](std::string_view, std::string_view) { return std::string(); });
+  function = ReplaceEnclosed(
+      function, '<', '>', [](std::string_view, std::string_view inside) {
+        // "<T as Trait>" names the impl; keep it.
+        return inside.find(" as ") != std::string_view::npos
+                   ? std::string(inside)
+                   : std::string("<T>");
+      });
+  function = ReplaceEnclosed(
+      function, '(', ')',
+      [](std::string_view, std::string_view) { return std::string(); });
   function = MaybeAppendLine(std::move(function), line_text, lists);
   function = FixSpacesAndCommas(function);
   // Trailing symbol hash "::h7f635057bfba806a".
   size_t p = function.rfind("::h");
   if (p != std::string::npos && p + 3 < function.size() &&
-      function.find_first_not_of("0123456789abcdefABCDEF", p + 3) == std::string::npos) {
+      function.find_first_not_of("0123456789abcdefABCDEF", p + 3) ==
+          std::string::npos) {
     function.resize(p);
   }
   return function;

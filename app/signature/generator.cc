@@ -29,15 +29,20 @@ bool Always(const RuleContext&) { return true; }
 const std::vector<Rule>& DefaultRules() {
   static const std::vector<Rule> kRules = {
       {"SignatureGenerationRule", false, Always, SignatureGenerationAction},
-      {"StackwalkerErrorSignatureRule", false, StackwalkerErrorPredicate, StackwalkerErrorAction},
+      {"StackwalkerErrorSignatureRule", false, StackwalkerErrorPredicate,
+       StackwalkerErrorAction},
       {"BadHardware", false, BadHardwarePredicate, BadHardwareAction},
       {"OOMSignature", false, OomPredicate, OomAction},
       {"AbortSignature", false, AbortPredicate, AbortAction},
-      {"SignatureShutdownTimeout", true, ShutdownTimeoutPredicate, ShutdownTimeoutAction},
+      {"SignatureShutdownTimeout", true, ShutdownTimeoutPredicate,
+       ShutdownTimeoutAction},
       {"SignatureRunWatchDog", true, RunWatchDogPredicate, RunWatchDogAction},
-      {"SignatureIPCChannelError", true, IpcChannelErrorPredicate, IpcChannelErrorAction},
-      {"SignatureIPCMessageName", true, IpcMessageNamePredicate, IpcMessageNameAction},
-      {"StackOverflowSignature", false, StackOverflowPredicate, StackOverflowAction},
+      {"SignatureIPCChannelError", true, IpcChannelErrorPredicate,
+       IpcChannelErrorAction},
+      {"SignatureIPCMessageName", true, IpcMessageNamePredicate,
+       IpcMessageNameAction},
+      {"StackOverflowSignature", false, StackOverflowPredicate,
+       StackOverflowAction},
       {"HungProcess", false, HungProcessPredicate, HungProcessAction},
       {"SigPrintableCharsOnly", false, Always, PrintableCharsOnlyAction},
       {"SigFixWhitespace", false, Always, FixWhitespaceAction},
@@ -54,7 +59,8 @@ SignatureGenerator::SignatureGenerator(std::shared_ptr<const Siglists> lists,
   CB_CHECK(lists_ != nullptr);
 }
 
-SignatureResult SignatureGenerator::Generate(const nlohmann::json& crash_data) const {
+SignatureResult SignatureGenerator::Generate(
+    const nlohmann::json& crash_data) const {
   static const nlohmann::json kEmpty = nlohmann::json::object();
   const nlohmann::json& crash = crash_data.is_object() ? crash_data : kEmpty;
   SignatureResult result;

@@ -13,23 +13,28 @@ namespace {
 using Frames = std::vector<std::string>;
 
 // Socorro's test lists: irrelevant a, b, c; prefix d, e, f.
-std::shared_ptr<const Siglists> AbcDef(std::vector<std::string> sentinels = {}) {
+std::shared_ptr<const Siglists> AbcDef(
+    std::vector<std::string> sentinels = {}) {
   return MakeTestLists(sentinels, {"a", "b", "c"}, {"d", "e", "f", ".*\\.dll"});
 }
 
-std::string Gen(const Frames& frames, const std::shared_ptr<const Siglists>& lists) {
+std::string Gen(const Frames& frames,
+                const std::shared_ptr<const Siglists>& lists) {
   return rules::GenerateFromFrames(frames, 0, *lists).signature;
 }
 
 TEST(GenerateFromFrames, SkipsIrrelevantAndWalksPrefixes) {
   auto lists = AbcDef();
-  EXPECT_EQ(Gen({"a", "b", "c", "d", "e", "f", "g", "h"}, lists), "d | e | f | g");
-  EXPECT_EQ(Gen({"a", "b", "c", "d", "a", "e", "a", "f", "a", "g", "h"}, lists), "d | e | f | g");
+  EXPECT_EQ(Gen({"a", "b", "c", "d", "e", "f", "g", "h"}, lists),
+            "d | e | f | g");
+  EXPECT_EQ(Gen({"a", "b", "c", "d", "a", "e", "a", "f", "a", "g", "h"}, lists),
+            "d | e | f | g");
 }
 
 TEST(GenerateFromFrames, CollapsesRepeatedModuleFrames) {
   auto lists = AbcDef();
-  EXPECT_EQ(Gen({"d", "foo32.dll", "foo32.dll", "foo32.dll", "g"}, lists), "d | foo32.dll | g");
+  EXPECT_EQ(Gen({"d", "foo32.dll", "foo32.dll", "foo32.dll", "g"}, lists),
+            "d | foo32.dll | g");
 }
 
 TEST(GenerateFromFrames, KeepsRepeatedFunctionFrames) {
@@ -40,7 +45,8 @@ TEST(GenerateFromFrames, KeepsRepeatedFunctionFrames) {
 TEST(GenerateFromFrames, StartsAtEarliestSentinel) {
   auto lists = AbcDef({"s2", "s1"});
   EXPECT_EQ(Gen({"x", "s1", "y", "s2", "z"}, lists), "s1");
-  rules::StackSignature sig = rules::GenerateFromFrames({"x", "s1", "y"}, 0, *lists);
+  rules::StackSignature sig =
+      rules::GenerateFromFrames({"x", "s1", "y"}, 0, *lists);
   ASSERT_FALSE(sig.debug.empty());
   EXPECT_EQ(sig.debug[0], "sentinel; starting at \"s1\" index 1");
 }
@@ -54,7 +60,9 @@ TEST(GenerateFromFrames, AllIrrelevantFallsBackToFirstFrame) {
   auto lists = AbcDef();
   rules::StackSignature sig = rules::GenerateFromFrames({"a", "b"}, 3, *lists);
   EXPECT_EQ(sig.signature, "a");
-  EXPECT_EQ(sig.notes, std::vector<std::string>{"CSignatureTool: no frame data for crashing thread (3)"});
+  EXPECT_EQ(sig.notes,
+            std::vector<std::string>{
+                "CSignatureTool: no frame data for crashing thread (3)"});
 }
 
 TEST(GenerateFromFrames, NoFramesIsEmptyMarker) {
@@ -66,24 +74,28 @@ TEST(GenerateFromFrames, NoFramesIsEmptyMarker) {
 
 TEST(GenerateFromFrames, PrefixMatchIsAnchoredAtStartOnly) {
   auto lists = MakeTestLists({}, {"__GI"}, {"handle_error$"});
-  EXPECT_EQ(Gen({"__GI_raise", "handle_error", "x"}, lists), "handle_error | x");
+  EXPECT_EQ(Gen({"__GI_raise", "handle_error", "x"}, lists),
+            "handle_error | x");
   EXPECT_EQ(Gen({"handle_error2", "x"}, lists), "handle_error2");
   EXPECT_EQ(Gen({"x__GI", "y"}, lists), "x__GI");
 }
 
-nlohmann::json Crash(nlohmann::json threads, nlohmann::json crashing_thread = 0) {
+nlohmann::json Crash(nlohmann::json threads,
+                     nlohmann::json crashing_thread = 0) {
   return {{"crashing_thread", crashing_thread}, {"threads", threads}};
 }
 
 nlohmann::json Thread(std::initializer_list<const char*> functions) {
   nlohmann::json frames = nlohmann::json::array();
-  for (const char* f : functions) frames.push_back({{"function", f}, {"module", "app"}});
+  for (const char* f : functions)
+    frames.push_back({{"function", f}, {"module", "app"}});
   return {{"frames", frames}};
 }
 
 TEST(SignatureGenerator, UsesCrashingThreadAndRecordsProtoSignature) {
   SignatureGenerator gen(AbcDef());
-  SignatureResult r = gen.Generate(Crash({Thread({"t0"}), Thread({"a", "d", "x(int)", "y"})}, 1));
+  SignatureResult r = gen.Generate(
+      Crash({Thread({"t0"}), Thread({"a", "d", "x(int)", "y"})}, 1));
   EXPECT_EQ(r.signature, "d | x");
   EXPECT_EQ(r.extra["proto_signature"], "a | d | x | y");
   EXPECT_EQ(r.extra["normalized_frames"].size(), 4u);
@@ -118,12 +130,14 @@ TEST(SignatureGenerator, FailingRuleAddsNoteAndKeepsSignature) {
   SignatureResult r = gen.Generate(crash);
   EXPECT_EQ(r.signature, "");
   ASSERT_FALSE(r.notes.empty());
-  EXPECT_TRUE(r.notes[0].starts_with("SignatureGenerationRule: Rule failed: ")) << r.notes[0];
+  EXPECT_TRUE(r.notes[0].starts_with("SignatureGenerationRule: Rule failed: "))
+      << r.notes[0];
 }
 
 TEST(SignatureGenerator, NonObjectInputIsEmptyCrash) {
   SignatureGenerator gen(AbcDef());
-  EXPECT_EQ(gen.Generate(nlohmann::json::array()).signature, "EMPTY: no frame data available");
+  EXPECT_EQ(gen.Generate(nlohmann::json::array()).signature,
+            "EMPTY: no frame data available");
 }
 
 }  // namespace

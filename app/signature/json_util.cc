@@ -19,15 +19,23 @@ const nlohmann::json* Field(const nlohmann::json& j, std::string_view key) {
 
 bool Truthy(const nlohmann::json& v) {
   switch (v.type()) {
-    case nlohmann::json::value_t::null: return false;
-    case nlohmann::json::value_t::boolean: return v.get<bool>();
-    case nlohmann::json::value_t::number_integer: return v.get<int64_t>() != 0;
-    case nlohmann::json::value_t::number_unsigned: return v.get<uint64_t>() != 0;
-    case nlohmann::json::value_t::number_float: return v.get<double>() != 0.0;
-    case nlohmann::json::value_t::string: return !v.get_ref<const std::string&>().empty();
+    case nlohmann::json::value_t::null:
+      return false;
+    case nlohmann::json::value_t::boolean:
+      return v.get<bool>();
+    case nlohmann::json::value_t::number_integer:
+      return v.get<int64_t>() != 0;
+    case nlohmann::json::value_t::number_unsigned:
+      return v.get<uint64_t>() != 0;
+    case nlohmann::json::value_t::number_float:
+      return v.get<double>() != 0.0;
+    case nlohmann::json::value_t::string:
+      return !v.get_ref<const std::string&>().empty();
     case nlohmann::json::value_t::array:
-    case nlohmann::json::value_t::object: return !v.empty();
-    default: return true;
+    case nlohmann::json::value_t::object:
+      return !v.empty();
+    default:
+      return true;
   }
 }
 
@@ -38,9 +46,12 @@ bool TruthyField(const nlohmann::json& j, std::string_view key) {
 
 std::string PyStr(const nlohmann::json& v) {
   switch (v.type()) {
-    case nlohmann::json::value_t::null: return "None";
-    case nlohmann::json::value_t::boolean: return v.get<bool>() ? "True" : "False";
-    case nlohmann::json::value_t::string: return v.get<std::string>();
+    case nlohmann::json::value_t::null:
+      return "None";
+    case nlohmann::json::value_t::boolean:
+      return v.get<bool>() ? "True" : "False";
+    case nlohmann::json::value_t::string:
+      return v.get<std::string>();
     case nlohmann::json::value_t::number_float: {
       double d = v.get<double>();
       if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e16) {
@@ -48,7 +59,8 @@ std::string PyStr(const nlohmann::json& v) {
       }
       return fmt::format("{}", d);
     }
-    default: return v.dump();
+    default:
+      return v.dump();
   }
 }
 
@@ -56,8 +68,8 @@ std::string StrField(const nlohmann::json& j, std::string_view key) {
   const nlohmann::json* v = Field(j, key);
   if (!v || !Truthy(*v)) return {};
   if (!v->is_string()) {
-    throw std::invalid_argument(fmt::format("'{}' object has no attribute 'lower'",
-                                            v->type_name()));
+    throw std::invalid_argument(
+        fmt::format("'{}' object has no attribute 'lower'", v->type_name()));
   }
   return v->get<std::string>();
 }
@@ -98,7 +110,8 @@ size_t Utf8Length(std::string_view s) {
 std::string_view Utf8Prefix(std::string_view s, size_t n) {
   size_t seen = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && seen++ == n) return s.substr(0, i);
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && seen++ == n)
+      return s.substr(0, i);
   }
   return s;
 }

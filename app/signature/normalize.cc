@@ -20,15 +20,21 @@ struct RustFix {
   std::string_view path, function, fixed;
 };
 constexpr std::array<RustFix, 9> kRustFixes{{
-    {"src/liballoc/raw_vec.rs", "capacity_overflow", "alloc::raw_vec::capacity_overflow"},
+    {"src/liballoc/raw_vec.rs", "capacity_overflow",
+     "alloc::raw_vec::capacity_overflow"},
     {"src/libcore/option.rs", "expect_failed", "core::option::expect_failed"},
-    {"src/libcore/panicking.rs", "panic_bounds_check", "core::panicking::panic_bounds_check"},
+    {"src/libcore/panicking.rs", "panic_bounds_check",
+     "core::panicking::panic_bounds_check"},
     {"src/libcore/panicking.rs", "panic_fmt", "core::panicking::panic_fmt"},
     {"src/libcore/panicking.rs", "panic", "core::panicking::panic"},
-    {"src/libcore/slice/mod.rs", "slice_index_order_fail", "core::slice::slice_index_order_fail"},
-    {"src/libstd/panicking.rs", "begin_panic_fmt", "std::panicking::begin_panic_fmt"},
-    {"src/libstd/panicking.rs", "continue_panic_fmt", "std::panicking::continue_panic_fmt"},
-    {"src/libstd/panicking.rs", "rust_panic_with_hook", "std::panicking::rust_panic_with_hook"},
+    {"src/libcore/slice/mod.rs", "slice_index_order_fail",
+     "core::slice::slice_index_order_fail"},
+    {"src/libstd/panicking.rs", "begin_panic_fmt",
+     "std::panicking::begin_panic_fmt"},
+    {"src/libstd/panicking.rs", "continue_panic_fmt",
+     "std::panicking::continue_panic_fmt"},
+    {"src/libstd/panicking.rs", "rust_panic_with_hook",
+     "std::panicking::rust_panic_with_hook"},
 }};
 
 void FixRustMissingModule(FrameFields& f) {
@@ -45,14 +51,17 @@ void FixRustMissingModule(FrameFields& f) {
 // Python hex(int(text, 16)); unparsable text is returned unchanged.
 std::string StripLeadingZeros(std::string_view text) {
   std::string_view s = text;
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   std::string sign;
   if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
     if (s.front() == '-') sign = "-";
     s.remove_prefix(1);
   }
-  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s.remove_prefix(2);
+  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    s.remove_prefix(2);
   if (s.empty()) return std::string(text);
   std::string digits;
   for (char c : s) {
@@ -68,8 +77,10 @@ std::string StripLeadingZeros(std::string_view text) {
 
 std::string BaseName(std::string_view file) {
   size_t end = file.find_last_not_of("/\\");
-  std::string_view f = end == std::string_view::npos ? std::string_view() : file.substr(0, end + 1);
-  size_t p = f.find('\\') != std::string_view::npos ? f.rfind('\\') : f.rfind('/');
+  std::string_view f = end == std::string_view::npos ? std::string_view()
+                                                     : file.substr(0, end + 1);
+  size_t p =
+      f.find('\\') != std::string_view::npos ? f.rfind('\\') : f.rfind('/');
   return std::string(p == std::string_view::npos ? f : f.substr(p + 1));
 }
 
@@ -90,7 +101,8 @@ FrameFields Fields(const nlohmann::json& frame) {
   f.line_truthy = line && Truthy(*line);
   f.module_offset = StrField(frame, "module_offset");
   f.offset = StrField(frame, "offset");
-  if (const nlohmann::json* u = Field(frame, "unloaded_modules"); u && u->is_array() && !u->empty()) {
+  if (const nlohmann::json* u = Field(frame, "unloaded_modules");
+      u && u->is_array() && !u->empty()) {
     f.first_unloaded_module = StrField((*u)[0], "module");
   }
   return f;
@@ -101,26 +113,31 @@ FrameFields Fields(const nlohmann::json& frame) {
 std::string NormalizeFrame(const FrameFields& f, const Siglists& lists) {
   if (!f.function.empty()) {
     std::optional<std::string> path = ParseSourceFile(f.file);
-    if (path && path->ends_with(".rs")) return NormalizeRustFunction(f.function, f.line, lists);
+    if (path && path->ends_with(".rs"))
+      return NormalizeRustFunction(f.function, f.line, lists);
     return NormalizeCppFunction(f.function, f.line, lists);
   }
   // The raw file string is used: a VCS path keeps its ":rev" suffix.
-  if (!f.file.empty() && f.line_truthy) return fmt::format("{}#{}", BaseName(f.file), f.line);
+  if (!f.file.empty() && f.line_truthy)
+    return fmt::format("{}#{}", BaseName(f.file), f.line);
   // No offsets since bug 1895527: "libfoo.so", not "libfoo.so@0x1234".
   if (!f.module.empty()) return StripBrackets(f.module);
-  if (!f.first_unloaded_module.empty()) return fmt::format("(unloaded {})", f.first_unloaded_module);
+  if (!f.first_unloaded_module.empty())
+    return fmt::format("(unloaded {})", f.first_unloaded_module);
   if (!f.offset.empty()) return "@" + StripLeadingZeros(f.offset);
   return {};
 }
 
-std::vector<std::string> NormalizeFrames(const nlohmann::json& frames, bool lower_case_modules,
+std::vector<std::string> NormalizeFrames(const nlohmann::json& frames,
+                                         bool lower_case_modules,
                                          const Siglists& lists) {
   std::vector<FrameFields> entries;
   if (frames.is_array()) {
     for (const nlohmann::json& frame : frames) {
       if (entries.size() >= kMaxFramesToConsider) break;
       FrameFields real = Fields(frame);
-      const nlohmann::json* inlines = frame.is_object() ? Field(frame, "inlines") : nullptr;
+      const nlohmann::json* inlines =
+          frame.is_object() ? Field(frame, "inlines") : nullptr;
       if (inlines && inlines->is_array()) {
         for (const nlohmann::json& in : *inlines) {
           if (entries.size() >= kMaxFramesToConsider) break;
@@ -132,7 +149,8 @@ std::vector<std::string> NormalizeFrames(const nlohmann::json& frames, bool lowe
           entries.push_back(std::move(f));
         }
       }
-      if (entries.size() < kMaxFramesToConsider) entries.push_back(std::move(real));
+      if (entries.size() < kMaxFramesToConsider)
+        entries.push_back(std::move(real));
     }
   }
   std::vector<std::string> out;
@@ -140,7 +158,8 @@ std::vector<std::string> NormalizeFrames(const nlohmann::json& frames, bool lowe
   for (FrameFields& f : entries) {
     FixRustMissingModule(f);
     if (lower_case_modules) {
-      for (char& c : f.module) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : f.module)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     out.push_back(NormalizeFrame(f, lists));
   }

@@ -34,9 +34,11 @@ std::string CollapseArguments(std::string_view function);
 
 // `line_text` is Python's str(line): decimal, or "None" when absent; it is
 // appended as ":<line_text>" when the function matches the line-number list.
-std::string NormalizeCppFunction(std::string_view function, std::string_view line_text,
+std::string NormalizeCppFunction(std::string_view function,
+                                 std::string_view line_text,
                                  const Siglists& lists);
-std::string NormalizeRustFunction(std::string_view function, std::string_view line_text,
+std::string NormalizeRustFunction(std::string_view function,
+                                  std::string_view line_text,
                                   const Siglists& lists);
 
 // One frame as Socorro reads it; absent JSON values are empty strings.
@@ -61,6 +63,7 @@ std::string NormalizeFrame(const FrameFields& frame, const Siglists& lists);
 // non-array yields an empty list. Throws nlohmann::json exceptions on
 // wrongly-typed fields (the rule reports them as "Rule failed").
 std::vector<std::string> NormalizeFrames(const nlohmann::json& frames,
-                                         bool lower_case_modules, const Siglists& lists);
+                                         bool lower_case_modules,
+                                         const Siglists& lists);
 
 }  // namespace crashbox::signature

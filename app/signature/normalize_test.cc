@@ -28,24 +28,36 @@ TEST(NormalizeCppFunction, MatchesSocorroExamples) {
       {"mozilla::layers::BasicImageLayer::Paint(mozilla::gfx::DrawTarget*, "
        "mozilla::gfx::PointTyped<...> const&, mozilla::layers::Layer*)",
        "mozilla::layers::BasicImageLayer::Paint"},
-      {"bool CCGraphBuilder::BuildGraph(class js::SliceBudget& const)", "CCGraphBuilder::BuildGraph"},
+      {"bool CCGraphBuilder::BuildGraph(class js::SliceBudget& const)",
+       "CCGraphBuilder::BuildGraph"},
       {"Alpha<Bravo<Charlie>, Delta>::Echo<Foxtrot>", "Alpha<T>::Echo<T>"},
-      {"thread_start<unsigned int (__cdecl*)(void* __ptr64)>", "thread_start<T>"},
-      {"class JSObject* DoCallback<JSObject*>(class JS::CallbackTracer*, class JSObject**, const char*)",
+      {"thread_start<unsigned int (__cdecl*)(void* __ptr64)>",
+       "thread_start<T>"},
+      {"class JSObject* DoCallback<JSObject*>(class JS::CallbackTracer*, class "
+       "JSObject**, const char*)",
        "DoCallback<T>"},
-      {"JS::Heap<JSObject*>::operator JSObject* const &()", "JS::Heap<T>::operator JSObject* const&"},
-      {"mozilla::jni::GlobalRef<mozilla::jni::Object>::operator=(mozilla::jni::Ref<...> const&)&",
+      {"JS::Heap<JSObject*>::operator JSObject* const &()",
+       "JS::Heap<T>::operator JSObject* const&"},
+      {"mozilla::jni::GlobalRef<mozilla::jni::Object>::operator=(mozilla::jni::"
+       "Ref<...> const&)&",
        "mozilla::jni::GlobalRef<T>::operator="},
-      {"mozilla::Maybe<unsigned long>::value() const &", "mozilla::Maybe<T>::value"},
-      {"ShutdownWorkThreads::$_52::__invoke", "ShutdownWorkThreads::$::__invoke"},
-      {"js::jit::CodePosition::operator<(js::jit::CodePosition) const", "js::jit::CodePosition::operator<"},
+      {"mozilla::Maybe<unsigned long>::value() const &",
+       "mozilla::Maybe<T>::value"},
+      {"ShutdownWorkThreads::$_52::__invoke",
+       "ShutdownWorkThreads::$::__invoke"},
+      {"js::jit::CodePosition::operator<(js::jit::CodePosition) const",
+       "js::jit::CodePosition::operator<"},
       {"js::jit::CodePosition::operator<=>(js::jit::CodePosition const&) const",
        "js::jit::CodePosition::operator<=>"},
-      {"IPC::ParamTraits<nsTSubstring<char> >::Write(IPC::Message *,nsTSubstring<char> const &)",
+      {"IPC::ParamTraits<nsTSubstring<char> >::Write(IPC::Message "
+       "*,nsTSubstring<char> const &)",
        "IPC::ParamTraits<nsTSubstring<T> >::Write"},
-      {"static void * Allocator<MozJemallocBase>::malloc(unsigned __int64)", "Allocator<T>::malloc"},
-      {"void nsDocumentViewer::DestroyPresShell()", "nsDocumentViewer::DestroyPresShell"},
-      {"foo(int) [clone .cold.222]", "foo "},  // trailing space: SigFixWhitespace strips later
+      {"static void * Allocator<MozJemallocBase>::malloc(unsigned __int64)",
+       "Allocator<T>::malloc"},
+      {"void nsDocumentViewer::DestroyPresShell()",
+       "nsDocumentViewer::DestroyPresShell"},
+      {"foo(int) [clone .cold.222]",
+       "foo "},  // trailing space: SigFixWhitespace strips later
       {"<name omitted>", "<name omitted>"},
       {"<unknown in ntdll.pdb>", "<unknown in ntdll.pdb>"},
       {"Foo<bar", "Foo<T>"},
@@ -58,25 +70,30 @@ TEST(NormalizeCppFunction, MatchesSocorroExamples) {
 }
 
 TEST(NormalizeCppFunction, AppendsLineForListedFunctions) {
-  EXPECT_EQ(NormalizeCppFunction("fnNeedNumber", "23", Lists()), "fnNeedNumber:23");
-  EXPECT_EQ(NormalizeCppFunction("fnNeedNumber", "None", Lists()), "fnNeedNumber:None");
+  EXPECT_EQ(NormalizeCppFunction("fnNeedNumber", "23", Lists()),
+            "fnNeedNumber:23");
+  EXPECT_EQ(NormalizeCppFunction("fnNeedNumber", "None", Lists()),
+            "fnNeedNumber:None");
   EXPECT_EQ(NormalizeCppFunction("fnOther", "23", Lists()), "fnOther");
 }
 
 TEST(NormalizeCppFunction, QualifierOnlyFunctionFailsLikeSocorro) {
   // "const" strips to "", and Socorro's tokenizer indexes an empty list.
-  EXPECT_THROW(NormalizeCppFunction("const", "None", Lists()), std::out_of_range);
+  EXPECT_THROW(NormalizeCppFunction("const", "None", Lists()),
+               std::out_of_range);
 }
 
 TEST(NormalizeRustFunction, MatchesSocorroExamples) {
   const Case cases[] = {
-      {"static void servo_arc::Arc<style::gecko_properties::ComputedValues>::drop_slow"
+      {"static void "
+       "servo_arc::Arc<style::gecko_properties::ComputedValues>::drop_slow"
        "<style::gecko_properties::ComputedValues>()",
        "servo_arc::Arc<T>::drop_slow<T>"},
       {"<rayon_core::job::HeapJob<BODY> as rayon_core::job::Job>::execute",
        "<rayon_core::job::HeapJob<BODY> as rayon_core::job::Job>::execute"},
       {"expect_failed::h7f6350::blah", "expect_failed::h7f6350::blah"},
-      {"core::option::expect_failed::h7f635057bfba806a", "core::option::expect_failed"},
+      {"core::option::expect_failed::h7f635057bfba806a",
+       "core::option::expect_failed"},
       {"alloc::vec::Vec<T>::push(u8)", "alloc::vec::Vec<T>::push"},
   };
   for (const Case& c : cases) {
@@ -85,7 +102,8 @@ TEST(NormalizeRustFunction, MatchesSocorroExamples) {
 }
 
 TEST(ParseSourceFile, RecognizesVcsWindowsAndAbsolutePaths) {
-  EXPECT_EQ(ParseSourceFile("hg:hg.mozilla.org/releases/mozilla-esr52:js/src/jit/MIR.h:755067c14b06"),
+  EXPECT_EQ(ParseSourceFile("hg:hg.mozilla.org/releases/mozilla-esr52:js/src/"
+                            "jit/MIR.h:755067c14b06"),
             "js/src/jit/MIR.h");
   EXPECT_EQ(ParseSourceFile("c:\\src\\lib.rs"), "\\src\\lib.rs");
   EXPECT_EQ(ParseSourceFile("/rustc/abc/library/core/src/panicking.rs"),
@@ -95,15 +113,18 @@ TEST(ParseSourceFile, RecognizesVcsWindowsAndAbsolutePaths) {
 }
 
 TEST(DropPrefixAndReturnType, KeepsLastTokenAndSpacedArguments) {
-  EXPECT_EQ(DropPrefixAndReturnType("static void * Allocator<MozJemallocBase>::malloc(unsigned __int64)"),
-            "Allocator<MozJemallocBase>::malloc(unsigned __int64)");
+  EXPECT_EQ(
+      DropPrefixAndReturnType(
+          "static void * Allocator<MozJemallocBase>::malloc(unsigned __int64)"),
+      "Allocator<MozJemallocBase>::malloc(unsigned __int64)");
   EXPECT_EQ(DropPrefixAndReturnType("somefunc (int a)"), "somefunc (int a)");
-  EXPECT_EQ(DropPrefixAndReturnType("int f(int) [clone .cold.1]"), "f(int) [clone .cold.1]");
+  EXPECT_EQ(DropPrefixAndReturnType("int f(int) [clone .cold.1]"),
+            "f(int) [clone .cold.1]");
   EXPECT_EQ(DropPrefixAndReturnType("a) b"), "b");  // unmatched close is text
 }
 
-FrameFields Frame(std::string module, std::string function, std::string file, std::string line,
-                  std::string offset = "") {
+FrameFields Frame(std::string module, std::string function, std::string file,
+                  std::string line, std::string offset = "") {
   FrameFields f;
   f.module = std::move(module);
   f.function = std::move(function);
@@ -115,12 +136,18 @@ FrameFields Frame(std::string module, std::string function, std::string file, st
 }
 
 TEST(NormalizeFrame, FallsBackFromFunctionToFileToModuleToOffset) {
-  EXPECT_EQ(NormalizeFrame(Frame("m", "", "\\a\\b\\c\\source", "23"), Lists()), "source#23");
-  EXPECT_EQ(NormalizeFrame(Frame("m", "", "/a/b/c/source", "23"), Lists()), "source#23");
-  EXPECT_EQ(NormalizeFrame(Frame("m", "", "hg:host/repo:path/x.cpp:rev", "23"), Lists()),
+  EXPECT_EQ(NormalizeFrame(Frame("m", "", "\\a\\b\\c\\source", "23"), Lists()),
+            "source#23");
+  EXPECT_EQ(NormalizeFrame(Frame("m", "", "/a/b/c/source", "23"), Lists()),
+            "source#23");
+  EXPECT_EQ(NormalizeFrame(Frame("m", "", "hg:host/repo:path/x.cpp:rev", "23"),
+                           Lists()),
             "x.cpp:rev#23");
-  EXPECT_EQ(NormalizeFrame(Frame("[[[module]]", "", "", ""), Lists()), "module");
-  EXPECT_EQ(NormalizeFrame(Frame("", "", "", "", "0x0000000000032ec0"), Lists()), "@0x32ec0");
+  EXPECT_EQ(NormalizeFrame(Frame("[[[module]]", "", "", ""), Lists()),
+            "module");
+  EXPECT_EQ(
+      NormalizeFrame(Frame("", "", "", "", "0x0000000000032ec0"), Lists()),
+      "@0x32ec0");
   EXPECT_EQ(NormalizeFrame(Frame("", "", "", "", "zz"), Lists()), "@zz");
   EXPECT_EQ(NormalizeFrame(Frame("", "", "", ""), Lists()), "");
   FrameFields unloaded;
@@ -130,8 +157,11 @@ TEST(NormalizeFrame, FallsBackFromFunctionToFileToModuleToOffset) {
 
 TEST(NormalizeFrame, UsesRustRulesOnlyForRecognizedRsPaths) {
   // The hash survives C++ rules but not Rust rules.
-  EXPECT_EQ(NormalizeFrame(Frame("", "foo::bar::h0123abcd", "/src/lib.rs", "1"), Lists()), "foo::bar");
-  EXPECT_EQ(NormalizeFrame(Frame("", "foo::bar::h0123abcd", "src/lib.rs", "1"), Lists()),
+  EXPECT_EQ(NormalizeFrame(Frame("", "foo::bar::h0123abcd", "/src/lib.rs", "1"),
+                           Lists()),
+            "foo::bar");
+  EXPECT_EQ(NormalizeFrame(Frame("", "foo::bar::h0123abcd", "src/lib.rs", "1"),
+                           Lists()),
             "foo::bar::h0123abcd");
 }
 
@@ -148,7 +178,8 @@ TEST(NormalizeFrames, ExpandsInlinesBeforeTheirFrame) {
 TEST(NormalizeFrames, StopsAtFortyEntriesCountingInlines) {
   nlohmann::json frames = nlohmann::json::array();
   for (int i = 0; i < 50; ++i) {
-    frames.push_back({{"function", "f" + std::to_string(i)}, {"inlines", {{{"function", "g"}}}}});
+    frames.push_back({{"function", "f" + std::to_string(i)},
+                      {"inlines", {{{"function", "g"}}}}});
   }
   std::vector<std::string> got = NormalizeFrames(frames, false, Lists());
   ASSERT_EQ(got.size(), kMaxFramesToConsider);
@@ -167,9 +198,12 @@ TEST(NormalizeFrames, RestoresRust134PanicModule) {
 }
 
 TEST(NormalizeFrames, LowercasesModulesOnWindowsOnly) {
-  nlohmann::json frames = nlohmann::json::parse(R"J([{"module": "USER2.dll", "module_offset": "0x1"}])J");
-  EXPECT_EQ(NormalizeFrames(frames, true, Lists()), std::vector<std::string>{"user2.dll"});
-  EXPECT_EQ(NormalizeFrames(frames, false, Lists()), std::vector<std::string>{"USER2.dll"});
+  nlohmann::json frames = nlohmann::json::parse(
+      R"J([{"module": "USER2.dll", "module_offset": "0x1"}])J");
+  EXPECT_EQ(NormalizeFrames(frames, true, Lists()),
+            std::vector<std::string>{"user2.dll"});
+  EXPECT_EQ(NormalizeFrames(frames, false, Lists()),
+            std::vector<std::string>{"USER2.dll"});
 }
 
 }  // namespace

@@ -30,7 +30,9 @@ TEST(StackwalkerErrorSignatureRule, AppendsStatusToEmptySignature) {
 }
 
 TEST(BadHardware, PrefixesDeviceDataErrors) {
-  EXPECT_EQ(Sign(WithStack({{"reason", "EXCEPTION_IN_PAGE_ERROR_READ / STATUS_DEVICE_DATA_ERROR"}})),
+  EXPECT_EQ(Sign(WithStack(
+                {{"reason",
+                  "EXCEPTION_IN_PAGE_ERROR_READ / STATUS_DEVICE_DATA_ERROR"}})),
             "bad hardware | sig");
 }
 
@@ -39,16 +41,20 @@ TEST(OOMSignature, SmallAllocationDropsStack) {
 }
 
 TEST(OOMSignature, LargeAllocationKeepsStack) {
-  EXPECT_EQ(Sign(WithStack({{"oom_allocation_size", 262145}})), "OOM | large | sig");
-  EXPECT_EQ(Sign(WithStack({{"oom_allocation_size", "1048576"}})), "OOM | large | sig");
+  EXPECT_EQ(Sign(WithStack({{"oom_allocation_size", 262145}})),
+            "OOM | large | sig");
+  EXPECT_EQ(Sign(WithStack({{"oom_allocation_size", "1048576"}})),
+            "OOM | large | sig");
 }
 
 TEST(OOMSignature, UnknownSizeWhenTriggeredByOtherEvidence) {
-  EXPECT_EQ(Sign(WithStack({{"reason", "STATUS_NO_MEMORY"}})), "OOM | unknown | sig");
+  EXPECT_EQ(Sign(WithStack({{"reason", "STATUS_NO_MEMORY"}})),
+            "OOM | unknown | sig");
   nlohmann::json crash = WithStack();
   crash["threads"][0]["last_error_value"] = "ERROR_COMMITMENT_LIMIT";
   EXPECT_EQ(Sign(crash), "OOM | unknown | sig");
-  nlohmann::json rust = {{"threads", {{{"frames", {{{"function", "alloc::oom::oom"}}}}}}}};
+  nlohmann::json rust = {
+      {"threads", {{{"frames", {{{"function", "alloc::oom::oom"}}}}}}}};
   EXPECT_EQ(Sign(rust), "OOM | unknown | alloc::oom::oom");
 }
 
@@ -59,12 +65,15 @@ TEST(OOMSignature, JsLargeAllocationReportIsLarge) {
 }
 
 TEST(AbortSignature, KeepsMessageWithoutFileAndLine) {
-  EXPECT_EQ(Sign(WithStack({{"abort_message", "[5392] ###!!! ABORT: Bad thing: file foo.cpp:12"}})),
-            "Abort | Bad thing | sig");
+  EXPECT_EQ(
+      Sign(WithStack({{"abort_message",
+                       "[5392] ###!!! ABORT: Bad thing: file foo.cpp:12"}})),
+      "Abort | Bad thing | sig");
 }
 
 TEST(AbortSignature, BareFileAbortOnlyMarks) {
-  EXPECT_EQ(Sign(WithStack({{"abort_message", "###!!! ABORT: file foo.cpp, line 12"}})),
+  EXPECT_EQ(Sign(WithStack(
+                {{"abort_message", "###!!! ABORT: file foo.cpp, line 12"}})),
             "Abort | sig");
 }
 
@@ -75,12 +84,14 @@ TEST(AbortSignature, TruncatesLongMessagesAndDropsUnprintables) {
 }
 
 TEST(AbortSignature, DropsLocalizedFontMessage) {
-  EXPECT_EQ(rules::CleanAbortMessage("unable to find a usable font (Schrift nicht gefunden)"),
+  EXPECT_EQ(rules::CleanAbortMessage(
+                "unable to find a usable font (Schrift nicht gefunden)"),
             "unable to find a usable font");
 }
 
 TEST(AbortSignature, ComposesWithOom) {
-  EXPECT_EQ(Sign(WithStack({{"abort_message", "boom"}, {"oom_allocation_size", 1 << 20},
+  EXPECT_EQ(Sign(WithStack({{"abort_message", "boom"},
+                            {"oom_allocation_size", 1 << 20},
                             {"ipc_message_name", "PFoo::Msg"}})),
             "Abort | boom | OOM | large | sig | IPC_Message_Name=PFoo::Msg");
 }
@@ -90,22 +101,27 @@ TEST(SignatureShutdownTimeout, ReplacesWithPhaseAndSortedConditions) {
       {{"async_shutdown_timeout",
         R"({"phase":"profile-before-change","conditions":[{"name":"B"},{"name":"A"},"C"]})"},
        {"oom_allocation_size", 1 << 20}});
-  EXPECT_EQ(Sign(crash), "AsyncShutdownTimeout | profile-before-change | A,B,C");
+  EXPECT_EQ(Sign(crash),
+            "AsyncShutdownTimeout | profile-before-change | A,B,C");
 }
 
 TEST(SignatureShutdownTimeout, NoConditionsAndBadJson) {
-  EXPECT_EQ(Sign(WithStack({{"async_shutdown_timeout", R"({"phase":"x","conditions":null})"}})),
+  EXPECT_EQ(Sign(WithStack({{"async_shutdown_timeout",
+                             R"({"phase":"x","conditions":null})"}})),
             "AsyncShutdownTimeout | x | (none)");
   EXPECT_EQ(Sign(WithStack({{"async_shutdown_timeout", R"({"phase":7})"}})),
             "AsyncShutdownTimeout | (unknown) | (none)");
   EXPECT_EQ(Sign(WithStack({{"async_shutdown_timeout", "{nope"}})),
             "AsyncShutdownTimeout | UNKNOWN");
-  EXPECT_EQ(Sign(WithStack({{"async_shutdown_timeout", R"({"phase":"p","conditions":[{}]})"}})),
+  EXPECT_EQ(Sign(WithStack({{"async_shutdown_timeout",
+                             R"({"phase":"p","conditions":[{}]})"}})),
             "AsyncShutdownTimeout | p | UNKNOWN");
 }
 
 TEST(SignatureShutdownTimeout, OffWithoutMozillaRules) {
-  EXPECT_EQ(Sign(WithStack({{"async_shutdown_timeout", R"({"phase":"x"})"}}), false), "sig");
+  EXPECT_EQ(
+      Sign(WithStack({{"async_shutdown_timeout", R"({"phase":"x"})"}}), false),
+      "sig");
 }
 
 TEST(SignatureRunWatchDog, ResignsFromThreadZero) {
@@ -113,21 +129,26 @@ TEST(SignatureRunWatchDog, ResignsFromThreadZero) {
       {"crashing_thread", 1},
       {"threads",
        {{{"frames", {{{"function", "main_stuck"}}}}},
-        {{"frames", {{{"function", "mozilla::(anonymous namespace)::RunWatchdog(void*)"}}}}}}}};
+        {{"frames",
+          {{{"function",
+             "mozilla::(anonymous namespace)::RunWatchdog(void*)"}}}}}}}};
   EXPECT_EQ(Sign(crash), "shutdownhang | main_stuck");
   EXPECT_EQ(Sign(crash, false), "mozilla::(anonymous namespace)::RunWatchdog");
 }
 
 TEST(SignatureIPCChannelError, StompsWithProcessTypeAndFirst100Chars) {
   std::string err = std::string(120, 'e');
-  EXPECT_EQ(Sign(WithStack({{"ipc_channel_error", err}})), "IPCError-content | " + std::string(100, 'e'));
-  EXPECT_EQ(Sign(WithStack({{"ipc_channel_error", "ShutDownKill"},
-                            {"additional_minidumps", {"upload_file_minidump_browser"}}})),
+  EXPECT_EQ(Sign(WithStack({{"ipc_channel_error", err}})),
+            "IPCError-content | " + std::string(100, 'e'));
+  EXPECT_EQ(Sign(WithStack(
+                {{"ipc_channel_error", "ShutDownKill"},
+                 {"additional_minidumps", {"upload_file_minidump_browser"}}})),
             "IPCError-browser | ShutDownKill");
 }
 
 TEST(StackOverflowSignature, PrefixesStackOverflow) {
-  EXPECT_EQ(Sign(WithStack({{"reason", "EXCEPTION_STACK_OVERFLOW"}})), "stackoverflow | sig");
+  EXPECT_EQ(Sign(WithStack({{"reason", "EXCEPTION_STACK_OVERFLOW"}})),
+            "stackoverflow | sig");
 }
 
 TEST(HungProcess, PrefixesHangValue) {
@@ -135,23 +156,27 @@ TEST(HungProcess, PrefixesHangValue) {
 }
 
 TEST(SigPrintableCharsOnly, DropsControlAndNonAsciiCharacters) {
-  nlohmann::json crash = {{"threads", {{{"frames", {{{"function", "f\xc3\xa9\x07g"}}}}}}}};
+  nlohmann::json crash = {
+      {"threads", {{{"frames", {{{"function", "f\xc3\xa9\x07g"}}}}}}}};
   EXPECT_EQ(Sign(crash), "fg");
 }
 
 TEST(SigFixWhitespace, CollapsesRuns) {
-  // Frames never carry space runs (the tokenizer splits them); abort messages do.
+  // Frames never carry space runs (the tokenizer splits them); abort messages
+  // do.
   EXPECT_EQ(Sign(WithStack({{"abort_message", "x   y"}})), "Abort | x y | sig");
 }
 
 TEST(SigTruncate, CutsTo255WithEllipsis) {
   std::string longname(300, 'f');
-  nlohmann::json crash = {{"threads", {{{"frames", {{{"function", longname}}}}}}}};
+  nlohmann::json crash = {
+      {"threads", {{{"frames", {{{"function", longname}}}}}}}};
   SignatureGenerator gen(MakeTestLists({}, {}, {}));
   SignatureResult r = gen.Generate(crash);
   EXPECT_EQ(r.signature.size(), kSignatureMaxLength);
   EXPECT_EQ(r.signature, std::string(252, 'f') + "...");
-  EXPECT_EQ(r.notes.back(), "SigTruncate: SigTrunc: signature truncated due to length");
+  EXPECT_EQ(r.notes.back(),
+            "SigTruncate: SigTrunc: signature truncated due to length");
 }
 
 }  // namespace

@@ -82,7 +82,8 @@ RegexList MakeList(std::string_view file, std::string_view text,
   std::vector<std::string> rejected;
   RegexList list = RegexList::Make(ParseListText(text), &rejected);
   for (const std::string& r : rejected) {
-    notes->push_back(fmt::format("{}: skipped regex not supported by RE2: {}", file, r));
+    notes->push_back(
+        fmt::format("{}: skipped regex not supported by RE2: {}", file, r));
   }
   return list;
 }
@@ -96,7 +97,8 @@ Result<std::string> ReadText(const std::filesystem::path& path) {
   std::ostringstream buf;
   buf << in.rdbuf();
   if (!in.good() && !in.eof()) {
-    return Status::IoError(fmt::format("siglist {}: read failed", path.string()));
+    return Status::IoError(
+        fmt::format("siglist {}: read failed", path.string()));
   }
   return buf.str();
 }
@@ -108,31 +110,36 @@ Siglists MakeSiglists(const SiglistTexts& texts) {
   s.sentinels = ParseListText(texts.sentinels);
   s.irrelevant = MakeList(kIrrelevantFile, texts.irrelevant, &s.load_notes);
   s.prefix = MakeList(kPrefixFile, texts.prefix, &s.load_notes);
-  s.line_numbers = MakeList(kLineNumbersFile, texts.line_numbers, &s.load_notes);
+  s.line_numbers =
+      MakeList(kLineNumbersFile, texts.line_numbers, &s.load_notes);
   return s;
 }
 
-Result<std::shared_ptr<const Siglists>> LoadSiglists(const std::filesystem::path& dir) {
+Result<std::shared_ptr<const Siglists>> LoadSiglists(
+    const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return Status::NotFound(fmt::format("siglists directory {} not found", dir.string()));
+    return Status::NotFound(
+        fmt::format("siglists directory {} not found", dir.string()));
   }
   SiglistTexts t;
   CB_ASSIGN_OR_RETURN(t.sentinels, ReadText(dir / kSentinelsFile));
   CB_ASSIGN_OR_RETURN(t.irrelevant, ReadText(dir / kIrrelevantFile));
   CB_ASSIGN_OR_RETURN(t.prefix, ReadText(dir / kPrefixFile));
   CB_ASSIGN_OR_RETURN(t.line_numbers, ReadText(dir / kLineNumbersFile));
-  return std::shared_ptr<const Siglists>(std::make_shared<Siglists>(MakeSiglists(t)));
+  return std::shared_ptr<const Siglists>(
+      std::make_shared<Siglists>(MakeSiglists(t)));
 }
 
 std::shared_ptr<const Siglists> DefaultSiglists() {
   static const std::shared_ptr<const Siglists> kDefault = [] {
     auto text = [](std::string_view name) {
-      std::optional<std::string_view> v = assets::Find(fmt::format("siglists/{}", name));
+      std::optional<std::string_view> v =
+          assets::Find(fmt::format("siglists/{}", name));
       return std::string(v.value_or(""));
     };
-    SiglistTexts t{text(kSentinelsFile), text(kIrrelevantFile), text(kPrefixFile),
-                   text(kLineNumbersFile)};
+    SiglistTexts t{text(kSentinelsFile), text(kIrrelevantFile),
+                   text(kPrefixFile), text(kLineNumbersFile)};
     return std::make_shared<const Siglists>(MakeSiglists(t));
   }();
   return kDefault;

@@ -2,20 +2,24 @@
 // Signature lists: the data that tunes signature generation (SOCORRO.md §3.5,
 // §3.8). Four files, same names and syntax as Socorro's
 // socorro/signature/siglists/:
-//   signature_sentinels.txt              exact frame strings; the first one found
+//   signature_sentinels.txt              exact frame strings; the first one
+//   found
 //                                        becomes the top of the stack
 //   irrelevant_signature_re.txt          regexes; matching frames are skipped
-//   prefix_signature_re.txt              regexes; matching frames are appended and
+//   prefix_signature_re.txt              regexes; matching frames are appended
+//   and
 //                                        the walk goes on to the next frame
-//   signatures_with_line_numbers_re.txt  regexes; matching functions get ":<line>"
+//   signatures_with_line_numbers_re.txt  regexes; matching functions get
+//   ":<line>"
 // One entry per line, surrounding whitespace stripped; empty lines and lines
 // starting with '#' are skipped; order is kept.
 //
 // Regex dialect: Socorro compiles each list as one Python `re` alternation and
-// uses re.match (anchored at the start only). We compile with RE2 and match with
-// ANCHOR_START, which is the same for every construct RE2 supports. Constructs
-// RE2 rejects (lookarounds, backreferences, possessive quantifiers) cannot be
-// honoured: such a line is left out of its list and reported in `load_notes`
+// uses re.match (anchored at the start only). We compile with RE2 and match
+// with ANCHOR_START, which is the same for every construct RE2 supports.
+// Constructs RE2 rejects (lookarounds, backreferences, possessive quantifiers)
+// cannot be honoured: such a line is left out of its list and reported in
+// `load_notes`
 // ("<file>:<line>: <regex>: <re2 error>"), so the lists still load. None of
 // Socorro's published lists (commit 7e28d72b5ffb) needs that.
 //
@@ -73,9 +77,11 @@ struct Siglists {
 
 // File names inside a siglists directory.
 inline constexpr std::string_view kSentinelsFile = "signature_sentinels.txt";
-inline constexpr std::string_view kIrrelevantFile = "irrelevant_signature_re.txt";
+inline constexpr std::string_view kIrrelevantFile =
+    "irrelevant_signature_re.txt";
 inline constexpr std::string_view kPrefixFile = "prefix_signature_re.txt";
-inline constexpr std::string_view kLineNumbersFile = "signatures_with_line_numbers_re.txt";
+inline constexpr std::string_view kLineNumbersFile =
+    "signatures_with_line_numbers_re.txt";
 
 // Splits list-file text into entries: strip, skip empty and '#' lines.
 std::vector<std::string> ParseListText(std::string_view text);
@@ -92,7 +98,8 @@ Siglists MakeSiglists(const SiglistTexts& texts);
 // Reads the four files from `dir`. kNotFound when `dir` is not a directory or
 // any of the four files is missing (Socorro's override replaces all four);
 // kIoError when a file cannot be read. Bad regex lines are notes, not errors.
-Result<std::shared_ptr<const Siglists>> LoadSiglists(const std::filesystem::path& dir);
+Result<std::shared_ptr<const Siglists>> LoadSiglists(
+    const std::filesystem::path& dir);
 
 // The project's generic lists embedded from assets/siglists/. Built once,
 // thread-safe.

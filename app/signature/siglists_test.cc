@@ -12,7 +12,9 @@ namespace {
 
 TEST(ParseListText, SkipsCommentsAndBlankLinesAndStrips) {
   std::vector<std::string> want{"a", "b c"};
-  EXPECT_EQ(ParseListText("# comment\n\n  a  \r\n\tb c\n   # indented comment\n"), want);
+  EXPECT_EQ(
+      ParseListText("# comment\n\n  a  \r\n\tb c\n   # indented comment\n"),
+      want);
 }
 
 TEST(RegexList, MatchesPrefixOnly) {
@@ -35,7 +37,8 @@ TEST(RegexList, RejectsLookaroundsWithANote) {
 TEST(LoadSiglists, ReadsFourFilesAndReportsBadLines) {
   testing::TempDir dir;
   testing::WriteFileOrDie(dir / "signature_sentinels.txt", "# s\nsent\n");
-  testing::WriteFileOrDie(dir / "irrelevant_signature_re.txt", "irr\n(?<=x)y\n");
+  testing::WriteFileOrDie(dir / "irrelevant_signature_re.txt",
+                          "irr\n(?<=x)y\n");
   testing::WriteFileOrDie(dir / "prefix_signature_re.txt", "pre\n");
   testing::WriteFileOrDie(dir / "signatures_with_line_numbers_re.txt", "");
   Result<std::shared_ptr<const Siglists>> lists = LoadSiglists(dir.path());
@@ -43,14 +46,16 @@ TEST(LoadSiglists, ReadsFourFilesAndReportsBadLines) {
   EXPECT_EQ((*lists)->sentinels, std::vector<std::string>{"sent"});
   EXPECT_TRUE((*lists)->irrelevant.MatchesPrefix("irrelevant"));
   ASSERT_EQ((*lists)->load_notes.size(), 1u);
-  EXPECT_TRUE((*lists)->load_notes[0].starts_with("irrelevant_signature_re.txt: "));
+  EXPECT_TRUE(
+      (*lists)->load_notes[0].starts_with("irrelevant_signature_re.txt: "));
 }
 
 TEST(LoadSiglists, MissingFileIsNotFound) {
   testing::TempDir dir;
   testing::WriteFileOrDie(dir / "signature_sentinels.txt", "x\n");
   EXPECT_EQ(LoadSiglists(dir.path()).status().code(), Status::Code::kNotFound);
-  EXPECT_EQ(LoadSiglists(dir / "nope").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(LoadSiglists(dir / "nope").status().code(),
+            Status::Code::kNotFound);
 }
 
 TEST(DefaultSiglists, EmbeddedListsLoadCleanly) {
@@ -68,11 +73,12 @@ nlohmann::json Stack(std::initializer_list<nlohmann::json> frames) {
 
 TEST(DefaultSiglists, GlibcAbortSkipsToCaller) {
   SignatureGenerator gen(DefaultSiglists());
-  nlohmann::json crash = Stack({{{"function", "__pthread_kill_implementation"}, {"module", "libc.so.6"}},
-                                {{"function", "raise"}, {"module", "libc.so.6"}},
-                                {{"function", "abort"}, {"module", "libc.so.6"}},
-                                {{"function", "MyApp::Fail(int)"}, {"module", "app"}},
-                                {{"function", "main"}, {"module", "app"}}});
+  nlohmann::json crash = Stack(
+      {{{"function", "__pthread_kill_implementation"}, {"module", "libc.so.6"}},
+       {{"function", "raise"}, {"module", "libc.so.6"}},
+       {{"function", "abort"}, {"module", "libc.so.6"}},
+       {{"function", "MyApp::Fail(int)"}, {"module", "app"}},
+       {{"function", "main"}, {"module", "app"}}});
   EXPECT_EQ(gen.Generate(crash).signature,
             "raise | abort | MyApp::Fail");  // __pthread_ is irrelevant
 }
@@ -80,11 +86,13 @@ TEST(DefaultSiglists, GlibcAbortSkipsToCaller) {
 TEST(DefaultSiglists, RustPanicStartsAtPanicAndNamesCaller) {
   SignatureGenerator gen(DefaultSiglists());
   const char* lib = "/rustc/abc/library/core/src/panicking.rs";
-  nlohmann::json crash = Stack({{{"function", "std::sys::pal::unix::abort_internal"}, {"file", lib}},
-                                {{"function", "core::panicking::panic_fmt"}, {"file", lib}},
-                                {{"function", "core::panicking::panic_bounds_check"}, {"file", lib}},
-                                {{"function", "app::parse::h0123456789abcdef"}, {"file", "/src/app/src/parse.rs"}},
-                                {{"function", "app::main"}, {"file", "/src/app/src/main.rs"}}});
+  nlohmann::json crash = Stack(
+      {{{"function", "std::sys::pal::unix::abort_internal"}, {"file", lib}},
+       {{"function", "core::panicking::panic_fmt"}, {"file", lib}},
+       {{"function", "core::panicking::panic_bounds_check"}, {"file", lib}},
+       {{"function", "app::parse::h0123456789abcdef"},
+        {"file", "/src/app/src/parse.rs"}},
+       {{"function", "app::main"}, {"file", "/src/app/src/main.rs"}}});
   EXPECT_EQ(gen.Generate(crash).signature, "app::parse");
 }
 

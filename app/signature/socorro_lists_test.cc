@@ -25,8 +25,9 @@ class SocorroLists : public ::testing::Test {
     std::filesystem::path dir = SocorroListsDir();
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
-      GTEST_SKIP() << "Socorro's lists not found at " << dir
-                   << " (set CB_SOURCE_DIR to a checkout next to shared/reference)";
+      GTEST_SKIP()
+          << "Socorro's lists not found at " << dir
+          << " (set CB_SOURCE_DIR to a checkout next to shared/reference)";
     }
     Result<std::shared_ptr<const Siglists>> lists = LoadSiglists(dir);
     ASSERT_TRUE(lists.ok()) << lists.status().ToString();
@@ -40,8 +41,10 @@ class SocorroLists : public ::testing::Test {
   std::shared_ptr<const Siglists> lists_;
 };
 
-nlohmann::json Stack(std::initializer_list<nlohmann::json> frames, nlohmann::json extra = {}) {
-  nlohmann::json crash = {{"crashing_thread", 0}, {"threads", {{{"frames", frames}}}}};
+nlohmann::json Stack(std::initializer_list<nlohmann::json> frames,
+                     nlohmann::json extra = {}) {
+  nlohmann::json crash = {{"crashing_thread", 0},
+                          {"threads", {{{"frames", frames}}}}};
   if (extra.is_object()) crash.update(extra);
   return crash;
 }
@@ -57,25 +60,28 @@ TEST_F(SocorroLists, EveryLineCompilesWithRe2) {
 // __pthread_kill_implementation, __GI_raise, __GI_abort: irrelevant.
 // nsFoo::Bar: neither list → appended, stop.
 TEST_F(SocorroLists, LinuxAbortSkipsGlibc) {
-  EXPECT_EQ(Sign(Stack({{{"function", "__pthread_kill_implementation"}, {"module", "libc.so.6"}},
-                        {{"function", "__GI_raise"}, {"module", "libc.so.6"}},
-                        {{"function", "__GI_abort"}, {"module", "libc.so.6"}},
-                        {{"function", "nsFoo::Bar(int)"}, {"module", "libxul.so"}},
-                        {{"function", "main"}, {"module", "firefox"}}})),
-            "nsFoo::Bar");
+  EXPECT_EQ(
+      Sign(Stack({{{"function", "__pthread_kill_implementation"},
+                   {"module", "libc.so.6"}},
+                  {{"function", "__GI_raise"}, {"module", "libc.so.6"}},
+                  {{"function", "__GI_abort"}, {"module", "libc.so.6"}},
+                  {{"function", "nsFoo::Bar(int)"}, {"module", "libxul.so"}},
+                  {{"function", "main"}, {"module", "firefox"}}})),
+      "nsFoo::Bar");
 }
 
 // Windows: modules lower-cased; kernelbase.dll prefix (.*\.dll), repeat
 // collapsed; RaiseException irrelevant; xul.dll prefix, repeat collapsed;
 // Foo::Bar (const qualifier and arguments dropped) stops.
 TEST_F(SocorroLists, WindowsUnsymbolizedModulesCollapse) {
-  EXPECT_EQ(Sign(Stack({{{"module", "KERNELBASE.dll"}, {"module_offset", "0x10"}},
-                        {{"module", "KERNELBASE.dll"}, {"module_offset", "0x20"}},
-                        {{"function", "RaiseException"}, {"module", "KERNELBASE.dll"}},
-                        {{"module", "xul.dll"}, {"module_offset", "0x30"}},
-                        {{"module", "xul.dll"}, {"module_offset", "0x40"}},
-                        {{"function", "Foo::Bar(int) const"}, {"module", "xul.dll"}}},
-                       {{"os", "Windows NT"}})),
+  EXPECT_EQ(Sign(Stack(
+                {{{"module", "KERNELBASE.dll"}, {"module_offset", "0x10"}},
+                 {{"module", "KERNELBASE.dll"}, {"module_offset", "0x20"}},
+                 {{"function", "RaiseException"}, {"module", "KERNELBASE.dll"}},
+                 {{"module", "xul.dll"}, {"module_offset", "0x30"}},
+                 {{"module", "xul.dll"}, {"module_offset", "0x40"}},
+                 {{"function", "Foo::Bar(int) const"}, {"module", "xul.dll"}}},
+                {{"os", "Windows NT"}})),
             "kernelbase.dll | xul.dll | Foo::Bar");
 }
 
@@ -84,17 +90,23 @@ TEST_F(SocorroLists, WindowsUnsymbolizedModulesCollapse) {
 // removed) is a prefix; app::parse stops.
 TEST_F(SocorroLists, RustPanicStartsAtSentinel) {
   const char* core = "/rustc/abc/library/core/src/option.rs";
-  EXPECT_EQ(Sign(Stack({{{"function", "std::panicking::rust_panic_with_hook"}, {"file", core}},
-                        {{"function", "core::panicking::panic_fmt"}, {"file", core}},
-                        {{"function", "core::option::expect_failed::h0123456789abcdef"}, {"file", core}},
-                        {{"function", "app::parse::hfedcba9876543210"}, {"file", "/src/app/parse.rs"}},
-                        {{"function", "main"}}})),
-            "core::option::expect_failed | app::parse");
+  EXPECT_EQ(
+      Sign(Stack(
+          {{{"function", "std::panicking::rust_panic_with_hook"},
+            {"file", core}},
+           {{"function", "core::panicking::panic_fmt"}, {"file", core}},
+           {{"function", "core::option::expect_failed::h0123456789abcdef"},
+            {"file", core}},
+           {{"function", "app::parse::hfedcba9876543210"},
+            {"file", "/src/app/parse.rs"}},
+           {{"function", "main"}}})),
+      "core::option::expect_failed | app::parse");
 }
 
 // OOMSignature with 128 bytes ≤ 256 KiB → the stack is dropped.
 TEST_F(SocorroLists, SmallOomDropsStack) {
-  EXPECT_EQ(Sign(Stack({{{"function", "moz_xmalloc"}}, {{"function", "nsFoo::Grow()"}}},
+  EXPECT_EQ(Sign(Stack({{{"function", "moz_xmalloc"}},
+                        {{"function", "nsFoo::Grow()"}}},
                        {{"oom_allocation_size", 128}})),
             "OOM | small");
 }
@@ -103,7 +115,9 @@ TEST_F(SocorroLists, SmallOomDropsStack) {
 // list → "js_Interpret:42", not a prefix → stop.
 TEST_F(SocorroLists, LineNumberListAppendsLine) {
   EXPECT_EQ(Sign(Stack({{{"offset", "0x000000005e39bf21"}},
-                        {{"function", "js_Interpret"}, {"file", "/js/src/jsinterp.cpp"}, {"line", 42}},
+                        {{"function", "js_Interpret"},
+                         {"file", "/js/src/jsinterp.cpp"},
+                         {"line", 42}},
                         {{"function", "js::RunScript"}}})),
             "js_Interpret:42");
 }
@@ -112,7 +126,8 @@ TEST_F(SocorroLists, LineNumberListAppendsLine) {
 // CrashHere stops.
 TEST_F(SocorroLists, SigtrampSentinel) {
   EXPECT_EQ(Sign(Stack({{{"module", "libsystem_kernel.dylib"}},
-                        {{"function", "_sigtramp"}, {"module", "libsystem_platform.dylib"}},
+                        {{"function", "_sigtramp"},
+                         {"module", "libsystem_platform.dylib"}},
                         {{"function", "CrashHere()"}, {"module", "XUL"}}})),
             "CrashHere");
 }
@@ -120,10 +135,17 @@ TEST_F(SocorroLists, SigtrampSentinel) {
 // InvalidArrayIndex_CRASH and nsTArray_Impl<T>::ElementAt are prefixes; the
 // element type collapses to <T>; SetAttr stops.
 TEST_F(SocorroLists, TemplatesCollapseInPrefixChain) {
-  EXPECT_EQ(Sign(Stack({{{"function", "InvalidArrayIndex_CRASH(unsigned long, unsigned long)"}},
-                        {{"function", "nsTArray_Impl<RefPtr<Foo>, nsTArrayInfallibleAllocator>::ElementAt(unsigned long)"}},
-                        {{"function", "mozilla::dom::Element::SetAttr(int, nsAtom*, nsAString const&, bool)"}}})),
-            "InvalidArrayIndex_CRASH | nsTArray_Impl<T>::ElementAt | mozilla::dom::Element::SetAttr");
+  EXPECT_EQ(
+      Sign(Stack({{{"function",
+                    "InvalidArrayIndex_CRASH(unsigned long, unsigned long)"}},
+                  {{"function",
+                    "nsTArray_Impl<RefPtr<Foo>, "
+                    "nsTArrayInfallibleAllocator>::ElementAt(unsigned long)"}},
+                  {{"function",
+                    "mozilla::dom::Element::SetAttr(int, nsAtom*, nsAString "
+                    "const&, bool)"}}})),
+      "InvalidArrayIndex_CRASH | nsTArray_Impl<T>::ElementAt | "
+      "mozilla::dom::Element::SetAttr");
 }
 
 // No function: libfoo.so (module, no offset) is in neither list → stop.
@@ -144,16 +166,19 @@ TEST_F(SocorroLists, ShutdownHangUsesThreadZero) {
           {{{"function", "NtWaitForAlertByThreadId"}},
            {{"function", "nsThread::ProcessNextEvent(bool, bool*)"}},
            {{"function", "nsAppShell::Run()"}}}}},
-        {{"frames", {{{"function", "mozilla::(anonymous namespace)::RunWatchdog(void*)"}}}}}}}};
+        {{"frames",
+          {{{"function",
+             "mozilla::(anonymous namespace)::RunWatchdog(void*)"}}}}}}}};
   EXPECT_EQ(Sign(crash), "shutdownhang | nsAppShell::Run");
 }
 
 // Composition (SOCORRO.md §3.2): abort wraps OOM, IPC message name appends.
 TEST_F(SocorroLists, AbortOomAndIpcNameCompose) {
-  EXPECT_EQ(Sign(Stack({{{"function", "mozilla::dom::Foo::Bar()"}}},
-                       {{"abort_message", "###!!! ABORT: out of memory: file x.cpp:1"},
-                        {"oom_allocation_size", 1048576},
-                        {"ipc_message_name", "PContent::Msg_Foo"}})),
+  EXPECT_EQ(Sign(Stack(
+                {{{"function", "mozilla::dom::Foo::Bar()"}}},
+                {{"abort_message", "###!!! ABORT: out of memory: file x.cpp:1"},
+                 {"oom_allocation_size", 1048576},
+                 {"ipc_message_name", "PContent::Msg_Foo"}})),
             "Abort | out of memory | OOM | large | mozilla::dom::Foo::Bar | "
             "IPC_Message_Name=PContent::Msg_Foo");
 }

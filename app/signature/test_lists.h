@@ -16,12 +16,14 @@ inline std::string Lines(const std::vector<std::string>& entries) {
   return s;
 }
 
-inline std::shared_ptr<const Siglists> MakeTestLists(const std::vector<std::string>& sentinels,
-                                                     const std::vector<std::string>& irrelevant,
-                                                     const std::vector<std::string>& prefix,
-                                                     const std::vector<std::string>& line_numbers = {}) {
-  return std::make_shared<const Siglists>(MakeSiglists(
-      {Lines(sentinels), Lines(irrelevant), Lines(prefix), Lines(line_numbers)}));
+inline std::shared_ptr<const Siglists> MakeTestLists(
+    const std::vector<std::string>& sentinels,
+    const std::vector<std::string>& irrelevant,
+    const std::vector<std::string>& prefix,
+    const std::vector<std::string>& line_numbers = {}) {
+  return std::make_shared<const Siglists>(
+      MakeSiglists({Lines(sentinels), Lines(irrelevant), Lines(prefix),
+                    Lines(line_numbers)}));
 }
 
 }  // namespace crashbox::signature

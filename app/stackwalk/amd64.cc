@@ -8,39 +8,48 @@ namespace crashbox::stackwalk {
 namespace {
 
 // Register indices (minidump::CpuContext order).
-constexpr int kRbx = 3, kRbp = 6, kRsp = 7, kR12 = 12, kR13 = 13, kR14 = 14, kR15 = 15, kRip = 16;
+constexpr int kRbx = 3, kRbp = 6, kRsp = 7, kR12 = 12, kR13 = 13, kR14 = 14,
+              kR15 = 15, kRip = 16;
 
-bool IsNonCanonical(uint64_t p) { return p > 0x7FFFFFFFFFFFull && p < 0xFFFF800000000000ull; }
+bool IsNonCanonical(uint64_t p) {
+  return p > 0x7FFFFFFFFFFFull && p < 0xFFFF800000000000ull;
+}
 
 class Amd64Unwinder final : public Unwinder {
  public:
   explicit Amd64Unwinder(UnwindEnv env) : Unwinder(std::move(env)) {
-    map_.names = {"$rax", "$rdx", "$rcx", "$rbx", "$rsi", "$rdi", "$rbp", "$rsp", "$r8",
-                  "$r9",  "$r10", "$r11", "$r12", "$r13", "$r14", "$r15", "$rip"};
+    map_.names = {"$rax", "$rdx", "$rcx", "$rbx", "$rsi", "$rdi",
+                  "$rbp", "$rsp", "$r8",  "$r9",  "$r10", "$r11",
+                  "$r12", "$r13", "$r14", "$r15", "$rip"};
     map_.ra_index = kRip;
     map_.cfa_index = kRsp;
     map_.callee_saves = {kRbx, kRbp, kR12, kR13, kR14, kR15};
     map_.unrecovered_value = 0xdadadadadadadadaull;
   }
 
-  std::optional<Frame> CallerOf(std::vector<Frame>& frames, bool scan_allowed) override {
+  std::optional<Frame> CallerOf(std::vector<Frame>& frames,
+                                bool scan_allowed) override {
     if (!env_.memory->present()) return std::nullopt;
     const Frame& last = frames.back();
     std::optional<Frame> caller;
-    if (std::optional<symbols::CfiRules> rules = env_.symbolizer->FindCfiRules(last)) {
+    if (std::optional<symbols::CfiRules> rules =
+            env_.symbolizer->FindCfiRules(last)) {
       caller = ByCfi(last, *rules);
     }
-    if (!caller && last.trust == FrameTrust::kContext && env_.os_short == "windows") {
+    if (!caller && last.trust == FrameTrust::kContext &&
+        env_.os_short == "windows") {
       caller = BySimulatingReturn(last);
     }
     if (!caller && env_.os_short != "windows") caller = ByFramePointer(last);
     if (!caller && scan_allowed) caller = ByScan(last);
     if (!caller) return std::nullopt;
     if (env_.os_short == "nacl") {
-      for (int r : {kRip, kRsp, kRbp}) caller->regs.value[r] = static_cast<uint32_t>(caller->regs.value[r]);
+      for (int r : {kRip, kRsp, kRbp})
+        caller->regs.value[r] = static_cast<uint32_t>(caller->regs.value[r]);
     }
     uint64_t rip = caller->regs.Get(kRip), rsp = caller->regs.Get(kRsp);
-    if (TerminateWalk(rip, rsp, last.regs.Get(kRsp), last.trust == FrameTrust::kContext)) {
+    if (TerminateWalk(rip, rsp, last.regs.Get(kRsp),
+                      last.trust == FrameTrust::kContext)) {
       return std::nullopt;
     }
     caller->return_address = rip;
@@ -49,9 +58,12 @@ class Amd64Unwinder final : public Unwinder {
   }
 
  private:
-  std::optional<Frame> ByCfi(const Frame& last, const symbols::CfiRules& rules) {
-    std::optional<Registers> regs = CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k64);
-    if (!regs || !regs->IsValid(kRip) || !regs->IsValid(kRsp)) return std::nullopt;
+  std::optional<Frame> ByCfi(const Frame& last,
+                             const symbols::CfiRules& rules) {
+    std::optional<Registers> regs =
+        CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k64);
+    if (!regs || !regs->IsValid(kRip) || !regs->IsValid(kRsp))
+      return std::nullopt;
     if (regs->Get(kRip) == 0 || regs->Get(kRsp) == 0) return std::nullopt;
     Frame f;
     f.trust = FrameTrust::kCfi;
@@ -81,7 +93,8 @@ class Amd64Unwinder final : public Unwinder {
 
   std::optional<Frame> BySimulatingReturn(const Frame& last) {
     uint64_t location = 0, rip = 0;
-    if (!ScanForReturnAddress(last.regs.Get(kRsp), 1, 8, &location, &rip)) return std::nullopt;
+    if (!ScanForReturnAddress(last.regs.Get(kRsp), 1, 8, &location, &rip))
+      return std::nullopt;
     Frame f;
     f.trust = FrameTrust::kLeaf;
     f.regs = last.regs;

@@ -23,29 +23,36 @@ class ArmUnwinder final : public Unwinder {
     fp_register_ = env_.os_short == "ios" ? kIosFp : -1;
   }
 
-  std::optional<Frame> CallerOf(std::vector<Frame>& frames, bool scan_allowed) override {
+  std::optional<Frame> CallerOf(std::vector<Frame>& frames,
+                                bool scan_allowed) override {
     if (!env_.memory->present()) return std::nullopt;
     const Frame& last = frames.back();
     std::optional<Frame> caller;
-    if (std::optional<symbols::CfiRules> rules = env_.symbolizer->FindCfiRules(last)) {
+    if (std::optional<symbols::CfiRules> rules =
+            env_.symbolizer->FindCfiRules(last)) {
       caller = ByCfi(last, *rules);
     }
     if (!caller && fp_register_ >= 0) caller = ByFramePointer(last);
     if (!caller && scan_allowed) caller = ByScan(last);
     if (!caller) return std::nullopt;
     uint32_t pc = static_cast<uint32_t>(caller->regs.Get(kPc));
-    if (TerminateWalk(pc, caller->regs.Get(kSp), last.regs.Get(kSp), last.trust == FrameTrust::kContext)) {
+    if (TerminateWalk(pc, caller->regs.Get(kSp), last.regs.Get(kSp),
+                      last.trust == FrameTrust::kContext)) {
       return std::nullopt;
     }
     caller->instruction = static_cast<uint32_t>(pc - 2);
-    caller->return_address = caller->instruction;  // StackFrameARM has no ReturnAddress override
+    caller->return_address =
+        caller->instruction;  // StackFrameARM has no ReturnAddress override
     return caller;
   }
 
  private:
-  std::optional<Frame> ByCfi(const Frame& last, const symbols::CfiRules& rules) {
-    std::optional<Registers> regs = CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k32);
-    if (!regs || !regs->IsValid(kPc) || !regs->IsValid(kSp)) return std::nullopt;
+  std::optional<Frame> ByCfi(const Frame& last,
+                             const symbols::CfiRules& rules) {
+    std::optional<Registers> regs =
+        CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k32);
+    if (!regs || !regs->IsValid(kPc) || !regs->IsValid(kSp))
+      return std::nullopt;
     Frame f;
     f.trust = FrameTrust::kCfi;
     f.regs = *regs;
@@ -74,7 +81,9 @@ class ArmUnwinder final : public Unwinder {
     return f;
   }
 
-  std::optional<Frame> ByScan(const Frame& last) { return ScanCaller(last, kPc, kSp, 4); }
+  std::optional<Frame> ByScan(const Frame& last) {
+    return ScanCaller(last, kPc, kSp, 4);
+  }
 
   int fp_register_;
   CfiRegisterMap map_;

@@ -12,7 +12,8 @@ constexpr int kFp = 29, kLr = 30, kSp = 31, kPc = 32;
 
 class Arm64Unwinder final : public Unwinder {
  public:
-  Arm64Unwinder(UnwindEnv env, uint64_t address_mask) : Unwinder(std::move(env)), mask_(address_mask) {
+  Arm64Unwinder(UnwindEnv env, uint64_t address_mask)
+      : Unwinder(std::move(env)), mask_(address_mask) {
     for (int i = 0; i <= 30; ++i) map_.names.push_back("x" + std::to_string(i));
     map_.names.push_back("sp");
     map_.names.push_back("pc");
@@ -21,7 +22,8 @@ class Arm64Unwinder final : public Unwinder {
     for (int i = 19; i <= 29; ++i) map_.callee_saves.push_back(i);
   }
 
-  std::optional<Frame> CallerOf(std::vector<Frame>& frames, bool scan_allowed) override {
+  std::optional<Frame> CallerOf(std::vector<Frame>& frames,
+                                bool scan_allowed) override {
     Frame& last = frames.back();
     if (last.trust == FrameTrust::kContext && !lr_stripped_) {
       // Breakpad strips the context frame's lr when it builds that frame.
@@ -30,14 +32,16 @@ class Arm64Unwinder final : public Unwinder {
     }
     if (!env_.memory->present()) return std::nullopt;
     std::optional<Frame> caller;
-    if (std::optional<symbols::CfiRules> rules = env_.symbolizer->FindCfiRules(last)) {
+    if (std::optional<symbols::CfiRules> rules =
+            env_.symbolizer->FindCfiRules(last)) {
       caller = ByCfi(last, *rules);
     }
     if (!caller) caller = ByFramePointer(frames);
     if (!caller && scan_allowed) caller = ByScan(last);
     if (!caller) return std::nullopt;
     uint64_t pc = caller->regs.Get(kPc);
-    if (TerminateWalk(pc, caller->regs.Get(kSp), last.regs.Get(kSp), last.trust == FrameTrust::kContext)) {
+    if (TerminateWalk(pc, caller->regs.Get(kSp), last.regs.Get(kSp),
+                      last.trust == FrameTrust::kContext)) {
       return std::nullopt;
     }
     // A64 instructions are 4 bytes: pc - 4 is the call. Breakpad prints this
@@ -53,9 +57,12 @@ class Arm64Unwinder final : public Unwinder {
     return env_.symbolizer->FindModule(stripped) != nullptr ? stripped : ptr;
   }
 
-  std::optional<Frame> ByCfi(const Frame& last, const symbols::CfiRules& rules) {
-    std::optional<Registers> regs = CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k64);
-    if (!regs || !regs->IsValid(kPc) || !regs->IsValid(kSp)) return std::nullopt;
+  std::optional<Frame> ByCfi(const Frame& last,
+                             const symbols::CfiRules& rules) {
+    std::optional<Registers> regs =
+        CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k64);
+    if (!regs || !regs->IsValid(kPc) || !regs->IsValid(kSp))
+      return std::nullopt;
     regs->value[kPc] = PtrauthStrip(regs->value[kPc]);
     Frame f;
     f.trust = FrameTrust::kCfi;
@@ -110,7 +117,9 @@ class Arm64Unwinder final : public Unwinder {
     return f;
   }
 
-  std::optional<Frame> ByScan(const Frame& last) { return ScanCaller(last, kPc, kSp, 8); }
+  std::optional<Frame> ByScan(const Frame& last) {
+    return ScanCaller(last, kPc, kSp, 8);
+  }
 
   uint64_t mask_;
   bool lr_stripped_ = false;
@@ -119,7 +128,8 @@ class Arm64Unwinder final : public Unwinder {
 
 }  // namespace
 
-std::unique_ptr<Unwinder> MakeArm64Unwinder(UnwindEnv env, const minidump::ModuleList* modules) {
+std::unique_ptr<Unwinder> MakeArm64Unwinder(
+    UnwindEnv env, const minidump::ModuleList* modules) {
   uint64_t mask = ~uint64_t{0};
   if (modules != nullptr && modules->size() > 0) {
     const minidump::Module* high = modules->ByAddress().back();

@@ -38,8 +38,10 @@ std::string FirstDifference(const std::string& got, const std::string& want) {
   if (got == want) return "";
   std::vector<std::string> g = Lines(got), w = Lines(want);
   for (size_t i = 0; i < std::max(g.size(), w.size()); ++i) {
-    std::string gl = i < g.size() ? g[i] : "<eof>", wl = i < w.size() ? w[i] : "<eof>";
-    if (gl != wl) return fmt::format("line {}:\n  got:  {}\n  want: {}", i + 1, gl, wl);
+    std::string gl = i < g.size() ? g[i] : "<eof>",
+                wl = i < w.size() ? w[i] : "<eof>";
+    if (gl != wl)
+      return fmt::format("line {}:\n  got:  {}\n  want: {}", i + 1, gl, wl);
   }
   return "trailing bytes differ";
 }
@@ -49,21 +51,24 @@ struct Tally {
   std::vector<std::string> failures;
 };
 
-void Compare(const fs::path& dump_path, const fs::path& expected_dir, symbols::SymbolSupplier* supplier,
-             Tally* tally) {
+void Compare(const fs::path& dump_path, const fs::path& expected_dir,
+             symbols::SymbolSupplier* supplier, Tally* tally) {
   std::string id = dump_path.stem().string();
-  fs::path m_txt = expected_dir / (id + ".m.txt"), txt = expected_dir / (id + ".txt");
+  fs::path m_txt = expected_dir / (id + ".m.txt"),
+           txt = expected_dir / (id + ".txt");
   fs::path err = expected_dir / (id + ".stderr.txt");
   if (!fs::exists(m_txt) && !fs::exists(err)) return;
   ++tally->total;
   auto dump = minidump::Minidump::ReadFile(dump_path);
-  Result<ProcessState> state = dump.ok() ? WalkDump(*dump.value(), supplier) : Result<ProcessState>(dump.status());
+  Result<ProcessState> state = dump.ok() ? WalkDump(*dump.value(), supplier)
+                                         : Result<ProcessState>(dump.status());
   if (fs::exists(err)) {
     if (!state.ok()) {
       ++tally->machine_equal;
       ++tally->text_equal;
     } else {
-      tally->failures.push_back(id + ": Breakpad rejects this dump, we accepted it");
+      tally->failures.push_back(id +
+                                ": Breakpad rejects this dump, we accepted it");
     }
     return;
   }
@@ -71,17 +76,24 @@ void Compare(const fs::path& dump_path, const fs::path& expected_dir, symbols::S
     tally->failures.push_back(id + ": rejected: " + state.status().message());
     return;
   }
-  std::string d = FirstDifference(PrintBreakpadMachine(*state), testing::ReadFileOrDie(m_txt));
-  if (d.empty()) ++tally->machine_equal; else tally->failures.push_back(id + " (-m) " + d);
+  std::string d = FirstDifference(PrintBreakpadMachine(*state),
+                                  testing::ReadFileOrDie(m_txt));
+  if (d.empty())
+    ++tally->machine_equal;
+  else
+    tally->failures.push_back(id + " (-m) " + d);
   if (fs::exists(txt)) {
     d = FirstDifference(PrintBreakpadText(*state), testing::ReadFileOrDie(txt));
-    if (d.empty()) ++tally->text_equal; else tally->failures.push_back(id + " (text) " + d);
+    if (d.empty())
+      ++tally->text_equal;
+    else
+      tally->failures.push_back(id + " (text) " + d);
   }
 }
 
 void Report(const char* what, const Tally& t) {
-  std::printf("[ agreement ] %s: -m %d/%d, text %d/%d\n", what, t.machine_equal, t.total, t.text_equal,
-              t.total);
+  std::printf("[ agreement ] %s: -m %d/%d, text %d/%d\n", what, t.machine_equal,
+              t.total, t.text_equal, t.total);
   for (const std::string& f : t.failures) {
     std::string id = f.substr(0, f.find_first_of(" :"));
     if (kKnownDifferences.count(id)) {
@@ -103,18 +115,24 @@ std::vector<fs::path> Dumps(const fs::path& corpus) {
 
 TEST(Corpus, MatchesBreakpadWithSymbols) {
   fs::path corpus = testing::CorpusDir();
-  if (corpus.empty()) GTEST_SKIP() << "corpus not found (set CB_CORPUS_DIR or place it at ../shared/corpus)";
+  if (corpus.empty())
+    GTEST_SKIP() << "corpus not found (set CB_CORPUS_DIR or place it at "
+                    "../shared/corpus)";
   symbols::DirSymbolSupplier supplier({.roots = {corpus / "symbols"}});
   Tally tally;
-  for (const fs::path& p : Dumps(corpus)) Compare(p, corpus / "expected", &supplier, &tally);
+  for (const fs::path& p : Dumps(corpus))
+    Compare(p, corpus / "expected", &supplier, &tally);
   Report("with symbols", tally);
 }
 
 TEST(Corpus, MatchesBreakpadWithoutSymbols) {
   fs::path corpus = testing::CorpusDir();
-  if (corpus.empty()) GTEST_SKIP() << "corpus not found (set CB_CORPUS_DIR or place it at ../shared/corpus)";
+  if (corpus.empty())
+    GTEST_SKIP() << "corpus not found (set CB_CORPUS_DIR or place it at "
+                    "../shared/corpus)";
   Tally tally;
-  for (const fs::path& p : Dumps(corpus)) Compare(p, corpus / "expected" / "nosyms", nullptr, &tally);
+  for (const fs::path& p : Dumps(corpus))
+    Compare(p, corpus / "expected" / "nosyms", nullptr, &tally);
   Report("without symbols", tally);
 }
 

@@ -99,7 +99,9 @@ struct Frame {
 
   std::optional<WinInfo> win_info;  // x86 only
 
-  bool has_module() const { return module != nullptr || unloaded_module != nullptr; }
+  bool has_module() const {
+    return module != nullptr || unloaded_module != nullptr;
+  }
   const std::string& module_code_file() const;
   uint64_t module_base() const;
 };
@@ -107,9 +109,10 @@ struct Frame {
 struct ThreadStack {
   uint32_t thread_id = 0;
   std::string thread_name;  // from the thread names stream, or ""
-  std::vector<Frame> frames;  // innermost first, inline frames before their real frame
-  bool had_context = true;    // false: no usable CPU context, no frames
-  bool truncated = false;     // the frame cap or deadline stopped the walk
+  std::vector<Frame>
+      frames;  // innermost first, inline frames before their real frame
+  bool had_context = true;  // false: no usable CPU context, no frames
+  bool truncated = false;   // the frame cap or deadline stopped the walk
 };
 
 // Everything the printers need, computed once per dump.
@@ -121,14 +124,18 @@ struct ProcessState {
   bool crashed = false;
   std::string crash_reason;
   uint64_t crash_address = 0;
-  std::string assertion;  // assertion info stream, Breakpad's wording; "" when absent
+  std::string
+      assertion;  // assertion info stream, Breakpad's wording; "" when absent
   int requesting_thread = -1;  // index into threads, or -1
   uint32_t time_date_stamp = 0;
   uint32_t process_create_time = 0;  // 0 when unknown
 
-  std::vector<ThreadStack> threads;  // in dump order, the dump-writing thread skipped
-  const minidump::ModuleList* modules = nullptr;  // null when the list is unreadable
-  // Modules a frame landed in without (or with corrupt) symbols, first seen first.
+  std::vector<ThreadStack>
+      threads;  // in dump order, the dump-writing thread skipped
+  const minidump::ModuleList* modules =
+      nullptr;  // null when the list is unreadable
+  // Modules a frame landed in without (or with corrupt) symbols, first seen
+  // first.
   std::vector<const minidump::Module*> modules_without_symbols;
   std::vector<const minidump::Module*> modules_with_corrupt_symbols;
   // Modules whose symbols were loaded during the walk.

@@ -50,7 +50,8 @@ class AnyModuleSupplier final : public symbols::SymbolSupplier {
     if (!map.AddText(key, sym_text).ok()) return;
     if (auto found = map.Find(key); found.ok()) file_ = found.value();
   }
-  Result<std::shared_ptr<const symbols::SymbolFile>> Find(const symbols::ModuleKey&) override {
+  Result<std::shared_ptr<const symbols::SymbolFile>> Find(
+      const symbols::ModuleKey&) override {
     if (file_ == nullptr) return Status::NotFound("no symbols");
     return file_;
   }
@@ -72,15 +73,19 @@ inline std::string CheckEveryOutput(std::string_view input) {
   if (!dump.ok()) return "";
   AnyModuleSupplier supplier(sym);
   WalkOptions options;
-  options.max_frames_per_thread = 256;  // keeps each run short; no effect on the printers
+  options.max_frames_per_thread =
+      256;  // keeps each run short; no effect on the printers
   Result<ProcessState> state = WalkDump(*dump.value(), &supplier, options);
   if (!state.ok()) return "";
   std::string json = PrintJsonDump(state.value(), *dump.value());
   if (!base::IsValidUtf8(json)) return "json output is not valid UTF-8";
-  nlohmann::json parsed = nlohmann::json::parse(json);  // throws on ill-formed UTF-8
+  nlohmann::json parsed =
+      nlohmann::json::parse(json);  // throws on ill-formed UTF-8
   if (!parsed.is_object()) return "json output is not an object";
-  for (const std::string& text : {PrintBreakpadText(state.value()), PrintBreakpadMachine(state.value())}) {
-    if (text.empty() || text.back() != '\n') return "text output does not end with a newline";
+  for (const std::string& text : {PrintBreakpadText(state.value()),
+                                  PrintBreakpadMachine(state.value())}) {
+    if (text.empty() || text.back() != '\n')
+      return "text output does not end with a newline";
   }
   return "";
 }

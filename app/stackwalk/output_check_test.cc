@@ -31,9 +31,14 @@ std::string DumpWithInvalidNames() {
   SynthDump dump(SynthCpu::kAmd64, /*platform=*/2);
   std::array<uint8_t, 16> guid{};
   guid.fill(0x42);
-  dump.AddModule({.name = "C:\\app\\caf\xed\xb4\x80.exe", .base = kBase, .size = 0x10000,
-                  .cv_record = SynthDump::Pdb70(guid, 1, "C:\\build\\caf\xe9\xff.pdb")});
-  SynthContext ctx{SynthCpu::kAmd64, {{"rip", kBase + 0x1234}, {"rsp", 0x7000}, {"rbp", 0}}, {}};
+  dump.AddModule(
+      {.name = "C:\\app\\caf\xed\xb4\x80.exe",
+       .base = kBase,
+       .size = 0x10000,
+       .cv_record = SynthDump::Pdb70(guid, 1, "C:\\build\\caf\xe9\xff.pdb")});
+  SynthContext ctx{SynthCpu::kAmd64,
+                   {{"rip", kBase + 0x1234}, {"rsp", 0x7000}, {"rbp", 0}},
+                   {}};
   dump.AddThread(1, ctx, 0x7000, SynthDump::Words64({kBase + 0x2000, 0, 0, 0}));
   dump.AddThreadName(1, "worker \xed\xb4\x80");
   dump.SetException(1, 0xC0000005, 0, 0x10, {0, 0x10});
@@ -54,11 +59,14 @@ TEST(InvalidUtf8, JsonGetsOneReplacementPerMaximalSubpartAndTextKeepsRawBytes) {
   const nlohmann::json& module = j["modules"][0];
   std::string rep(kRep);
   EXPECT_EQ(module["debug_file"], "C:\\build\\caf" + rep + rep + ".pdb");
-  EXPECT_EQ(module["filename"], "caf" + rep + rep + rep + ".exe");  // ED B4 80: one per byte
+  EXPECT_EQ(module["filename"],
+            "caf" + rep + rep + rep + ".exe");  // ED B4 80: one per byte
   const nlohmann::json& frame = j["crashing_thread"]["frames"][0];
   EXPECT_EQ(frame["module"], "caf" + rep + rep + rep + ".exe");
-  EXPECT_EQ(frame["function"], "f" + rep + rep + "unc" + rep);  // F0 90 80 is one subpart
-  EXPECT_EQ(frame["file"], rep + rep + rep + ".h");  // the inline call site: FILE 1
+  EXPECT_EQ(frame["function"],
+            "f" + rep + rep + "unc" + rep);  // F0 90 80 is one subpart
+  EXPECT_EQ(frame["file"],
+            rep + rep + rep + ".h");  // the inline call site: FILE 1
   ASSERT_EQ(frame["inlines"].size(), 1u);
   EXPECT_EQ(frame["inlines"][0]["function"], "inl" + rep + rep + "ined");
   EXPECT_EQ(frame["inlines"][0]["file"], "src/caf" + rep + rep + ".cc");
@@ -67,7 +75,8 @@ TEST(InvalidUtf8, JsonGetsOneReplacementPerMaximalSubpartAndTextKeepsRawBytes) {
   // minidump_stackwalk prints the bytes it read; so do the Breakpad formats.
   std::string machine = PrintBreakpadMachine(state.value());
   EXPECT_NE(machine.find("caf\xe9\xff.pdb"), std::string::npos) << machine;
-  EXPECT_NE(machine.find("f\xff\xfeunc\xf0\x90\x80"), std::string::npos) << machine;
+  EXPECT_NE(machine.find("f\xff\xfeunc\xf0\x90\x80"), std::string::npos)
+      << machine;
   std::string human = PrintBreakpadText(state.value());
   EXPECT_NE(human.find("caf\xed\xb4\x80.exe"), std::string::npos) << human;
 }
@@ -77,19 +86,24 @@ TEST(InvalidUtf8, EveryOutputOfADumpWithInvalidNamesIsWellFormed) {
 }
 
 TEST(InvalidUtf8, SymTextBeforeTheDumpIsServedForEveryModule) {
-  std::string sym = "MODULE windows x86_64 4242 a.pdb\nFUNC 0 10000 0 only\xc3(\n";
+  std::string sym =
+      "MODULE windows x86_64 4242 a.pdb\nFUNC 0 10000 0 only\xc3(\n";
   EXPECT_EQ(CheckEveryOutput(sym + '\0' + DumpWithInvalidNames()), "");
-  EXPECT_EQ(CheckEveryOutput(std::string("garbage\0MDMP", 12)), "");  // unreadable dump: nothing to check
+  EXPECT_EQ(CheckEveryOutput(std::string("garbage\0MDMP", 12)),
+            "");  // unreadable dump: nothing to check
 }
 
 // The fuzz target's seeds: every corpus dump passes the check.
 TEST(InvalidUtf8, CorpusDumpsPassTheFuzzCheck) {
   std::filesystem::path corpus = testing::CorpusDir();
-  if (corpus.empty()) GTEST_SKIP() << "corpus not found (set CB_CORPUS_DIR or place it at ../shared/corpus)";
+  if (corpus.empty())
+    GTEST_SKIP() << "corpus not found (set CB_CORPUS_DIR or place it at "
+                    "../shared/corpus)";
   int checked = 0;
   for (const auto& e : std::filesystem::directory_iterator(corpus / "dumps")) {
     if (e.path().extension() != ".dmp") continue;
-    EXPECT_EQ(CheckEveryOutput(testing::ReadFileOrDie(e.path())), "") << e.path();
+    EXPECT_EQ(CheckEveryOutput(testing::ReadFileOrDie(e.path())), "")
+        << e.path();
     ++checked;
   }
   EXPECT_GT(checked, 0);

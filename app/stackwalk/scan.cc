@@ -7,7 +7,8 @@
 
 namespace crashbox::stackwalk {
 
-StackMemory::StackMemory(std::optional<minidump::MemoryRegion> region) : region_(std::move(region)) {}
+StackMemory::StackMemory(std::optional<minidump::MemoryRegion> region)
+    : region_(std::move(region)) {}
 
 std::optional<uint32_t> StackMemory::ReadU32(uint64_t address) const {
   if (!present()) return std::nullopt;
@@ -19,7 +20,8 @@ std::optional<uint64_t> StackMemory::ReadU64(uint64_t address) const {
   return region_->ReadU64(address);
 }
 
-std::optional<uint64_t> StackMemory::ReadWord(uint64_t address, int width) const {
+std::optional<uint64_t> StackMemory::ReadWord(uint64_t address,
+                                              int width) const {
   if (width == 4) {
     std::optional<uint32_t> v = ReadU32(address);
     if (!v) return std::nullopt;
@@ -28,18 +30,21 @@ std::optional<uint64_t> StackMemory::ReadWord(uint64_t address, int width) const
   return ReadU64(address);
 }
 
-bool StackMemory::ReadMemory(uint64_t address, symbols::ValueWidth width, uint64_t* value) const {
+bool StackMemory::ReadMemory(uint64_t address, symbols::ValueWidth width,
+                             uint64_t* value) const {
   std::optional<uint64_t> v = ReadWord(address, static_cast<int>(width));
   if (!v) return false;
   *value = *v;
   return true;
 }
 
-std::optional<Frame> Unwinder::ScanCaller(const Frame& last, int pc_index, int sp_index, int word_size,
+std::optional<Frame> Unwinder::ScanCaller(const Frame& last, int pc_index,
+                                          int sp_index, int word_size,
                                           uint64_t* location) {
   uint64_t found = 0, pc = 0;
-  if (!ScanForReturnAddress(last.regs.Get(sp_index), SearchWords(last.trust == FrameTrust::kContext), word_size,
-                            &found, &pc)) {
+  if (!ScanForReturnAddress(last.regs.Get(sp_index),
+                            SearchWords(last.trust == FrameTrust::kContext),
+                            word_size, &found, &pc)) {
     return std::nullopt;
   }
   const uint64_t mask = word_size == 4 ? 0xffffffffull : ~uint64_t{0};
@@ -53,8 +58,8 @@ std::optional<Frame> Unwinder::ScanCaller(const Frame& last, int pc_index, int s
   return f;
 }
 
-bool Unwinder::ScanForReturnAddress(uint64_t start, int words, int word_size, uint64_t* location,
-                                    uint64_t* ip) {
+bool Unwinder::ScanForReturnAddress(uint64_t start, int words, int word_size,
+                                    uint64_t* location, uint64_t* ip) {
   const uint64_t mask = word_size == 4 ? 0xffffffffull : ~uint64_t{0};
   const uint64_t end = (start + uint64_t(words) * word_size) & mask;
   for (uint64_t at = start; at <= end; at = (at + word_size) & mask) {
@@ -75,30 +80,31 @@ bool Unwinder::ScanForReturnAddress(uint64_t start, int words, int word_size, ui
   return false;
 }
 
-bool Unwinder::TerminateWalk(uint64_t caller_pc, uint64_t caller_sp, uint64_t callee_sp,
-                             bool first_unwind) {
+bool Unwinder::TerminateWalk(uint64_t caller_pc, uint64_t caller_sp,
+                             uint64_t callee_sp, bool first_unwind) {
   if (caller_pc < (1 << 12)) return true;
   // The first unwind may keep sp (a leaf whose return address is in a
   // register); later ones must make progress.
   return first_unwind ? caller_sp < callee_sp : caller_sp <= callee_sp;
 }
 
-std::optional<Registers> Unwinder::CallerRegsByCfi(const Frame& callee,
-                                                   const symbols::CfiRules& rules,
-                                                   const CfiRegisterMap& map,
-                                                   symbols::ValueWidth width) {
+std::optional<Registers> Unwinder::CallerRegsByCfi(
+    const Frame& callee, const symbols::CfiRules& rules,
+    const CfiRegisterMap& map, symbols::ValueWidth width) {
   symbols::RegisterMap callee_regs;
   for (size_t i = 0; i < map.names.size(); ++i) {
     if (!map.names[i].empty() && callee.regs.IsValid(static_cast<int>(i))) {
       callee_regs[map.names[i]] = callee.regs.Get(static_cast<int>(i));
     }
   }
-  Result<symbols::RegisterMap> caller = rules.FindCallerRegs(callee_regs, env_.memory, width);
+  Result<symbols::RegisterMap> caller =
+      rules.FindCallerRegs(callee_regs, env_.memory, width);
   if (!caller.ok()) return std::nullopt;
   Registers out;
   out.cpu = callee.regs.cpu;
   out.value.fill(map.unrecovered_value);
-  const uint64_t mask = width == symbols::ValueWidth::k32 ? 0xffffffffull : ~uint64_t{0};
+  const uint64_t mask =
+      width == symbols::ValueWidth::k32 ? 0xffffffffull : ~uint64_t{0};
   for (size_t i = 0; i < map.names.size(); ++i) {
     int index = static_cast<int>(i);
     if (map.names[i].empty()) continue;
@@ -106,7 +112,9 @@ std::optional<Registers> Unwinder::CallerRegsByCfi(const Frame& callee,
       out.Set(index, it->second & mask);
       continue;
     }
-    const char* alternate = index == map.ra_index ? ".ra" : index == map.cfa_index ? ".cfa" : nullptr;
+    const char* alternate = index == map.ra_index    ? ".ra"
+                            : index == map.cfa_index ? ".cfa"
+                                                     : nullptr;
     if (alternate != nullptr) {
       if (auto it = caller->find(alternate); it != caller->end()) {
         out.Set(index, it->second & mask);

@@ -5,16 +5,18 @@
 
 namespace crashbox::stackwalk {
 
-FrameSymbolizer::FrameSymbolizer(const minidump::ModuleList* modules,
-                                 const std::vector<minidump::UnloadedModule>* unloaded,
-                                 symbols::SymbolSupplier* supplier)
+FrameSymbolizer::FrameSymbolizer(
+    const minidump::ModuleList* modules,
+    const std::vector<minidump::UnloadedModule>* unloaded,
+    symbols::SymbolSupplier* supplier)
     : modules_(modules), unloaded_(unloaded), supplier_(supplier) {}
 
 const minidump::Module* FrameSymbolizer::FindModule(uint64_t address) const {
   return modules_ ? modules_->FindByAddress(address) : nullptr;
 }
 
-const symbols::SymbolFile* FrameSymbolizer::SymbolsFor(const minidump::Module* module) {
+const symbols::SymbolFile* FrameSymbolizer::SymbolsFor(
+    const minidump::Module* module) {
   if (module == nullptr || supplier_ == nullptr) return nullptr;
   const std::string& key = module->code_file;
   if (auto it = files_.find(key); it != files_.end()) return it->second.get();
@@ -25,9 +27,10 @@ const symbols::SymbolFile* FrameSymbolizer::SymbolsFor(const minidump::Module* m
     // kNotFound and kInvalidArgument (no usable id) are what Breakpad calls
     // NOT_FOUND; anything else is worth a note but is walked the same way.
     Status::Code code = found.status().code();
-    if (code != Status::Code::kNotFound && code != Status::Code::kInvalidArgument) {
-      notes_.push_back(fmt::format("symbols for {} {}: {}", module->debug_file, module->debug_id,
-                                   found.status().message()));
+    if (code != Status::Code::kNotFound &&
+        code != Status::Code::kInvalidArgument) {
+      notes_.push_back(fmt::format("symbols for {} {}: {}", module->debug_file,
+                                   module->debug_id, found.status().message()));
     }
     no_symbols_.insert(key);
     return nullptr;
@@ -36,11 +39,13 @@ const symbols::SymbolFile* FrameSymbolizer::SymbolsFor(const minidump::Module* m
   return files_.emplace(key, std::move(found.value())).first->second.get();
 }
 
-FrameSymbolizer::Outcome FrameSymbolizer::Fill(Frame* frame, std::vector<Frame>* inlines) {
+FrameSymbolizer::Outcome FrameSymbolizer::Fill(Frame* frame,
+                                               std::vector<Frame>* inlines) {
   const minidump::Module* module = FindModule(frame->instruction);
   if (module == nullptr && unloaded_ != nullptr) {
     for (const minidump::UnloadedModule& u : *unloaded_) {
-      if (frame->instruction >= u.base_address && frame->instruction - u.base_address < u.size) {
+      if (frame->instruction >= u.base_address &&
+          frame->instruction - u.base_address < u.size) {
         frame->unloaded_module = &u;
         break;
       }
@@ -55,7 +60,8 @@ FrameSymbolizer::Outcome FrameSymbolizer::Fill(Frame* frame, std::vector<Frame>*
   if (file == nullptr) return Outcome::kNoSymbols;
 
   uint64_t base = module->base_address;
-  symbols::SymbolizedAddress sa = file->Symbolize(frame->instruction - base, inlines != nullptr);
+  symbols::SymbolizedAddress sa =
+      file->Symbolize(frame->instruction - base, inlines != nullptr);
   if (sa.has_function) {
     frame->function_name = std::string(sa.function_name);
     frame->function_base = base + sa.function_base;
@@ -86,18 +92,21 @@ FrameSymbolizer::Outcome FrameSymbolizer::Fill(Frame* frame, std::vector<Frame>*
   return file->stats().corrupt ? Outcome::kCorruptSymbols : Outcome::kOk;
 }
 
-std::optional<symbols::CfiRules> FrameSymbolizer::FindCfiRules(const Frame& frame) {
+std::optional<symbols::CfiRules> FrameSymbolizer::FindCfiRules(
+    const Frame& frame) {
   if (frame.module == nullptr) return std::nullopt;
   const symbols::SymbolFile* file = SymbolsFor(frame.module);
   if (file == nullptr) return std::nullopt;
   return file->FindCfiRules(frame.instruction - frame.module->base_address);
 }
 
-std::optional<symbols::WinFrameInfo> FrameSymbolizer::FindWindowsFrameInfo(const Frame& frame) {
+std::optional<symbols::WinFrameInfo> FrameSymbolizer::FindWindowsFrameInfo(
+    const Frame& frame) {
   if (frame.module == nullptr) return std::nullopt;
   const symbols::SymbolFile* file = SymbolsFor(frame.module);
   if (file == nullptr) return std::nullopt;
-  return file->FindWindowsFrameInfo(frame.instruction - frame.module->base_address);
+  return file->FindWindowsFrameInfo(frame.instruction -
+                                    frame.module->base_address);
 }
 
 bool FrameSymbolizer::InstructionAddressSeemsValid(uint64_t address) {

@@ -52,7 +52,9 @@ class FrameSymbolizer {
   const minidump::Module* FindModule(uint64_t address) const;
   bool has_supplier() const { return supplier_ != nullptr; }
   // Loaded modules whose symbols were found, first loaded first.
-  const std::vector<const minidump::Module*>& loaded() const { return loaded_order_; }
+  const std::vector<const minidump::Module*>& loaded() const {
+    return loaded_order_;
+  }
   // Problems met (a supplier error other than "not found").
   std::vector<std::string> TakeNotes() { return std::move(notes_); }
 
@@ -60,8 +62,9 @@ class FrameSymbolizer {
   const minidump::ModuleList* modules_;
   const std::vector<minidump::UnloadedModule>* unloaded_;
   symbols::SymbolSupplier* supplier_;
-  std::map<std::string, std::shared_ptr<const symbols::SymbolFile>> files_;  // by code file
-  std::set<std::string> no_symbols_;                                        // by code file
+  std::map<std::string, std::shared_ptr<const symbols::SymbolFile>>
+      files_;                         // by code file
+  std::set<std::string> no_symbols_;  // by code file
   std::vector<const minidump::Module*> loaded_order_;
   std::vector<std::string> notes_;
 };

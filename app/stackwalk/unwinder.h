@@ -34,7 +34,8 @@ class StackMemory final : public symbols::MemoryReader {
   std::optional<uint64_t> ReadU64(uint64_t address) const;
   // A word of `width` bytes (4 or 8).
   std::optional<uint64_t> ReadWord(uint64_t address, int width) const;
-  bool ReadMemory(uint64_t address, symbols::ValueWidth width, uint64_t* value) const override;
+  bool ReadMemory(uint64_t address, symbols::ValueWidth width,
+                  uint64_t* value) const override;
 
  private:
   std::optional<minidump::MemoryRegion> region_;
@@ -42,9 +43,9 @@ class StackMemory final : public symbols::MemoryReader {
 
 // What every unwinder needs about the dump.
 struct UnwindEnv {
-  StackMemory* memory = nullptr;        // never null; may be absent()
+  StackMemory* memory = nullptr;  // never null; may be absent()
   FrameSymbolizer* symbolizer = nullptr;
-  std::string os_short;                 // "windows", "linux", "mac", "ios", ...
+  std::string os_short;  // "windows", "linux", "mac", "ios", ...
 };
 
 class Unwinder {
@@ -53,46 +54,53 @@ class Unwinder {
   virtual ~Unwinder() = default;
   // The caller of frames.back() (never an inline frame), or nullopt when the
   // walk ends. `frames` holds every frame found so far, inline ones included.
-  virtual std::optional<Frame> CallerOf(std::vector<Frame>& frames, bool scan_allowed) = 0;
+  virtual std::optional<Frame> CallerOf(std::vector<Frame>& frames,
+                                        bool scan_allowed) = 0;
 
  protected:
   // Breakpad's ScanForReturnAddress: words at `start`, `start + w`, ... up to
   // and including `start + words * w`; the first whose value minus one lies
   // in a module and InstructionAddressSeemsValid. Stops at unreadable memory.
-  bool ScanForReturnAddress(uint64_t start, int words, int word_size, uint64_t* location,
-                            uint64_t* ip);
+  bool ScanForReturnAddress(uint64_t start, int words, int word_size,
+                            uint64_t* location, uint64_t* ip);
   // A caller found by scanning from `last`'s stack pointer (Breakpad's scan
   // frames): pc = the return address found, sp just past it, no other
   // register known. `location` (optional) receives where it was found.
-  std::optional<Frame> ScanCaller(const Frame& last, int pc_index, int sp_index, int word_size,
-                                  uint64_t* location = nullptr);
+  std::optional<Frame> ScanCaller(const Frame& last, int pc_index, int sp_index,
+                                  int word_size, uint64_t* location = nullptr);
   // The default scan length: 40 words, 160 for the context frame's caller.
-  static int SearchWords(bool is_context_frame) { return is_context_frame ? 160 : 40; }
+  static int SearchWords(bool is_context_frame) {
+    return is_context_frame ? 160 : 40;
+  }
   // Breakpad's TerminateWalk: pc below 4 KiB, or no stack progress.
-  static bool TerminateWalk(uint64_t caller_pc, uint64_t caller_sp, uint64_t callee_sp,
-                            bool first_unwind);
+  static bool TerminateWalk(uint64_t caller_pc, uint64_t caller_sp,
+                            uint64_t callee_sp, bool first_unwind);
   // Applies CFI rules to `callee` (Breakpad's SimpleCFIWalker): the result
   // holds every register the rules recover, plus callee-saves registers
-  // carried over; invalid registers hold map.unrecovered_value (Breakpad memsets 0xda on
-  // x86/amd64, zeroes on arm).
-  // `names` maps register index to the CFI name ("$rip"), `ra_index`/
-  // `sp_index` take ".ra"/".cfa", `callee_saves` lists carried registers.
+  // carried over; invalid registers hold map.unrecovered_value (Breakpad
+  // memsets 0xda on x86/amd64, zeroes on arm). `names` maps register index to
+  // the CFI name ("$rip"), `ra_index`/ `sp_index` take ".ra"/".cfa",
+  // `callee_saves` lists carried registers.
   struct CfiRegisterMap {
-    std::vector<std::string> names;   // by register index, "" = not in CFI
+    std::vector<std::string> names;  // by register index, "" = not in CFI
     int ra_index = -1;
     int cfa_index = -1;
     std::vector<int> callee_saves;
-    uint64_t unrecovered_value = 0;  // what invalid registers hold (x86/amd64: 0xdada...)
+    uint64_t unrecovered_value =
+        0;  // what invalid registers hold (x86/amd64: 0xdada...)
   };
-  std::optional<Registers> CallerRegsByCfi(const Frame& callee, const symbols::CfiRules& rules,
-                                           const CfiRegisterMap& map, symbols::ValueWidth width);
+  std::optional<Registers> CallerRegsByCfi(const Frame& callee,
+                                           const symbols::CfiRules& rules,
+                                           const CfiRegisterMap& map,
+                                           symbols::ValueWidth width);
 
   UnwindEnv env_;
 };
 
 std::unique_ptr<Unwinder> MakeAmd64Unwinder(UnwindEnv env);
 std::unique_ptr<Unwinder> MakeX86Unwinder(UnwindEnv env);
-std::unique_ptr<Unwinder> MakeArm64Unwinder(UnwindEnv env, const minidump::ModuleList* modules);
+std::unique_ptr<Unwinder> MakeArm64Unwinder(
+    UnwindEnv env, const minidump::ModuleList* modules);
 std::unique_ptr<Unwinder> MakeArmUnwinder(UnwindEnv env);
 
 }  // namespace crashbox::stackwalk

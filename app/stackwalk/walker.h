@@ -45,7 +45,8 @@ struct WalkOptions {
 
 // Walks every thread of `dump`. `supplier` may be null: no symbols at all
 // (minidump_stackwalk without a symbol path).
-Result<ProcessState> WalkDump(const minidump::Minidump& dump, symbols::SymbolSupplier* supplier,
+Result<ProcessState> WalkDump(const minidump::Minidump& dump,
+                              symbols::SymbolSupplier* supplier,
                               const WalkOptions& options = {});
 
 }  // namespace crashbox::stackwalk

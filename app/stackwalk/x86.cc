@@ -30,30 +30,35 @@ WinInfo ToWinInfo(const symbols::WinFrameInfo& w) {
 class X86Unwinder final : public Unwinder {
  public:
   explicit X86Unwinder(UnwindEnv env) : Unwinder(std::move(env)) {
-    map_.names = {"$eip", "$esp", "$ebp", "$ebx", "$esi", "$edi", "$eax", "$ecx", "$edx", ""};
+    map_.names = {"$eip", "$esp", "$ebp", "$ebx", "$esi",
+                  "$edi", "$eax", "$ecx", "$edx", ""};
     map_.ra_index = kEip;
     map_.cfa_index = kEsp;
     map_.callee_saves = {kEbp, kEbx, kEsi, kEdi};
     map_.unrecovered_value = 0xdadadadaull;
   }
 
-  std::optional<Frame> CallerOf(std::vector<Frame>& frames, bool scan_allowed) override {
+  std::optional<Frame> CallerOf(std::vector<Frame>& frames,
+                                bool scan_allowed) override {
     if (!env_.memory->present()) return std::nullopt;
     Frame& last = frames.back();
     std::optional<Frame> caller;
-    if (std::optional<symbols::WinFrameInfo> win = env_.symbolizer->FindWindowsFrameInfo(last)) {
+    if (std::optional<symbols::WinFrameInfo> win =
+            env_.symbolizer->FindWindowsFrameInfo(last)) {
       last.win_info = ToWinInfo(*win);
       caller = ByWindowsFrameInfo(frames, scan_allowed);
     }
     if (!caller) {
-      if (std::optional<symbols::CfiRules> rules = env_.symbolizer->FindCfiRules(last)) {
+      if (std::optional<symbols::CfiRules> rules =
+              env_.symbolizer->FindCfiRules(last)) {
         caller = ByCfi(last, *rules);
       }
     }
     if (!caller) caller = ByEbpAtBase(last, scan_allowed);
     if (!caller) return std::nullopt;
     uint32_t eip = static_cast<uint32_t>(caller->regs.Get(kEip));
-    if (TerminateWalk(eip, caller->regs.Get(kEsp), last.regs.Get(kEsp), last.trust == FrameTrust::kContext)) {
+    if (TerminateWalk(eip, caller->regs.Get(kEsp), last.regs.Get(kEsp),
+                      last.trust == FrameTrust::kContext)) {
       return std::nullopt;
     }
     caller->return_address = eip;
@@ -75,10 +80,12 @@ class X86Unwinder final : public Unwinder {
     return v.has_value();
   }
 
-  std::optional<Frame> ByWindowsFrameInfo(std::vector<Frame>& frames, bool scan_allowed) {
+  std::optional<Frame> ByWindowsFrameInfo(std::vector<Frame>& frames,
+                                          bool scan_allowed) {
     const Frame& last = frames.back();
     const WinInfo& info = *last.win_info;
-    if (info.parameter_size_only) return std::nullopt;  // not a full STACK WIN record
+    if (info.parameter_size_only)
+      return std::nullopt;  // not a full STACK WIN record
     const bool is_context = last.trust == FrameTrust::kContext;
 
     // The callee's parameter size. Breakpad's loop over earlier frames has no
@@ -86,7 +93,8 @@ class X86Unwinder final : public Unwinder {
     uint32_t callee_params = 0;
     for (int id = static_cast<int>(frames.size()) - 2; id >= 0; --id) {
       if (frames[id].trust == FrameTrust::kInline) continue;
-      if (frames[id].win_info) callee_params = frames[id].win_info->parameter_size;
+      if (frames[id].win_info)
+        callee_params = frames[id].win_info->parameter_size;
     }
 
     symbols::RegisterMap dict;
@@ -94,18 +102,21 @@ class X86Unwinder final : public Unwinder {
     uint32_t ebp = static_cast<uint32_t>(last.regs.Get(kEbp));
     dict["$ebp"] = ebp;
     dict["$esp"] = esp;
-    if (last.regs.IsValid(kEbx)) dict["$ebx"] = static_cast<uint32_t>(last.regs.Get(kEbx));
+    if (last.regs.IsValid(kEbx))
+      dict["$ebx"] = static_cast<uint32_t>(last.regs.Get(kEbx));
     dict[".cbCalleeParams"] = callee_params;
     dict[".cbSavedRegs"] = info.saved_register_size;
     dict[".cbLocals"] = info.local_size;
 
-    uint32_t ra_search_start = esp + callee_params + info.local_size + info.saved_register_size;
+    uint32_t ra_search_start =
+        esp + callee_params + info.local_size + info.saved_register_size;
     const uint32_t ra_search_start_old = ra_search_start;
     uint32_t found = 0;
     // Up to three words above, in case the stack was aligned; an FPO system
     // call in the context frame leaves the current eip on top: skip it.
     if (Scan(ra_search_start, 3, &ra_search_start, &found) && is_context &&
-        info.type == symbols::WinFrameType::kFpo && ra_search_start_old == ra_search_start &&
+        info.type == symbols::WinFrameType::kFpo &&
+        ra_search_start_old == ra_search_start &&
         found == static_cast<uint32_t>(last.regs.Get(kEip))) {
       ra_search_start += 4;
       Scan(ra_search_start, 3, &ra_search_start, &found);
@@ -119,7 +130,8 @@ class X86Unwinder final : public Unwinder {
       program = info.program_string;
     } else if (info.allocates_base_pointer) {
       program =
-          "$eip .raSearchStart ^ = $ebp $esp .cbCalleeParams + .cbSavedRegs + 8 - ^ = "
+          "$eip .raSearchStart ^ = $ebp $esp .cbCalleeParams + .cbSavedRegs + "
+          "8 - ^ = "
           "$esp .raSearchStart 4 + =";
     } else {
       program = "$eip .raSearchStart ^ = $esp .raSearchStart 4 + =";
@@ -128,22 +140,27 @@ class X86Unwinder final : public Unwinder {
     }
     // An alignment operator means %esp was realigned: only %ebp locates the
     // return address.
-    if (last.regs.IsValid(kEbp) && program.find('@') != std::string::npos) ra_search_start = ebp + 4;
+    if (last.regs.IsValid(kEbp) && program.find('@') != std::string::npos)
+      ra_search_start = ebp + 4;
     dict[".raSearchStart"] = ra_search_start;
     dict[".raSearch"] = ra_search_start;
 
     std::set<std::string> assigned;
-    symbols::PostfixEvaluator eval(&dict, env_.memory, symbols::ValueWidth::k32);
+    symbols::PostfixEvaluator eval(&dict, env_.memory,
+                                   symbols::ValueWidth::k32);
     Status st = eval.Evaluate(program, &assigned);
     if (!st.ok() || !assigned.count("$eip") || !assigned.count("$esp")) {
       uint32_t location = 0, eip = 0;
-      if (!scan_allowed || !Scan(esp, SearchWords(is_context), &location, &eip)) return std::nullopt;
+      if (!scan_allowed || !Scan(esp, SearchWords(is_context), &location, &eip))
+        return std::nullopt;
       dict["$eip"] = eip;
       dict["$esp"] = static_cast<uint32_t>(location + 4);
       trust = FrameTrust::kScan;
     }
 
-    auto u32 = [&](const char* name) { return static_cast<uint32_t>(dict[name]); };
+    auto u32 = [&](const char* name) {
+      return static_cast<uint32_t>(dict[name]);
+    };
     if (u32("$eip") != 0 || u32("$ebp") != 0) {
       uint32_t offset = 0;
       uint32_t eip = u32("$eip");
@@ -151,7 +168,8 @@ class X86Unwinder final : public Unwinder {
         // Not a return address: look one word above .raSearchStart.
         uint32_t location_start = u32(".raSearchStart") + 4;
         uint32_t location = 0;
-        if (scan_allowed && Scan(location_start, SearchWords(is_context), &location, &eip)) {
+        if (scan_allowed &&
+            Scan(location_start, SearchWords(is_context), &location, &eip)) {
           dict["$eip"] = eip;
           dict["$esp"] = static_cast<uint32_t>(location + 4);
           offset = location - location_start;
@@ -162,12 +180,14 @@ class X86Unwinder final : public Unwinder {
         uint32_t new_ebp = u32("$ebp");
         // A scan may have skipped frames; %ebp below the return address
         // location says so.
-        bool skipped = trust != FrameTrust::kCfi && new_ebp <= ra_search_start + offset;
+        bool skipped =
+            trust != FrameTrust::kCfi && new_ebp <= ra_search_start + offset;
         uint32_t unused = 0;
         if (skipped || !Read(new_ebp, &unused)) {
           uint32_t search_bytes = info.saved_register_size + offset;
           uint32_t location_end = esp + callee_params;
-          for (uint32_t location = location_end + search_bytes; location >= location_end; location -= 4) {
+          for (uint32_t location = location_end + search_bytes;
+               location >= location_end; location -= 4) {
             if (!Read(location, &new_ebp)) break;
             if (Read(new_ebp, &unused)) {
               dict["$ebp"] = new_ebp;
@@ -192,9 +212,13 @@ class X86Unwinder final : public Unwinder {
     return f;
   }
 
-  std::optional<Frame> ByCfi(const Frame& last, const symbols::CfiRules& rules) {
-    std::optional<Registers> regs = CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k32);
-    if (!regs || !regs->IsValid(kEip) || !regs->IsValid(kEsp) || !regs->IsValid(kEbp)) return std::nullopt;
+  std::optional<Frame> ByCfi(const Frame& last,
+                             const symbols::CfiRules& rules) {
+    std::optional<Registers> regs =
+        CallerRegsByCfi(last, rules, map_, symbols::ValueWidth::k32);
+    if (!regs || !regs->IsValid(kEip) || !regs->IsValid(kEsp) ||
+        !regs->IsValid(kEbp))
+      return std::nullopt;
     Frame f;
     f.trust = FrameTrust::kCfi;
     f.regs = *regs;
@@ -210,14 +234,17 @@ class X86Unwinder final : public Unwinder {
       esp = last_ebp + 8;
       trust = FrameTrust::kFramePointer;
     } else {
-      if (!scan_allowed || !Scan(last_esp, SearchWords(last.trust == FrameTrust::kContext), &esp, &eip)) {
+      if (!scan_allowed ||
+          !Scan(last_esp, SearchWords(last.trust == FrameTrust::kContext), &esp,
+                &eip)) {
         return std::nullopt;
       }
       esp += 4;
       // The caller's %ebp is saved just below the return address when the
       // callee has a standard prologue; keep %ebp otherwise.
       uint32_t chain = esp - 8;
-      if (!Read(chain, &ebp) || ebp <= chain || ebp - chain > kMaxReasonableGapBetweenFrames) {
+      if (!Read(chain, &ebp) || ebp <= chain ||
+          ebp - chain > kMaxReasonableGapBetweenFrames) {
         ebp = last_ebp;
       }
       trust = FrameTrust::kScan;

@@ -71,8 +71,9 @@ size_t WriteHeader(char* data, size_t size, size_t n, void* user) {
   std::string_view line(data, size * n);
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
-    static_cast<HttpResponse*>(user)->headers.emplace_back(std::string(base::Trim(line.substr(0, colon))),
-                                                           std::string(base::Trim(line.substr(colon + 1))));
+    static_cast<HttpResponse*>(user)->headers.emplace_back(
+        std::string(base::Trim(line.substr(0, colon))),
+        std::string(base::Trim(line.substr(colon + 1))));
   }
   return size * n;
 }
@@ -87,18 +88,21 @@ HttpClient::~HttpClient() {
   if (curl_) Lib().easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-Result<HttpResponse> HttpClient::Post(const std::string& url, const std::string& body,
+Result<HttpResponse> HttpClient::Post(const std::string& url,
+                                      const std::string& body,
                                       const std::vector<std::string>& headers) {
   if (!curl_) return Unloaded();
   CURL* c = static_cast<CURL*>(curl_);
   Lib().easy_reset(c);
   Lib().easy_setopt(c, CURLOPT_POST, 1L);
   Lib().easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-  Lib().easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  Lib().easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                    static_cast<curl_off_t>(body.size()));
   return Perform(url, headers);
 }
 
-Result<HttpResponse> HttpClient::Get(const std::string& url, const std::vector<std::string>& headers) {
+Result<HttpResponse> HttpClient::Get(const std::string& url,
+                                     const std::vector<std::string>& headers) {
   if (!curl_) return Unloaded();
   CURL* c = static_cast<CURL*>(curl_);
   Lib().easy_reset(c);
@@ -106,7 +110,8 @@ Result<HttpResponse> HttpClient::Get(const std::string& url, const std::vector<s
   return Perform(url, headers);
 }
 
-Result<HttpResponse> HttpClient::Perform(const std::string& url, const std::vector<std::string>& headers) {
+Result<HttpResponse> HttpClient::Perform(
+    const std::string& url, const std::vector<std::string>& headers) {
   const Curl& lib = Lib();
   CURL* c = static_cast<CURL*>(curl_);
   HttpResponse resp;
@@ -132,8 +137,12 @@ Result<HttpResponse> HttpClient::Perform(const std::string& url, const std::vect
   lib.easy_setopt(c, CURLOPT_USERAGENT, "crashbox-submit/0.1");
   CURLcode rc = lib.easy_perform(c);
   lib.slist_free_all(list);
-  if (sink.over) return Status::LimitExceeded(fmt::format("{}: response larger than {} bytes", url, max_body_bytes_));
-  if (rc != CURLE_OK) return Status::Unavailable(fmt::format("{}: {}", url, lib.easy_strerror(rc)));
+  if (sink.over)
+    return Status::LimitExceeded(
+        fmt::format("{}: response larger than {} bytes", url, max_body_bytes_));
+  if (rc != CURLE_OK)
+    return Status::Unavailable(
+        fmt::format("{}: {}", url, lib.easy_strerror(rc)));
   lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   return resp;
 }

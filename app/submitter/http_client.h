@@ -31,7 +31,8 @@ class HttpClient {
   // kUnavailable when the server cannot be reached or the transfer failed.
   Result<HttpResponse> Post(const std::string& url, const std::string& body,
                             const std::vector<std::string>& headers);
-  Result<HttpResponse> Get(const std::string& url, const std::vector<std::string>& headers = {});
+  Result<HttpResponse> Get(const std::string& url,
+                           const std::vector<std::string>& headers = {});
   // A response body larger than this ends the transfer with kLimitExceeded
   // (0 = no cap).
   void set_max_body_bytes(uint64_t n) { max_body_bytes_ = n; }
@@ -39,7 +40,8 @@ class HttpClient {
   void set_follow_redirects(bool on) { follow_redirects_ = on; }
 
  private:
-  Result<HttpResponse> Perform(const std::string& url, const std::vector<std::string>& headers);
+  Result<HttpResponse> Perform(const std::string& url,
+                               const std::vector<std::string>& headers);
   static Status Unloaded();
   void* curl_;
   long timeout_ms_;

@@ -6,7 +6,8 @@
 // - an annotations file (`x.json`) with its dump `x.dmp` beside it;
 // - a directory: Socorro's bucket layout (`v1/raw_crash/<date>/<id>`,
 //   `v1/dump_names/<id>`, `v1/dump/<id>`, `v1/<name>/<id>`), Antenna's
-//   filesystem layout (`<date>/raw_crash/<id>.json`, `<date>/dump_names/<id>.json`,
+//   filesystem layout (`<date>/raw_crash/<id>.json`,
+//   `<date>/dump_names/<id>.json`,
 //   `<date>/<name>/<id>`), or any tree of `.dmp` files (each as above).
 // Fields the collector sets itself (metadata, submitted_timestamp, version,
 // uuid) are dropped from stored raw crashes before sending.
@@ -35,6 +36,7 @@ struct LoadLimits {
 
 // kNotFound when the path does not exist, kInvalidArgument when it is not a
 // crash report of a known shape, kCorrupt when its JSON does not parse.
-Result<std::vector<CrashPayload>> LoadPayloads(const std::string& path, const LoadLimits& limits = {});
+Result<std::vector<CrashPayload>> LoadPayloads(const std::string& path,
+                                               const LoadLimits& limits = {});
 
 }  // namespace crashbox::submitter

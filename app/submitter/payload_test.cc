@@ -39,9 +39,11 @@ TEST(LoadPayloads, CorpusLayoutFindsMetaDirectory) {
 TEST(LoadPayloads, SocorroBucketLayoutDropsCollectorFields) {
   testing::TempDir dir;
   const std::string id = "de1bb258-cbbf-4589-a673-34f800161017";
-  WriteFileOrDie(dir / "v1" / "raw_crash" / "20161017" / id,
-                 R"({"ProductName": "Z", "uuid": "x", "metadata": {}, "version": 2})");
-  WriteFileOrDie(dir / "v1" / "dump_names" / id, R"(["upload_file_minidump", "memory_report"])");
+  WriteFileOrDie(
+      dir / "v1" / "raw_crash" / "20161017" / id,
+      R"({"ProductName": "Z", "uuid": "x", "metadata": {}, "version": 2})");
+  WriteFileOrDie(dir / "v1" / "dump_names" / id,
+                 R"(["upload_file_minidump", "memory_report"])");
   WriteFileOrDie(dir / "v1" / "dump" / id, "MDMP");
   WriteFileOrDie(dir / "v1" / "memory_report" / id, "MEM");
   auto p = LoadPayloads(dir.path().string());
@@ -57,8 +59,10 @@ TEST(LoadPayloads, SocorroBucketLayoutDropsCollectorFields) {
 TEST(LoadPayloads, AntennaFilesystemLayout) {
   testing::TempDir dir;
   const std::string id = "de1bb258-cbbf-4589-a673-34f800161017";
-  WriteFileOrDie(dir / "20161017" / "raw_crash" / (id + ".json"), R"({"ProductName": "A"})");
-  WriteFileOrDie(dir / "20161017" / "dump_names" / (id + ".json"), R"(["upload_file_minidump"])");
+  WriteFileOrDie(dir / "20161017" / "raw_crash" / (id + ".json"),
+                 R"({"ProductName": "A"})");
+  WriteFileOrDie(dir / "20161017" / "dump_names" / (id + ".json"),
+                 R"(["upload_file_minidump"])");
   WriteFileOrDie(dir / "20161017" / "upload_file_minidump" / id, "MDMP");
   auto p = LoadPayloads(dir.path().string());
   ASSERT_TRUE(p.ok()) << p.status().ToString();
@@ -67,21 +71,26 @@ TEST(LoadPayloads, AntennaFilesystemLayout) {
 
 TEST(LoadPayloads, BadInputsHaveClearErrors) {
   testing::TempDir dir;
-  EXPECT_EQ(LoadPayloads((dir / "missing.dmp").string()).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(LoadPayloads((dir / "missing.dmp").string()).status().code(),
+            Status::Code::kNotFound);
   WriteFileOrDie(dir / "b.dmp", "MDMP");
   WriteFileOrDie(dir / "b.json", "[not an object]");
-  EXPECT_EQ(LoadPayloads((dir / "b.dmp").string()).status().code(), Status::Code::kCorrupt);
+  EXPECT_EQ(LoadPayloads((dir / "b.dmp").string()).status().code(),
+            Status::Code::kCorrupt);
   testing::TempDir empty;
-  EXPECT_EQ(LoadPayloads(empty.path().string()).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(LoadPayloads(empty.path().string()).status().code(),
+            Status::Code::kInvalidArgument);
   LoadLimits small;
   small.max_file_bytes = 2;
-  EXPECT_EQ(LoadPayloads((dir / "b.dmp").string(), small).status().code(), Status::Code::kLimitExceeded);
+  EXPECT_EQ(LoadPayloads((dir / "b.dmp").string(), small).status().code(),
+            Status::Code::kLimitExceeded);
 }
 
 TEST(SubmitUrl, AddsSubmitPathOnlyToBaseUrls) {
   EXPECT_EQ(SubmitUrl("http://h:8888"), "http://h:8888/submit");
   EXPECT_EQ(SubmitUrl("http://h:8888/"), "http://h:8888/submit");
-  EXPECT_EQ(SubmitUrl("http://h:8888/submit?prod=x"), "http://h:8888/submit?prod=x");
+  EXPECT_EQ(SubmitUrl("http://h:8888/submit?prod=x"),
+            "http://h:8888/submit?prod=x");
 }
 
 }  // namespace

@@ -23,21 +23,27 @@ Submitter::Submitter(SubmitOptions options)
 
 Result<std::string> Submitter::Submit(const CrashPayload& payload) {
   collector::MultipartWriter writer;
-  std::string body = collector::EncodeCrashReport(payload.annotations, payload.dumps, options_.json_extra, writer);
+  std::string body = collector::EncodeCrashReport(
+      payload.annotations, payload.dumps, options_.json_extra, writer);
   std::vector<std::string> headers = {"Content-Type: " + writer.ContentType()};
   if (options_.gzip) {
     body = base::Gzip(AsBytes(body));
     headers.push_back("Content-Encoding: gzip");
   }
-  if (!options_.bearer_token.empty()) headers.push_back("Authorization: Bearer " + options_.bearer_token);
-  CB_ASSIGN_OR_RETURN(HttpResponse resp, client_.Post(SubmitUrl(options_.url), body, headers));
+  if (!options_.bearer_token.empty())
+    headers.push_back("Authorization: Bearer " + options_.bearer_token);
+  CB_ASSIGN_OR_RETURN(HttpResponse resp,
+                      client_.Post(SubmitUrl(options_.url), body, headers));
   std::string_view text = base::Trim(resp.body);
-  if (resp.status == 200 && text.starts_with("CrashID=bp-")) return std::string(text.substr(11));
-  std::string shown = text.empty() ? "(empty body)" : std::string(text.substr(0, 200));
+  if (resp.status == 200 && text.starts_with("CrashID=bp-"))
+    return std::string(text.substr(11));
+  std::string shown =
+      text.empty() ? "(empty body)" : std::string(text.substr(0, 200));
   if (resp.status >= 500 || resp.status == 429) {
     return Status::Unavailable(fmt::format("HTTP {}: {}", resp.status, shown));
   }
-  return Status::InvalidArgument(fmt::format("HTTP {}: {}", resp.status, shown));
+  return Status::InvalidArgument(
+      fmt::format("HTTP {}: {}", resp.status, shown));
 }
 
 }  // namespace crashbox::submitter

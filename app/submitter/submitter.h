@@ -13,10 +13,10 @@
 namespace crashbox::submitter {
 
 struct SubmitOptions {
-  std::string url;          // collector base URL or its /submit URL
-  bool gzip = false;        // whole-body gzip (Content-Encoding: gzip)
-  bool json_extra = false;  // annotations as one JSON `extra` part
-  std::string bearer_token; // sent as Authorization when set (for `uuid`)
+  std::string url;           // collector base URL or its /submit URL
+  bool gzip = false;         // whole-body gzip (Content-Encoding: gzip)
+  bool json_extra = false;   // annotations as one JSON `extra` part
+  std::string bearer_token;  // sent as Authorization when set (for `uuid`)
   long timeout_ms = 120000;
 };
 

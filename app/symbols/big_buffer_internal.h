@@ -39,7 +39,8 @@ class BigBuffer {
   }
   ~BigBuffer() { Release(); }
   BigBuffer(BigBuffer&& o) noexcept
-      : data_(std::exchange(o.data_, nullptr)), capacity_(std::exchange(o.capacity_, 0)) {}
+      : data_(std::exchange(o.data_, nullptr)),
+        capacity_(std::exchange(o.capacity_, 0)) {}
   BigBuffer& operator=(BigBuffer&& o) noexcept {
     if (this != &o) {
       Release();
@@ -66,18 +67,21 @@ class BigBuffer {
  private:
   void Map(size_t size, size_t align) {
     size_t span = size + align;
-    void* p = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+    void* p = ::mmap(nullptr, span, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     auto base = reinterpret_cast<uintptr_t>(p);
-    uintptr_t start = align ? (base + align - 1) & ~(uintptr_t{align} - 1) : base;
+    uintptr_t start =
+        align ? (base + align - 1) & ~(uintptr_t{align} - 1) : base;
     if (start > base) ::munmap(p, start - base);
     if (size_t tail = base + span - (start + size); tail > 0) {
       ::munmap(reinterpret_cast<void*>(start + size), tail);
     }
     data_ = reinterpret_cast<char*>(start);
     capacity_ = size;
-    if (align) ::madvise(data_, size, MADV_HUGEPAGE);  // advice only: failure is harmless
+    if (align)
+      ::madvise(data_, size,
+                MADV_HUGEPAGE);  // advice only: failure is harmless
   }
   void Release() {
     if (data_) ::munmap(data_, capacity_);
@@ -98,7 +102,9 @@ class BigArray {
  public:
   BigArray() = default;
   BigArray(size_t capacity, size_t head, size_t tail)
-      : buf_(head + capacity * sizeof(T) + tail), head_(head), capacity_(capacity) {}
+      : buf_(head + capacity * sizeof(T) + tail),
+        head_(head),
+        capacity_(capacity) {}
   void push_back(const T& v) {
     if (size_ == capacity_) Grow();
     std::memcpy(data() + size_, &v, sizeof(T));
@@ -120,7 +126,8 @@ class BigArray {
   BigBuffer& buffer() { return buf_; }
   // Zeroes whatever records were written past size() and later dropped.
   void ClearDropped() {
-    if (high_water_ > size_) std::memset(data() + size_, 0, (high_water_ - size_) * sizeof(T));
+    if (high_water_ > size_)
+      std::memset(data() + size_, 0, (high_water_ - size_) * sizeof(T));
     high_water_ = size_;
   }
 

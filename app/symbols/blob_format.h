@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // The symbols blob: crashbox's compact, pre-indexed form of one Breakpad .sym
-// file, looked up in place (from a memory map or an LMDB value) with no parsing.
-// Owned here; the LMDB `symbols` database stores these bytes as is.
+// file, looked up in place (from a memory map or an LMDB value) with no
+// parsing. Owned here; the LMDB `symbols` database stores these bytes as is.
 //
 // Layout (all integers little-endian, no alignment required: every read goes
 // through memcpy, so a blob may start at any address):
@@ -33,8 +33,10 @@ inline constexpr uint32_t kBlobVersion = 1;
 inline constexpr uint32_t kNoParent = 0xFFFFFFFFu;
 
 // Header.flags bits.
-inline constexpr uint32_t kFlagCorrupt = 1;  // Breakpad would mark the module "corrupt"
-inline constexpr uint32_t kFlagBailed = 2;   // parsing stopped after too many errors
+inline constexpr uint32_t kFlagCorrupt =
+    1;  // Breakpad would mark the module "corrupt"
+inline constexpr uint32_t kFlagBailed =
+    2;  // parsing stopped after too many errors
 
 struct Header {
   char magic[8];
@@ -59,8 +61,8 @@ enum class SectionKind : uint32_t {
   kPublics = 10,       // PublicRecord, sorted by address, unique
   kCfiInit = 11,       // CfiInitRecord, sorted by address, non-overlapping
   kCfiDelta = 12,      // CfiDeltaRecord, sorted by address, unique
-  kWinFrames0 = 13,    // WinFrameRecord for STACK WIN type 0..4: kWinFrames0 + type,
-                       // each a pre-order containment tree
+  kWinFrames0 = 13,    // WinFrameRecord for STACK WIN type 0..4: kWinFrames0 +
+                       // type, each a pre-order containment tree
 };
 inline constexpr uint32_t kWinTypeCount = 5;
 
@@ -77,16 +79,20 @@ struct StrRef {
 };
 
 struct MetaRecord {
-  StrRef os, arch, debug_id, debug_file, code_id, code_file;  // MODULE / INFO CODE_ID
-  uint64_t text_lines;         // non-empty lines seen
-  uint64_t parse_errors;       // Breakpad's num_errors (decides "corrupt" and bailing)
-  uint64_t inline_errors;      // bad INLINE / INLINE_ORIGIN lines (not counted above)
+  StrRef os, arch, debug_id, debug_file, code_id,
+      code_file;        // MODULE / INFO CODE_ID
+  uint64_t text_lines;  // non-empty lines seen
+  uint64_t
+      parse_errors;  // Breakpad's num_errors (decides "corrupt" and bailing)
+  uint64_t
+      inline_errors;  // bad INLINE / INLINE_ORIGIN lines (not counted above)
   uint64_t functions_dropped;  // FUNC overlapping an earlier FUNC, or size 0
-  uint64_t lines_dropped;      // line records overlapping, size 0, or in a dropped FUNC
-  uint64_t publics_dropped;    // PUBLIC at address 0
-  uint64_t inlines_dropped;    // INLINE ranges rejected by the containment rules
-  uint64_t cfi_dropped;        // STACK CFI INIT overlapping an earlier one, or size 0
-  uint64_t win_dropped;        // STACK WIN rejected by the containment rules
+  uint64_t
+      lines_dropped;  // line records overlapping, size 0, or in a dropped FUNC
+  uint64_t publics_dropped;  // PUBLIC at address 0
+  uint64_t inlines_dropped;  // INLINE ranges rejected by the containment rules
+  uint64_t cfi_dropped;  // STACK CFI INIT overlapping an earlier one, or size 0
+  uint64_t win_dropped;  // STACK WIN rejected by the containment rules
 };
 
 struct FileRecord {

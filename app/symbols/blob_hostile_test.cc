@@ -12,8 +12,10 @@ namespace crashbox::symbols {
 namespace {
 
 constexpr std::string_view kText =
-    "FILE 0 a.c\nINLINE_ORIGIN 0 inl\nFUNC 1000 40 0 f\nINLINE 0 1 0 0 1000 10\n1000 10 1 0\n"
-    "PUBLIC 2000 0 p\nSTACK CFI INIT 1000 40 .cfa: $rsp 8 + .ra: .cfa -8 + ^\nSTACK CFI 1004 .cfa: $rsp 16 +\n"
+    "FILE 0 a.c\nINLINE_ORIGIN 0 inl\nFUNC 1000 40 0 f\nINLINE 0 1 0 0 1000 "
+    "10\n1000 10 1 0\n"
+    "PUBLIC 2000 0 p\nSTACK CFI INIT 1000 40 .cfa: $rsp 8 + .ra: .cfa -8 + "
+    "^\nSTACK CFI 1004 .cfa: $rsp 16 +\n"
     "STACK WIN 4 1000 50 0 0 8 0 0 0 1 $eip\n";
 
 std::string Blob() { return *ParseSymText(AsBytes(kText)); }
@@ -25,7 +27,8 @@ Status OpenStatus(const std::string& blob) {
 
 // Exercises every lookup; must not crash whatever the bytes say.
 void LookEverywhere(const SymbolFile& f) {
-  for (uint64_t a : {0ull, 0xfffull, 0x1000ull, 0x1004ull, 0x1008ull, 0x2000ull, ~0ull}) {
+  for (uint64_t a :
+       {0ull, 0xfffull, 0x1000ull, 0x1004ull, 0x1008ull, 0x2000ull, ~0ull}) {
     f.Symbolize(a);
     f.FindLine(a);
     f.FindCfiRules(a);
@@ -38,11 +41,13 @@ void LookEverywhere(const SymbolFile& f) {
 
 blob::SectionEntry SectionAt(const std::string& blob, size_t i) {
   blob::SectionEntry e;
-  std::memcpy(&e, blob.data() + sizeof(blob::Header) + i * sizeof(e), sizeof(e));
+  std::memcpy(&e, blob.data() + sizeof(blob::Header) + i * sizeof(e),
+              sizeof(e));
   return e;
 }
 void PutSection(std::string* blob, size_t i, const blob::SectionEntry& e) {
-  std::memcpy(blob->data() + sizeof(blob::Header) + i * sizeof(e), &e, sizeof(e));
+  std::memcpy(blob->data() + sizeof(blob::Header) + i * sizeof(e), &e,
+              sizeof(e));
 }
 
 TEST(HostileBlob, ValidBlobOpensAtAnyAlignment) {
@@ -57,7 +62,8 @@ TEST(HostileBlob, ValidBlobOpensAtAnyAlignment) {
 TEST(HostileBlob, EveryTruncationIsRejected) {
   std::string blob = Blob();
   for (size_t n = 0; n < blob.size(); ++n) {
-    EXPECT_EQ(OpenStatus(blob.substr(0, n)).code(), Status::Code::kCorrupt) << n;
+    EXPECT_EQ(OpenStatus(blob.substr(0, n)).code(), Status::Code::kCorrupt)
+        << n;
   }
 }
 
@@ -78,12 +84,14 @@ TEST(HostileBlob, LyingSectionCountIsRejected) {
     std::string bad = blob;
     e.count = e.count * 1000 + 1000;
     PutSection(&bad, i, e);
-    EXPECT_EQ(OpenStatus(bad).code(), Status::Code::kCorrupt) << "section " << i;
+    EXPECT_EQ(OpenStatus(bad).code(), Status::Code::kCorrupt)
+        << "section " << i;
     bad = blob;
     e = SectionAt(blob, i);
     e.offset = ~0ull - 3;
     PutSection(&bad, i, e);
-    EXPECT_EQ(OpenStatus(bad).code(), Status::Code::kCorrupt) << "section " << i;
+    EXPECT_EQ(OpenStatus(bad).code(), Status::Code::kCorrupt)
+        << "section " << i;
   }
 }
 
@@ -111,7 +119,8 @@ TEST(HostileBlob, VerifyDeepCatchesAFunctionPointingPastTheLines) {
   std::string blob = Blob();
   for (size_t i = 0; i < 17; ++i) {
     blob::SectionEntry e = SectionAt(blob, i);
-    if (e.kind != static_cast<uint32_t>(blob::SectionKind::kFunctions)) continue;
+    if (e.kind != static_cast<uint32_t>(blob::SectionKind::kFunctions))
+      continue;
     blob::FunctionRecord fr;
     std::memcpy(&fr, blob.data() + e.offset, sizeof(fr));
     fr.lines_count = 1000000;

@@ -34,7 +34,8 @@ struct Layout {
 
   explicit Layout(const SymModel& m) {
     auto add = [&](K kind, size_t record_bytes, size_t count) {
-      sections.push_back({static_cast<uint32_t>(kind), static_cast<uint32_t>(record_bytes), 0, count});
+      sections.push_back({static_cast<uint32_t>(kind),
+                          static_cast<uint32_t>(record_bytes), 0, count});
     };
     add(K::kMeta, sizeof(blob::MetaRecord), 1);
     add(K::kFiles, sizeof(blob::FileRecord), m.files.size());
@@ -48,10 +49,12 @@ struct Layout {
     add(K::kCfiInit, sizeof(blob::CfiInitRecord), m.cfi_init.size());
     add(K::kCfiDelta, sizeof(blob::CfiDeltaRecord), m.cfi_delta.size());
     for (uint32_t t = 0; t < blob::kWinTypeCount; ++t) {
-      add(static_cast<K>(static_cast<uint32_t>(K::kWinFrames0) + t), sizeof(blob::WinFrameRecord), m.win[t].size());
+      add(static_cast<K>(static_cast<uint32_t>(K::kWinFrames0) + t),
+          sizeof(blob::WinFrameRecord), m.win[t].size());
     }
     add(K::kStrings, 1, 0);  // count set by the writer
-    table_end = sizeof(blob::Header) + sections.size() * sizeof(blob::SectionEntry);
+    table_end =
+        sizeof(blob::Header) + sections.size() * sizeof(blob::SectionEntry);
 
     uint64_t lines_start = std::max<uint64_t>(table_end, kLinesOffset);
     uint64_t offset = lines_start + m.lines.size() * sizeof(blob::LineRecord);
@@ -66,8 +69,8 @@ struct Layout {
     }
     pool_offset = sections.back().offset;
 
-    pool_max = m.os.size() + m.arch.size() + m.debug_id.size() + m.debug_file.size() + m.code_id.size() +
-               m.code_file.size();
+    pool_max = m.os.size() + m.arch.size() + m.debug_id.size() +
+               m.debug_file.size() + m.code_id.size() + m.code_file.size();
     for (const auto& f : m.files) pool_max += f.name.size();
     for (const auto& o : m.origins) pool_max += o.name.size();
     for (const auto& f : m.functions) pool_max += f.name.size();
@@ -95,7 +98,8 @@ struct Layout {
 
 class Writer {
  public:
-  Writer(char* base, uint64_t pool_offset) : base_(base), pool_(base + pool_offset) {}
+  Writer(char* base, uint64_t pool_offset)
+      : base_(base), pool_(base + pool_offset) {}
 
   // Appends `s` to the pool. `share` stores identical strings once (CFI
   // rules and program strings repeat a lot; names rarely do, so they skip
@@ -109,7 +113,8 @@ class Writer {
       overflow_ = true;
       return {};
     }
-    blob::StrRef ref{static_cast<uint32_t>(pool_size_), static_cast<uint32_t>(s.size())};
+    blob::StrRef ref{static_cast<uint32_t>(pool_size_),
+                     static_cast<uint32_t>(s.size())};
     if (!s.empty()) std::memcpy(pool_ + pool_size_, s.data(), s.size());
     pool_size_ += s.size();
     if (share) shared_.emplace(s, ref);
@@ -155,9 +160,10 @@ void WriteSections(const SymModel& m, const Layout& layout, Writer& w) {
   for (size_t i = 0; i < m.functions.size(); ++i) {
     const SymModel::Function& f = m.functions[i];
     w.Put(at, i,
-          blob::FunctionRecord{f.address, f.size, w.Str(f.name), f.parameter_size,
-                               f.multiple ? blob::kFuncMultiple : 0u, f.lines_begin, f.lines_count,
-                               f.nodes_begin, f.nodes_count});
+          blob::FunctionRecord{
+              f.address, f.size, w.Str(f.name), f.parameter_size,
+              f.multiple ? blob::kFuncMultiple : 0u, f.lines_begin,
+              f.lines_count, f.nodes_begin, f.nodes_count});
   }
   auto copy_all = [&](K kind, const auto& records) {
     if (!records.empty()) {
@@ -172,7 +178,8 @@ void WriteSections(const SymModel& m, const Layout& layout, Writer& w) {
   for (size_t i = 0; i < m.publics.size(); ++i) {
     const SymModel::Public& p = m.publics[i];
     w.Put(at, i,
-          blob::PublicRecord{p.address, w.Str(p.name), p.parameter_size, p.multiple ? blob::kFuncMultiple : 0u});
+          blob::PublicRecord{p.address, w.Str(p.name), p.parameter_size,
+                             p.multiple ? blob::kFuncMultiple : 0u});
   }
   at = layout.offset_of(K::kCfiInit);
   for (size_t i = 0; i < m.cfi_init.size(); ++i) {
@@ -181,16 +188,20 @@ void WriteSections(const SymModel& m, const Layout& layout, Writer& w) {
   }
   at = layout.offset_of(K::kCfiDelta);
   for (size_t i = 0; i < m.cfi_delta.size(); ++i) {
-    w.Put(at, i, blob::CfiDeltaRecord{m.cfi_delta[i].address, w.Str(m.cfi_delta[i].rules, true)});
+    w.Put(at, i,
+          blob::CfiDeltaRecord{m.cfi_delta[i].address,
+                               w.Str(m.cfi_delta[i].rules, true)});
   }
   for (uint32_t t = 0; t < blob::kWinTypeCount; ++t) {
-    at = layout.offset_of(static_cast<K>(static_cast<uint32_t>(K::kWinFrames0) + t));
+    at = layout.offset_of(
+        static_cast<K>(static_cast<uint32_t>(K::kWinFrames0) + t));
     for (size_t i = 0; i < m.win[t].size(); ++i) {
       const SymModel::WinFrame& f = m.win[t][i];
       w.Put(at, i,
-            blob::WinFrameRecord{f.address, f.size, f.parent, f.prolog_size, f.epilog_size, f.parameter_size,
-                                 f.saved_register_size, f.local_size, f.max_stack_size, f.flags,
-                                 w.Str(f.program_string, true)});
+            blob::WinFrameRecord{
+                f.address, f.size, f.parent, f.prolog_size, f.epilog_size,
+                f.parameter_size, f.saved_register_size, f.local_size,
+                f.max_stack_size, f.flags, w.Str(f.program_string, true)});
     }
   }
 }
@@ -200,14 +211,16 @@ void WriteSections(const SymModel& m, const Layout& layout, Writer& w) {
 Result<BlobBytes> WriteBlob(SymModel* model) {
   const SymModel& m = *model;
   Layout layout(m);
-  if (layout.TooLarge()) return Status::LimitExceeded("symbol file too large for the blob format");
+  if (layout.TooLarge())
+    return Status::LimitExceeded("symbol file too large for the blob format");
   uint64_t max_bytes = layout.pool_offset + layout.pool_max;
 
   // In place when the lines already sit at their offset and everything fits
   // the mapping, which is fresh (zero) past the lines bar dropped records.
   BigArray<blob::LineRecord>& lines = model->lines;
   uint64_t lines_start = layout.offset_of(K::kLines);
-  bool in_place = lines.head() == lines_start && max_bytes <= lines.buffer().capacity();
+  bool in_place =
+      lines.head() == lines_start && max_bytes <= lines.buffer().capacity();
   BlobBytes out;
   if (in_place) {
     lines.ClearDropped();
@@ -215,13 +228,15 @@ Result<BlobBytes> WriteBlob(SymModel* model) {
   } else {
     out.buffer = BigBuffer(max_bytes);
     if (!lines.empty()) {
-      std::memcpy(out.buffer.data() + lines_start, lines.data(), lines.size() * sizeof(blob::LineRecord));
+      std::memcpy(out.buffer.data() + lines_start, lines.data(),
+                  lines.size() * sizeof(blob::LineRecord));
     }
   }
   char* base = out.buffer.data();
   Writer w(base, layout.pool_offset);
   WriteSections(m, layout, w);
-  if (w.overflow()) return Status::LimitExceeded("symbol file too large for the blob format");
+  if (w.overflow())
+    return Status::LimitExceeded("symbol file too large for the blob format");
   layout.sections.back().count = w.pool_size();
   out.size = layout.pool_offset + w.pool_size();
 
@@ -233,7 +248,8 @@ Result<BlobBytes> WriteBlob(SymModel* model) {
   h.section_count = static_cast<uint32_t>(layout.sections.size());
   h.flags = m.flags;
   std::memcpy(base, &h, sizeof(h));
-  std::memcpy(base + sizeof(h), layout.sections.data(), layout.sections.size() * sizeof(blob::SectionEntry));
+  std::memcpy(base + sizeof(h), layout.sections.data(),
+              layout.sections.size() * sizeof(blob::SectionEntry));
   out.buffer.Shrink(out.size);
   return out;
 }

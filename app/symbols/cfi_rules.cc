@@ -6,7 +6,9 @@
 namespace crashbox::symbols {
 namespace {
 
-bool IsRuleBreak(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool IsRuleBreak(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 }  // namespace
 
@@ -45,7 +47,8 @@ bool CfiRules::Apply(std::string_view rule_set) {
   }
 }
 
-Result<RegisterMap> CfiRules::FindCallerRegs(const RegisterMap& callee, const MemoryReader* memory,
+Result<RegisterMap> CfiRules::FindCallerRegs(const RegisterMap& callee,
+                                             const MemoryReader* memory,
                                              ValueWidth width) const {
   if (cfa_rule_.empty() || ra_rule_.empty()) {
     return Status::NotFound("cfi rules lack .cfa or .ra");

@@ -28,7 +28,9 @@ class CfiRules {
   const std::string& cfa_rule() const { return cfa_rule_; }
   const std::string& ra_rule() const { return ra_rule_; }
   // Rules for other registers, by name (e.g. "$rbp" → ".cfa -16 + ^").
-  const std::map<std::string, std::string>& register_rules() const { return register_rules_; }
+  const std::map<std::string, std::string>& register_rules() const {
+    return register_rules_;
+  }
 
   // Computes the caller's registers from the callee's (CFIFrameInfo::
   // FindCallerRegs): the CFA from `callee`, then ".ra" and every register rule
@@ -36,7 +38,8 @@ class CfiRules {
   // whose rule evaluated; a register rule that fails is left out. Fails
   // (kNotFound) when the rules lack .cfa or .ra, or with the evaluator's
   // status when either of those fails.
-  Result<RegisterMap> FindCallerRegs(const RegisterMap& callee, const MemoryReader* memory,
+  Result<RegisterMap> FindCallerRegs(const RegisterMap& callee,
+                                     const MemoryReader* memory,
                                      ValueWidth width) const;
 
   // ".cfa: <expr> .ra: <expr> <reg>: <expr> ..." (registers in name order).

@@ -20,7 +20,8 @@ using testing::Load;
 class MapMemory : public MemoryReader {
  public:
   std::map<uint64_t, uint64_t> words;
-  bool ReadMemory(uint64_t address, ValueWidth, uint64_t* value) const override {
+  bool ReadMemory(uint64_t address, ValueWidth,
+                  uint64_t* value) const override {
     auto it = words.find(address);
     if (it == words.end()) return false;
     *value = it->second;
@@ -49,7 +50,8 @@ TEST(CfiRules, DeltasAccumulateUpToTheAddress) {
   auto f = Load(kCfi);
   auto rules = f->FindCfiRules(0x1010);
   ASSERT_TRUE(rules.has_value());
-  EXPECT_EQ(rules->Serialize(), ".cfa: $rbp 16 + .ra: .cfa -8 + ^ $rbp: .cfa -16 + ^");
+  EXPECT_EQ(rules->Serialize(),
+            ".cfa: $rbp 16 + .ra: .cfa -8 + ^ $rbp: .cfa -16 + ^");
   EXPECT_EQ(f->FindCfiRecords(0x1010)->delta_rules.size(), 2u);
   EXPECT_EQ(f->FindCfiRules(0x1003)->cfa_rule(), "$rsp 16 +");
   EXPECT_EQ(f->FindCfiRules(0x103f)->cfa_rule(), "$rsp 8 +");
@@ -81,7 +83,8 @@ TEST(CfiRules, DeltasInInterleavedRunsAreOrderedAndTheLaterDuplicateWins) {
       "STACK CFI 1020 .cfa: $rsp 32 +\n"
       "STACK CFI INIT 2000 40 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n"
       "STACK CFI 2010 .cfa: $rsp 48 +\n"
-      "STACK CFI 1004 .cfa: $rsp 12 +\n"  // a second run, interleaving the first
+      "STACK CFI 1004 .cfa: $rsp 12 +\n"  // a second run, interleaving the
+                                          // first
       "STACK CFI 1010 .cfa: $rsp 20 +\n"
       "STACK CFI 1020 .cfa: $rsp 40 +\n"  // replaces the earlier delta at 1020
       "STACK CFI 2008 .cfa: $rsp 44 +\n");
@@ -98,7 +101,8 @@ TEST(CfiRules, DeltasInInterleavedRunsAreOrderedAndTheLaterDuplicateWins) {
 // address → rules (the last one written wins) would.
 TEST(CfiRules, ShuffledDeltasMatchALastWinsMap) {
   std::mt19937 rng(20261125);
-  std::string text = "STACK CFI INIT 1000 1000 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n";
+  std::string text =
+      "STACK CFI INIT 1000 1000 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n";
   std::map<uint64_t, std::string> expected;
   for (int i = 0; i < 2000; ++i) {
     uint64_t address = 0x1000 + rng() % 0x400;
@@ -114,7 +118,8 @@ TEST(CfiRules, ShuffledDeltasMatchALastWinsMap) {
     }
     auto records = f->FindCfiRecords(query);
     ASSERT_TRUE(records.has_value()) << query;
-    std::vector<std::string> got(records->delta_rules.begin(), records->delta_rules.end());
+    std::vector<std::string> got(records->delta_rules.begin(),
+                                 records->delta_rules.end());
     EXPECT_EQ(got, want) << "at " << query;
   }
 }
@@ -140,11 +145,13 @@ TEST(CfiRules, ApplyRejectsMalformedRuleSets) {
 
 TEST(CfiRules, FindCallerRegsComputesCfaRaAndRegisters) {
   CfiRules r;
-  ASSERT_TRUE(r.Apply(".cfa: $rsp 16 + .ra: .cfa -8 + ^ $rbp: .cfa -16 + ^ $rbx: $nope"));
+  ASSERT_TRUE(r.Apply(
+      ".cfa: $rsp 16 + .ra: .cfa -8 + ^ $rbp: .cfa -16 + ^ $rbx: $nope"));
   MapMemory mem;
   mem.words[0x1008] = 0x401234;  // return address
   mem.words[0x1000] = 0x7000;    // saved rbp
-  Result<RegisterMap> caller = r.FindCallerRegs({{"$rsp", 0x1000}}, &mem, ValueWidth::k64);
+  Result<RegisterMap> caller =
+      r.FindCallerRegs({{"$rsp", 0x1000}}, &mem, ValueWidth::k64);
   ASSERT_TRUE(caller.ok()) << caller.status().ToString();
   EXPECT_EQ(caller->at(".cfa"), 0x1010u);
   EXPECT_EQ(caller->at(".ra"), 0x401234u);
@@ -155,8 +162,9 @@ TEST(CfiRules, FindCallerRegsComputesCfaRaAndRegisters) {
 TEST(CfiRules, FindCallerRegsNeedsCfaAndRa) {
   CfiRules r;
   ASSERT_TRUE(r.Apply(".cfa: $rsp 16 +"));
-  EXPECT_EQ(r.FindCallerRegs({{"$rsp", 1}}, nullptr, ValueWidth::k64).status().code(),
-            Status::Code::kNotFound);
+  EXPECT_EQ(
+      r.FindCallerRegs({{"$rsp", 1}}, nullptr, ValueWidth::k64).status().code(),
+      Status::Code::kNotFound);
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 
 namespace crashbox::symbols {
 
-Result<std::shared_ptr<const SymbolFile>> BlobSupplier::Find(const ModuleKey& key) {
+Result<std::shared_ptr<const SymbolFile>> BlobSupplier::Find(
+    const ModuleKey& key) {
   auto cache_key = std::make_pair(key.debug_file, key.debug_id);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -13,10 +14,14 @@ Result<std::shared_ptr<const SymbolFile>> BlobSupplier::Find(const ModuleKey& ke
   }
   CB_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> blob, fetch_(key));
   ByteView bytes = AsBytes(*blob);
-  Result<std::shared_ptr<const SymbolFile>> file = SymbolFile::OpenShared(bytes, blob);
-  if (!file.ok()) return file.status().WithContext(fmt::format("stored symbols {}/{}", key.debug_file, key.debug_id));
+  Result<std::shared_ptr<const SymbolFile>> file =
+      SymbolFile::OpenShared(bytes, blob);
+  if (!file.ok())
+    return file.status().WithContext(
+        fmt::format("stored symbols {}/{}", key.debug_file, key.debug_id));
   if (Status deep = file.value()->VerifyDeep(); !deep.ok()) {
-    return deep.WithContext(fmt::format("stored symbols {}/{}", key.debug_file, key.debug_id));
+    return deep.WithContext(
+        fmt::format("stored symbols {}/{}", key.debug_file, key.debug_id));
   }
   std::lock_guard<std::mutex> lock(mu_);
   cache_[cache_key] = file.value();
@@ -28,15 +33,18 @@ void BlobSupplier::Forget(const ModuleKey& key) {
   cache_.erase(std::make_pair(key.debug_file, key.debug_id));
 }
 
-Result<std::shared_ptr<const SymbolFile>> ChainSupplier::Find(const ModuleKey& key) {
+Result<std::shared_ptr<const SymbolFile>> ChainSupplier::Find(
+    const ModuleKey& key) {
   Status first_error;
   for (SymbolSupplier* s : suppliers_) {
     Result<std::shared_ptr<const SymbolFile>> r = s->Find(key);
     if (r.ok()) return r;
-    if (r.status().code() != Status::Code::kNotFound && first_error.ok()) first_error = r.status();
+    if (r.status().code() != Status::Code::kNotFound && first_error.ok())
+      first_error = r.status();
   }
   if (!first_error.ok()) return first_error;
-  return Status::NotFound(fmt::format("no symbols for {}/{}", key.debug_file, key.debug_id));
+  return Status::NotFound(
+      fmt::format("no symbols for {}/{}", key.debug_file, key.debug_id));
 }
 
 }  // namespace crashbox::symbols

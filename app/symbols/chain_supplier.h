@@ -23,8 +23,10 @@ namespace crashbox::symbols {
 
 class BlobSupplier final : public SymbolSupplier {
  public:
-  // `fetch` returns the blob bytes or kNotFound; it may be called from any thread.
-  using Fetch = std::function<Result<std::shared_ptr<const std::string>>(const ModuleKey&)>;
+  // `fetch` returns the blob bytes or kNotFound; it may be called from any
+  // thread.
+  using Fetch = std::function<Result<std::shared_ptr<const std::string>>(
+      const ModuleKey&)>;
   explicit BlobSupplier(Fetch fetch) : fetch_(std::move(fetch)) {}
 
   Result<std::shared_ptr<const SymbolFile>> Find(const ModuleKey& key) override;
@@ -34,13 +36,16 @@ class BlobSupplier final : public SymbolSupplier {
  private:
   Fetch fetch_;
   std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<const SymbolFile>> cache_ CB_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>,
+           std::shared_ptr<const SymbolFile>>
+      cache_ CB_GUARDED_BY(mu_);
 };
 
 class ChainSupplier final : public SymbolSupplier {
  public:
   // The suppliers must outlive the chain.
-  explicit ChainSupplier(std::vector<SymbolSupplier*> suppliers) : suppliers_(std::move(suppliers)) {}
+  explicit ChainSupplier(std::vector<SymbolSupplier*> suppliers)
+      : suppliers_(std::move(suppliers)) {}
   // The first supplier's hit; kNotFound when none has the module. An error
   // other than kNotFound from one supplier is remembered and returned only
   // when no later supplier has the module.

@@ -19,12 +19,15 @@ constexpr char kSym[] =
 
 TEST(BlobSupplier, OpensVerifiesAndCaches) {
   std::atomic<int> fetches{0};
-  BlobSupplier s([&](const ModuleKey& key) -> Result<std::shared_ptr<const std::string>> {
-    ++fetches;
-    if (key.debug_file == "corrupt") return std::make_shared<const std::string>("not a blob");
-    if (key.debug_file != "app") return Status::NotFound("no");
-    return std::make_shared<const std::string>(ParseSymText(AsBytes(std::string_view(kSym))).value());
-  });
+  BlobSupplier s(
+      [&](const ModuleKey& key) -> Result<std::shared_ptr<const std::string>> {
+        ++fetches;
+        if (key.debug_file == "corrupt")
+          return std::make_shared<const std::string>("not a blob");
+        if (key.debug_file != "app") return Status::NotFound("no");
+        return std::make_shared<const std::string>(
+            ParseSymText(AsBytes(std::string_view(kSym))).value());
+      });
   ModuleKey key{"app", "0CEFB84AE0DEB3F9900D2B90425BB3280"};
   auto f = s.Find(key);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
@@ -42,9 +45,10 @@ TEST(ChainSupplier, FirstHitWinsAndErrorsSurfaceOnlyWithoutAHit) {
   MapSymbolSupplier a, b;
   ModuleKey key{"app", "0CEFB84AE0DEB3F9900D2B90425BB3280"};
   ASSERT_TRUE(b.AddText(key, kSym).ok());
-  BlobSupplier broken([](const ModuleKey&) -> Result<std::shared_ptr<const std::string>> {
-    return std::make_shared<const std::string>("garbage");
-  });
+  BlobSupplier broken(
+      [](const ModuleKey&) -> Result<std::shared_ptr<const std::string>> {
+        return std::make_shared<const std::string>("garbage");
+      });
   ChainSupplier chain({&a, &broken, &b});
   EXPECT_TRUE(chain.Find(key).ok());
   ChainSupplier only_broken({&a, &broken});

@@ -41,7 +41,8 @@ std::vector<TextFunc> FuncsOf(std::string_view text) {
     std::vector<std::string_view> t;
     if (!internal::TokenizeWithOptionalM(line.substr(5), 5, &t)) continue;
     size_t i = t[0] == "m" ? 1 : 0;
-    out.push_back({internal::ParseCUnsigned(t[i], 16).value, internal::ParseCUnsigned(t[i + 1], 16).value,
+    out.push_back({internal::ParseCUnsigned(t[i], 16).value,
+                   internal::ParseCUnsigned(t[i + 1], 16).value,
                    std::string(t[i + 3])});
   }
   return out;
@@ -50,23 +51,28 @@ std::vector<TextFunc> FuncsOf(std::string_view text) {
 TEST(Corpus, ConvertsEverySymFileAndFindsEveryFunction) {
   fs::path corpus = crashbox::testing::CorpusDir();
   if (corpus.empty() || !fs::is_directory(corpus / "symbols")) {
-    GTEST_SKIP() << "corpus not found (set CB_CORPUS_DIR or place it at ../shared/corpus)";
+    GTEST_SKIP() << "corpus not found (set CB_CORPUS_DIR or place it at "
+                    "../shared/corpus)";
   }
   uint64_t total_bytes = 0, total_blob = 0, files = 0, checked = 0;
   double seconds = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(corpus / "symbols")) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(corpus / "symbols")) {
     if (entry.path().extension() != ".sym") continue;
     std::string text = crashbox::testing::ReadFileOrDie(entry.path());
     auto start = std::chrono::steady_clock::now();
     Result<std::string> blob = ParseSymText(AsBytes(text));
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     ASSERT_TRUE(blob.ok()) << entry.path();
     total_bytes += text.size();
     total_blob += blob->size();
     ++files;
     Result<SymbolFile> f = SymbolFile::Open(AsBytes(*blob));
     ASSERT_TRUE(f.ok()) << entry.path();
-    ASSERT_TRUE(f->VerifyDeep().ok()) << entry.path() << ": " << f->VerifyDeep().ToString();
+    ASSERT_TRUE(f->VerifyDeep().ok())
+        << entry.path() << ": " << f->VerifyDeep().ToString();
     EXPECT_FALSE(f->stats().bailed) << entry.path();
 
     // Accepted FUNCs in file order, replaying the first-wins rule.
@@ -93,12 +99,16 @@ TEST(Corpus, ConvertsEverySymFileAndFindsEveryFunction) {
   }
   ASSERT_GT(files, 0u);
   double mb = static_cast<double>(total_bytes) / (1024.0 * 1024.0);
-  std::printf("corpus: %llu .sym files, %.1f MiB text -> %.1f MiB blobs, %llu functions checked, "
-              "conversion %.1f MiB/s\n",
-              static_cast<unsigned long long>(files), mb,
-              static_cast<double>(total_blob) / (1024.0 * 1024.0),
-              static_cast<unsigned long long>(checked), seconds > 0 ? mb / seconds : 0.0);
-  RecordProperty("conversion_mib_per_s", std::to_string(seconds > 0 ? mb / seconds : 0.0));
+  std::printf(
+      "corpus: %llu .sym files, %.1f MiB text -> %.1f MiB blobs, %llu "
+      "functions checked, "
+      "conversion %.1f MiB/s\n",
+      static_cast<unsigned long long>(files), mb,
+      static_cast<double>(total_blob) / (1024.0 * 1024.0),
+      static_cast<unsigned long long>(checked),
+      seconds > 0 ? mb / seconds : 0.0);
+  RecordProperty("conversion_mib_per_s",
+                 std::to_string(seconds > 0 ? mb / seconds : 0.0));
 }
 
 }  // namespace
@@ -113,17 +123,26 @@ TEST(Corpus, InlineFramesMatchBreakpadOutput) {
   if (corpus.empty()) GTEST_SKIP() << "corpus not found";
   struct Case {
     const char* sym;
-    uint64_t address;  // instruction - module base
+    uint64_t address;                 // instruction - module base
     std::vector<std::string> frames;  // "name file:line", innermost first
   };
   std::vector<Case> cases = {
-      {"symbols/linux_inline/BBA6FA10B8AAB33D00000000000000000/linux_inline.sym", 0x161b6,
-       {"func() linux_inline.cpp:27", "bar() c.cpp:32", "foo() b.cpp:39", "main a.cpp:42"}},
-      {"symbols/inline_crash/B3C523ADA35DFA7C7305EF7BEA65EA3C0/inline_crash.sym", 0x2af1,
+      {"symbols/linux_inline/BBA6FA10B8AAB33D00000000000000000/"
+       "linux_inline.sym",
+       0x161b6,
+       {"func() linux_inline.cpp:27", "bar() c.cpp:32", "foo() b.cpp:39",
+        "main a.cpp:42"}},
+      {"symbols/inline_crash/B3C523ADA35DFA7C7305EF7BEA65EA3C0/"
+       "inline_crash.sym",
+       0x2af1,
        {"nightjar::audio::FadeOut inline_crash.cpp:16",
-        "nightjar::audio::ProcessBlock(nightjar::audio::Buffer&) inline_crash.cpp:23"}},
-      {"symbols/inline_crash/B3C523ADA35DFA7C7305EF7BEA65EA3C0/inline_crash.sym", 0x2b34,
-       {"nightjar::audio::MixerTick(nightjar::audio::Buffer*, int) inline_crash.cpp:26"}},
+        "nightjar::audio::ProcessBlock(nightjar::audio::Buffer&) "
+        "inline_crash.cpp:23"}},
+      {"symbols/inline_crash/B3C523ADA35DFA7C7305EF7BEA65EA3C0/"
+       "inline_crash.sym",
+       0x2b34,
+       {"nightjar::audio::MixerTick(nightjar::audio::Buffer*, int) "
+        "inline_crash.cpp:26"}},
   };
   for (const Case& c : cases) {
     std::string text = crashbox::testing::ReadFileOrDie(corpus / c.sym);
@@ -132,11 +151,15 @@ TEST(Corpus, InlineFramesMatchBreakpadOutput) {
     ASSERT_TRUE(f.ok());
     SymbolizedAddress s = f->Symbolize(c.address);
     std::vector<std::string> got;
-    auto base_name = [](std::string_view path) { return path.substr(path.find_last_of('/') + 1); };
+    auto base_name = [](std::string_view path) {
+      return path.substr(path.find_last_of('/') + 1);
+    };
     for (const InlineFrame& i : s.inlines) {
-      got.push_back(fmt::format("{} {}:{}", i.function_name, base_name(i.source_file), i.source_line));
+      got.push_back(fmt::format("{} {}:{}", i.function_name,
+                                base_name(i.source_file), i.source_line));
     }
-    got.push_back(fmt::format("{} {}:{}", s.function_name, base_name(s.source_file), s.source_line));
+    got.push_back(fmt::format("{} {}:{}", s.function_name,
+                              base_name(s.source_file), s.source_line));
     EXPECT_EQ(got, c.frames) << c.sym;
   }
 }

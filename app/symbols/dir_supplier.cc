@@ -27,16 +27,23 @@ class MappedFile {
  public:
   static Result<std::shared_ptr<const MappedFile>> Open(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::IoError(fmt::format("open {}: {}", path.string(), std::strerror(errno)));
+    if (fd < 0)
+      return Status::IoError(
+          fmt::format("open {}: {}", path.string(), std::strerror(errno)));
     struct stat st {};
     if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
       ::close(fd);
-      return Status::IoError(fmt::format("stat {}: empty or unreadable", path.string()));
+      return Status::IoError(
+          fmt::format("stat {}: empty or unreadable", path.string()));
     }
-    void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                     MAP_PRIVATE, fd, 0);
     ::close(fd);
-    if (p == MAP_FAILED) return Status::IoError(fmt::format("mmap {}: {}", path.string(), std::strerror(errno)));
-    return std::shared_ptr<const MappedFile>(new MappedFile(p, static_cast<size_t>(st.st_size)));
+    if (p == MAP_FAILED)
+      return Status::IoError(
+          fmt::format("mmap {}: {}", path.string(), std::strerror(errno)));
+    return std::shared_ptr<const MappedFile>(
+        new MappedFile(p, static_cast<size_t>(st.st_size)));
   }
   ~MappedFile() { ::munmap(data_, size_); }
   MappedFile(const MappedFile&) = delete;
@@ -57,7 +64,9 @@ struct FileText {
   size_t size = 0;
   FileText() = default;
   FileText(FileText&& o) noexcept
-      : buffer(std::move(o.buffer)), mapped(std::exchange(o.mapped, nullptr)), size(o.size) {}
+      : buffer(std::move(o.buffer)),
+        mapped(std::exchange(o.mapped, nullptr)),
+        size(o.size) {}
   FileText& operator=(FileText&& o) noexcept {
     if (this != &o) {
       Unmap();
@@ -73,23 +82,28 @@ struct FileText {
     mapped = nullptr;
   }
   ByteView bytes() const {
-    return {reinterpret_cast<const uint8_t*>(mapped ? mapped : buffer.data()), size};
+    return {reinterpret_cast<const uint8_t*>(mapped ? mapped : buffer.data()),
+            size};
   }
 };
 
 // Reads the file opened by OpenRegularFileUnder (a regular file: a read
 // never blocks on a FIFO or runs forever on a device).
-Result<FileText> ReadWholeFile(const OpenedFile& file, const fs::path& path, uint64_t max_bytes, bool map) {
+Result<FileText> ReadWholeFile(const OpenedFile& file, const fs::path& path,
+                               uint64_t max_bytes, bool map) {
   int fd = file.fd.get();
   uint64_t size = file.size;
   if (size > max_bytes) {
-    return Status::LimitExceeded(fmt::format("{}: {} bytes exceeds the limit of {}", path.string(), size, max_bytes));
+    return Status::LimitExceeded(
+        fmt::format("{}: {} bytes exceeds the limit of {}", path.string(), size,
+                    max_bytes));
   }
   FileText out;
   out.size = size;
   if (map && size > 0) {
     // Page-cache pages mapped at once: no copy, no fresh memory.
-    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void* p =
+        ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (p != MAP_FAILED) {
       out.mapped = p;
       return out;
@@ -98,12 +112,14 @@ Result<FileText> ReadWholeFile(const OpenedFile& file, const fs::path& path, uin
   out.buffer = internal::BigBuffer(size);
   size_t got = 0;
   while (got < size) {
-    ssize_t n = ::pread(fd, out.buffer.data() + got, size - got, static_cast<off_t>(got));
+    ssize_t n = ::pread(fd, out.buffer.data() + got, size - got,
+                        static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
-  if (got != size) return Status::IoError(fmt::format("read {}: short read", path.string()));
+  if (got != size)
+    return Status::IoError(fmt::format("read {}: short read", path.string()));
   return out;
 }
 
@@ -118,36 +134,45 @@ bool IsNewer(const fs::path& a, const fs::path& b) {
 
 Result<fs::path> SymbolRelativePath(const ModuleKey& key) {
   std::string_view file = key.debug_file;
-  if (size_t slash = file.find_last_of("/\\"); slash != std::string_view::npos) {
+  if (size_t slash = file.find_last_of("/\\");
+      slash != std::string_view::npos) {
     file = file.substr(slash + 1);
   }
-  if (file.empty() || file == "." || file == ".." || file.find('\0') != std::string_view::npos) {
-    return Status::InvalidArgument(fmt::format("bad debug file name '{}'", key.debug_file));
+  if (file.empty() || file == "." || file == ".." ||
+      file.find('\0') != std::string_view::npos) {
+    return Status::InvalidArgument(
+        fmt::format("bad debug file name '{}'", key.debug_file));
   }
   if (key.debug_id.empty() || key.debug_id.size() > 128) {
-    return Status::InvalidArgument(fmt::format("bad debug id '{}'", key.debug_id));
+    return Status::InvalidArgument(
+        fmt::format("bad debug id '{}'", key.debug_id));
   }
   for (char c : key.debug_id) {
     if (!std::isalnum(static_cast<unsigned char>(c))) {
-      return Status::InvalidArgument(fmt::format("bad debug id '{}'", key.debug_id));
+      return Status::InvalidArgument(
+          fmt::format("bad debug id '{}'", key.debug_id));
     }
   }
   std::string name(file);
-  if (name.size() > 4 && base::EqualsIgnoreCase(std::string_view(name).substr(name.size() - 4), ".pdb")) {
+  if (name.size() > 4 &&
+      base::EqualsIgnoreCase(std::string_view(name).substr(name.size() - 4),
+                             ".pdb")) {
     name.resize(name.size() - 4);
   }
   name += ".sym";
   return fs::path(std::string(file)) / key.debug_id / name;
 }
 
-DirSymbolSupplier::DirSymbolSupplier(DirSupplierOptions options) : options_(std::move(options)) {}
+DirSymbolSupplier::DirSymbolSupplier(DirSupplierOptions options)
+    : options_(std::move(options)) {}
 
 DirSymbolSupplier::Counters DirSymbolSupplier::counters() const {
   std::lock_guard<std::mutex> lock(mu_);
   return counters_;
 }
 
-Result<std::shared_ptr<const SymbolFile>> DirSymbolSupplier::Find(const ModuleKey& key) {
+Result<std::shared_ptr<const SymbolFile>> DirSymbolSupplier::Find(
+    const ModuleKey& key) {
   std::string id = key.debug_file + '\n' + key.debug_id;
   std::promise<FileResult> promise;
   std::unique_lock<std::mutex> lock(mu_);
@@ -183,7 +208,8 @@ void DirSymbolSupplier::EvictLocked() {
   while (total_bytes_ > options_.max_memory_bytes && it != lru_.begin()) {
     --it;
     auto entry = entries_.find(*it);
-    if (entry->second.bytes == 0 || it == lru_.begin()) continue;  // loading, or the newest
+    if (entry->second.bytes == 0 || it == lru_.begin())
+      continue;  // loading, or the newest
     total_bytes_ -= entry->second.bytes;
     entries_.erase(entry);
     it = lru_.erase(it);
@@ -205,7 +231,8 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
     }
   }
   if (sym_path.empty()) {
-    return Status::NotFound(fmt::format("no symbols for {} {}", key.debug_file, key.debug_id));
+    return Status::NotFound(
+        fmt::format("no symbols for {} {}", key.debug_file, key.debug_id));
   }
   fs::path cache_path;
   if (!options_.cache_dir.empty()) {
@@ -214,8 +241,12 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
     FileResult cached = LoadFromCache(cache_path, sym_path);
     if (cached.ok()) return cached;
   }
-  CB_ASSIGN_OR_RETURN(FileText text, ReadWholeFile(opened, sym_path, options_.parse.max_text_bytes, options_.one_shot));
-  Result<internal::BlobBytes> blob = internal::ConvertSymText(text.bytes(), options_.parse);
+  CB_ASSIGN_OR_RETURN(
+      FileText text,
+      ReadWholeFile(opened, sym_path, options_.parse.max_text_bytes,
+                    options_.one_shot));
+  Result<internal::BlobBytes> blob =
+      internal::ConvertSymText(text.bytes(), options_.parse);
   text = FileText{};  // not needed any more
   if (!blob.ok()) return blob.status().WithContext(sym_path.string());
   {
@@ -229,17 +260,19 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::Load(const ModuleKey& key) {
     auto owner = std::make_shared<const std::string>(AsChars(blob->bytes()));
     return SymbolFile::OpenShared(AsBytes(*owner), owner);
   }
-  auto owner = std::make_shared<const internal::BlobBytes>(std::move(blob).value());
+  auto owner =
+      std::make_shared<const internal::BlobBytes>(std::move(blob).value());
   return SymbolFile::OpenShared(owner->bytes(), owner);
 }
 
-DirSymbolSupplier::FileResult DirSymbolSupplier::LoadFromCache(const fs::path& cache_path,
-                                                               const fs::path& sym_path) {
+DirSymbolSupplier::FileResult DirSymbolSupplier::LoadFromCache(
+    const fs::path& cache_path, const fs::path& sym_path) {
   std::error_code ec;
   if (!fs::is_regular_file(cache_path, ec) || IsNewer(sym_path, cache_path)) {
     return Status::NotFound("no usable cached blob");
   }
-  CB_ASSIGN_OR_RETURN(std::shared_ptr<const MappedFile> mapped, MappedFile::Open(cache_path));
+  CB_ASSIGN_OR_RETURN(std::shared_ptr<const MappedFile> mapped,
+                      MappedFile::Open(cache_path));
   CB_ASSIGN_OR_RETURN(std::shared_ptr<const SymbolFile> file,
                       SymbolFile::OpenShared(mapped->bytes(), mapped));
   CB_RETURN_IF_ERROR(file->VerifyDeep());
@@ -248,7 +281,8 @@ DirSymbolSupplier::FileResult DirSymbolSupplier::LoadFromCache(const fs::path& c
   return file;
 }
 
-void DirSymbolSupplier::StoreInCache(const fs::path& cache_path, ByteView blob) {
+void DirSymbolSupplier::StoreInCache(const fs::path& cache_path,
+                                     ByteView blob) {
   static std::atomic<uint64_t> sequence{0};
   std::error_code ec;
   fs::create_directories(cache_path.parent_path(), ec);

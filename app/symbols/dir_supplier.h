@@ -59,9 +59,9 @@ class DirSymbolSupplier final : public SymbolSupplier {
   Result<std::shared_ptr<const SymbolFile>> Find(const ModuleKey& key) override;
 
   struct Counters {
-    uint64_t conversions = 0;       // .sym texts converted
-    uint64_t disk_cache_hits = 0;   // blobs mapped from cache_dir
-    uint64_t memory_hits = 0;       // answered from memory
+    uint64_t conversions = 0;      // .sym texts converted
+    uint64_t disk_cache_hits = 0;  // blobs mapped from cache_dir
+    uint64_t memory_hits = 0;      // answered from memory
     uint64_t cache_write_failures = 0;
   };
   Counters counters() const;

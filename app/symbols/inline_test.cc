@@ -68,7 +68,7 @@ TEST(Inlines, OldFormatUsesLineRecordFileForCallSite) {
       "FILE 0 main.cc\nFILE 1 inl.h\n"
       "INLINE_ORIGIN 0 1 old_inl\n"  // old format: <id> <file_id> <name>
       "FUNC 1000 100 0 func\n"
-      "INLINE 0 10 0 1010 10\n"      // old format: no call-site file
+      "INLINE 0 10 0 1010 10\n"  // old format: no call-site file
       "1010 10 30 1\n");
   SymbolizedAddress s = f->Symbolize(0x1012);
   ASSERT_EQ(s.inlines.size(), 1u);
@@ -84,7 +84,8 @@ TEST(Inlines, UnknownOriginIsNameOmitted) {
 }
 
 TEST(Inlines, LevelSkippingParentIsDropped) {
-  auto f = Load("INLINE_ORIGIN 0 a\nFUNC 1000 100 0 func\nINLINE 2 3 0 0 1000 10\n");
+  auto f =
+      Load("INLINE_ORIGIN 0 a\nFUNC 1000 100 0 func\nINLINE 2 3 0 0 1000 10\n");
   EXPECT_TRUE(f->FindInlineFrames(0x1000).empty());
   EXPECT_EQ(f->stats().inline_errors, 0u);
 }
@@ -100,7 +101,9 @@ TEST(Inlines, IdenticalRangesNestLaterInside) {
 }
 
 TEST(Inlines, FunctionBaseIsTheRangeHoldingTheAddress) {
-  auto f = Load("INLINE_ORIGIN 0 a\nFUNC 1000 100 0 func\nINLINE 0 3 0 0 1010 10 1030 10\n");
+  auto f = Load(
+      "INLINE_ORIGIN 0 a\nFUNC 1000 100 0 func\nINLINE 0 3 0 0 1010 10 1030 "
+      "10\n");
   auto frames = f->FindInlineFrames(0x1035);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0].function_base, 0x1030u);
@@ -123,7 +126,8 @@ TEST(Inlines, InlineBeforeAnyFuncIsAnInlineError) {
 }
 
 TEST(Inlines, OriginNameStartingWithDigitsIsNotAFileId) {
-  auto f = Load("INLINE_ORIGIN 0 123abc\nFUNC 1000 100 0 func\nINLINE 0 3 0 0 1000 20\n");
+  auto f = Load(
+      "INLINE_ORIGIN 0 123abc\nFUNC 1000 100 0 func\nINLINE 0 3 0 0 1000 20\n");
   EXPECT_EQ(f->FindInlineFrames(0x1000)[0].function_name, "123abc");
 }
 

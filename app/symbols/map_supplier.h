@@ -28,8 +28,9 @@ class MapSymbolSupplier final : public SymbolSupplier {
 
  private:
   std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<const SymbolFile>> files_
-      CB_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>,
+           std::shared_ptr<const SymbolFile>>
+      files_ CB_GUARDED_BY(mu_);
 };
 
 }  // namespace crashbox::symbols

@@ -42,7 +42,8 @@ class MemoryReader {
  public:
   virtual ~MemoryReader() = default;
   // Reads `width` bytes (little-endian) at `address`; false when unavailable.
-  virtual bool ReadMemory(uint64_t address, ValueWidth width, uint64_t* value) const = 0;
+  virtual bool ReadMemory(uint64_t address, ValueWidth width,
+                          uint64_t* value) const = 0;
 };
 
 struct PostfixLimits {
@@ -56,12 +57,13 @@ class PostfixEvaluator {
  public:
   // `dictionary` is read for names and written by '='; `memory` may be null,
   // then '^' fails. Both must outlive the evaluator.
-  PostfixEvaluator(RegisterMap* dictionary, const MemoryReader* memory, ValueWidth width,
-                   PostfixLimits limits = {});
+  PostfixEvaluator(RegisterMap* dictionary, const MemoryReader* memory,
+                   ValueWidth width, PostfixLimits limits = {});
 
   // Runs a program string; the stack must end empty. Names assigned are added
   // to `assigned` when given.
-  Status Evaluate(std::string_view expression, std::set<std::string>* assigned = nullptr);
+  Status Evaluate(std::string_view expression,
+                  std::set<std::string>* assigned = nullptr);
 
   // Evaluates an expression that must leave exactly one value.
   Result<uint64_t> EvaluateForValue(std::string_view expression);

@@ -11,7 +11,8 @@ namespace {
 class FakeMemory : public MemoryReader {
  public:
   std::map<uint64_t, uint64_t> words;
-  bool ReadMemory(uint64_t address, ValueWidth width, uint64_t* value) const override {
+  bool ReadMemory(uint64_t address, ValueWidth width,
+                  uint64_t* value) const override {
     auto it = words.find(address);
     if (it == words.end()) return false;
     *value = width == ValueWidth::k32 ? (it->second & 0xFFFFFFFFu) : it->second;
@@ -21,7 +22,8 @@ class FakeMemory : public MemoryReader {
 
 class Postfix : public ::testing::Test {
  protected:
-  Result<uint64_t> Value(std::string_view expr, ValueWidth width = ValueWidth::k64) {
+  Result<uint64_t> Value(std::string_view expr,
+                         ValueWidth width = ValueWidth::k64) {
     PostfixEvaluator ev(&regs_, &memory_, width);
     return ev.EvaluateForValue(expr);
   }
@@ -46,7 +48,8 @@ TEST_F(Postfix, NegativeLiteralWraps) {
 TEST_F(Postfix, ThirtyTwoBitWraps) {
   regs_["$esp"] = 0xFFFFFFFC;
   EXPECT_EQ(*Value("$esp 8 +", ValueWidth::k32), 4u);
-  EXPECT_FALSE(Value("4294967296", ValueWidth::k32).ok());  // not a 32-bit literal: an unknown name
+  EXPECT_FALSE(Value("4294967296", ValueWidth::k32)
+                   .ok());  // not a 32-bit literal: an unknown name
 }
 
 TEST_F(Postfix, Dereference) {
@@ -59,7 +62,8 @@ TEST_F(Postfix, Dereference) {
 
 TEST_F(Postfix, DereferenceWithoutMemoryFails) {
   PostfixEvaluator ev(&regs_, nullptr, ValueWidth::k64);
-  EXPECT_EQ(ev.EvaluateForValue("$rsp ^").status().code(), Status::Code::kCorrupt);
+  EXPECT_EQ(ev.EvaluateForValue("$rsp ^").status().code(),
+            Status::Code::kCorrupt);
 }
 
 TEST_F(Postfix, ProgramStringAssigns) {
@@ -68,7 +72,8 @@ TEST_F(Postfix, ProgramStringAssigns) {
   memory_.words[0x104] = 0x401000;
   std::set<std::string> assigned;
   PostfixEvaluator ev(&regs_, &memory_, ValueWidth::k32);
-  Status s = ev.Evaluate("$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =", &assigned);
+  Status s = ev.Evaluate(
+      "$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =", &assigned);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(regs_["$eip"], 0x401000u);
   EXPECT_EQ(regs_["$ebp"], 0x200u);
@@ -84,16 +89,17 @@ TEST_F(Postfix, GluedAssignmentOperator) {
 }
 
 TEST_F(Postfix, MalformedExpressionsFail) {
-  for (std::string_view expr : {"+", "1 +", "1 2", "", "$nope", "1 0 /", "1 0 %", "^"}) {
+  for (std::string_view expr :
+       {"+", "1 +", "1 2", "", "$nope", "1 0 /", "1 0 %", "^"}) {
     Result<uint64_t> r = Value(expr);
     EXPECT_FALSE(r.ok()) << "'" << expr << "'";
   }
   PostfixEvaluator ev(&regs_, &memory_, ValueWidth::k64);
-  EXPECT_FALSE(ev.Evaluate("5 6 =").ok());      // assignment to a literal
-  EXPECT_FALSE(ev.Evaluate("-5 6 =").ok());     // Breakpad crashes here
-  EXPECT_FALSE(ev.Evaluate("rsp 6 =").ok());    // not a $variable
+  EXPECT_FALSE(ev.Evaluate("5 6 =").ok());    // assignment to a literal
+  EXPECT_FALSE(ev.Evaluate("-5 6 =").ok());   // Breakpad crashes here
+  EXPECT_FALSE(ev.Evaluate("rsp 6 =").ok());  // not a $variable
   EXPECT_FALSE(ev.Evaluate("=").ok());
-  EXPECT_FALSE(ev.Evaluate("$a 1 = 2").ok());   // leftover value
+  EXPECT_FALSE(ev.Evaluate("$a 1 = 2").ok());  // leftover value
 }
 
 TEST_F(Postfix, LimitsBoundWork) {

@@ -99,9 +99,11 @@ class DeferredRangeBuilder {
     bool ascending = std::exchange(ascending_, true);
     if (ascending) return in_file_order;
     std::vector<Entry> sorted = in_file_order;
-    std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) { return a.base < b.base; });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Entry& a, const Entry& b) { return a.base < b.base; });
     bool overlap = false;
-    for (size_t i = 1; i < sorted.size() && !overlap; ++i) overlap = sorted[i].base <= sorted[i - 1].high;
+    for (size_t i = 1; i < sorted.size() && !overlap; ++i)
+      overlap = sorted[i].base <= sorted[i - 1].high;
     if (!overlap) return sorted;
     ExclusiveRangeBuilder<T> replay;
     for (const Entry& e : in_file_order) {
@@ -112,13 +114,15 @@ class DeferredRangeBuilder {
 
  private:
   std::vector<Entry> entries_;  // in file order
-  bool ascending_ = true;       // each entry starts above the previous one's end
+  bool ascending_ = true;  // each entry starts above the previous one's end
 };
 
 template <typename T>
 class ContainedTreeBuilder {
  public:
-  explicit ContainedTreeBuilder(bool allow_equal) : allow_equal_(allow_equal) { Clear(); }
+  explicit ContainedTreeBuilder(bool allow_equal) : allow_equal_(allow_equal) {
+    Clear();
+  }
 
   void Clear() {
     nodes_.clear();
@@ -132,13 +136,16 @@ class ContainedTreeBuilder {
     uint32_t cur = 0;
     for (;;) {
       std::vector<uint32_t>& ch = nodes_[cur].children;
-      auto by_high = [this](uint32_t n, uint64_t v) { return nodes_[n].high < v; };
+      auto by_high = [this](uint32_t n, uint64_t v) {
+        return nodes_[n].high < v;
+      };
       auto ib = std::lower_bound(ch.begin(), ch.end(), base, by_high);
       auto ih = std::lower_bound(ib, ch.end(), high, by_high);
       if (ib == ih && ib != ch.end() && base >= nodes_[*ib].base) {
         // Entirely within an existing child: store it there.
         const Node& child = nodes_[*ib];
-        if (!allow_equal_ && child.base == base && child.high == high) return false;
+        if (!allow_equal_ && child.base == base && child.high == high)
+          return false;
         cur = *ib;
         continue;
       }
@@ -168,7 +175,8 @@ class ContainedTreeBuilder {
     };
     std::vector<Item> stack;
     const auto& top = nodes_[0].children;
-    for (auto it = top.rbegin(); it != top.rend(); ++it) stack.push_back({*it, ~0u});
+    for (auto it = top.rbegin(); it != top.rend(); ++it)
+      stack.push_back({*it, ~0u});
     uint32_t out_index = 0;
     while (!stack.empty()) {
       Item item = stack.back();
@@ -176,7 +184,8 @@ class ContainedTreeBuilder {
       const Node& n = nodes_[item.node];
       emit(n.base, n.high - n.base + 1, item.parent_out, n.payload);
       uint32_t me = out_index++;
-      for (auto it = n.children.rbegin(); it != n.children.rend(); ++it) stack.push_back({*it, me});
+      for (auto it = n.children.rbegin(); it != n.children.rend(); ++it)
+        stack.push_back({*it, me});
     }
   }
 

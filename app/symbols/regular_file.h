@@ -54,7 +54,8 @@ struct OpenedFile {
 // Opens `root / rel` (`root` one of `roots`; `rel` relative). kNotFound when
 // it does not exist or is refused as above (the reason is in the message);
 // kIoError when it exists but cannot be opened or examined.
-Result<OpenedFile> OpenRegularFileUnder(const std::filesystem::path& root, const std::filesystem::path& rel,
-                                        const std::vector<std::filesystem::path>& roots);
+Result<OpenedFile> OpenRegularFileUnder(
+    const std::filesystem::path& root, const std::filesystem::path& rel,
+    const std::vector<std::filesystem::path>& roots);
 
 }  // namespace crashbox::symbols

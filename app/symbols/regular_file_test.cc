@@ -24,7 +24,9 @@ class OpenRegularFile : public ::testing::Test {
     fs::create_directories(root_ / "app" / "ID");
     WriteFileOrDie(dir_ / "outside.sym", "MODULE secret\n");
   }
-  Status Open(const fs::path& rel) { return OpenRegularFileUnder(root_, rel, {root_}).status(); }
+  Status Open(const fs::path& rel) {
+    return OpenRegularFileUnder(root_, rel, {root_}).status();
+  }
   TempDir dir_;
   fs::path root_;
 };
@@ -36,7 +38,8 @@ TEST_F(OpenRegularFile, OpensRegularFilesAndSymlinksWithinTheRoots) {
   EXPECT_EQ(f->size, 9u);
   EXPECT_GE(f->fd.get(), 0);
   fs::create_directories(root_ / "lib" / "ID");
-  fs::create_symlink(root_ / "app" / "ID" / "app.sym", root_ / "lib" / "ID" / "lib.sym");
+  fs::create_symlink(root_ / "app" / "ID" / "app.sym",
+                     root_ / "lib" / "ID" / "lib.sym");
   EXPECT_TRUE(Open("lib/ID/lib.sym").ok());
   // Into another configured root is inside too.
   fs::path other = dir_ / "other";

@@ -58,8 +58,8 @@ struct SymModel {
   };
 
   std::string_view os, arch, debug_id, debug_file, code_id, code_file;
-  std::vector<Named> files;    // sorted by id, unique
-  std::vector<Named> origins;  // sorted by id, unique
+  std::vector<Named> files;         // sorted by id, unique
+  std::vector<Named> origins;       // sorted by id, unique
   std::vector<Function> functions;  // sorted by address, non-overlapping
   // The bulk of a blob; allocated with room for the rest of it (kLinesOffset
   // bytes before, spare_bytes after) so WriteBlob can build the blob in place.
@@ -68,19 +68,23 @@ struct SymModel {
   std::vector<blob::InlineRecord> inline_records;
   std::vector<blob::RangeRecord> inline_ranges;
   std::vector<blob::TreeNode> inline_nodes;
-  std::vector<Public> publics;     // sorted by address, unique
-  std::vector<CfiInit> cfi_init;   // sorted by address, non-overlapping
-  BigArray<CfiDelta> cfi_delta;     // sorted by address, unique
-  std::array<std::vector<WinFrame>, blob::kWinTypeCount> win;  // pre-order trees
-  blob::MetaRecord stats{};  // counters only; the StrRefs are filled by the writer
-  uint32_t flags = 0;        // blob::kFlag*
+  std::vector<Public> publics;    // sorted by address, unique
+  std::vector<CfiInit> cfi_init;  // sorted by address, non-overlapping
+  BigArray<CfiDelta> cfi_delta;   // sorted by address, unique
+  std::array<std::vector<WinFrame>, blob::kWinTypeCount>
+      win;  // pre-order trees
+  blob::MetaRecord
+      stats{};         // counters only; the StrRefs are filled by the writer
+  uint32_t flags = 0;  // blob::kFlag*
 };
 
 // A converted blob in fresh memory (see big_buffer_internal.h).
 struct BlobBytes {
   BigBuffer buffer;
   size_t size = 0;
-  ByteView bytes() const { return {reinterpret_cast<const uint8_t*>(buffer.data()), size}; }
+  ByteView bytes() const {
+    return {reinterpret_cast<const uint8_t*>(buffer.data()), size};
+  }
 };
 
 // Where the writer puts the line records: right after the header and the

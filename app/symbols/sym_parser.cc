@@ -41,17 +41,18 @@ bool HexField(std::string_view token, uint64_t* out) {
 bool LongField(std::string_view token, int base, int64_t min, int64_t* out) {
   CSigned n = ParseCSigned(token, base);
   *out = n.value;
-  return ValidAfterNumber(token, n.end) && n.value != kLongMax && n.value >= min;
+  return ValidAfterNumber(token, n.end) && n.value != kLongMax &&
+         n.value >= min;
 }
 
 // Hex digit values; -1 for anything else.
 constexpr std::array<int8_t, 256> kHexValue = [] {
   std::array<int8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    t[c] = c >= '0' && c <= '9' ? static_cast<int8_t>(c - '0')
-         : c >= 'a' && c <= 'f' ? static_cast<int8_t>(c - 'a' + 10)
-         : c >= 'A' && c <= 'F' ? static_cast<int8_t>(c - 'A' + 10)
-                                : int8_t{-1};
+    t[c] = c >= '0' && c <= '9'   ? static_cast<int8_t>(c - '0')
+           : c >= 'a' && c <= 'f' ? static_cast<int8_t>(c - 'a' + 10)
+           : c >= 'A' && c <= 'F' ? static_cast<int8_t>(c - 'A' + 10)
+                                  : int8_t{-1};
   }
   return t;
 }();
@@ -63,8 +64,11 @@ struct LineData {
 
 class Parser {
  public:
-  explicit Parser(SymModel* model) : m_(*model), cur_inlines_(/*allow_equal=*/true) {
-    for (auto& w : win_) w = std::make_unique<internal::ContainedTreeBuilder<SymModel::WinFrame>>(false);
+  explicit Parser(SymModel* model)
+      : m_(*model), cur_inlines_(/*allow_equal=*/true) {
+    for (auto& w : win_)
+      w = std::make_unique<internal::ContainedTreeBuilder<SymModel::WinFrame>>(
+          false);
   }
 
   void Run(std::string_view text) {
@@ -73,10 +77,11 @@ class Parser {
     // The rest of a blob is rarely larger than the text; when it is, the
     // writer copies instead of building the blob around the lines.
     m_.spare_bytes = 2 * text.size() + (size_t{64} << 10);
-    m_.lines = internal::BigArray<blob::LineRecord>(text.size() / 8 + 16, internal::kLinesOffset,
-                                                    m_.spare_bytes);
+    m_.lines = internal::BigArray<blob::LineRecord>(
+        text.size() / 8 + 16, internal::kLinesOffset, m_.spare_bytes);
     // A delta line takes at least 14 bytes of text.
-    deltas_ = internal::BigArray<SymModel::CfiDelta>(text.size() / 14 + 16, 0, 0);
+    deltas_ =
+        internal::BigArray<SymModel::CfiDelta>(text.size() / 14 + 16, 0, 0);
     cfi_init_.reserve(text.size() / 256);
     // Room for the usual density of FUNC and FILE records (one per 1-2 KB
     // of text in dump_syms output), so that growing does not copy them and
@@ -93,19 +98,23 @@ class Parser {
       // Most of a .sym text is line records in canonical form; no keyword
       // starts with a digit or lowercase hex letter. (Without a FUNC such a
       // line is an error: HandleLine counts it.)
-      if (cur_ != Cur::kNone && kHexValue[static_cast<unsigned char>(*p)] >= 0 &&
+      if (cur_ != Cur::kNone &&
+          kHexValue[static_cast<unsigned char>(*p)] >= 0 &&
           !(*p >= 'A' && *p <= 'F')) {
         if (const char* q = FastLineRecord(p, end)) {
           p = q;
           continue;
         }
       }
-      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      const char* nl = static_cast<const char*>(
+          std::memchr(p, '\n', static_cast<size_t>(end - p)));
       if (!nl) nl = end;
-      const char* cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<size_t>(nl - p)));
+      const char* cr = static_cast<const char*>(
+          std::memchr(p, '\r', static_cast<size_t>(nl - p)));
       const char* q = cr ? cr : nl;
       std::string_view line(p, static_cast<size_t>(q - p));
-      if (!(line.starts_with("STACK CFI ") && FastCfi(line.substr(10)))) HandleLine(line);
+      if (!(line.starts_with("STACK CFI ") && FastCfi(line.substr(10))))
+        HandleLine(line);
       p = q;
       if (num_errors_ > kMaxErrorsBeforeBailing) {
         m_.flags |= blob::kFlagBailed;
@@ -154,32 +163,39 @@ class Parser {
   }
   void ParseInfo(std::string_view rest) {
     size_t pos = 0;
-    if (internal::NextToken(rest, &pos) != "CODE_ID" || !m_.code_id.empty()) return;
+    if (internal::NextToken(rest, &pos) != "CODE_ID" || !m_.code_id.empty())
+      return;
     m_.code_id = internal::NextToken(rest, &pos);
     m_.code_file = internal::RestAfter(rest, pos);
   }
 
   bool ParseFile(std::string_view rest) {
     int64_t id = 0;
-    if (!internal::Tokenize(rest, 2, &tokens_) || !LongField(tokens_[0], 10, 0, &id)) return false;
+    if (!internal::Tokenize(rest, 2, &tokens_) ||
+        !LongField(tokens_[0], 10, 0, &id))
+      return false;
     files_.push_back({static_cast<int32_t>(id), tokens_[1]});
     return true;
   }
 
   bool ParseInlineOrigin(std::string_view rest) {
     int64_t id = 0;
-    if (!internal::Tokenize(rest, 2, &tokens_) || !LongField(tokens_[0], 10, 0, &id)) return false;
+    if (!internal::Tokenize(rest, 2, &tokens_) ||
+        !LongField(tokens_[0], 10, 0, &id))
+      return false;
     std::string_view remaining = tokens_[1];
     // Old format "<file_id> <name>" when the first word is a (signed) number.
     bool has_file_id = true;
-    for (size_t i = 0; i < remaining.size() && remaining[i] != ' ' && has_file_id; ++i) {
+    for (size_t i = 0;
+         i < remaining.size() && remaining[i] != ' ' && has_file_id; ++i) {
       if (remaining[i] == '-' && i == 0) continue;
       has_file_id = std::isdigit(static_cast<unsigned char>(remaining[i])) != 0;
     }
     std::string_view name = remaining;
     if (has_file_id) {
       int64_t file_id = 0;
-      if (!internal::Tokenize(remaining, 2, &tokens_) || !LongField(tokens_[0], 10, -1, &file_id)) {
+      if (!internal::Tokenize(remaining, 2, &tokens_) ||
+          !LongField(tokens_[0], 10, -1, &file_id)) {
         return false;
       }
       name = tokens_[1];
@@ -200,8 +216,8 @@ class Parser {
     }
     auto index = static_cast<uint32_t>(funcs_.size());
     if (func_ranges_.Insert(address, size, index)) {
-      funcs_.push_back({address, size, tokens_[t + 3], static_cast<uint32_t>(param), multiple,
-                        0, 0, 0, 0});
+      funcs_.push_back({address, size, tokens_[t + 3],
+                        static_cast<uint32_t>(param), multiple, 0, 0, 0, 0});
       cur_ = Cur::kStored;
       cur_index_ = index;
       cur_lines_begin_ = m_.lines.size();
@@ -219,25 +235,31 @@ class Parser {
     size_t t = multiple ? 1 : 0;
     uint64_t address = 0;
     int64_t param = 0;
-    if (!HexField(tokens_[t], &address) || !LongField(tokens_[t + 1], 16, 0, &param)) return false;
+    if (!HexField(tokens_[t], &address) ||
+        !LongField(tokens_[t + 1], 16, 0, &param))
+      return false;
     if (address == 0) {
       ++m_.stats.publics_dropped;
       return true;
     }
-    if (!public_addresses_.insert(address).second) return false;  // AddressMap::Store fails
-    publics_.push_back({address, tokens_[t + 2], static_cast<uint32_t>(param), multiple});
+    if (!public_addresses_.insert(address).second)
+      return false;  // AddressMap::Store fails
+    publics_.push_back(
+        {address, tokens_[t + 2], static_cast<uint32_t>(param), multiple});
     return true;
   }
 
   bool ParseLineRecord(std::string_view line) {
     uint64_t address = 0, size = 0;
     int64_t number = 0, file = 0;
-    if (!internal::Tokenize(line, 4, &tokens_) || !HexField(tokens_[0], &address) ||
-        !HexField(tokens_[1], &size) || !LongField(tokens_[2], 10, 0, &number) ||
+    if (!internal::Tokenize(line, 4, &tokens_) ||
+        !HexField(tokens_[0], &address) || !HexField(tokens_[1], &size) ||
+        !LongField(tokens_[2], 10, 0, &number) ||
         !LongField(tokens_[3], 10, 0, &file)) {
       return false;
     }
-    StoreLine(address, size, static_cast<int32_t>(number), static_cast<int32_t>(file));
+    StoreLine(address, size, static_cast<int32_t>(number),
+              static_cast<int32_t>(file));
     return true;
   }
 
@@ -255,7 +277,8 @@ class Parser {
     if (!p || p == end || *p != ' ') return nullptr;
     p = FastDec(p + 1, end, &file);
     if (!p || (p != end && *p != '\n' && *p != '\r')) return nullptr;
-    if (address == kULongMax || size == kULongMax) return nullptr;  // HexField rejects these
+    if (address == kULongMax || size == kULongMax)
+      return nullptr;  // HexField rejects these
     StoreLine(address, size, static_cast<int32_t>(static_cast<int64_t>(number)),
               static_cast<int32_t>(static_cast<int64_t>(file)));
     return p;
@@ -310,7 +333,8 @@ class Parser {
       m_.lines.resize(cur_lines_begin_);
       lines_spilled_ = true;
     }
-    if (!cur_lines_.Insert(address, size, {line, file})) ++m_.stats.lines_dropped;
+    if (!cur_lines_.Insert(address, size, {line, file}))
+      ++m_.stats.lines_dropped;
   }
 
   bool ParseInline(std::string_view rest) {
@@ -319,31 +343,38 @@ class Parser {
     if (tokens_.size() < 5) return false;
     size_t t = 0;
     int64_t level = 0, call_line = 0, call_file = 0, origin = 0;
-    if (!LongField(tokens_[t++], 10, 0, &level) || !LongField(tokens_[t++], 10, 0, &call_line)) {
+    if (!LongField(tokens_[t++], 10, 0, &level) ||
+        !LongField(tokens_[t++], 10, 0, &call_line)) {
       return false;
     }
-    if (has_call_file && !LongField(tokens_[t++], 10, -1, &call_file)) return false;
+    if (has_call_file && !LongField(tokens_[t++], 10, -1, &call_file))
+      return false;
     if (!LongField(tokens_[t++], 10, 0, &origin)) return false;
     range_scratch_.clear();
     while (t + 1 < tokens_.size()) {
       blob::RangeRecord r{};
-      if (!HexField(tokens_[t++], &r.address) || !HexField(tokens_[t++], &r.size)) return false;
+      if (!HexField(tokens_[t++], &r.address) ||
+          !HexField(tokens_[t++], &r.size))
+        return false;
       range_scratch_.push_back(r);
     }
-    if (cur_ == Cur::kNone) return false;  // Breakpad would dereference a null FUNC here
+    if (cur_ == Cur::kNone)
+      return false;  // Breakpad would dereference a null FUNC here
     // Function::AppendInline: a level may only go one deeper than the last one.
     if (level > last_inline_level_ + 1) return true;
     last_inline_level_ = level;
     if (cur_ != Cur::kStored) return true;
     auto local = static_cast<uint32_t>(cur_inline_records_.size());
-    cur_inline_records_.push_back({static_cast<int32_t>(origin), static_cast<int32_t>(call_line),
-                                   static_cast<int32_t>(call_file),
-                                   has_call_file ? blob::kInlineHasCallFile : 0u,
-                                   static_cast<uint32_t>(cur_inline_ranges_.size()),
-                                   static_cast<uint32_t>(range_scratch_.size())});
+    cur_inline_records_.push_back(
+        {static_cast<int32_t>(origin), static_cast<int32_t>(call_line),
+         static_cast<int32_t>(call_file),
+         has_call_file ? blob::kInlineHasCallFile : 0u,
+         static_cast<uint32_t>(cur_inline_ranges_.size()),
+         static_cast<uint32_t>(range_scratch_.size())});
     for (const blob::RangeRecord& r : range_scratch_) {
       cur_inline_ranges_.push_back(r);
-      if (!cur_inlines_.Insert(r.address, r.size, local)) ++m_.stats.inlines_dropped;
+      if (!cur_inlines_.Insert(r.address, r.size, local))
+        ++m_.stats.inlines_dropped;
     }
     return true;
   }
@@ -369,8 +400,8 @@ class Parser {
       std::string_view rules = internal::RestAfter(body, pos);
       if (rules.empty()) return false;
       // Breakpad reads these with unchecked strtoul.
-      if (!cfi_init_.Add(ParseCUnsigned(address, 16).value, ParseCUnsigned(size, 16).value,
-                            rules)) {
+      if (!cfi_init_.Add(ParseCUnsigned(address, 16).value,
+                         ParseCUnsigned(size, 16).value, rules)) {
         ++m_.stats.cfi_dropped;
       }
       return true;
@@ -378,7 +409,8 @@ class Parser {
     std::string_view rules = internal::RestAfter(body, pos);
     if (rules.empty()) return false;
     uint64_t address = ParseCUnsigned(first, 16).value;
-    if (!deltas_.empty() && address < deltas_.back().address) deltas_sorted_ = false;
+    if (!deltas_.empty() && address < deltas_.back().address)
+      deltas_sorted_ = false;
     deltas_.push_back({address, rules});
     return true;
   }
@@ -395,15 +427,19 @@ class Parser {
       if (!p || p == end || *p != ' ') return false;
       p = FastHex(p + 1, end, &size);
       if (!p || p == end || *p != ' ' || p + 1 == end) return false;
-      if (!cfi_init_.Add(address, size, std::string_view(p + 1, static_cast<size_t>(end - p - 1)))) {
+      if (!cfi_init_.Add(
+              address, size,
+              std::string_view(p + 1, static_cast<size_t>(end - p - 1)))) {
         ++m_.stats.cfi_dropped;
       }
       return true;
     }
     p = FastHex(p, end, &address);
     if (!p || p == end || *p != ' ' || p + 1 == end) return false;
-    if (!deltas_.empty() && address < deltas_.back().address) deltas_sorted_ = false;
-    deltas_.push_back({address, std::string_view(p + 1, static_cast<size_t>(end - p - 1))});
+    if (!deltas_.empty() && address < deltas_.back().address)
+      deltas_sorted_ = false;
+    deltas_.push_back(
+        {address, std::string_view(p + 1, static_cast<size_t>(end - p - 1))});
     return true;
   }
 
@@ -411,7 +447,8 @@ class Parser {
     if (!internal::Tokenize(body, 11, &tokens_)) return false;
     // WindowsFrameInfo::ParseFromString: unchecked strtol/strtoul, narrowed.
     auto type = static_cast<int32_t>(ParseCSigned(tokens_[0], 16).value);
-    if (type < 0 || type >= static_cast<int32_t>(blob::kWinTypeCount)) return false;
+    if (type < 0 || type >= static_cast<int32_t>(blob::kWinTypeCount))
+      return false;
     auto u32 = [this](size_t i) {
       return static_cast<uint32_t>(ParseCUnsigned(tokens_[i], 16).value);
     };
@@ -430,7 +467,8 @@ class Parser {
     } else if (u32(10) != 0) {
       w.flags |= blob::kWinAllocatesBasePointer;
     }
-    if (!win_[static_cast<size_t>(type)]->Insert(rva, code_size, w)) ++m_.stats.win_dropped;
+    if (!win_[static_cast<size_t>(type)]->Insert(rva, code_size, w))
+      ++m_.stats.win_dropped;
     return true;
   }
 
@@ -440,7 +478,8 @@ class Parser {
       SymModel::Function& f = funcs_[cur_index_];
       if (lines_spilled_) {
         for (const auto& e : cur_lines_.Take()) {
-          m_.lines.push_back({e.base, e.high - e.base + 1, e.payload.line, e.payload.file_id});
+          m_.lines.push_back(
+              {e.base, e.high - e.base + 1, e.payload.line, e.payload.file_id});
         }
         lines_spilled_ = false;
       }
@@ -452,14 +491,18 @@ class Parser {
         r.ranges_begin += range_base;
         m_.inline_records.push_back(r);
       }
-      m_.inline_ranges.insert(m_.inline_ranges.end(), cur_inline_ranges_.begin(),
+      m_.inline_ranges.insert(m_.inline_ranges.end(),
+                              cur_inline_ranges_.begin(),
                               cur_inline_ranges_.end());
       f.nodes_begin = static_cast<uint32_t>(m_.inline_nodes.size());
-      cur_inlines_.Flatten([&](uint64_t base, uint64_t size, uint32_t parent, uint32_t local) {
-        m_.inline_nodes.push_back({base, size, parent == ~0u ? blob::kNoParent : parent,
-                                   record_base + local});
-      });
-      f.nodes_count = static_cast<uint32_t>(m_.inline_nodes.size() - f.nodes_begin);
+      cur_inlines_.Flatten(
+          [&](uint64_t base, uint64_t size, uint32_t parent, uint32_t local) {
+            m_.inline_nodes.push_back({base, size,
+                                       parent == ~0u ? blob::kNoParent : parent,
+                                       record_base + local});
+          });
+      f.nodes_count =
+          static_cast<uint32_t>(m_.inline_nodes.size() - f.nodes_begin);
     }
     cur_ = Cur::kNone;
     cur_lines_.Take();
@@ -471,8 +514,10 @@ class Parser {
 
   template <typename T>
   static void SortKeepFirst(std::vector<T>* v) {
-    std::stable_sort(v->begin(), v->end(), [](const T& a, const T& b) { return a.id < b.id; });
-    v->erase(std::unique(v->begin(), v->end(), [](const T& a, const T& b) { return a.id == b.id; }),
+    std::stable_sort(v->begin(), v->end(),
+                     [](const T& a, const T& b) { return a.id < b.id; });
+    v->erase(std::unique(v->begin(), v->end(),
+                         [](const T& a, const T& b) { return a.id == b.id; }),
              v->end());
   }
 
@@ -482,11 +527,13 @@ class Parser {
     m_.files = std::move(files_);
     SortKeepFirst(&origins_);
     m_.origins = std::move(origins_);
-    std::vector<internal::ExclusiveRangeBuilder<uint32_t>::Entry> func_order = func_ranges_.Take();
+    std::vector<internal::ExclusiveRangeBuilder<uint32_t>::Entry> func_order =
+        func_ranges_.Take();
     m_.functions.reserve(func_order.size());
     for (const auto& e : func_order) m_.functions.push_back(funcs_[e.payload]);
-    std::sort(publics_.begin(), publics_.end(),
-              [](const auto& a, const auto& b) { return a.address < b.address; });
+    std::sort(
+        publics_.begin(), publics_.end(),
+        [](const auto& a, const auto& b) { return a.address < b.address; });
     m_.publics = std::move(publics_);
     for (const auto& e : cfi_init_.Take(&m_.stats.cfi_dropped)) {
       m_.cfi_init.push_back({e.base, e.high - e.base + 1, e.payload});
@@ -503,7 +550,8 @@ class Parser {
     deltas_.resize(kept);
     m_.cfi_delta = std::move(deltas_);
     for (size_t type = 0; type < blob::kWinTypeCount; ++type) {
-      win_[type]->Flatten([&](uint64_t base, uint64_t size, uint32_t parent, SymModel::WinFrame w) {
+      win_[type]->Flatten([&](uint64_t base, uint64_t size, uint32_t parent,
+                              SymModel::WinFrame w) {
         w.address = base;
         w.size = size;
         w.parent = parent == ~0u ? blob::kNoParent : parent;
@@ -529,18 +577,24 @@ class Parser {
     internal::BigArray<SymModel::CfiDelta> other(deltas_.size(), 0, 0);
     SymModel::CfiDelta* src = deltas_.data();
     SymModel::CfiDelta* dst = other.data();
-    auto by_address = [](const SymModel::CfiDelta& a, const SymModel::CfiDelta& b) { return a.address < b.address; };
+    auto by_address = [](const SymModel::CfiDelta& a,
+                         const SymModel::CfiDelta& b) {
+      return a.address < b.address;
+    };
     while (bounds.size() > 2) {
       std::vector<size_t> merged{0};
       for (size_t k = 0; k + 1 < bounds.size(); k += 2) {
         size_t end = k + 2 < bounds.size() ? bounds[k + 2] : bounds[k + 1];
-        std::merge(src + bounds[k], src + bounds[k + 1], src + bounds[k + 1], src + end, dst + bounds[k], by_address);
+        std::merge(src + bounds[k], src + bounds[k + 1], src + bounds[k + 1],
+                   src + end, dst + bounds[k], by_address);
         merged.push_back(end);
       }
       std::swap(src, dst);
       bounds = std::move(merged);
     }
-    if (src != deltas_.data()) std::memcpy(deltas_.data(), src, deltas_.size() * sizeof(SymModel::CfiDelta));
+    if (src != deltas_.data())
+      std::memcpy(deltas_.data(), src,
+                  deltas_.size() * sizeof(SymModel::CfiDelta));
   }
 
   enum class Cur { kNone, kStored, kOrphan };
@@ -551,9 +605,11 @@ class Parser {
   Cur cur_ = Cur::kNone;
   uint32_t cur_index_ = 0;
   int64_t last_inline_level_ = 0;
-  internal::ExclusiveRangeBuilder<LineData> cur_lines_;  // only after lines_spilled_
-  size_t cur_lines_begin_ = 0;   // the current FUNC's first line in m_.lines
-  uint64_t last_line_high_ = 0;  // highest address of its last line, until spilled
+  internal::ExclusiveRangeBuilder<LineData>
+      cur_lines_;               // only after lines_spilled_
+  size_t cur_lines_begin_ = 0;  // the current FUNC's first line in m_.lines
+  uint64_t last_line_high_ =
+      0;  // highest address of its last line, until spilled
   bool lines_spilled_ = false;
   internal::ContainedTreeBuilder<uint32_t> cur_inlines_;
   std::vector<blob::InlineRecord> cur_inline_records_;
@@ -567,7 +623,9 @@ class Parser {
   internal::DeferredRangeBuilder<std::string_view> cfi_init_;
   internal::BigArray<SymModel::CfiDelta> deltas_;  // in file order until Finish
   bool deltas_sorted_ = true;
-  std::array<std::unique_ptr<internal::ContainedTreeBuilder<SymModel::WinFrame>>, blob::kWinTypeCount>
+  std::array<
+      std::unique_ptr<internal::ContainedTreeBuilder<SymModel::WinFrame>>,
+      blob::kWinTypeCount>
       win_;
 };
 
@@ -577,8 +635,9 @@ namespace internal {
 
 Result<BlobBytes> ConvertSymText(ByteView bytes, const ParseOptions& options) {
   if (bytes.size() > options.max_text_bytes) {
-    return Status::LimitExceeded(fmt::format("symbol text of {} bytes exceeds the limit of {}",
-                                             bytes.size(), options.max_text_bytes));
+    return Status::LimitExceeded(
+        fmt::format("symbol text of {} bytes exceeds the limit of {}",
+                    bytes.size(), options.max_text_bytes));
   }
   std::string_view text = AsChars(bytes);
   // Breakpad NUL-terminates the buffer, ignores trailing NULs and turns
@@ -602,7 +661,8 @@ Result<BlobBytes> ConvertSymText(ByteView bytes, const ParseOptions& options) {
 }  // namespace internal
 
 Result<std::string> ParseSymText(ByteView bytes, const ParseOptions& options) {
-  CB_ASSIGN_OR_RETURN(internal::BlobBytes blob, internal::ConvertSymText(bytes, options));
+  CB_ASSIGN_OR_RETURN(internal::BlobBytes blob,
+                      internal::ConvertSymText(bytes, options));
   return std::string(blob.buffer.data(), blob.size);
 }
 
@@ -615,9 +675,12 @@ SymBlob::SymBlob(SymBlob&&) noexcept = default;
 SymBlob& SymBlob::operator=(SymBlob&&) noexcept = default;
 ByteView SymBlob::bytes() const { return impl_->blob.bytes(); }
 
-Result<SymBlob> ParseSymTextToBlob(ByteView bytes, const ParseOptions& options) {
-  CB_ASSIGN_OR_RETURN(internal::BlobBytes blob, internal::ConvertSymText(bytes, options));
-  return SymBlob(std::make_unique<SymBlob::Impl>(SymBlob::Impl{std::move(blob)}));
+Result<SymBlob> ParseSymTextToBlob(ByteView bytes,
+                                   const ParseOptions& options) {
+  CB_ASSIGN_OR_RETURN(internal::BlobBytes blob,
+                      internal::ConvertSymText(bytes, options));
+  return SymBlob(
+      std::make_unique<SymBlob::Impl>(SymBlob::Impl{std::move(blob)}));
 }
 
 }  // namespace crashbox::symbols

@@ -46,7 +46,8 @@ struct ParseOptions {
 
 // Converts a .sym text. Fails only with kLimitExceeded (text or blob too
 // large for the format); malformed content is tolerated as described above.
-Result<std::string> ParseSymText(ByteView text, const ParseOptions& options = {});
+Result<std::string> ParseSymText(ByteView text,
+                                 const ParseOptions& options = {});
 
 // A converted blob left in the memory the conversion built it in, instead of
 // being copied into a std::string as ParseSymText does: one blob-sized copy
@@ -64,6 +65,7 @@ class SymBlob {
   std::unique_ptr<Impl> impl_;
 };
 // ParseSymText without the copy; the same errors.
-Result<SymBlob> ParseSymTextToBlob(ByteView text, const ParseOptions& options = {});
+Result<SymBlob> ParseSymTextToBlob(ByteView text,
+                                   const ParseOptions& options = {});
 
 }  // namespace crashbox::symbols

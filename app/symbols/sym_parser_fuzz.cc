@@ -10,7 +10,8 @@
 
 namespace {
 
-void Exercise(const crashbox::symbols::SymbolFile& f, const uint8_t* data, size_t size) {
+void Exercise(const crashbox::symbols::SymbolFile& f, const uint8_t* data,
+              size_t size) {
   (void)f.VerifyDeep();
   uint64_t probes[] = {0, 1, 0x1000, 0x1004, 0x2000, ~0ull};
   for (uint64_t a : probes) {
@@ -25,7 +26,8 @@ void Exercise(const crashbox::symbols::SymbolFile& f, const uint8_t* data, size_
     for (int b = 0; b < 8; ++b) a |= uint64_t{data[i + b]} << (8 * b);
     f.Symbolize(a & 0xFFFFF);
     f.FindCfiRules(a & 0xFFFFF);
-    f.FindWinFrameInfo(a & 0xFFFFF, crashbox::symbols::WinFrameType::kFrameData);
+    f.FindWinFrameInfo(a & 0xFFFFF,
+                       crashbox::symbols::WinFrameType::kFrameData);
   }
 }
 
@@ -38,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   crashbox::Result<std::string> blob = ParseSymText(input);
   if (!blob.ok()) return 0;
   crashbox::Result<SymbolFile> f = SymbolFile::Open(crashbox::AsBytes(*blob));
-  if (!f.ok()) __builtin_trap();  // our own output must open
+  if (!f.ok()) __builtin_trap();                // our own output must open
   if (!f->VerifyDeep().ok()) __builtin_trap();  // and verify
   Exercise(*f, data, size);
   return 0;

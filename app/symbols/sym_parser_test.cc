@@ -17,7 +17,9 @@ using testing::Load;
 using testing::NameAt;
 
 TEST(SymParser, ReadsModuleAndCodeId) {
-  auto f = Load("MODULE Linux x86_64 ABCDEF0123 libfoo.so\nINFO CODE_ID 10FAA6BB libfoo.so\n");
+  auto f = Load(
+      "MODULE Linux x86_64 ABCDEF0123 libfoo.so\nINFO CODE_ID 10FAA6BB "
+      "libfoo.so\n");
   ModuleInfo m = f->module_info();
   EXPECT_EQ(m.os, "Linux");
   EXPECT_EQ(m.arch, "x86_64");
@@ -29,10 +31,13 @@ TEST(SymParser, ReadsModuleAndCodeId) {
 }
 
 TEST(SymParser, FuncNameKeepsSpacesAndRestOfLine) {
-  auto f = Load("FUNC 1000 20 8 std::vector<int, std::allocator<int> >::push_back(int const&)\n");
+  auto f = Load(
+      "FUNC 1000 20 8 std::vector<int, std::allocator<int> >::push_back(int "
+      "const&)\n");
   auto fn = f->FindFunction(0x1010);
   ASSERT_TRUE(fn.has_value());
-  EXPECT_EQ(fn->name, "std::vector<int, std::allocator<int> >::push_back(int const&)");
+  EXPECT_EQ(fn->name,
+            "std::vector<int, std::allocator<int> >::push_back(int const&)");
   EXPECT_EQ(fn->address, 0x1000u);
   EXPECT_EQ(fn->size, 0x20u);
   EXPECT_EQ(fn->parameter_size, 8u);
@@ -58,7 +63,9 @@ TEST(SymParser, PublicMultipleFlag) {
 }
 
 TEST(SymParser, LineRecordsResolveFiles) {
-  auto f = Load("FILE 0 a.cc\nFILE 7 dir/b.cc\nFUNC 1000 30 0 f\n1000 10 42 7\n1010 20 43 0\n");
+  auto f = Load(
+      "FILE 0 a.cc\nFILE 7 dir/b.cc\nFUNC 1000 30 0 f\n1000 10 42 7\n1010 20 "
+      "43 0\n");
   auto l = f->FindLine(0x1005);
   ASSERT_TRUE(l.has_value());
   EXPECT_EQ(l->file, "dir/b.cc");
@@ -77,7 +84,9 @@ TEST(SymParser, LineWithUnknownFileKeepsLineNumber) {
 }
 
 TEST(SymParser, OverlappingFuncFirstWinsAndDropsItsLines) {
-  auto f = Load("FUNC 1000 100 0 first\n1000 100 1 0\nFUNC 1080 10 0 second\n1080 10 2 0\n");
+  auto f = Load(
+      "FUNC 1000 100 0 first\n1000 100 1 0\nFUNC 1080 10 0 second\n1080 10 2 "
+      "0\n");
   EXPECT_EQ(NameAt(*f, 0x1085), "first");
   EXPECT_EQ(f->FindLine(0x1085)->line, 1);
   EXPECT_EQ(f->stats().functions_dropped, 1u);
@@ -125,14 +134,14 @@ TEST(SymParser, FileIdFirstDefinitionWins) {
 
 TEST(SymParser, SkipsMalformedLinesAndCountsThem) {
   auto f = Load(
-      "FUNC zz 10 0 bad_address\n"   // error; lines below have no function
-      "1000 10 1 0\n"                // error: line without a function
-      "FUNC 1000 10 0\n"             // error: no name
-      "PUBLIC 2000\n"                // error
-      "FILE x name\n"                // error
-      "STACK FOO 1 2\n"              // error: unknown STACK kind
+      "FUNC zz 10 0 bad_address\n"  // error; lines below have no function
+      "1000 10 1 0\n"               // error: line without a function
+      "FUNC 1000 10 0\n"            // error: no name
+      "PUBLIC 2000\n"               // error
+      "FILE x name\n"               // error
+      "STACK FOO 1 2\n"             // error: unknown STACK kind
       "FUNC 3000 10 0 good\n"
-      "3000 10 -1 0\n"               // error: negative line number
+      "3000 10 -1 0\n"  // error: negative line number
       "3000 10 7 0\n");
   EXPECT_EQ(NameAt(*f, 0x3000), "good");
   EXPECT_EQ(f->FindLine(0x3000)->line, 7);
@@ -170,7 +179,8 @@ TEST(SymParser, EmbeddedNulBecomesUnderscoreAndOneError) {
 }
 
 TEST(SymParser, CrLfAndBlankLines) {
-  auto f = Load("MODULE Linux x86 ID m\r\n\r\n\nFUNC 1000 10 0 f\r\n1000 10 3 0\r\n");
+  auto f = Load(
+      "MODULE Linux x86 ID m\r\n\r\n\nFUNC 1000 10 0 f\r\n1000 10 3 0\r\n");
   EXPECT_EQ(NameAt(*f, 0x1000), "f");
   EXPECT_EQ(f->FindLine(0x1000)->line, 3);
   EXPECT_EQ(f->stats().parse_errors, 0u);
@@ -211,19 +221,24 @@ TEST(SymParser, CanonicalAndOddRecordShapesReadAlike) {
   auto f = Load(
       "FILE 1 a.c\n"
       "FUNC 1000 100 0 f\n"
-      "1000 10 7 1\n"             // canonical
-      "1010 0x10 8 1\n"           // 0x prefix: general path
-      "1020  10 9 1\n"            // two spaces: general path
-      "1030 10 +10 1\n"           // sign: general path
-      "1040 10 11 1 trailing\n"   // rest after the last number: accepted
+      "1000 10 7 1\n"            // canonical
+      "1010 0x10 8 1\n"          // 0x prefix: general path
+      "1020  10 9 1\n"           // two spaces: general path
+      "1030 10 +10 1\n"          // sign: general path
+      "1040 10 11 1 trailing\n"  // rest after the last number: accepted
       "1050 10 00000000000000000012 1\n"  // 20 digits: general path
       "STACK CFI INIT 1000 100 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n"
       "STACK CFI 1004 .cfa: $rsp 16 +\n"
       "STACK CFI 0x1008 .cfa: $rsp 24 +\n"
       "STACK CFI INIT  2000 10 .cfa: $rsp 8 +\n");
   EXPECT_FALSE(f->stats().corrupt);
-  for (auto [address, line] : std::vector<std::pair<uint64_t, int>>{
-           {0x1000, 7}, {0x1010, 8}, {0x1020, 9}, {0x1030, 10}, {0x1040, 11}, {0x1050, 12}}) {
+  for (auto [address, line] :
+       std::vector<std::pair<uint64_t, int>>{{0x1000, 7},
+                                             {0x1010, 8},
+                                             {0x1020, 9},
+                                             {0x1030, 10},
+                                             {0x1040, 11},
+                                             {0x1050, 12}}) {
     auto l = f->FindLine(address);
     ASSERT_TRUE(l.has_value()) << std::hex << address;
     EXPECT_EQ(l->line, line);
@@ -263,10 +278,13 @@ TEST(SymParser, OutOfOrderLinesKeepTheFirstAndLeaveADeterministicBlob) {
 // reserved for it; inline-heavy texts, whose records outgrow the text, are
 // copied instead. Both give the same answers.
 TEST(SymParser, BlobLargerThanItsReservedRoomIsStillComplete) {
-  std::string text = "FILE 0 a.c\nINLINE_ORIGIN 0 inl\nFUNC 0 100000 0 f\n0 100000 1 0\n";
-  for (int line = 0; line < 400; ++line) {  // 100 ranges a line (Breakpad reads 512 tokens at most)
+  std::string text =
+      "FILE 0 a.c\nINLINE_ORIGIN 0 inl\nFUNC 0 100000 0 f\n0 100000 1 0\n";
+  for (int line = 0; line < 400;
+       ++line) {  // 100 ranges a line (Breakpad reads 512 tokens at most)
     text += "INLINE 0 1 0 0";
-    for (int i = 0; i < 100; ++i) text += fmt::format(" {:x} 1", (line * 100 + i) * 2);
+    for (int i = 0; i < 100; ++i)
+      text += fmt::format(" {:x} 1", (line * 100 + i) * 2);
     text += "\n";
   }
   auto f = Load(text);

@@ -8,10 +8,12 @@ namespace crashbox::symbols::internal {
 namespace {
 
 bool IsCSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+         c == '\r';
 }
 bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
 }
 
 // The shared front half of strtoull/strtol: whitespace, sign, 0x prefix and
@@ -25,8 +27,8 @@ bool ScanMagnitude(std::string_view s, int base, bool* negative, bool* overflow,
     *negative = s[i] == '-';
     ++i;
   }
-  if (base == 16 && i + 2 < s.size() && s[i] == '0' && (s[i + 1] | 0x20) == 'x' &&
-      IsHexDigit(s[i + 2])) {
+  if (base == 16 && i + 2 < s.size() && s[i] == '0' &&
+      (s[i + 1] | 0x20) == 'x' && IsHexDigit(s[i + 2])) {
     i += 2;
   }
   const char* first = s.data() + i;
@@ -44,7 +46,8 @@ CUnsigned ParseCUnsigned(std::string_view s, int base) {
   bool negative = false, overflow = false;
   uint64_t magnitude = 0;
   size_t end = 0;
-  if (!ScanMagnitude(s, base, &negative, &overflow, &magnitude, &end)) return {};
+  if (!ScanMagnitude(s, base, &negative, &overflow, &magnitude, &end))
+    return {};
   if (overflow) return {std::numeric_limits<uint64_t>::max(), end};
   return {negative ? uint64_t{0} - magnitude : magnitude, end};
 }
@@ -53,13 +56,17 @@ CSigned ParseCSigned(std::string_view s, int base) {
   bool negative = false, overflow = false;
   uint64_t magnitude = 0;
   size_t end = 0;
-  if (!ScanMagnitude(s, base, &negative, &overflow, &magnitude, &end)) return {};
-  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (!ScanMagnitude(s, base, &negative, &overflow, &magnitude, &end))
+    return {};
+  constexpr uint64_t kMax =
+      static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   if (negative) {
-    if (overflow || magnitude > kMax + 1) return {std::numeric_limits<int64_t>::min(), end};
+    if (overflow || magnitude > kMax + 1)
+      return {std::numeric_limits<int64_t>::min(), end};
     return {static_cast<int64_t>(uint64_t{0} - magnitude), end};
   }
-  if (overflow || magnitude > kMax) return {std::numeric_limits<int64_t>::max(), end};
+  if (overflow || magnitude > kMax)
+    return {std::numeric_limits<int64_t>::max(), end};
   return {static_cast<int64_t>(magnitude), end};
 }
 
@@ -72,7 +79,8 @@ std::string_view NextToken(std::string_view line, size_t* pos) {
   return line.substr(start, i - start);
 }
 
-bool Tokenize(std::string_view line, size_t max_tokens, std::vector<std::string_view>* tokens) {
+bool Tokenize(std::string_view line, size_t max_tokens,
+              std::vector<std::string_view>* tokens) {
   tokens->clear();
   size_t pos = 0;
   for (size_t k = 0; k + 1 < max_tokens; ++k) {

@@ -31,14 +31,16 @@ CSigned ParseCSigned(std::string_view s, int base);
 // Breakpad's IsValidAfterNumber: the number ended at the end of the token or
 // before one of " \r\n".
 inline bool ValidAfterNumber(std::string_view token, size_t end) {
-  return end >= token.size() || token[end] == ' ' || token[end] == '\r' || token[end] == '\n';
+  return end >= token.size() || token[end] == ' ' || token[end] == '\r' ||
+         token[end] == '\n';
 }
 
 // Breakpad's Tokenize(line, " \r\n", max_tokens): up to max_tokens-1
 // space-separated tokens, then the rest of the line after the separator that
 // ended the last one. Returns true when exactly max_tokens were produced;
 // `tokens` holds whatever was collected either way. `line` holds no \r or \n.
-bool Tokenize(std::string_view line, size_t max_tokens, std::vector<std::string_view>* tokens);
+bool Tokenize(std::string_view line, size_t max_tokens,
+              std::vector<std::string_view>* tokens);
 
 // Breakpad's TokenizeWithOptionalField(line, "m", ..., max_tokens).
 bool TokenizeWithOptionalM(std::string_view line, size_t max_tokens,

@@ -19,7 +19,8 @@ constexpr size_t kMaxInlineDepth = 1024;
 constexpr std::string_view kNameOmitted = "<name omitted>";
 
 K WinKind(WinFrameType type) {
-  return static_cast<K>(static_cast<uint32_t>(K::kWinFrames0) + static_cast<uint32_t>(type));
+  return static_cast<K>(static_cast<uint32_t>(K::kWinFrames0) +
+                        static_cast<uint32_t>(type));
 }
 
 bool Contains(uint64_t base, uint64_t size, uint64_t address) {
@@ -31,22 +32,27 @@ bool Contains(uint64_t base, uint64_t size, uint64_t address) {
 Result<SymbolFile> SymbolFile::Open(ByteView blob) {
   blob::Header h;
   if (blob.size() < sizeof(h)) {
-    return Status::Corrupt(fmt::format("symbols blob: {} bytes is shorter than the header", blob.size()));
+    return Status::Corrupt(fmt::format(
+        "symbols blob: {} bytes is shorter than the header", blob.size()));
   }
   std::memcpy(&h, blob.data(), sizeof(h));
   if (std::memcmp(h.magic, blob::kMagic, sizeof(h.magic)) != 0) {
     return Status::Corrupt("symbols blob: bad magic");
   }
   if (h.version != blob::kBlobVersion) {
-    return Status::Corrupt(fmt::format("symbols blob: version {} (want {})", h.version, blob::kBlobVersion));
+    return Status::Corrupt(fmt::format("symbols blob: version {} (want {})",
+                                       h.version, blob::kBlobVersion));
   }
   if (h.header_bytes != sizeof(h) || h.blob_bytes != blob.size()) {
-    return Status::Corrupt(fmt::format("symbols blob: header says {} bytes, have {}", h.blob_bytes,
-                                       blob.size()));
+    return Status::Corrupt(
+        fmt::format("symbols blob: header says {} bytes, have {}", h.blob_bytes,
+                    blob.size()));
   }
   if (h.section_count > kMaxSections ||
-      sizeof(h) + uint64_t{h.section_count} * sizeof(blob::SectionEntry) > blob.size()) {
-    return Status::Corrupt(fmt::format("symbols blob: bad section count {}", h.section_count));
+      sizeof(h) + uint64_t{h.section_count} * sizeof(blob::SectionEntry) >
+          blob.size()) {
+    return Status::Corrupt(
+        fmt::format("symbols blob: bad section count {}", h.section_count));
   }
   SymbolFile file;
   file.blob_ = blob;
@@ -58,12 +64,14 @@ Result<SymbolFile> SymbolFile::Open(ByteView blob) {
     uint32_t want = internal::RecordBytes(e.kind);
     if (want == 0) continue;  // a kind this reader does not know: ignore
     if (e.record_bytes != want || seen[e.kind]) {
-      return Status::Corrupt(fmt::format("symbols blob: section {} has record size {} or repeats",
-                                         e.kind, e.record_bytes));
+      return Status::Corrupt(
+          fmt::format("symbols blob: section {} has record size {} or repeats",
+                      e.kind, e.record_bytes));
     }
     if (e.offset > blob.size() || e.count > (blob.size() - e.offset) / want) {
-      return Status::Corrupt(fmt::format("symbols blob: section {} ({} records at {}) exceeds {} bytes",
-                                         e.kind, e.count, e.offset, blob.size()));
+      return Status::Corrupt(fmt::format(
+          "symbols blob: section {} ({} records at {}) exceeds {} bytes",
+          e.kind, e.count, e.offset, blob.size()));
     }
     if (e.kind == static_cast<uint32_t>(K::kMeta) && e.count > 1) {
       return Status::Corrupt("symbols blob: more than one meta record");
@@ -74,8 +82,8 @@ Result<SymbolFile> SymbolFile::Open(ByteView blob) {
   return file;
 }
 
-Result<std::shared_ptr<const SymbolFile>> SymbolFile::OpenShared(ByteView blob,
-                                                                 std::shared_ptr<const void> owner) {
+Result<std::shared_ptr<const SymbolFile>> SymbolFile::OpenShared(
+    ByteView blob, std::shared_ptr<const void> owner) {
   CB_ASSIGN_OR_RETURN(SymbolFile file, Open(blob));
   file.owner_ = std::move(owner);
   return std::make_shared<const SymbolFile>(std::move(file));
@@ -84,10 +92,12 @@ Result<std::shared_ptr<const SymbolFile>> SymbolFile::OpenShared(ByteView blob,
 std::string_view SymbolFile::Str(blob::StrRef ref) const {
   const Section& s = sections_[Index(K::kStrings)];
   if (ref.offset > s.count || ref.length > s.count - ref.offset) return {};
-  return {reinterpret_cast<const char*>(blob_.data() + s.offset + ref.offset), ref.length};
+  return {reinterpret_cast<const char*>(blob_.data() + s.offset + ref.offset),
+          ref.length};
 }
 
-uint64_t SymbolFile::LastAtOrBelow(K kind, uint64_t begin, uint64_t end, uint64_t address) const {
+uint64_t SymbolFile::LastAtOrBelow(K kind, uint64_t begin, uint64_t end,
+                                   uint64_t address) const {
   // Callers pass ranges already clipped to the section.
   uint64_t lo = begin, hi = end;  // first index with Address > address
   while (lo < hi) {
@@ -101,8 +111,8 @@ uint64_t SymbolFile::LastAtOrBelow(K kind, uint64_t begin, uint64_t end, uint64_
   return lo == begin ? end : lo - 1;
 }
 
-std::optional<blob::FunctionRecord> SymbolFile::FunctionAt(uint64_t address, bool* have_nearest,
-                                                           uint64_t* nearest_base) const {
+std::optional<blob::FunctionRecord> SymbolFile::FunctionAt(
+    uint64_t address, bool* have_nearest, uint64_t* nearest_base) const {
   uint64_t n = sections_[Index(K::kFunctions)].count;
   uint64_t i = LastAtOrBelow(K::kFunctions, 0, n, address);
   *have_nearest = i != n;
@@ -123,7 +133,10 @@ std::string_view SymbolFile::NameById(K kind, int32_t id, bool* found) const {
       *found = true;
       return Str(r.name);
     }
-    if (r.id < id) lo = mid + 1; else hi = mid;
+    if (r.id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   *found = false;
   return {};
@@ -151,11 +164,12 @@ std::optional<PublicInfo> SymbolFile::FindPublic(uint64_t address) const {
   uint64_t i = LastAtOrBelow(K::kPublics, 0, n, address);
   if (i == n) return std::nullopt;
   auto p = Record<blob::PublicRecord>(K::kPublics, i);
-  return PublicInfo{Str(p.name), p.address, p.parameter_size, (p.flags & blob::kFuncMultiple) != 0};
+  return PublicInfo{Str(p.name), p.address, p.parameter_size,
+                    (p.flags & blob::kFuncMultiple) != 0};
 }
 
-std::optional<blob::LineRecord> SymbolFile::LineAt(const blob::FunctionRecord& f,
-                                                   uint64_t address) const {
+std::optional<blob::LineRecord> SymbolFile::LineAt(
+    const blob::FunctionRecord& f, uint64_t address) const {
   uint64_t lines = sections_[Index(K::kLines)].count;
   uint64_t b = f.lines_begin, e = b + f.lines_count;
   if (b > lines || f.lines_count > lines - b) return std::nullopt;
@@ -182,11 +196,13 @@ std::vector<InlineFrame> SymbolFile::FindInlineFrames(uint64_t address) const {
   return Symbolize(address, /*with_inlines=*/true).inlines;
 }
 
-SymbolizedAddress SymbolFile::Symbolize(uint64_t address, bool with_inlines) const {
+SymbolizedAddress SymbolFile::Symbolize(uint64_t address,
+                                        bool with_inlines) const {
   SymbolizedAddress out;
   bool have_nearest = false;
   uint64_t nearest_base = 0;
-  std::optional<blob::FunctionRecord> f = FunctionAt(address, &have_nearest, &nearest_base);
+  std::optional<blob::FunctionRecord> f =
+      FunctionAt(address, &have_nearest, &nearest_base);
   if (!f) {
     // A PUBLIC counts only above the start of the nearest FUNC below.
     std::optional<PublicInfo> p = FindPublic(address);
@@ -229,7 +245,8 @@ void SymbolFile::AddInlines(const blob::FunctionRecord& f, uint64_t address,
     auto node = Record<blob::TreeNode>(K::kInlineNodes, cur);
     bool inside = Contains(node.address, node.size, address);
     if (inside) chain.push_back(node);
-    if (node.parent == blob::kNoParent || chain.size() >= kMaxInlineDepth) break;
+    if (node.parent == blob::kNoParent || chain.size() >= kMaxInlineDepth)
+      break;
     uint64_t parent = b + node.parent;
     if (parent >= cur) break;  // corrupt: parents precede children
     cur = parent;
@@ -247,10 +264,13 @@ void SymbolFile::AddInlines(const blob::FunctionRecord& f, uint64_t address,
       if (found) frame.source_file = file;
     }
     uint64_t ranges = sections_[Index(K::kInlineRanges)].count;
-    if (rec.ranges_begin <= ranges && rec.ranges_count <= ranges - rec.ranges_begin) {
-      for (uint64_t r = rec.ranges_begin; r < uint64_t{rec.ranges_begin} + rec.ranges_count; ++r) {
+    if (rec.ranges_begin <= ranges &&
+        rec.ranges_count <= ranges - rec.ranges_begin) {
+      for (uint64_t r = rec.ranges_begin;
+           r < uint64_t{rec.ranges_begin} + rec.ranges_count; ++r) {
         auto range = Record<blob::RangeRecord>(K::kInlineRanges, r);
-        if (address >= range.address && address < range.address + range.size) {  // wraps as Breakpad's
+        if (address >= range.address &&
+            address < range.address + range.size) {  // wraps as Breakpad's
           frame.function_base = range.address;
           break;
         }
@@ -278,10 +298,13 @@ std::optional<CfiRecords> SymbolFile::FindCfiRecords(uint64_t address) const {
   if (!Contains(init.address, init.size, address)) return std::nullopt;
   CfiRecords out{init.address, init.size, Str(init.rules), {}};
   uint64_t deltas = sections_[Index(K::kCfiDelta)].count;
-  uint64_t j = init.address == 0 ? 0 : LastAtOrBelow(K::kCfiDelta, 0, deltas, init.address - 1);
+  uint64_t j = init.address == 0
+                   ? 0
+                   : LastAtOrBelow(K::kCfiDelta, 0, deltas, init.address - 1);
   j = (j == deltas) ? 0 : j + 1;  // first delta at or after the INIT start
   for (; j < deltas && Address(K::kCfiDelta, j) <= address; ++j) {
-    out.delta_rules.push_back(Str(Record<blob::CfiDeltaRecord>(K::kCfiDelta, j).rules));
+    out.delta_rules.push_back(
+        Str(Record<blob::CfiDeltaRecord>(K::kCfiDelta, j).rules));
   }
   return out;
 }
@@ -291,11 +314,13 @@ std::optional<CfiRules> SymbolFile::FindCfiRules(uint64_t address) const {
   if (!records) return std::nullopt;
   CfiRules rules;
   if (!rules.Apply(records->init_rules)) return std::nullopt;
-  for (std::string_view delta : records->delta_rules) rules.Apply(delta);  // failures ignored
+  for (std::string_view delta : records->delta_rules)
+    rules.Apply(delta);  // failures ignored
   return rules;
 }
 
-std::optional<WinFrameInfo> SymbolFile::FindWinFrameInfo(uint64_t address, WinFrameType type) const {
+std::optional<WinFrameInfo> SymbolFile::FindWinFrameInfo(
+    uint64_t address, WinFrameType type) const {
   if (static_cast<uint32_t>(type) >= blob::kWinTypeCount) return std::nullopt;
   K kind = WinKind(type);
   uint64_t n = sections_[Index(kind)].count;
@@ -312,8 +337,10 @@ std::optional<WinFrameInfo> SymbolFile::FindWinFrameInfo(uint64_t address, WinFr
       info.saved_register_size = r.saved_register_size;
       info.local_size = r.local_size;
       info.max_stack_size = r.max_stack_size;
-      info.allocates_base_pointer = (r.flags & blob::kWinAllocatesBasePointer) != 0;
-      if (r.flags & blob::kWinHasProgramString) info.program_string = Str(r.program_string);
+      info.allocates_base_pointer =
+          (r.flags & blob::kWinAllocatesBasePointer) != 0;
+      if (r.flags & blob::kWinHasProgramString)
+        info.program_string = Str(r.program_string);
       return info;
     }
     if (r.parent == blob::kNoParent || r.parent >= cur) return std::nullopt;
@@ -321,8 +348,10 @@ std::optional<WinFrameInfo> SymbolFile::FindWinFrameInfo(uint64_t address, WinFr
   }
 }
 
-std::optional<WinFrameInfo> SymbolFile::FindWindowsFrameInfo(uint64_t address) const {
-  if (auto info = FindWinFrameInfo(address, WinFrameType::kFrameData)) return info;
+std::optional<WinFrameInfo> SymbolFile::FindWindowsFrameInfo(
+    uint64_t address) const {
+  if (auto info = FindWinFrameInfo(address, WinFrameType::kFrameData))
+    return info;
   if (auto info = FindWinFrameInfo(address, WinFrameType::kFpo)) return info;
   if (auto f = FindFunction(address)) {
     WinFrameInfo info;
@@ -335,7 +364,8 @@ std::optional<WinFrameInfo> SymbolFile::FindWindowsFrameInfo(uint64_t address) c
 
 ModuleInfo SymbolFile::module_info() const {
   auto m = Record<blob::MetaRecord>(K::kMeta, 0);
-  return {Str(m.os), Str(m.arch), Str(m.debug_id), Str(m.debug_file), Str(m.code_id), Str(m.code_file)};
+  return {Str(m.os),         Str(m.arch),    Str(m.debug_id),
+          Str(m.debug_file), Str(m.code_id), Str(m.code_file)};
 }
 
 SymbolFileStats SymbolFile::stats() const {

@@ -48,7 +48,8 @@ struct FunctionInfo {
   uint64_t address = 0;
   uint64_t size = 0;
   uint32_t parameter_size = 0;
-  bool is_multiple = false;  // the "m" flag: identical code folded from several functions
+  bool is_multiple =
+      false;  // the "m" flag: identical code folded from several functions
 };
 
 struct PublicInfo {
@@ -67,7 +68,7 @@ struct LineInfo {
 
 struct InlineFrame {
   std::string_view function_name;  // "<name omitted>" for an unknown origin
-  uint64_t function_base = 0;      // start of the inline range holding the address
+  uint64_t function_base = 0;  // start of the inline range holding the address
   std::string_view source_file;
   int32_t source_line = 0;
 };
@@ -86,7 +87,13 @@ struct SymbolizedAddress {
   std::vector<InlineFrame> inlines;  // innermost first
 };
 
-enum class WinFrameType : uint8_t { kFpo = 0, kTrap = 1, kTss = 2, kStandard = 3, kFrameData = 4 };
+enum class WinFrameType : uint8_t {
+  kFpo = 0,
+  kTrap = 1,
+  kTss = 2,
+  kStandard = 3,
+  kFrameData = 4
+};
 
 struct WinFrameInfo {
   WinFrameType type = WinFrameType::kFpo;
@@ -116,8 +123,9 @@ struct SymbolFileStats {
   uint64_t text_lines = 0, parse_errors = 0, inline_errors = 0;
   uint64_t functions_dropped = 0, lines_dropped = 0, publics_dropped = 0;
   uint64_t inlines_dropped = 0, cfi_dropped = 0, win_dropped = 0;
-  bool corrupt = false;  // Breakpad would report the module's symbols as corrupt
-  bool bailed = false;   // conversion stopped after too many errors
+  bool corrupt =
+      false;            // Breakpad would report the module's symbols as corrupt
+  bool bailed = false;  // conversion stopped after too many errors
 };
 
 class SymbolFile {
@@ -125,8 +133,8 @@ class SymbolFile {
   // Views `blob`; kCorrupt on a bad header, version or section table.
   static Result<SymbolFile> Open(ByteView blob);
   // Same, keeping `owner` (whatever holds the bytes) alive with the result.
-  static Result<std::shared_ptr<const SymbolFile>> OpenShared(ByteView blob,
-                                                              std::shared_ptr<const void> owner);
+  static Result<std::shared_ptr<const SymbolFile>> OpenShared(
+      ByteView blob, std::shared_ptr<const void> owner);
   // Checks every reference, ordering and tree link; kCorrupt naming the first
   // problem found.
   Status VerifyDeep() const;
@@ -146,13 +154,16 @@ class SymbolFile {
   // or when the INIT rule set is malformed (bad deltas are skipped).
   std::optional<CfiRules> FindCfiRules(uint64_t address) const;
 
-  std::optional<WinFrameInfo> FindWinFrameInfo(uint64_t address, WinFrameType type) const;
+  std::optional<WinFrameInfo> FindWinFrameInfo(uint64_t address,
+                                               WinFrameType type) const;
   std::optional<WinFrameInfo> FindWindowsFrameInfo(uint64_t address) const;
 
   ModuleInfo module_info() const;
   SymbolFileStats stats() const;
   ByteView bytes() const { return blob_; }
-  size_t function_count() const { return sections_[Index(blob::SectionKind::kFunctions)].count; }
+  size_t function_count() const {
+    return sections_[Index(blob::SectionKind::kFunctions)].count;
+  }
 
  private:
   struct Section {
@@ -160,7 +171,9 @@ class SymbolFile {
     uint64_t count = 0;
   };
   static constexpr size_t kSectionSlots = 18;
-  static constexpr size_t Index(blob::SectionKind k) { return static_cast<size_t>(k); }
+  static constexpr size_t Index(blob::SectionKind k) {
+    return static_cast<size_t>(k);
+  }
 
   SymbolFile() = default;
   template <typename T>
@@ -168,17 +181,23 @@ class SymbolFile {
   uint64_t Address(blob::SectionKind kind, uint64_t i) const;
   std::string_view Str(blob::StrRef ref) const;
   // Index of the last record with address <= `address` in [begin, end), or end.
-  uint64_t LastAtOrBelow(blob::SectionKind kind, uint64_t begin, uint64_t end, uint64_t address) const;
-  std::optional<blob::FunctionRecord> FunctionAt(uint64_t address, bool* have_nearest,
+  uint64_t LastAtOrBelow(blob::SectionKind kind, uint64_t begin, uint64_t end,
+                         uint64_t address) const;
+  std::optional<blob::FunctionRecord> FunctionAt(uint64_t address,
+                                                 bool* have_nearest,
                                                  uint64_t* nearest_base) const;
-  std::optional<blob::LineRecord> LineAt(const blob::FunctionRecord& f, uint64_t address) const;
+  std::optional<blob::LineRecord> LineAt(const blob::FunctionRecord& f,
+                                         uint64_t address) const;
   std::string_view FileName(int32_t id, bool* found) const;
   std::string_view OriginName(int32_t id, bool* found) const;
   // Binary search of a section of {id, name} records sorted by id.
   template <typename T>
-  std::string_view NameById(blob::SectionKind kind, int32_t id, bool* found) const;
-  void AddInlines(const blob::FunctionRecord& f, uint64_t address, SymbolizedAddress* out) const;
-  Status VerifyTree(blob::SectionKind kind, uint64_t begin, uint64_t count) const;
+  std::string_view NameById(blob::SectionKind kind, int32_t id,
+                            bool* found) const;
+  void AddInlines(const blob::FunctionRecord& f, uint64_t address,
+                  SymbolizedAddress* out) const;
+  Status VerifyTree(blob::SectionKind kind, uint64_t begin,
+                    uint64_t count) const;
 
   ByteView blob_;
   Section sections_[kSectionSlots];

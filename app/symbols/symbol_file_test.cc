@@ -92,7 +92,9 @@ TEST(SymbolFile, PublicClearsCurrentFunctionForLines) {
 }
 
 TEST(SymbolFile, StackRecordsDoNotEndAFunction) {
-  auto f = Load("FUNC 1000 40 0 f\nSTACK CFI INIT 1000 40 .cfa: $rsp 8 + .ra: .cfa -8 + ^\n1000 10 9 0\n");
+  auto f = Load(
+      "FUNC 1000 40 0 f\nSTACK CFI INIT 1000 40 .cfa: $rsp 8 + .ra: .cfa -8 + "
+      "^\n1000 10 9 0\n");
   EXPECT_EQ(f->FindLine(0x1000)->line, 9);
 }
 
@@ -102,7 +104,8 @@ TEST(SymbolFile, WindowsFrameInfoFallsBackToFuncParameterSize) {
   ASSERT_TRUE(info.has_value());
   EXPECT_TRUE(info->parameter_size_only);
   EXPECT_EQ(info->parameter_size, 0xcu);
-  EXPECT_FALSE(f->FindWindowsFrameInfo(0x2000).has_value());  // PUBLIC sizes are not returned
+  EXPECT_FALSE(f->FindWindowsFrameInfo(0x2000)
+                   .has_value());  // PUBLIC sizes are not returned
 }
 
 }  // namespace

@@ -11,8 +11,9 @@
 
 namespace crashbox::symbols {
 
-// A module as the symbol store names it: "xul.pdb" + "44E4EC8C2F41492B9369D6B9A059577C2",
-// or "libc.so.6" + "EC61AC938E5A39B16F9FBD350E3169A50".
+// A module as the symbol store names it: "xul.pdb" +
+// "44E4EC8C2F41492B9369D6B9A059577C2", or "libc.so.6" +
+// "EC61AC938E5A39B16F9FBD350E3169A50".
 struct ModuleKey {
   std::string debug_file;
   std::string debug_id;
@@ -29,7 +30,8 @@ class SymbolSupplier {
   // symbols exist but cannot be read, kInvalidArgument for a key that cannot
   // name symbols (empty, or a path trick such as ".."), kIoError when reading
   // failed. The returned file keeps its bytes alive by itself.
-  virtual Result<std::shared_ptr<const SymbolFile>> Find(const ModuleKey& key) = 0;
+  virtual Result<std::shared_ptr<const SymbolFile>> Find(
+      const ModuleKey& key) = 0;
 };
 
 // An LMDB (or any other) store that holds blobs wraps them with

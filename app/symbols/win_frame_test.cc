@@ -10,7 +10,8 @@ namespace {
 using testing::Load;
 
 TEST(StackWin, FrameDataWithProgramString) {
-  auto f = Load("STACK WIN 4 1000 50 5 1 8 4 10 20 1 $T0 $ebp = $eip $T0 4 + ^ =\n");
+  auto f =
+      Load("STACK WIN 4 1000 50 5 1 8 4 10 20 1 $T0 $ebp = $eip $T0 4 + ^ =\n");
   auto info = f->FindWinFrameInfo(0x1010, WinFrameType::kFrameData);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->prolog_size, 5u);
@@ -21,7 +22,8 @@ TEST(StackWin, FrameDataWithProgramString) {
   EXPECT_EQ(info->max_stack_size, 0x20u);
   EXPECT_EQ(info->program_string, "$T0 $ebp = $eip $T0 4 + ^ =");
   EXPECT_FALSE(info->parameter_size_only);
-  EXPECT_FALSE(f->FindWinFrameInfo(0x1050, WinFrameType::kFrameData).has_value());
+  EXPECT_FALSE(
+      f->FindWinFrameInfo(0x1050, WinFrameType::kFrameData).has_value());
 }
 
 TEST(StackWin, FpoAllocatesBasePointer) {
@@ -48,17 +50,27 @@ TEST(StackWin, InnermostContainedRecordWins) {
   auto f = Load(
       "STACK WIN 4 1000 100 0 0 1 0 0 0 1 outer\n"
       "STACK WIN 4 1010 10 0 0 2 0 0 0 1 inner\n");
-  EXPECT_EQ(f->FindWinFrameInfo(0x1015, WinFrameType::kFrameData)->program_string, "inner");
-  EXPECT_EQ(f->FindWinFrameInfo(0x1020, WinFrameType::kFrameData)->program_string, "outer");
-  EXPECT_EQ(f->FindWinFrameInfo(0x1005, WinFrameType::kFrameData)->program_string, "outer");
+  EXPECT_EQ(
+      f->FindWinFrameInfo(0x1015, WinFrameType::kFrameData)->program_string,
+      "inner");
+  EXPECT_EQ(
+      f->FindWinFrameInfo(0x1020, WinFrameType::kFrameData)->program_string,
+      "outer");
+  EXPECT_EQ(
+      f->FindWinFrameInfo(0x1005, WinFrameType::kFrameData)->program_string,
+      "outer");
 }
 
 TEST(StackWin, EnclosingRecordStoredLaterAdoptsEarlierOnes) {
   auto f = Load(
       "STACK WIN 4 1010 10 0 0 2 0 0 0 1 inner\n"
       "STACK WIN 4 1000 100 0 0 1 0 0 0 1 outer\n");
-  EXPECT_EQ(f->FindWinFrameInfo(0x1015, WinFrameType::kFrameData)->program_string, "inner");
-  EXPECT_EQ(f->FindWinFrameInfo(0x10ff, WinFrameType::kFrameData)->program_string, "outer");
+  EXPECT_EQ(
+      f->FindWinFrameInfo(0x1015, WinFrameType::kFrameData)->program_string,
+      "inner");
+  EXPECT_EQ(
+      f->FindWinFrameInfo(0x10ff, WinFrameType::kFrameData)->program_string,
+      "outer");
 }
 
 TEST(StackWin, IdenticalAndPartialOverlapsAreDropped) {
@@ -66,8 +78,11 @@ TEST(StackWin, IdenticalAndPartialOverlapsAreDropped) {
       "STACK WIN 4 4242 1a a 0 0 0 0 0 1 first\n"
       "STACK WIN 4 4243 2e 9 0 0 0 0 0 1 partial\n"
       "STACK WIN 4 4242 1a a 0 0 0 0 0 1 same\n");
-  EXPECT_EQ(f->FindWinFrameInfo(0x4250, WinFrameType::kFrameData)->program_string, "first");
-  EXPECT_FALSE(f->FindWinFrameInfo(0x4265, WinFrameType::kFrameData).has_value());
+  EXPECT_EQ(
+      f->FindWinFrameInfo(0x4250, WinFrameType::kFrameData)->program_string,
+      "first");
+  EXPECT_FALSE(
+      f->FindWinFrameInfo(0x4265, WinFrameType::kFrameData).has_value());
   EXPECT_EQ(f->stats().win_dropped, 2u);
   EXPECT_EQ(f->stats().parse_errors, 0u);
 }

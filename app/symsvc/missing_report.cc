@@ -13,8 +13,9 @@ std::string Iso(int64_t ms) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                     tm.tm_sec);
 }
 
 std::string CsvField(const std::string& s) {
@@ -42,11 +43,14 @@ std::string MissingSymbolsJson(const std::vector<store::MissingSymbols>& rows) {
 }
 
 std::string MissingSymbolsCsv(const std::vector<store::MissingSymbols>& rows) {
-  std::string out = "debug_file,debug_id,code_file,code_id,version,count,last_seen\n";
+  std::string out =
+      "debug_file,debug_id,code_file,code_id,version,count,last_seen\n";
   for (const store::MissingSymbols& r : rows) {
-    out += fmt::format("{},{},{},{},{},{},{}\n", CsvField(r.module.debug_file), CsvField(r.module.debug_id),
-                       CsvField(r.module.code_file), CsvField(r.module.code_id), CsvField(r.module.version), r.count,
-                       Iso(r.last_seen_ms));
+    out +=
+        fmt::format("{},{},{},{},{},{},{}\n", CsvField(r.module.debug_file),
+                    CsvField(r.module.debug_id), CsvField(r.module.code_file),
+                    CsvField(r.module.code_id), CsvField(r.module.version),
+                    r.count, Iso(r.last_seen_ms));
   }
   return out;
 }

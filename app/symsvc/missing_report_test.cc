@@ -18,8 +18,10 @@ std::vector<store::MissingSymbols> Rows() {
 TEST(MissingReport, CsvQuotesFieldsThatNeedIt) {
   EXPECT_EQ(MissingSymbolsCsv(Rows()),
             "debug_file,debug_id,code_file,code_id,version,count,last_seen\n"
-            "xul.pdb,ABC0,xul.dll,5F1E,\"1,2 \"\"beta\"\"\",7,2025-11-25T00:00:00Z\n");
-  EXPECT_EQ(MissingSymbolsCsv({}), "debug_file,debug_id,code_file,code_id,version,count,last_seen\n");
+            "xul.pdb,ABC0,xul.dll,5F1E,\"1,2 "
+            "\"\"beta\"\"\",7,2025-11-25T00:00:00Z\n");
+  EXPECT_EQ(MissingSymbolsCsv({}),
+            "debug_file,debug_id,code_file,code_id,version,count,last_seen\n");
 }
 
 TEST(MissingReport, JsonListsHits) {

@@ -22,7 +22,8 @@ namespace {
 // the file's at open time; a file that shrinks under a download aborts it.
 class FileTextReader final : public store::SymTextReader {
  public:
-  FileTextReader(symbols::OpenedFile file, std::string what) : file_(std::move(file)), what_(std::move(what)) {}
+  FileTextReader(symbols::OpenedFile file, std::string what)
+      : file_(std::move(file)), what_(std::move(what)) {}
   Result<size_t> Read(char* buf, size_t n) override {
     size_t want = static_cast<size_t>(std::min<uint64_t>(n, file_.size - pos_));
     if (want == 0) return size_t{0};
@@ -30,8 +31,12 @@ class FileTextReader final : public store::SymTextReader {
     do {
       got = ::pread(file_.fd.get(), buf, want, static_cast<off_t>(pos_));
     } while (got < 0 && errno == EINTR);
-    if (got < 0) return Status::IoError(fmt::format("reading {}: {}", what_, std::strerror(errno)));
-    if (got == 0) return Status::IoError(fmt::format("{} shrank while it was being sent", what_));
+    if (got < 0)
+      return Status::IoError(
+          fmt::format("reading {}: {}", what_, std::strerror(errno)));
+    if (got == 0)
+      return Status::IoError(
+          fmt::format("{} shrank while it was being sent", what_));
     pos_ += static_cast<uint64_t>(got);
     return static_cast<size_t>(got);
   }
@@ -46,10 +51,13 @@ class FileTextReader final : public store::SymTextReader {
 // Holds a download slot for as long as the reader lives.
 class SlottedReader final : public store::SymTextReader {
  public:
-  SlottedReader(std::unique_ptr<store::SymTextReader> inner, std::atomic<int>& slots)
+  SlottedReader(std::unique_ptr<store::SymTextReader> inner,
+                std::atomic<int>& slots)
       : inner_(std::move(inner)), slots_(slots) {}
   ~SlottedReader() override { slots_.fetch_sub(1); }
-  Result<size_t> Read(char* buf, size_t n) override { return inner_->Read(buf, n); }
+  Result<size_t> Read(char* buf, size_t n) override {
+    return inner_->Read(buf, n);
+  }
   std::optional<uint64_t> size() const override { return inner_->size(); }
 
  private:
@@ -62,7 +70,9 @@ class SlottedReader final : public store::SymTextReader {
 std::string PercentEncodeSegment(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || std::string_view("-._~!$&()*+,;=@").find(static_cast<char>(c)) != std::string_view::npos) {
+    if (std::isalnum(c) ||
+        std::string_view("-._~!$&()*+,;=@").find(static_cast<char>(c)) !=
+            std::string_view::npos) {
       out.push_back(static_cast<char>(c));
     } else {
       out += fmt::format("%{:02X}", c);
@@ -73,27 +83,31 @@ std::string PercentEncodeSegment(std::string_view s) {
 
 }  // namespace
 
-SymbolService::SymbolService(store::SymbolStore& store, store::CrashStore* crashes, ServiceOptions options,
+SymbolService::SymbolService(store::SymbolStore& store,
+                             store::CrashStore* crashes, ServiceOptions options,
                              SymbolUploader::OnAdded on_added)
     : store_(store),
       crashes_(crashes),
       extra_on_added_(std::move(on_added)),
       options_(std::move(options)),
-      uploader_(store, options_.upload, [this](const store::SymbolKey& k) { OnAdded(k); }) {}
+      uploader_(store, options_.upload,
+                [this](const store::SymbolKey& k) { OnAdded(k); }) {}
 
 void SymbolService::OnAdded(const store::SymbolKey& key) {
   // The record goes even when reprocessing is off: the module is no longer
   // missing. Reprocessing that still misses it records it again.
   Result<std::optional<store::MissingSymbols>> taken = store_.TakeMissing(key);
   if (!taken.ok()) {
-    CB_LOG_WARNING("symbols {}/{}: missing-symbols record: {}", key.debug_file, key.debug_id,
-                   taken.status().ToString());
+    CB_LOG_WARNING("symbols {}/{}: missing-symbols record: {}", key.debug_file,
+                   key.debug_id, taken.status().ToString());
   } else if (taken->has_value() && crashes_ && options_.reprocess_on_upload) {
     size_t queued = 0;
     for (const std::string& id : (*taken)->crash_ids) {
-      if (crashes_->Enqueue(store::QueueName::kReprocessing, id, "").ok()) ++queued;
+      if (crashes_->Enqueue(store::QueueName::kReprocessing, id, "").ok())
+        ++queued;
     }
-    CB_LOG_INFO("symbols {}/{} arrived: {} crashes queued for reprocessing", key.debug_file, key.debug_id, queued);
+    CB_LOG_INFO("symbols {}/{} arrived: {} crashes queued for reprocessing",
+                key.debug_file, key.debug_id, queued);
   }
   if (extra_on_added_) extra_on_added_(key);
 }
@@ -108,13 +122,19 @@ bool SymbolService::BeginUpload() {
 
 void SymbolService::EndUpload() { uploads_.fetch_sub(1); }
 
-Result<std::string> SymbolService::FindCodeRedirect(std::string_view code_file, std::string_view code_id) {
-  CB_ASSIGN_OR_RETURN(store::SymbolKey key, store_.FindByCodeId(std::string(code_file), std::string(code_id)));
-  return fmt::format("/{}/{}/{}", PercentEncodeSegment(key.debug_file), PercentEncodeSegment(key.debug_id),
+Result<std::string> SymbolService::FindCodeRedirect(std::string_view code_file,
+                                                    std::string_view code_id) {
+  CB_ASSIGN_OR_RETURN(
+      store::SymbolKey key,
+      store_.FindByCodeId(std::string(code_file), std::string(code_id)));
+  return fmt::format("/{}/{}/{}", PercentEncodeSegment(key.debug_file),
+                     PercentEncodeSegment(key.debug_id),
                      PercentEncodeSegment(SymFileName(key.debug_file)));
 }
 
-Status SymbolService::RecordMissing(const std::string& crash_id, const std::vector<store::MissingModule>& modules) {
+Status SymbolService::RecordMissing(
+    const std::string& crash_id,
+    const std::vector<store::MissingModule>& modules) {
   int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -124,45 +144,56 @@ Status SymbolService::RecordMissing(const std::string& crash_id, const std::vect
   for (store::MissingModule m : modules) {
     size_t sep = m.debug_file.find_last_of("/\\");
     if (sep != std::string::npos) m.debug_file.erase(0, sep + 1);
-    for (char& c : m.debug_id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (m.debug_file.empty() || m.debug_file == ".." || m.debug_file == "." || m.debug_id.empty() ||
+    for (char& c : m.debug_id)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (m.debug_file.empty() || m.debug_file == ".." || m.debug_file == "." ||
+        m.debug_id.empty() ||
         m.debug_id.find_first_not_of("0123456789ABCDEF") != std::string::npos) {
       continue;
     }
     keyed.push_back(std::move(m));
   }
-  return store_.RecordMissing(crash_id, keyed, now_ms, options_.max_crash_ids_per_module);
+  return store_.RecordMissing(crash_id, keyed, now_ms,
+                              options_.max_crash_ids_per_module);
 }
 
-Result<std::unique_ptr<store::SymTextReader>> SymbolService::OpenDirText(const store::SymbolKey& key,
-                                                                         std::string_view sym_name) {
+Result<std::unique_ptr<store::SymTextReader>> SymbolService::OpenDirText(
+    const store::SymbolKey& key, std::string_view sym_name) {
   // ParseSymbolPath has ruled out separators and dot components, so the
   // relative path cannot leave a root by itself; symlinks are checked by
   // OpenRegularFileUnder.
-  std::filesystem::path rel = std::filesystem::path(key.debug_file) / key.debug_id / std::string(sym_name);
+  std::filesystem::path rel = std::filesystem::path(key.debug_file) /
+                              key.debug_id / std::string(sym_name);
   for (const std::filesystem::path& root : options_.symbol_dirs) {
-    Result<symbols::OpenedFile> file = symbols::OpenRegularFileUnder(root, rel, options_.symbol_dirs);
+    Result<symbols::OpenedFile> file =
+        symbols::OpenRegularFileUnder(root, rel, options_.symbol_dirs);
     if (file.ok()) {
       return std::unique_ptr<store::SymTextReader>(
-          std::make_unique<FileTextReader>(std::move(file).value(), (root / rel).string()));
+          std::make_unique<FileTextReader>(std::move(file).value(),
+                                           (root / rel).string()));
     }
     if (file.status().code() != Status::Code::kNotFound) return file.status();
     CB_LOG_DEBUG("symbols: {}", file.status().message());
   }
-  return Status::NotFound(fmt::format("no symbols for {}/{}", key.debug_file, key.debug_id));
+  return Status::NotFound(
+      fmt::format("no symbols for {}/{}", key.debug_file, key.debug_id));
 }
 
-Result<std::string> SymbolService::FindSymText(std::string_view debug_file, std::string_view debug_id,
+Result<std::string> SymbolService::FindSymText(std::string_view debug_file,
+                                               std::string_view debug_id,
                                                std::string_view sym_name) {
-  CB_ASSIGN_OR_RETURN(store::SymbolKey key,
-                      ParseSymbolPath(fmt::format("{}/{}/{}", debug_file, debug_id, sym_name)));
+  CB_ASSIGN_OR_RETURN(
+      store::SymbolKey key,
+      ParseSymbolPath(fmt::format("{}/{}/{}", debug_file, debug_id, sym_name)));
   Result<std::string> text = store_.GetSymText(key);
   if (text.ok() || text.status().code() != Status::Code::kNotFound) return text;
-  CB_ASSIGN_OR_RETURN(std::unique_ptr<store::SymTextReader> reader, OpenDirText(key, sym_name));
+  CB_ASSIGN_OR_RETURN(std::unique_ptr<store::SymTextReader> reader,
+                      OpenDirText(key, sym_name));
   std::string data(*reader->size(), '\0');
   size_t got = 0;
   while (got < data.size()) {
-    CB_ASSIGN_OR_RETURN(size_t n, reader->Read(data.data() + got, data.size() - got));
+    CB_ASSIGN_OR_RETURN(size_t n,
+                        reader->Read(data.data() + got, data.size() - got));
     if (n == 0) break;
     got += n;
   }
@@ -170,33 +201,41 @@ Result<std::string> SymbolService::FindSymText(std::string_view debug_file, std:
   return data;
 }
 
-Result<std::unique_ptr<store::SymTextReader>> SymbolService::OpenSymText(std::string_view debug_file,
-                                                                         std::string_view debug_id,
-                                                                         std::string_view sym_name) {
-  CB_ASSIGN_OR_RETURN(store::SymbolKey key,
-                      ParseSymbolPath(fmt::format("{}/{}/{}", debug_file, debug_id, sym_name)));
+Result<std::unique_ptr<store::SymTextReader>> SymbolService::OpenSymText(
+    std::string_view debug_file, std::string_view debug_id,
+    std::string_view sym_name) {
+  CB_ASSIGN_OR_RETURN(
+      store::SymbolKey key,
+      ParseSymbolPath(fmt::format("{}/{}/{}", debug_file, debug_id, sym_name)));
   if (downloads_.fetch_add(1) >= options_.max_concurrent_downloads) {
     downloads_.fetch_sub(1);
     return Status::Unavailable(
-        fmt::format("{} symbol downloads are running, the most allowed at once", options_.max_concurrent_downloads));
+        fmt::format("{} symbol downloads are running, the most allowed at once",
+                    options_.max_concurrent_downloads));
   }
-  Result<std::unique_ptr<store::SymTextReader>> reader = store_.OpenSymText(key);
-  if (!reader.ok() && reader.status().code() == Status::Code::kNotFound) reader = OpenDirText(key, sym_name);
+  Result<std::unique_ptr<store::SymTextReader>> reader =
+      store_.OpenSymText(key);
+  if (!reader.ok() && reader.status().code() == Status::Code::kNotFound)
+    reader = OpenDirText(key, sym_name);
   if (!reader.ok()) {
     downloads_.fetch_sub(1);
     return reader.status();
   }
-  return std::unique_ptr<store::SymTextReader>(std::make_unique<SlottedReader>(std::move(reader).value(), downloads_));
+  return std::unique_ptr<store::SymTextReader>(
+      std::make_unique<SlottedReader>(std::move(reader).value(), downloads_));
 }
 
-Result<std::optional<uint64_t>> SymbolService::StatSymText(std::string_view debug_file, std::string_view debug_id,
-                                                          std::string_view sym_name) {
-  CB_ASSIGN_OR_RETURN(store::SymbolKey key,
-                      ParseSymbolPath(fmt::format("{}/{}/{}", debug_file, debug_id, sym_name)));
+Result<std::optional<uint64_t>> SymbolService::StatSymText(
+    std::string_view debug_file, std::string_view debug_id,
+    std::string_view sym_name) {
+  CB_ASSIGN_OR_RETURN(
+      store::SymbolKey key,
+      ParseSymbolPath(fmt::format("{}/{}/{}", debug_file, debug_id, sym_name)));
   Status stored = store_.HasSymText(key);
   if (stored.ok()) return std::optional<uint64_t>();
   if (stored.code() != Status::Code::kNotFound) return stored;
-  CB_ASSIGN_OR_RETURN(std::unique_ptr<store::SymTextReader> reader, OpenDirText(key, sym_name));
+  CB_ASSIGN_OR_RETURN(std::unique_ptr<store::SymTextReader> reader,
+                      OpenDirText(key, sym_name));
   return reader->size();
 }
 

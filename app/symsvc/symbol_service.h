@@ -59,8 +59,8 @@ class SymbolService {
  public:
   // `crashes` (may be null: no reprocessing) must outlive the service.
   // `on_added` runs after each stored upload, after the reprocessing queue.
-  SymbolService(store::SymbolStore& store, store::CrashStore* crashes, ServiceOptions options,
-                SymbolUploader::OnAdded on_added = {});
+  SymbolService(store::SymbolStore& store, store::CrashStore* crashes,
+                ServiceOptions options, SymbolUploader::OnAdded on_added = {});
 
   SymbolUploader& uploader() { return uploader_; }
   // Takes one of the max_concurrent_uploads slots; false when all are taken.
@@ -73,17 +73,20 @@ class SymbolService {
   // (tests, small texts): kInvalidArgument for a path that cannot name
   // symbols (the HTTP layer answers 400), kNotFound when neither the store
   // nor a symbol directory has it.
-  Result<std::string> FindSymText(std::string_view debug_file, std::string_view debug_id,
+  Result<std::string> FindSymText(std::string_view debug_file,
+                                  std::string_view debug_id,
                                   std::string_view sym_name);
   // The same text as a reader for download, holding one of the
   // max_concurrent_downloads slots until it is destroyed: kUnavailable when
   // every slot is taken, otherwise FindSymText's errors. The reader's size()
   // is known for symbol-directory files, not for stored texts.
-  Result<std::unique_ptr<store::SymTextReader>> OpenSymText(std::string_view debug_file, std::string_view debug_id,
-                                                            std::string_view sym_name);
+  Result<std::unique_ptr<store::SymTextReader>> OpenSymText(
+      std::string_view debug_file, std::string_view debug_id,
+      std::string_view sym_name);
   // What OpenSymText would find, without reading it or taking a slot (HEAD):
   // the size when known (nullopt for stored texts), or its errors.
-  Result<std::optional<uint64_t>> StatSymText(std::string_view debug_file, std::string_view debug_id,
+  Result<std::optional<uint64_t>> StatSymText(std::string_view debug_file,
+                                              std::string_view debug_id,
                                               std::string_view sym_name);
   int downloads_in_flight() const { return downloads_.load(); }
 
@@ -91,16 +94,21 @@ class SymbolService {
   // file and id (Tecken's code-id redirect), kNotFound when none were. The
   // path is percent-encoded (anything but letters, digits and -._~!$&()*+,;=@)
   // so that no stored byte reaches a Location header as is.
-  Result<std::string> FindCodeRedirect(std::string_view code_file, std::string_view code_id);
+  Result<std::string> FindCodeRedirect(std::string_view code_file,
+                                       std::string_view code_id);
 
   // Counts a processed crash for each module it lacked symbols for.
-  Status RecordMissing(const std::string& crash_id, const std::vector<store::MissingModule>& modules);
-  Result<std::vector<store::MissingSymbols>> ListMissing() { return store_.ListMissing(); }
+  Status RecordMissing(const std::string& crash_id,
+                       const std::vector<store::MissingModule>& modules);
+  Result<std::vector<store::MissingSymbols>> ListMissing() {
+    return store_.ListMissing();
+  }
 
  private:
   void OnAdded(const store::SymbolKey& key);
   // The file of `key` in the first symbol directory holding a regular one.
-  Result<std::unique_ptr<store::SymTextReader>> OpenDirText(const store::SymbolKey& key, std::string_view sym_name);
+  Result<std::unique_ptr<store::SymTextReader>> OpenDirText(
+      const store::SymbolKey& key, std::string_view sym_name);
 
   store::SymbolStore& store_;
   store::CrashStore* crashes_;

@@ -13,7 +13,9 @@ namespace crashbox::symsvc {
 namespace {
 
 bool IsHex(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isxdigit(c) != 0;
+  });
 }
 
 // A C0 control character or DEL: never part of a name crashbox keeps (a CR
@@ -27,7 +29,8 @@ std::optional<unsigned char> FindControlChar(std::string_view s) {
 
 // Whether the stored text of `key` is byte for byte `text`, read piece by
 // piece (no second copy of a large text).
-bool StoredTextEquals(store::SymbolStore& store, const store::SymbolKey& key, std::string_view text) {
+bool StoredTextEquals(store::SymbolStore& store, const store::SymbolKey& key,
+                      std::string_view text) {
   Result<std::unique_ptr<store::SymTextReader>> reader = store.OpenSymText(key);
   if (!reader.ok()) return false;
   if (auto size = (*reader)->size(); size && *size != text.size()) return false;
@@ -37,28 +40,35 @@ bool StoredTextEquals(store::SymbolStore& store, const store::SymbolKey& key, st
     Result<size_t> n = (*reader)->Read(buf.data(), buf.size());
     if (!n.ok()) return false;
     if (*n == 0) return pos == text.size();
-    if (*n > text.size() - pos || text.compare(pos, *n, std::string_view(buf.data(), *n)) != 0) return false;
+    if (*n > text.size() - pos ||
+        text.compare(pos, *n, std::string_view(buf.data(), *n)) != 0)
+      return false;
     pos += *n;
   }
 }
 
 std::string Upper(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
 bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
-  return std::equal(suffix.begin(), suffix.end(), s.end() - suffix.size(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
+  return std::equal(suffix.begin(), suffix.end(), s.end() - suffix.size(),
+                    [](char a, char b) {
+                      return std::tolower(static_cast<unsigned char>(a)) ==
+                             std::tolower(static_cast<unsigned char>(b));
+                    });
 }
 
 // Zip members Tecken ignores rather than rejects.
 bool IsIgnoredMember(const std::string& name) {
   size_t slash = name.rfind('/');
-  std::string_view leaf = slash == std::string::npos ? std::string_view(name) : std::string_view(name).substr(slash + 1);
+  std::string_view leaf = slash == std::string::npos
+                              ? std::string_view(name)
+                              : std::string_view(name).substr(slash + 1);
   if (leaf == ".DS_Store") return true;
   return slash == std::string::npos && name.ends_with("-symbols.txt");
 }
@@ -84,47 +94,60 @@ std::string UploadReport::ToJson() const {
 }
 
 std::string SymFileName(std::string_view debug_file) {
-  if (EndsWithNoCase(debug_file, ".pdb")) return std::string(debug_file.substr(0, debug_file.size() - 4)) + ".sym";
+  if (EndsWithNoCase(debug_file, ".pdb"))
+    return std::string(debug_file.substr(0, debug_file.size() - 4)) + ".sym";
   return std::string(debug_file) + ".sym";
 }
 
 Result<SymModuleLine> ParseModuleLine(std::string_view text) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 BOM from Windows tools
-  std::string_view line = text.substr(0, std::min(text.find('\n'), size_t{4096}));
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  if (text.starts_with("\xEF\xBB\xBF"))
+    text.remove_prefix(3);  // UTF-8 BOM from Windows tools
+  std::string_view line =
+      text.substr(0, std::min(text.find('\n'), size_t{4096}));
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+    line.remove_suffix(1);
   SymModuleLine m;
   std::string* fields[] = {nullptr, &m.os, &m.arch, &m.debug_id};
   for (std::string* field : fields) {
     size_t space = line.find(' ');
-    if (space == std::string_view::npos) return Status::Corrupt("first line is not a MODULE line");
+    if (space == std::string_view::npos)
+      return Status::Corrupt("first line is not a MODULE line");
     std::string_view token = line.substr(0, space);
-    if (!field && token != "MODULE") return Status::Corrupt("first line is not a MODULE line");
+    if (!field && token != "MODULE")
+      return Status::Corrupt("first line is not a MODULE line");
     if (field) *field = token;
     line.remove_prefix(space + 1);
   }
   m.debug_file = line;  // the rest: names may hold spaces
-  if (m.debug_file.empty() || !IsHex(m.debug_id)) return Status::Corrupt("malformed MODULE line");
+  if (m.debug_file.empty() || !IsHex(m.debug_id))
+    return Status::Corrupt("malformed MODULE line");
   if (auto c = FindControlChar(m.debug_file)) {
-    return Status::Corrupt(fmt::format("MODULE line's debug file name holds control character {:#04x}", *c));
+    return Status::Corrupt(fmt::format(
+        "MODULE line's debug file name holds control character {:#04x}", *c));
   }
   return m;
 }
 
-std::optional<std::pair<std::string, std::string>> ParseCodeInfo(std::string_view text) {
+std::optional<std::pair<std::string, std::string>> ParseCodeInfo(
+    std::string_view text) {
   size_t pos = 0;
   for (int line = 0; line < 20 && pos < text.size(); ++line) {
     size_t eol = std::min(text.find('\n', pos), text.size());
     std::string_view l = text.substr(pos, eol - pos);
-    while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.remove_suffix(1);
+    while (!l.empty() && (l.back() == '\r' || l.back() == ' '))
+      l.remove_suffix(1);
     if (l.starts_with("INFO CODE_ID ")) {
       l.remove_prefix(13);
       size_t space = l.find(' ');
       std::string id(l.substr(0, space));
-      std::string file(space == std::string_view::npos ? std::string_view() : l.substr(space + 1));
+      std::string file(space == std::string_view::npos ? std::string_view()
+                                                       : l.substr(space + 1));
       if (id.empty()) return std::nullopt;
       return std::make_pair(std::move(id), std::move(file));
     }
-    if (l.starts_with("FILE ") || l.starts_with("FUNC ") || l.starts_with("PUBLIC ") || l.starts_with("STACK ")) break;
+    if (l.starts_with("FILE ") || l.starts_with("FUNC ") ||
+        l.starts_with("PUBLIC ") || l.starts_with("STACK "))
+      break;
     pos = eol + 1;
   }
   return std::nullopt;
@@ -135,47 +158,60 @@ Result<store::SymbolKey> ParseSymbolPath(std::string_view path) {
   size_t start = 0;
   while (parts.size() < 4) {
     size_t slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    parts.push_back(path.substr(start, slash == std::string_view::npos
+                                           ? std::string_view::npos
+                                           : slash - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
-  if (parts.size() != 3) return Status::InvalidArgument("path is not <debug_file>/<DEBUG_ID>/<name>.sym");
+  if (parts.size() != 3)
+    return Status::InvalidArgument(
+        "path is not <debug_file>/<DEBUG_ID>/<name>.sym");
   for (std::string_view p : parts) {
     if (p.empty() || p == "." || p == ".." || p.size() > 512) {
-      return Status::InvalidArgument("path is not <debug_file>/<DEBUG_ID>/<name>.sym");
+      return Status::InvalidArgument(
+          "path is not <debug_file>/<DEBUG_ID>/<name>.sym");
     }
     if (auto c = FindControlChar(p)) {
-      return Status::InvalidArgument(fmt::format("path holds control character {:#04x}", *c));
+      return Status::InvalidArgument(
+          fmt::format("path holds control character {:#04x}", *c));
     }
   }
-  if (!IsHex(parts[1])) return Status::InvalidArgument(fmt::format("debug id {} is not hexadecimal", parts[1]));
+  if (!IsHex(parts[1]))
+    return Status::InvalidArgument(
+        fmt::format("debug id {} is not hexadecimal", parts[1]));
   std::string expected = SymFileName(parts[0]);
   if (parts[2] != expected) {
-    return Status::InvalidArgument(fmt::format("file name {} should be {} for {}", parts[2], expected, parts[0]));
+    return Status::InvalidArgument(fmt::format(
+        "file name {} should be {} for {}", parts[2], expected, parts[0]));
   }
   return store::SymbolKey{std::string(parts[0]), Upper(parts[1])};
 }
 
-Status SymbolUploader::AddOne(const std::string& path, std::string_view text, std::string* owned,
-                              UploadReport& report) {
+Status SymbolUploader::AddOne(const std::string& path, std::string_view text,
+                              std::string* owned, UploadReport& report) {
   auto reject = [&](std::string reason) {
     report.rejected.push_back(UploadItem{path, std::move(reason), text.size()});
     return Status::Ok();
   };
   if (text.size() > options_.max_sym_bytes) {
-    return reject(fmt::format("too_large: {} bytes, limit {}", text.size(), options_.max_sym_bytes));
+    return reject(fmt::format("too_large: {} bytes, limit {}", text.size(),
+                              options_.max_sym_bytes));
   }
   Result<store::SymbolKey> key = ParseSymbolPath(path);
   if (!key.ok()) return reject("bad_path: " + key.status().message());
   Result<SymModuleLine> module = ParseModuleLine(text);
-  if (!module.ok()) return reject("bad_module_line: " + module.status().message());
+  if (!module.ok())
+    return reject("bad_module_line: " + module.status().message());
   if (Upper(module->debug_id) != key->debug_id) {
-    return reject(fmt::format("module_mismatch: MODULE line has debug id {}, path has {}", module->debug_id,
-                              key->debug_id));
+    return reject(
+        fmt::format("module_mismatch: MODULE line has debug id {}, path has {}",
+                    module->debug_id, key->debug_id));
   }
   if (module->debug_file != key->debug_file) {
-    return reject(fmt::format("module_mismatch: MODULE line has debug file {}, path has {}", module->debug_file,
-                              key->debug_file));
+    return reject(fmt::format(
+        "module_mismatch: MODULE line has debug file {}, path has {}",
+        module->debug_file, key->debug_file));
   }
   if (StoredTextEquals(store_, *key, text)) {
     report.skipped.push_back(UploadItem{path, "", text.size()});
@@ -190,9 +226,11 @@ Status SymbolUploader::AddOne(const std::string& path, std::string_view text, st
     Result<symbols::SymBlob> blob = symbols::ParseSymTextToBlob(AsBytes(text));
     if (!blob.ok()) return reject("unconvertible: " + blob.status().message());
     CB_RETURN_IF_ERROR(
-        store_.PutSymbols(*key, AsChars(blob->bytes()), owned ? std::move(*owned) : std::string(text)));
+        store_.PutSymbols(*key, AsChars(blob->bytes()),
+                          owned ? std::move(*owned) : std::string(text)));
   }
-  if (code && !code->second.empty() && IsHex(code->first) && code->second.find_first_of("/\\") == std::string::npos &&
+  if (code && !code->second.empty() && IsHex(code->first) &&
+      code->second.find_first_of("/\\") == std::string::npos &&
       !FindControlChar(code->second)) {
     CB_RETURN_IF_ERROR(store_.PutCodeId(code->second, code->first, *key));
   }
@@ -204,34 +242,41 @@ Status SymbolUploader::AddOne(const std::string& path, std::string_view text, st
 
 Result<UploadReport> SymbolUploader::UploadZip(ByteView zip) {
   UploadReport report;
-  CB_RETURN_IF_ERROR(ForEachZipEntry(zip, options_.zip, [&](ZipEntry& e) -> Status {
-    if (e.is_dir || IsIgnoredMember(e.name)) return Status::Ok();
-    if (!e.error.empty()) {
-      report.rejected.push_back(UploadItem{e.name, e.error, 0});
-      return Status::Ok();
-    }
-    return AddOne(e.name, e.data, &e.data, report);
-  }));
+  CB_RETURN_IF_ERROR(
+      ForEachZipEntry(zip, options_.zip, [&](ZipEntry& e) -> Status {
+        if (e.is_dir || IsIgnoredMember(e.name)) return Status::Ok();
+        if (!e.error.empty()) {
+          report.rejected.push_back(UploadItem{e.name, e.error, 0});
+          return Status::Ok();
+        }
+        return AddOne(e.name, e.data, &e.data, report);
+      }));
   return report;
 }
 
-Result<UploadReport> SymbolUploader::UploadSym(std::string path, std::string_view text) {
+Result<UploadReport> SymbolUploader::UploadSym(std::string path,
+                                               std::string_view text) {
   return UploadSymImpl(std::move(path), text, nullptr);
 }
 
-Result<UploadReport> SymbolUploader::UploadSymOwned(std::string path, std::string text) {
+Result<UploadReport> SymbolUploader::UploadSymOwned(std::string path,
+                                                    std::string text) {
   return UploadSymImpl(std::move(path), text, &text);
 }
 
-Result<UploadReport> SymbolUploader::UploadSymImpl(std::string path, std::string_view text, std::string* owned) {
+Result<UploadReport> SymbolUploader::UploadSymImpl(std::string path,
+                                                   std::string_view text,
+                                                   std::string* owned) {
   UploadReport report;
   if (path.empty()) {
     Result<SymModuleLine> module = ParseModuleLine(text);
     if (!module.ok()) {
-      report.rejected.push_back(UploadItem{"", "bad_module_line: " + module.status().message(), text.size()});
+      report.rejected.push_back(UploadItem{
+          "", "bad_module_line: " + module.status().message(), text.size()});
       return report;
     }
-    path = fmt::format("{}/{}/{}", module->debug_file, Upper(module->debug_id), SymFileName(module->debug_file));
+    path = fmt::format("{}/{}/{}", module->debug_file, Upper(module->debug_id),
+                       SymFileName(module->debug_file));
   }
   CB_RETURN_IF_ERROR(AddOne(path, text, owned, report));
   return report;

@@ -50,7 +50,7 @@ struct UploadItem {
 
 struct UploadReport {
   std::vector<UploadItem> added;
-  std::vector<UploadItem> skipped;   // identical symbols were already stored
+  std::vector<UploadItem> skipped;  // identical symbols were already stored
   std::vector<UploadItem> rejected;
   uint64_t bytes_converted = 0;
   std::string ToJson() const;
@@ -65,7 +65,8 @@ Result<SymModuleLine> ParseModuleLine(std::string_view text);
 // The "INFO CODE_ID <code_id> [<code_file>]" line among the first lines of a
 // .sym: {code_id, code_file}, or nullopt (ELF and Mach-O .sym files often
 // have a code id without a file name).
-std::optional<std::pair<std::string, std::string>> ParseCodeInfo(std::string_view text);
+std::optional<std::pair<std::string, std::string>> ParseCodeInfo(
+    std::string_view text);
 // "<debug_file>/<DEBUG_ID>/<name>.sym" → key; kInvalidArgument naming the
 // problem otherwise.
 Result<store::SymbolKey> ParseSymbolPath(std::string_view path);
@@ -77,8 +78,11 @@ class SymbolUploader {
   // Called after symbols for `key` were stored (not when skipped).
   using OnAdded = std::function<void(const store::SymbolKey& key)>;
   // `store` must outlive the uploader.
-  SymbolUploader(store::SymbolStore& store, UploadOptions options, OnAdded on_added = {})
-      : store_(store), options_(std::move(options)), on_added_(std::move(on_added)) {}
+  SymbolUploader(store::SymbolStore& store, UploadOptions options,
+                 OnAdded on_added = {})
+      : store_(store),
+        options_(std::move(options)),
+        on_added_(std::move(on_added)) {}
 
   // A zip archive. Fails only when the archive as a whole is refused
   // (ReadZip's errors); per-file problems are in the report.
@@ -91,10 +95,12 @@ class SymbolUploader {
   Result<UploadReport> UploadSymOwned(std::string path, std::string text);
 
  private:
-  Result<UploadReport> UploadSymImpl(std::string path, std::string_view text, std::string* owned);
+  Result<UploadReport> UploadSymImpl(std::string path, std::string_view text,
+                                     std::string* owned);
   // Adds one file to `report`; returns only store failures. `owned` (may be
   // null) is the string `text` views, given up to the store.
-  Status AddOne(const std::string& path, std::string_view text, std::string* owned, UploadReport& report);
+  Status AddOne(const std::string& path, std::string_view text,
+                std::string* owned, UploadReport& report);
 
   store::SymbolStore& store_;
   const UploadOptions options_;

@@ -14,7 +14,8 @@ namespace crashbox::symsvc {
 namespace {
 
 std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -25,14 +26,22 @@ std::string Leaf(const std::string& debug_file) {
 
 }  // namespace
 
-Status CheckUpstreamUrl(const std::string& url, const std::vector<std::string>& allowed_hosts) {
+Status CheckUpstreamUrl(const std::string& url,
+                        const std::vector<std::string>& allowed_hosts) {
   std::string l = Lower(url);
-  size_t scheme_end = l.starts_with("http://") ? 7 : l.starts_with("https://") ? 8 : 0;
-  if (scheme_end == 0) return Status::InvalidArgument(fmt::format("symbol server {} is not http or https", url));
+  size_t scheme_end = l.starts_with("http://")    ? 7
+                      : l.starts_with("https://") ? 8
+                                                  : 0;
+  if (scheme_end == 0)
+    return Status::InvalidArgument(
+        fmt::format("symbol server {} is not http or https", url));
   size_t host_end = l.find_first_of("/?#", scheme_end);
-  std::string authority = l.substr(scheme_end, host_end == std::string::npos ? std::string::npos : host_end - scheme_end);
+  std::string authority = l.substr(scheme_end, host_end == std::string::npos
+                                                   ? std::string::npos
+                                                   : host_end - scheme_end);
   if (authority.find('@') != std::string::npos) {
-    return Status::InvalidArgument(fmt::format("symbol server {}: credentials in URLs are not accepted", url));
+    return Status::InvalidArgument(fmt::format(
+        "symbol server {}: credentials in URLs are not accepted", url));
   }
   std::string host = authority;
   if (host.starts_with("[")) {
@@ -40,29 +49,38 @@ Status CheckUpstreamUrl(const std::string& url, const std::vector<std::string>& 
   } else if (size_t colon = host.find(':'); colon != std::string::npos) {
     host.resize(colon);
   }
-  if (host.empty()) return Status::InvalidArgument(fmt::format("symbol server {} has no host", url));
+  if (host.empty())
+    return Status::InvalidArgument(
+        fmt::format("symbol server {} has no host", url));
   if (!allowed_hosts.empty() &&
-      std::none_of(allowed_hosts.begin(), allowed_hosts.end(), [&](const std::string& h) { return Lower(h) == host; })) {
-    return Status::InvalidArgument(fmt::format("symbol server host {} is not in the allowed hosts", host));
+      std::none_of(allowed_hosts.begin(), allowed_hosts.end(),
+                   [&](const std::string& h) { return Lower(h) == host; })) {
+    return Status::InvalidArgument(
+        fmt::format("symbol server host {} is not in the allowed hosts", host));
   }
   return Status::Ok();
 }
 
-UpstreamSupplier::UpstreamSupplier(UpstreamOptions options, SymbolUploader& uploader,
+UpstreamSupplier::UpstreamSupplier(UpstreamOptions options,
+                                   SymbolUploader& uploader,
                                    symbols::SymbolSupplier& fetch_stored)
-    : options_(std::move(options)), uploader_(uploader), stored_(fetch_stored) {}
+    : options_(std::move(options)),
+      uploader_(uploader),
+      stored_(fetch_stored) {}
 
 uint64_t UpstreamSupplier::downloads() const {
   std::lock_guard<std::mutex> lock(mu_);
   return downloads_;
 }
 
-Result<UpstreamSupplier::Downloaded> UpstreamSupplier::Download(const UpstreamOptions& options,
-                                                                const symbols::ModuleKey& key) {
+Result<UpstreamSupplier::Downloaded> UpstreamSupplier::Download(
+    const UpstreamOptions& options, const symbols::ModuleKey& key) {
   std::string debug_file = Leaf(key.debug_file);
-  std::string rel = fmt::format("{}/{}/{}", debug_file, key.debug_id, SymFileName(debug_file));
+  std::string rel = fmt::format("{}/{}/{}", debug_file, key.debug_id,
+                                SymFileName(debug_file));
   CB_ASSIGN_OR_RETURN(store::SymbolKey checked, ParseSymbolPath(rel));
-  rel = fmt::format("{}/{}/{}", checked.debug_file, checked.debug_id, SymFileName(checked.debug_file));
+  rel = fmt::format("{}/{}/{}", checked.debug_file, checked.debug_id,
+                    SymFileName(checked.debug_file));
   submitter::HttpClient http(options.timeout_ms);
   http.set_max_body_bytes(options.max_sym_bytes);
   http.set_follow_redirects(true);
@@ -82,8 +100,10 @@ Result<UpstreamSupplier::Downloaded> UpstreamSupplier::Download(const UpstreamOp
     }
     if (r->status != 200) continue;  // 404 and the like: try the next server
     std::string text = std::move(r->body);
-    if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f && static_cast<unsigned char>(text[1]) == 0x8b) {
-      Result<std::string> plain = base::Gunzip(AsBytes(text), options.max_sym_bytes);
+    if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f &&
+        static_cast<unsigned char>(text[1]) == 0x8b) {
+      Result<std::string> plain =
+          base::Gunzip(AsBytes(text), options.max_sym_bytes);
       if (!plain.ok()) {
         last = plain.status();
         continue;
@@ -103,24 +123,29 @@ Result<std::string> UpstreamSupplier::Fetch(const symbols::ModuleKey& key) {
   CB_ASSIGN_OR_RETURN(Downloaded d, Download(options_, key));
   CB_ASSIGN_OR_RETURN(UploadReport report, uploader_.UploadSym(d.path, d.text));
   if (!report.rejected.empty()) {
-    Status bad = Status::Corrupt(fmt::format("{}: {}", d.url, report.rejected[0].reason));
+    Status bad = Status::Corrupt(
+        fmt::format("{}: {}", d.url, report.rejected[0].reason));
     CB_LOG_WARNING("symbols: {}", bad.message());
     return bad;
   }
   return std::move(d.text);
 }
 
-Result<std::shared_ptr<const symbols::SymbolFile>> UpstreamSupplier::Find(const symbols::ModuleKey& key) {
-  if (options_.urls.empty()) return Status::NotFound("no symbol servers configured");
+Result<std::shared_ptr<const symbols::SymbolFile>> UpstreamSupplier::Find(
+    const symbols::ModuleKey& key) {
+  if (options_.urls.empty())
+    return Status::NotFound("no symbol servers configured");
   auto miss_key = std::make_pair(Leaf(key.debug_file), key.debug_id);
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = misses_.find(miss_key);
     if (it != misses_.end() && now < it->second) {
-      return Status::NotFound(fmt::format("{}/{}: missed upstream recently", miss_key.first, key.debug_id));
+      return Status::NotFound(fmt::format("{}/{}: missed upstream recently",
+                                          miss_key.first, key.debug_id));
     }
-    if (misses_.size() > 100000) misses_.clear();  // bound memory; worst case a few extra downloads
+    if (misses_.size() > 100000)
+      misses_.clear();  // bound memory; worst case a few extra downloads
   }
   Result<std::string> text = Fetch(key);
   if (!text.ok()) {

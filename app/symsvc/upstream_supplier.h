@@ -39,16 +39,19 @@ struct UpstreamOptions {
 
 // kInvalidArgument unless `url` is http(s)://host[:port][/path] with a host
 // in `allowed_hosts` (when not empty).
-Status CheckUpstreamUrl(const std::string& url, const std::vector<std::string>& allowed_hosts);
+Status CheckUpstreamUrl(const std::string& url,
+                        const std::vector<std::string>& allowed_hosts);
 
 class UpstreamSupplier final : public symbols::SymbolSupplier {
  public:
   // `uploader` stores what was fetched (and so fires its reprocessing hook);
   // `fetch_stored` reads a stored blob back as a SymbolFile (the store's
   // supplier). Both must outlive this supplier.
-  UpstreamSupplier(UpstreamOptions options, SymbolUploader& uploader, symbols::SymbolSupplier& fetch_stored);
+  UpstreamSupplier(UpstreamOptions options, SymbolUploader& uploader,
+                   symbols::SymbolSupplier& fetch_stored);
 
-  Result<std::shared_ptr<const symbols::SymbolFile>> Find(const symbols::ModuleKey& key) override;
+  Result<std::shared_ptr<const symbols::SymbolFile>> Find(
+      const symbols::ModuleKey& key) override;
   // Fetches and stores now, ignoring remembered misses. kNotFound when no
   // server has the module, kCorrupt when what they have fails the checks.
   Result<std::string> Fetch(const symbols::ModuleKey& key);
@@ -56,10 +59,11 @@ class UpstreamSupplier final : public symbols::SymbolSupplier {
   struct Downloaded {
     std::string path;  // <debug_file>/<DEBUG_ID>/<name>.sym
     std::string text;
-    std::string url;   // where it came from
+    std::string url;  // where it came from
   };
   // Downloads without storing (`crashbox symbols fetch` beside a server).
-  static Result<Downloaded> Download(const UpstreamOptions& options, const symbols::ModuleKey& key);
+  static Result<Downloaded> Download(const UpstreamOptions& options,
+                                     const symbols::ModuleKey& key);
 
   uint64_t downloads() const;
 
@@ -68,7 +72,9 @@ class UpstreamSupplier final : public symbols::SymbolSupplier {
   SymbolUploader& uploader_;
   symbols::SymbolSupplier& stored_;
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, std::chrono::steady_clock::time_point> misses_ CB_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>,
+           std::chrono::steady_clock::time_point>
+      misses_ CB_GUARDED_BY(mu_);
   uint64_t downloads_ CB_GUARDED_BY(mu_) = 0;
 };
 

@@ -19,9 +19,12 @@ TEST(UpstreamUrl, OnlyHttpAndHttpsWithAHost) {
 
 TEST(UpstreamUrl, AllowListMatchesHostCaseInsensitively) {
   std::vector<std::string> allowed = {"Symbols.Mozilla.org"};
-  EXPECT_TRUE(CheckUpstreamUrl("https://symbols.mozilla.org:443/x", allowed).ok());
+  EXPECT_TRUE(
+      CheckUpstreamUrl("https://symbols.mozilla.org:443/x", allowed).ok());
   EXPECT_FALSE(CheckUpstreamUrl("https://evil.example/x", allowed).ok());
-  EXPECT_FALSE(CheckUpstreamUrl("https://symbols.mozilla.org.evil.example/", allowed).ok());
+  EXPECT_FALSE(
+      CheckUpstreamUrl("https://symbols.mozilla.org.evil.example/", allowed)
+          .ok());
 }
 
 }  // namespace

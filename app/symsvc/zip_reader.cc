@@ -91,28 +91,34 @@ bool IsSafeEntryName(const std::string& name) {
     if (slash == std::string::npos) slash = name.size();
     std::string_view part(name.data() + start, slash - start);
     bool trailing = slash + 1 == name.size();
-    if ((part.empty() && !trailing) || part == "." || part == "..") return false;
+    if ((part.empty() && !trailing) || part == "." || part == "..")
+      return false;
     start = slash + 1;
   }
   return true;
 }
 
-Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::function<Status(ZipEntry&)>& visit) {
+Status ForEachZipEntry(ByteView zip, const ZipLimits& limits,
+                       const std::function<Status(ZipEntry&)>& visit) {
   const Zip& zip_lib = Lib();
-  if (!zip_lib.error.empty()) return Status::IoError("zip uploads: " + zip_lib.error);
+  if (!zip_lib.error.empty())
+    return Status::IoError("zip uploads: " + zip_lib.error);
   zip_error_t err;
   zip_lib.error_init(&err);
-  zip_source_t* src = zip_lib.source_buffer_create(zip.data(), zip.size(), 0, &err);
+  zip_source_t* src =
+      zip_lib.source_buffer_create(zip.data(), zip.size(), 0, &err);
   if (!src) return Status::Corrupt("zip: " + ZipErrorString(&err));
   // ZIP_CHECKCONS compares the central directory with the local headers, which
   // catches truncated and spliced archives before any entry is read.
-  std::unique_ptr<zip_t, ZipCloser> archive(zip_lib.open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err));
+  std::unique_ptr<zip_t, ZipCloser> archive(
+      zip_lib.open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err));
   if (!archive) {
     zip_lib.source_free(src);
     // libzip refuses duplicate names itself when it reads the directory.
     if (zip_lib.error_code_zip(&err) == ZIP_ER_EXISTS) {
       zip_lib.error_fini(&err);
-      return Status::InvalidArgument("zip archive holds an entry name more than once");
+      return Status::InvalidArgument(
+          "zip archive holds an entry name more than once");
     }
     return Status::Corrupt("not a valid zip archive: " + ZipErrorString(&err));
   }
@@ -121,8 +127,9 @@ Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::functio
   zip_int64_t count = zip_lib.get_num_entries(archive.get(), 0);
   if (count <= 0) return Status::InvalidArgument("zip archive holds no files");
   if (static_cast<uint64_t>(count) > limits.max_entries) {
-    return Status::LimitExceeded(fmt::format("zip archive holds {} entries, more than the limit of {}", count,
-                                             limits.max_entries));
+    return Status::LimitExceeded(
+        fmt::format("zip archive holds {} entries, more than the limit of {}",
+                    count, limits.max_entries));
   }
 
   // First every header: the whole-archive checks decide before anything is
@@ -133,21 +140,25 @@ Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::functio
   for (zip_int64_t i = 0; i < count; ++i) {
     zip_stat_t& st = stats[i];
     zip_lib.stat_init(&st);
-    if (zip_lib.stat_index(archive.get(), i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) ||
-        !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE)) {
+    if (zip_lib.stat_index(archive.get(), i, 0, &st) != 0 ||
+        !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE) ||
+        !(st.valid & ZIP_STAT_COMP_SIZE)) {
       return Status::Corrupt(fmt::format("zip entry {}: unreadable header", i));
     }
     std::string name = st.name;
     if (!IsSafeEntryName(name)) {
-      return Status::InvalidArgument(fmt::format("zip entry name '{}' is not a safe relative path", name));
+      return Status::InvalidArgument(
+          fmt::format("zip entry name '{}' is not a safe relative path", name));
     }
     if (!names.insert(name).second) {
-      return Status::InvalidArgument(fmt::format("zip entry {} appears more than once", name));
+      return Status::InvalidArgument(
+          fmt::format("zip entry {} appears more than once", name));
     }
     if (st.size <= limits.max_entry_bytes) total += st.size;
     if (total > limits.max_total_bytes) {
       return Status::LimitExceeded(
-          fmt::format("zip archive holds more than {} bytes uncompressed", limits.max_total_bytes));
+          fmt::format("zip archive holds more than {} bytes uncompressed",
+                      limits.max_total_bytes));
     }
   }
 
@@ -160,11 +171,16 @@ Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::functio
     if (e.is_dir) {
       // nothing to read
     } else if (st.size > limits.max_entry_bytes) {
-      e.error = fmt::format("entry_too_large: {} bytes uncompressed, limit {}", st.size, limits.max_entry_bytes);
-    } else if (st.size > 4096 && (st.comp_size == 0 || st.size / st.comp_size > limits.max_ratio)) {
-      e.error = fmt::format("compression_ratio: {} bytes from {} compressed, more than {}:1", st.size, st.comp_size,
-                            limits.max_ratio);
-    } else if (std::unique_ptr<zip_file_t, FileCloser> file(zip_lib.fopen_index(archive.get(), i, 0)); !file) {
+      e.error = fmt::format("entry_too_large: {} bytes uncompressed, limit {}",
+                            st.size, limits.max_entry_bytes);
+    } else if (st.size > 4096 && (st.comp_size == 0 ||
+                                  st.size / st.comp_size > limits.max_ratio)) {
+      e.error = fmt::format(
+          "compression_ratio: {} bytes from {} compressed, more than {}:1",
+          st.size, st.comp_size, limits.max_ratio);
+    } else if (std::unique_ptr<zip_file_t, FileCloser> file(
+                   zip_lib.fopen_index(archive.get(), i, 0));
+               !file) {
       e.error = fmt::format("unreadable: {}", zip_lib.strerror(archive.get()));
     } else {
       // Read up to the declared size and one byte more: libzip checks the
@@ -175,26 +191,31 @@ Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::functio
       // compressed bytes, which are really here, plausibly inflate to.
       constexpr uint64_t kStep = uint64_t{1} << 20;
       const uint64_t limit = st.size + 1;
-      e.data.reserve(static_cast<size_t>(std::min(limit, st.comp_size * 8 + kStep)));
+      e.data.reserve(
+          static_cast<size_t>(std::min(limit, st.comp_size * 8 + kStep)));
       uint64_t got = 0;
       while (got < limit) {
         if (got == e.data.size()) {
           uint64_t want = std::min(limit, got + kStep);
           if (want > e.data.capacity()) {
-            e.data.reserve(static_cast<size_t>(std::min(limit, std::max(want, e.data.capacity() * 3 / 2))));
+            e.data.reserve(static_cast<size_t>(
+                std::min(limit, std::max(want, e.data.capacity() * 3 / 2))));
           }
           e.data.resize(static_cast<size_t>(want));
         }
-        zip_int64_t n = zip_lib.fread(file.get(), e.data.data() + got, e.data.size() - got);
+        zip_int64_t n =
+            zip_lib.fread(file.get(), e.data.data() + got, e.data.size() - got);
         if (n < 0) {
-          e.error = fmt::format("corrupt_entry: {}", zip_lib.file_strerror(file.get()));
+          e.error = fmt::format("corrupt_entry: {}",
+                                zip_lib.file_strerror(file.get()));
           break;
         }
         if (n == 0) break;
         got += static_cast<uint64_t>(n);
       }
       if (e.error.empty() && got != st.size) {
-        e.error = fmt::format("corrupt_entry: {} bytes of data, {} declared", got, st.size);
+        e.error = fmt::format("corrupt_entry: {} bytes of data, {} declared",
+                              got, st.size);
       }
       if (e.error.empty()) {
         e.data.resize(got);

@@ -30,21 +30,22 @@ namespace crashbox::symsvc {
 
 struct ZipLimits {
   uint64_t max_entries = 100000;
-  uint64_t max_entry_bytes = uint64_t{2} << 30;   // uncompressed, per entry
-  uint64_t max_total_bytes = uint64_t{8} << 30;   // uncompressed, all entries
-  uint64_t max_ratio = 200;                       // uncompressed / compressed
+  uint64_t max_entry_bytes = uint64_t{2} << 30;  // uncompressed, per entry
+  uint64_t max_total_bytes = uint64_t{8} << 30;  // uncompressed, all entries
+  uint64_t max_ratio = 200;                      // uncompressed / compressed
 };
 
 struct ZipEntry {
-  std::string name;   // as stored, '/'-separated
-  std::string data;   // empty for directories and rejected entries
+  std::string name;  // as stored, '/'-separated
+  std::string data;  // empty for directories and rejected entries
   bool is_dir = false;
   std::string error;  // non-empty: the entry was rejected, and why
 };
 
 // Calls `visit` for each entry in archive order, holding one entry's data at a
 // time; an error from `visit` stops the walk and is returned.
-Status ForEachZipEntry(ByteView zip, const ZipLimits& limits, const std::function<Status(ZipEntry&)>& visit);
+Status ForEachZipEntry(ByteView zip, const ZipLimits& limits,
+                       const std::function<Status(ZipEntry&)>& visit);
 // All entries at once (tests, small archives).
 Result<std::vector<ZipEntry>> ReadZip(ByteView zip, const ZipLimits& limits);
 

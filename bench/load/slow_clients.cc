@@ -5,7 +5,8 @@
 // /__lbheartbeat__ every 200 ms and reports its latency, and when the server
 // closed the stalling connections.
 //
-//   slow_clients --port 8888 --connections 1000 --addresses 10 --seconds 30 --kind mixed
+//   slow_clients --port 8888 --connections 1000 --addresses 10 --seconds 30
+//   --kind mixed
 //
 // Kinds: silent (connects, says nothing), headers (a header byte every
 // 500 ms), body (full headers, then a body byte every 500 ms), idle (one
@@ -54,8 +55,10 @@ double Heartbeat(int port, double timeout_s) {
   auto t0 = Clock::now();
   int fd = Connect(port, "127.0.0.1");
   if (fd < 0) return -1;
-  std::string req = "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+  std::string req =
+      "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(req.size())) {
     close(fd);
     return -1;
   }
@@ -76,7 +79,9 @@ double Heartbeat(int port, double timeout_s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Stalling clients against a server; a normal client's heartbeat latency meanwhile"};
+  CLI::App app{
+      "Stalling clients against a server; a normal client's heartbeat latency "
+      "meanwhile"};
   int port = 8888, connections = 1000, addresses = 10, seconds = 30;
   std::string kind = "mixed";
   app.add_option("--port", port, "server port on 127.0.0.1")->required();
@@ -92,7 +97,8 @@ int main(int argc, char** argv) {
   setrlimit(RLIMIT_NOFILE, &rl);
 
   const char* first[] = {"", "POST /submit HTTP/1.1\r\nHo",
-                         "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\n"
+                         "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                         "multipart/form-data; boundary=B\r\n"
                          "Content-Length: 1000000\r\n\r\n",
                          "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\n\r\n"};
   auto kind_of = [&](int i) {
@@ -109,7 +115,9 @@ int main(int argc, char** argv) {
   };
   std::vector<Conn> conns;
   auto start = Clock::now();
-  auto since = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  auto since = [&] {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
   std::atomic<bool> done{false};
   std::vector<double> beats;
   int failed_beats = 0;
@@ -125,7 +133,8 @@ int main(int argc, char** argv) {
     }
   });
   for (int i = 0; i < connections; ++i) {
-    int fd = Connect(port, "127.0.0." + std::to_string(2 + i % std::max(addresses, 1)));
+    int fd = Connect(
+        port, "127.0.0." + std::to_string(2 + i % std::max(addresses, 1)));
     if (fd < 0) continue;
     int k = kind_of(i);
     std::string_view f = first[k];
@@ -158,7 +167,8 @@ int main(int argc, char** argv) {
     if (Clock::now() - last_trickle > std::chrono::milliseconds(500)) {
       last_trickle = Clock::now();
       for (Conn& c : conns) {
-        if (c.closed_at < 0 && (c.kind == 1 || c.kind == 2)) (void)!send(c.fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (c.closed_at < 0 && (c.kind == 1 || c.kind == 2))
+          (void)!send(c.fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
       }
     }
   }
@@ -175,11 +185,18 @@ int main(int argc, char** argv) {
     }
   }
   std::sort(beats.begin(), beats.end());
-  auto pct = [&](double p) { return beats.empty() ? -1 : beats[std::min(beats.size() - 1, size_t(p * beats.size()))]; };
+  auto pct = [&](double p) {
+    return beats.empty()
+               ? -1
+               : beats[std::min(beats.size() - 1, size_t(p * beats.size()))];
+  };
   std::printf(
-      "slow_clients kind=%s connections=%zu (opened in %.1f s) : heartbeat p50 %.1f ms, p99 %.1f ms, max %.1f ms, "
-      "%zu answered, %d failed; server closed %zu of them (last at %.1f s), %d still open after %d s\n",
-      kind.c_str(), conns.size(), opened_in, pct(0.5) * 1e3, pct(0.99) * 1e3, beats.empty() ? -1 : beats.back() * 1e3,
-      beats.size(), failed_beats, conns.size() - open, last_close, open, seconds);
+      "slow_clients kind=%s connections=%zu (opened in %.1f s) : heartbeat p50 "
+      "%.1f ms, p99 %.1f ms, max %.1f ms, "
+      "%zu answered, %d failed; server closed %zu of them (last at %.1f s), %d "
+      "still open after %d s\n",
+      kind.c_str(), conns.size(), opened_in, pct(0.5) * 1e3, pct(0.99) * 1e3,
+      beats.empty() ? -1 : beats.back() * 1e3, beats.size(), failed_beats,
+      conns.size() - open, last_close, open, seconds);
   return 0;
 }

@@ -7,10 +7,10 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <set>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <memory>
+#include <set>
 
 #include "store/crash_store.h"
 #include "store/lmdb/env.h"
@@ -24,12 +24,16 @@ class LmdbCrashStore final : public CrashStore {
 
   Status PutRaw(const RawCrashRecord& crash, const QueueName* queue) override;
   Result<std::string> GetRawCrash(const std::string& crash_id) override;
-  Result<std::vector<std::string>> GetDumpNames(const std::string& crash_id) override;
-  Result<std::string> GetDump(const std::string& crash_id, const std::string& name) override;
+  Result<std::vector<std::string>> GetDumpNames(
+      const std::string& crash_id) override;
+  Result<std::string> GetDump(const std::string& crash_id,
+                              const std::string& name) override;
   Result<QueueDepths> GetQueueDepths() override;
-  Status Enqueue(QueueName queue, const std::string& crash_id, const std::string& ruleset) override;
+  Status Enqueue(QueueName queue, const std::string& crash_id,
+                 const std::string& ruleset) override;
   Result<std::optional<QueueEntry>> LeaseNext() override;
-  Status Complete(const QueueEntry& entry, const std::string& processed_json) override;
+  Status Complete(const QueueEntry& entry,
+                  const std::string& processed_json) override;
   void Release(const QueueEntry& entry) override;
   void WaitForWork(std::chrono::milliseconds timeout) override;
   Result<std::string> GetProcessed(const std::string& crash_id) override;
@@ -39,7 +43,8 @@ class LmdbCrashStore final : public CrashStore {
   Result<std::string> GetBlob(Db db, const std::string& key);
   Result<QueueDepths> CountQueues();  // scans the queue database
   // Appends a queue entry inside a write transaction (the writer thread).
-  Status PutQueueEntry(WriteTxn& txn, QueueName queue, const std::string& value);
+  Status PutQueueEntry(WriteTxn& txn, QueueName queue,
+                       const std::string& value);
   void CountEnqueued(QueueName queue, int64_t delta);
   void NotifyWork();  // wakes WaitForWork() callers
 
@@ -56,7 +61,7 @@ class LmdbCrashStore final : public CrashStore {
   std::mutex lease_mu_;
   std::condition_variable work_cv_;
   std::set<std::string> leased_;  // guarded by lease_mu_
-  uint64_t work_epoch_ = 0;       // guarded by lease_mu_; bumped on every enqueue
+  uint64_t work_epoch_ = 0;  // guarded by lease_mu_; bumped on every enqueue
 };
 
 }  // namespace crashbox::store::lmdb

@@ -35,7 +35,8 @@ class LmdbCrashStoreTest : public ::testing::Test {
     store_ = std::make_unique<LmdbCrashStore>(*env_);
   }
   RawCrashRecord Crash(const std::string& id, size_t dump_bytes = 1000) {
-    return RawCrashRecord{id, R"({"ProductName":"Test"})",
+    return RawCrashRecord{id,
+                          R"({"ProductName":"Test"})",
                           {{"upload_file_minidump", Noise(dump_bytes, 1)},
                            {"memory_report", std::string(dump_bytes, 'm')}}};
   }
@@ -45,9 +46,12 @@ class LmdbCrashStoreTest : public ::testing::Test {
 };
 
 TEST(Keys, FollowSocorroLayout) {
-  EXPECT_EQ(RawCrashKey(kId), "v1/raw_crash/20161017/de1bb258-cbbf-4589-a673-34f800161017");
-  EXPECT_EQ(DumpKey(kId, "upload_file_minidump"), std::string("v1/dump/") + kId);
-  EXPECT_EQ(DumpKey(kId, "memory_report"), std::string("v1/memory_report/") + kId);
+  EXPECT_EQ(RawCrashKey(kId),
+            "v1/raw_crash/20161017/de1bb258-cbbf-4589-a673-34f800161017");
+  EXPECT_EQ(DumpKey(kId, "upload_file_minidump"),
+            std::string("v1/dump/") + kId);
+  EXPECT_EQ(DumpKey(kId, "memory_report"),
+            std::string("v1/memory_report/") + kId);
   EXPECT_EQ(DumpNamesKey(kId), std::string("v1/dump_names/") + kId);
 }
 
@@ -56,10 +60,13 @@ TEST_F(LmdbCrashStoreTest, RoundTripsRawCrashAndDumps) {
   QueueName q = QueueName::kNormal;
   ASSERT_TRUE(store_->PutRaw(Crash(kId), &q).ok());
   EXPECT_EQ(store_->GetRawCrash(kId).value(), R"({"ProductName":"Test"})");
-  EXPECT_EQ(store_->GetDumpNames(kId).value(),
-            (std::vector<std::string>{"memory_report", "upload_file_minidump"}));
-  EXPECT_EQ(store_->GetDump(kId, "upload_file_minidump").value(), Noise(1000, 1));
-  EXPECT_EQ(store_->GetDump(kId, "memory_report").value(), std::string(1000, 'm'));
+  EXPECT_EQ(
+      store_->GetDumpNames(kId).value(),
+      (std::vector<std::string>{"memory_report", "upload_file_minidump"}));
+  EXPECT_EQ(store_->GetDump(kId, "upload_file_minidump").value(),
+            Noise(1000, 1));
+  EXPECT_EQ(store_->GetDump(kId, "memory_report").value(),
+            std::string(1000, 'm'));
   EXPECT_EQ(store_->GetQueueDepths().value().normal, 1u);
 }
 
@@ -67,7 +74,8 @@ TEST_F(LmdbCrashStoreTest, MissingCrashIsNotFound) {
   Open();
   EXPECT_EQ(store_->GetRawCrash(kId).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(store_->GetDumpNames(kId).status().code(), Status::Code::kNotFound);
-  EXPECT_EQ(store_->GetDump(kId, "dump").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->GetDump(kId, "dump").status().code(),
+            Status::Code::kNotFound);
 }
 
 TEST_F(LmdbCrashStoreTest, SurvivesReopenAndContinuesQueueSequence) {
@@ -75,7 +83,8 @@ TEST_F(LmdbCrashStoreTest, SurvivesReopenAndContinuesQueueSequence) {
   QueueName q = QueueName::kNormal;
   ASSERT_TRUE(store_->PutRaw(Crash(kId), &q).ok());
   Open();
-  ASSERT_TRUE(store_->PutRaw(Crash("00000000-0000-0000-0000-000000161017"), &q).ok());
+  ASSERT_TRUE(
+      store_->PutRaw(Crash("00000000-0000-0000-0000-000000161017"), &q).ok());
   EXPECT_EQ(store_->GetQueueDepths().value().normal, 2u);
   EXPECT_TRUE(store_->GetRawCrash(kId).ok());
 }
@@ -89,7 +98,10 @@ TEST_F(LmdbCrashStoreTest, GrowsTheMapWhenFull) {
     ASSERT_TRUE(store_->PutRaw(Crash(id, 200000), nullptr).ok()) << i;
   }
   EXPECT_GT(env_->GetStats().map_grows, 0u);
-  EXPECT_EQ(store_->GetDump("00000013-0000-0000-0000-000000161017", "upload_file_minidump").value(),
+  EXPECT_EQ(store_
+                ->GetDump("00000013-0000-0000-0000-000000161017",
+                          "upload_file_minidump")
+                .value(),
             Noise(200000, 1));
 }
 
@@ -101,7 +113,9 @@ TEST_F(LmdbCrashStoreTest, BoundedMapAnswersUnavailableAndKeepsEarlierCrashes) {
   Status last;
   int stored = 0;
   for (int i = 0; i < 40 && last.ok(); ++i) {
-    last = store_->PutRaw(Crash(fmt::format("{:08x}-0000-0000-0000-000000161017", i), 300000), nullptr);
+    last = store_->PutRaw(
+        Crash(fmt::format("{:08x}-0000-0000-0000-000000161017", i), 300000),
+        nullptr);
     if (last.ok()) ++stored;
   }
   EXPECT_EQ(last.code(), Status::Code::kUnavailable) << last.ToString();
@@ -111,7 +125,10 @@ TEST_F(LmdbCrashStoreTest, BoundedMapAnswersUnavailableAndKeepsEarlierCrashes) {
 
 TEST_F(LmdbCrashStoreTest, LoneWriteIsAnsweredAfterAnExplicitFlush) {
   Open();
-  ASSERT_TRUE(store_->PutRaw(Crash("00000000-0000-0000-0000-000000161018", 5000), nullptr).ok());
+  ASSERT_TRUE(
+      store_
+          ->PutRaw(Crash("00000000-0000-0000-0000-000000161018", 5000), nullptr)
+          .ok());
   // Its commit flushed the data pages only (MDB_NOMETASYNC) and no later
   // commit came to flush its meta page, so the writer synced before answering.
   Env::Stats stats = env_->GetStats();
@@ -125,7 +142,10 @@ TEST_F(LmdbCrashStoreTest, WriteThatChangesNothingNeedsNoFlush) {
   // earlier batch's meta page either: the writer must not count on it.
   ASSERT_TRUE(env_->Write(1, [](WriteTxn&) { return Status::Ok(); }).ok());
   EXPECT_EQ(env_->GetStats().syncs, 0u);
-  ASSERT_TRUE(store_->PutRaw(Crash("00000000-0000-0000-0000-000000161019", 5000), nullptr).ok());
+  ASSERT_TRUE(
+      store_
+          ->PutRaw(Crash("00000000-0000-0000-0000-000000161019", 5000), nullptr)
+          .ok());
   EXPECT_EQ(env_->GetStats().syncs, 1u);
 }
 
@@ -135,7 +155,8 @@ TEST_F(LmdbCrashStoreTest, ConcurrentPutsShareCommits) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 25; ++i) {
-        std::string id = fmt::format("{:08x}-{:04x}-0000-0000-000000161017", t, i);
+        std::string id =
+            fmt::format("{:08x}-{:04x}-0000-0000-000000161017", t, i);
         QueueName q = QueueName::kNormal;
         EXPECT_TRUE(store_->PutRaw(Crash(id, 5000), &q).ok());
       }
@@ -145,7 +166,7 @@ TEST_F(LmdbCrashStoreTest, ConcurrentPutsShareCommits) {
   Env::Stats stats = env_->GetStats();
   EXPECT_EQ(stats.writes, 200u);
   EXPECT_LT(stats.commits, 200u);  // group commit batched at least some
-  EXPECT_GE(stats.syncs, 1u);        // the last batch was flushed explicitly
+  EXPECT_GE(stats.syncs, 1u);      // the last batch was flushed explicitly
   EXPECT_LE(stats.syncs, stats.commits);
   EXPECT_EQ(store_->GetQueueDepths().value().normal, 200u);
 }
@@ -157,7 +178,8 @@ TEST_F(LmdbCrashStoreTest, FailedWriteRollsBackOnlyItself) {
     return Status::InvalidArgument("changed my mind");
   });
   EXPECT_EQ(bad.code(), Status::Code::kInvalidArgument);
-  Status found = env_->Read([](ReadTxn& txn) { return txn.Get(Db::kMeta, "half").status(); });
+  Status found = env_->Read(
+      [](ReadTxn& txn) { return txn.Get(Db::kMeta, "half").status(); });
   EXPECT_EQ(found.code(), Status::Code::kNotFound);
   EXPECT_TRUE(store_->CheckWritable().ok());
 }
@@ -165,10 +187,21 @@ TEST_F(LmdbCrashStoreTest, FailedWriteRollsBackOnlyItself) {
 TEST_F(LmdbCrashStoreTest, LeasesPriorityFirstAndCompletesAtomically) {
   Open();
   QueueName normal = QueueName::kNormal;
-  ASSERT_TRUE(store_->PutRaw(Crash("00000001-0000-0000-0000-000000161017"), &normal).ok());
-  ASSERT_TRUE(store_->PutRaw(Crash("00000002-0000-0000-0000-000000161017"), &normal).ok());
-  ASSERT_TRUE(store_->Enqueue(QueueName::kReprocessing, "00000001-0000-0000-0000-000000161017", "regenerate_signature").ok());
-  ASSERT_TRUE(store_->Enqueue(QueueName::kPriority, "00000002-0000-0000-0000-000000161017", "").ok());
+  ASSERT_TRUE(
+      store_->PutRaw(Crash("00000001-0000-0000-0000-000000161017"), &normal)
+          .ok());
+  ASSERT_TRUE(
+      store_->PutRaw(Crash("00000002-0000-0000-0000-000000161017"), &normal)
+          .ok());
+  ASSERT_TRUE(store_
+                  ->Enqueue(QueueName::kReprocessing,
+                            "00000001-0000-0000-0000-000000161017",
+                            "regenerate_signature")
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Enqueue(QueueName::kPriority,
+                            "00000002-0000-0000-0000-000000161017", "")
+                  .ok());
   EXPECT_EQ(store_->GetQueueDepths().value().total(), 4u);
 
   auto a = store_->LeaseNext().value();
@@ -184,8 +217,13 @@ TEST_F(LmdbCrashStoreTest, LeasesPriorityFirstAndCompletesAtomically) {
   EXPECT_EQ(c->queue, QueueName::kNormal);
 
   ASSERT_TRUE(store_->Complete(*a, R"({"signature": "x"})").ok());
-  EXPECT_EQ(store_->GetProcessed("00000002-0000-0000-0000-000000161017").value(), R"({"signature": "x"})");
-  EXPECT_EQ(store_->GetProcessed("00000001-0000-0000-0000-000000161017").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(
+      store_->GetProcessed("00000002-0000-0000-0000-000000161017").value(),
+      R"({"signature": "x"})");
+  EXPECT_EQ(store_->GetProcessed("00000001-0000-0000-0000-000000161017")
+                .status()
+                .code(),
+            Status::Code::kNotFound);
   EXPECT_EQ(store_->GetQueueDepths().value().total(), 3u);
   store_->Release(*b);
   auto again = store_->LeaseNext().value();
@@ -199,7 +237,7 @@ TEST_F(LmdbCrashStoreTest, LeasedWorkSurvivesARestart) {
   ASSERT_TRUE(store_->PutRaw(Crash(kId), &normal).ok());
   ASSERT_TRUE(store_->LeaseNext().value());
   EXPECT_FALSE(store_->LeaseNext().value());  // the only entry is leased
-  Open();                                      // the process died before Complete
+  Open();  // the process died before Complete
   auto e = store_->LeaseNext().value();
   ASSERT_TRUE(e);
   EXPECT_EQ(e->crash_id, kId);
@@ -222,8 +260,12 @@ class HookedEnv final : public Env {
     }
     return s;
   }
-  Status Read(const std::function<Status(ReadTxn&)>& fn) override { return inner_.Read(fn); }
-  Status RecentSpaceFailure(std::chrono::seconds w) const override { return inner_.RecentSpaceFailure(w); }
+  Status Read(const std::function<Status(ReadTxn&)>& fn) override {
+    return inner_.Read(fn);
+  }
+  Status RecentSpaceFailure(std::chrono::seconds w) const override {
+    return inner_.RecentSpaceFailure(w);
+  }
   Stats GetStats() const override { return inner_.GetStats(); }
   std::function<void()> after_write;
 
@@ -234,7 +276,8 @@ class HookedEnv final : public Env {
 
 // Regression: a worker completing an entry before PutRaw counted it left the
 // depth one too high forever (and callers waiting for an empty queue hung).
-TEST_F(LmdbCrashStoreTest, DepthsStayExactWhenAWorkerCompletesBeforePutRawReturns) {
+TEST_F(LmdbCrashStoreTest,
+       DepthsStayExactWhenAWorkerCompletesBeforePutRawReturns) {
   Open();
   HookedEnv hooked(*env_);
   LmdbCrashStore store(hooked);
@@ -258,7 +301,8 @@ TEST_F(LmdbCrashStoreTest, WaitForWorkWakesOnEnqueue) {
   });
   auto started = std::chrono::steady_clock::now();
   store_->WaitForWork(std::chrono::seconds(10));
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_LT(std::chrono::steady_clock::now() - started,
+            std::chrono::seconds(5));
   producer.join();
 }
 

@@ -6,8 +6,8 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -25,11 +25,16 @@
 namespace crashbox::store::lmdb {
 namespace {
 
-constexpr const char* kDbNames[] = {"meta", "raw", "dumps", "queue", "processed", "symbols", "missing_symbols"};
+constexpr const char* kDbNames[] = {
+    "meta", "raw", "dumps", "queue", "processed", "symbols", "missing_symbols"};
 static_assert(std::size(kDbNames) == static_cast<size_t>(Db::kCount));
 
-MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
-std::string_view View(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+MDB_val Val(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+std::string_view View(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
 
 class MdbWriteTxn final : public WriteTxn {
  public:
@@ -39,7 +44,8 @@ class MdbWriteTxn final : public WriteTxn {
     MDB_val k = Val(key), v{value.size(), nullptr};
     // MDB_RESERVE: copy the value once, straight into its page.
     int rc = mdb_put(txn_, dbi(db), &k, &v, MDB_RESERVE);
-    if (rc == MDB_SUCCESS) std::copy(value.begin(), value.end(), static_cast<char*>(v.mv_data));
+    if (rc == MDB_SUCCESS)
+      std::copy(value.begin(), value.end(), static_cast<char*>(v.mv_data));
     return Note(rc, "put");
   }
   Status Delete(Db db, std::string_view key) override {
@@ -52,7 +58,8 @@ class MdbWriteTxn final : public WriteTxn {
     if (rc != MDB_SUCCESS) return Note(rc, "get");
     return std::string(View(v));
   }
-  Result<std::string> LastKeyWithPrefix(Db db, std::string_view prefix) override {
+  Result<std::string> LastKeyWithPrefix(Db db,
+                                        std::string_view prefix) override {
     MDB_cursor* cur = nullptr;
     int rc = mdb_cursor_open(txn_, dbi(db), &cur);
     if (rc != MDB_SUCCESS) return Note(rc, "cursor");
@@ -67,7 +74,8 @@ class MdbWriteTxn final : public WriteTxn {
     if (rc == MDB_SUCCESS) out = std::string(View(k));
     mdb_cursor_close(cur);
     if (rc != MDB_SUCCESS) return Note(rc, "cursor");
-    if (out.compare(0, prefix.size(), prefix) != 0) return Status::NotFound("no key with prefix");
+    if (out.compare(0, prefix.size(), prefix) != 0)
+      return Status::NotFound("no key with prefix");
     return out;
   }
   bool map_full() const { return map_full_; }
@@ -93,19 +101,22 @@ class MdbReadTxn final : public ReadTxn {
     return View(v);
   }
   Status Scan(Db db, std::string_view prefix,
-              const std::function<bool(std::string_view, std::string_view)>& visit) override {
+              const std::function<bool(std::string_view, std::string_view)>&
+                  visit) override {
     MDB_cursor* cur = nullptr;
     int rc = mdb_cursor_open(txn_, dbis_[static_cast<int>(db)], &cur);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "cursor");
     MDB_val k = Val(prefix), v;
-    rc = mdb_cursor_get(cur, &k, &v, prefix.empty() ? MDB_FIRST : MDB_SET_RANGE);
+    rc =
+        mdb_cursor_get(cur, &k, &v, prefix.empty() ? MDB_FIRST : MDB_SET_RANGE);
     while (rc == MDB_SUCCESS) {
       std::string_view key = View(k);
       if (key.substr(0, prefix.size()) != prefix || !visit(key, View(v))) break;
       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
     }
     mdb_cursor_close(cur);
-    return rc == MDB_SUCCESS || rc == MDB_NOTFOUND ? Status::Ok() : StatusFromMdb(rc, "scan");
+    return rc == MDB_SUCCESS || rc == MDB_NOTFOUND ? Status::Ok()
+                                                   : StatusFromMdb(rc, "scan");
   }
   Result<uint64_t> Count(Db db) override {
     MDB_stat st;
@@ -135,8 +146,11 @@ class MdbEnv final : public Env {
 
   Status Init() {
     std::error_code ec;
-    if (!options_.read_only) std::filesystem::create_directories(options_.path, ec);
-    if (ec) return Status::IoError(fmt::format("create {}: {}", options_.path, ec.message()));
+    if (!options_.read_only)
+      std::filesystem::create_directories(options_.path, ec);
+    if (ec)
+      return Status::IoError(
+          fmt::format("create {}: {}", options_.path, ec.message()));
     int rc = mdb_env_create(&env_);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "mdb_env_create");
     mdb_env_set_maxdbs(env_, 16);
@@ -145,26 +159,34 @@ class MdbEnv final : public Env {
     struct stat st;
     std::string data_file = options_.path + "/data.mdb";
     if (::stat(data_file.c_str(), &st) == 0) {
-      map_bytes_ = std::max<uint64_t>(map_bytes_, static_cast<uint64_t>(st.st_size));
+      map_bytes_ =
+          std::max<uint64_t>(map_bytes_, static_cast<uint64_t>(st.st_size));
     }
-    if (options_.max_map_bytes) map_bytes_ = std::min(map_bytes_, options_.max_map_bytes);
+    if (options_.max_map_bytes)
+      map_bytes_ = std::min(map_bytes_, options_.max_map_bytes);
     mdb_env_set_mapsize(env_, map_bytes_);
-    unsigned flags = MDB_NOTLS | (options_.sync ? MDB_NOMETASYNC : MDB_NOSYNC) | (options_.read_only ? MDB_RDONLY : 0);
-    if (options_.read_only && !std::filesystem::exists(options_.path + "/data.mdb")) {
-      return Status::NotFound(fmt::format("no crash store in {}", options_.path));
+    unsigned flags = MDB_NOTLS | (options_.sync ? MDB_NOMETASYNC : MDB_NOSYNC) |
+                     (options_.read_only ? MDB_RDONLY : 0);
+    if (options_.read_only &&
+        !std::filesystem::exists(options_.path + "/data.mdb")) {
+      return Status::NotFound(
+          fmt::format("no crash store in {}", options_.path));
     }
     rc = mdb_env_open(env_, options_.path.c_str(), flags, 0644);
-    if (rc != MDB_SUCCESS) return StatusFromMdb(rc, fmt::format("open store {}", options_.path));
+    if (rc != MDB_SUCCESS)
+      return StatusFromMdb(rc, fmt::format("open store {}", options_.path));
     MDB_envinfo info;
     mdb_env_info(env_, &info);
     map_bytes_ = info.me_mapsize;
     stats_.map_bytes = map_bytes_;
 
     MDB_txn* txn = nullptr;
-    rc = mdb_txn_begin(env_, nullptr, options_.read_only ? MDB_RDONLY : 0, &txn);
+    rc =
+        mdb_txn_begin(env_, nullptr, options_.read_only ? MDB_RDONLY : 0, &txn);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "begin");
     for (int i = 0; i < static_cast<int>(Db::kCount); ++i) {
-      rc = mdb_dbi_open(txn, kDbNames[i], options_.read_only ? 0 : MDB_CREATE, &dbis_[i]);
+      rc = mdb_dbi_open(txn, kDbNames[i], options_.read_only ? 0 : MDB_CREATE,
+                        &dbis_[i]);
       if (rc != MDB_SUCCESS) {
         mdb_txn_abort(txn);
         return StatusFromMdb(rc, fmt::format("open db {}", kDbNames[i]));
@@ -177,7 +199,8 @@ class MdbEnv final : public Env {
   }
 
   Status Write(uint64_t bytes, std::function<Status(WriteTxn&)> fn) override {
-    if (options_.read_only) return Status::PermissionDenied("the store is open read-only");
+    if (options_.read_only)
+      return Status::PermissionDenied("the store is open read-only");
     auto op = std::make_shared<Op>();
     op->bytes = bytes;
     op->fn = std::move(fn);
@@ -205,10 +228,12 @@ class MdbEnv final : public Env {
   Status RecentSpaceFailure(std::chrono::seconds window) const override {
     int64_t at = last_space_failure_ns_.load();
     if (at == 0) return Status::Ok();
-    auto ago = std::chrono::steady_clock::now().time_since_epoch() - std::chrono::nanoseconds(at);
+    auto ago = std::chrono::steady_clock::now().time_since_epoch() -
+               std::chrono::nanoseconds(at);
     if (ago > window) return Status::Ok();
-    return Status::Unavailable(fmt::format("store full: a write failed for lack of space {} s ago",
-                                           std::chrono::duration_cast<std::chrono::seconds>(ago).count()));
+    return Status::Unavailable(fmt::format(
+        "store full: a write failed for lack of space {} s ago",
+        std::chrono::duration_cast<std::chrono::seconds>(ago).count()));
   }
 
   Stats GetStats() const override {
@@ -233,10 +258,14 @@ class MdbEnv final : public Env {
       Batch batch;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        if (unsynced.empty()) cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
-        if (pending_.empty() && unsynced.empty()) return;  // stopping and drained
+        if (unsynced.empty())
+          cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+        if (pending_.empty() && unsynced.empty())
+          return;  // stopping and drained
         uint64_t bytes = 0;
-        while (!pending_.empty() && (batch.empty() || bytes + pending_.front()->bytes <= options_.max_batch_bytes)) {
+        while (!pending_.empty() &&
+               (batch.empty() ||
+                bytes + pending_.front()->bytes <= options_.max_batch_bytes)) {
           bytes += pending_.front()->bytes;
           batch.push_back(std::move(pending_.front()));
           pending_.pop_front();
@@ -248,7 +277,8 @@ class MdbEnv final : public Env {
         continue;
       }
       std::vector<Status> results(batch.size());
-      bool wrote = false;  // LMDB skips writing (and flushing) a commit that changed nothing
+      bool wrote = false;  // LMDB skips writing (and flushing) a commit that
+                           // changed nothing
       Status committed = CommitBatch(batch, &results, &wrote);
       if (!unsynced.empty() && (wrote || !committed.ok())) {
         // A commit that wrote flushed the file, the earlier meta page with it.
@@ -268,7 +298,8 @@ class MdbEnv final : public Env {
   Status Sync() {
     std::shared_lock<std::shared_mutex> resize_guard(resize_mu_);
     int rc = mdb_env_sync(env_, 1);
-    if (rc != MDB_SUCCESS) CB_LOG_ERROR("store: sync failed: {}", mdb_strerror(rc));
+    if (rc != MDB_SUCCESS)
+      CB_LOG_ERROR("store: sync failed: {}", mdb_strerror(rc));
     if (rc == MDB_SUCCESS) {
       std::lock_guard<std::mutex> lock(mu_);
       stats_.syncs++;
@@ -276,7 +307,8 @@ class MdbEnv final : public Env {
     return StatusFromMdb(rc, "sync");
   }
 
-  static void Answer(const Batch& batch, const std::vector<Status>& results, const Status& batch_status) {
+  static void Answer(const Batch& batch, const std::vector<Status>& results,
+                     const Status& batch_status) {
     for (size_t i = 0; i < batch.size(); ++i) {
       batch[i]->done.set_value(batch_status.ok() ? results[i] : batch_status);
     }
@@ -285,7 +317,8 @@ class MdbEnv final : public Env {
   // Applies and commits a batch, growing the map and retrying on
   // MDB_MAP_FULL. Returns the commit's status; `results` gets each write's,
   // `wrote` whether the commit wrote pages (and so flushed the file).
-  Status CommitBatch(const Batch& batch, std::vector<Status>* results, bool* wrote) {
+  Status CommitBatch(const Batch& batch, std::vector<Status>* results,
+                     bool* wrote) {
     Status batch_status;
     while (true) {
       bool map_full = false;
@@ -297,7 +330,8 @@ class MdbEnv final : public Env {
       }
     }
     if (batch_status.code() == Status::Code::kUnavailable) {
-      last_space_failure_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
+      last_space_failure_ns_ =
+          std::chrono::steady_clock::now().time_since_epoch().count();
     }
     if (batch_status.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
@@ -307,7 +341,8 @@ class MdbEnv final : public Env {
     return batch_status;
   }
 
-  Status TryBatch(const Batch& batch, std::vector<Status>* results, bool* map_full, bool* wrote) {
+  Status TryBatch(const Batch& batch, std::vector<Status>* results,
+                  bool* map_full, bool* wrote) {
     std::shared_lock<std::shared_mutex> resize_guard(resize_mu_);
     MDB_txn* txn = nullptr;
     int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
@@ -341,12 +376,14 @@ class MdbEnv final : public Env {
       }
       (*results)[i] = s;
     }
-    rc = mdb_txn_commit(txn);  // flushes the data pages (and the earlier meta page)
+    rc = mdb_txn_commit(
+        txn);  // flushes the data pages (and the earlier meta page)
     *map_full = rc == MDB_MAP_FULL;
     if (rc == MDB_SUCCESS) {
       MDB_envinfo info;
       mdb_env_info(env_, &info);
-      *wrote = info.me_last_txnid == txn_id;  // an empty commit keeps the last id
+      *wrote =
+          info.me_last_txnid == txn_id;  // an empty commit keeps the last id
     }
     if (rc == MDB_SUCCESS || *map_full) return StatusFromMdb(rc, "commit");
     CB_LOG_ERROR("store: commit failed: {}", mdb_strerror(rc));
@@ -354,7 +391,8 @@ class MdbEnv final : public Env {
     if (rc == EIO || rc == ENOSPC || rc == EDQUOT) {
       uint64_t bytes = 0;
       for (const auto& op : batch) bytes += op->bytes;
-      if (DiskNearlyFull(bytes)) return Status::Unavailable("commit: disk full");
+      if (DiskNearlyFull(bytes))
+        return Status::Unavailable("commit: disk full");
     }
     return StatusFromMdb(rc, "commit");
   }
@@ -372,7 +410,8 @@ class MdbEnv final : public Env {
     if (options_.max_map_bytes) {
       if (map_bytes_ >= options_.max_map_bytes) {
         return Status::Unavailable(
-            fmt::format("store full: map at its bound of {} bytes", options_.max_map_bytes));
+            fmt::format("store full: map at its bound of {} bytes",
+                        options_.max_map_bytes));
       }
       next = std::min(next, options_.max_map_bytes);
     }

@@ -37,7 +37,8 @@ struct EnvOptions {
   // space, not disk (the file grows as pages are written), and each growth
   // briefly stops every transaction, so start large.
   uint64_t initial_map_bytes = 64ull << 30;
-  // Upper bound on the map (and so the store's size); 0 = no bound but the disk.
+  // Upper bound on the map (and so the store's size); 0 = no bound but the
+  // disk.
   uint64_t max_map_bytes = 0;
   // One group commit takes queued writes until it holds this many bytes.
   uint64_t max_batch_bytes = 64ull << 20;
@@ -50,7 +51,16 @@ struct EnvOptions {
 };
 
 // The databases of the environment (keys documented in keys.h).
-enum class Db : uint8_t { kMeta, kRaw, kDumps, kQueue, kProcessed, kSymbols, kMissingSymbols, kCount };
+enum class Db : uint8_t {
+  kMeta,
+  kRaw,
+  kDumps,
+  kQueue,
+  kProcessed,
+  kSymbols,
+  kMissingSymbols,
+  kCount
+};
 
 // A write transaction as seen by one Write() callback. Errors from Put/Delete
 // must be returned from the callback unchanged.
@@ -62,7 +72,8 @@ class WriteTxn {
   virtual Status Delete(Db db, std::string_view key) = 0;
   virtual Result<std::string> Get(Db db, std::string_view key) = 0;
   // Greatest key starting with `prefix`, or kNotFound.
-  virtual Result<std::string> LastKeyWithPrefix(Db db, std::string_view prefix) = 0;
+  virtual Result<std::string> LastKeyWithPrefix(Db db,
+                                                std::string_view prefix) = 0;
 };
 
 // A read-only view as seen by one Read() callback. Views passed to `visit`
@@ -73,8 +84,9 @@ class ReadTxn {
   virtual Result<std::string_view> Get(Db db, std::string_view key) = 0;
   // Calls visit(key, value) for keys starting with `prefix`, in key order,
   // until visit returns false.
-  virtual Status Scan(Db db, std::string_view prefix,
-                      const std::function<bool(std::string_view, std::string_view)>& visit) = 0;
+  virtual Status Scan(
+      Db db, std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& visit) = 0;
   virtual Result<uint64_t> Count(Db db) = 0;
 };
 
@@ -98,9 +110,10 @@ class Env {
 
   struct Stats {
     uint64_t commits = 0;
-    uint64_t syncs = 0;        // explicit flushes (when no next commit flushed a batch)
-    uint64_t writes = 0;       // Write() calls committed
-    uint64_t map_bytes = 0;    // current map size
+    uint64_t syncs =
+        0;  // explicit flushes (when no next commit flushed a batch)
+    uint64_t writes = 0;     // Write() calls committed
+    uint64_t map_bytes = 0;  // current map size
     uint64_t map_grows = 0;
   };
   virtual Stats GetStats() const = 0;

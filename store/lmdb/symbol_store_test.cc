@@ -23,8 +23,11 @@ class LmdbSymbolStoreTest : public ::testing::Test {
 
 TEST_F(LmdbSymbolStoreTest, RoundTripsBlobAndText) {
   SymbolKey key{"libapp.so", "0CEFB84AE0DEB3F9900D2B90425BB3280"};
-  std::string text = "MODULE Linux x86_64 0CEFB84AE0DEB3F9900D2B90425BB3280 libapp.so\nFUNC 10 2 0 main\n";
-  ASSERT_TRUE(store_->PutSymbols(key, std::string("blob\0bytes", 10), text).ok());
+  std::string text =
+      "MODULE Linux x86_64 0CEFB84AE0DEB3F9900D2B90425BB3280 libapp.so\nFUNC "
+      "10 2 0 main\n";
+  ASSERT_TRUE(
+      store_->PutSymbols(key, std::string("blob\0bytes", 10), text).ok());
   EXPECT_EQ(*store_->GetBlob(key).value(), std::string("blob\0bytes", 10));
   EXPECT_EQ(store_->GetSymText(key).value(), text);
   auto list = store_->List("libapp");
@@ -46,8 +49,10 @@ std::string ReadAll(SymTextReader& reader) {
 TEST_F(LmdbSymbolStoreTest, TextReadersShareOneCopyUntilTheTextChanges) {
   SymbolKey key{"libapp.so", "AB"};
   std::string v1, v2;
-  for (int i = 0; i < 20000; ++i) v1 += "PUBLIC " + std::to_string(i) + " 0 one\n";
-  for (int i = 0; i < 20000; ++i) v2 += "PUBLIC " + std::to_string(i) + " 0 two\n";
+  for (int i = 0; i < 20000; ++i)
+    v1 += "PUBLIC " + std::to_string(i) + " 0 one\n";
+  for (int i = 0; i < 20000; ++i)
+    v2 += "PUBLIC " + std::to_string(i) + " 0 two\n";
   EXPECT_EQ(store_->OpenSymText(key).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(store_->HasSymText(key).code(), Status::Code::kNotFound);
   ASSERT_TRUE(store_->PutSymbols(key, "blob", v1).ok());
@@ -65,19 +70,26 @@ TEST_F(LmdbSymbolStoreTest, TextReadersShareOneCopyUntilTheTextChanges) {
 }
 
 TEST_F(LmdbSymbolStoreTest, MissingAndHostileKeys) {
-  EXPECT_EQ(store_->GetBlob({"x.so", "AB"}).status().code(), Status::Code::kNotFound);
-  EXPECT_EQ(store_->GetSymText({"x.so", "AB"}).status().code(), Status::Code::kNotFound);
-  EXPECT_EQ(store_->PutSymbols({"../etc", "AB"}, "b", "").code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(store_->PutSymbols({"a/b", "AB"}, "b", "").code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(store_->GetBlob({"", "AB"}).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->GetBlob({"x.so", "AB"}).status().code(),
+            Status::Code::kNotFound);
+  EXPECT_EQ(store_->GetSymText({"x.so", "AB"}).status().code(),
+            Status::Code::kNotFound);
+  EXPECT_EQ(store_->PutSymbols({"../etc", "AB"}, "b", "").code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->PutSymbols({"a/b", "AB"}, "b", "").code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->GetBlob({"", "AB"}).status().code(),
+            Status::Code::kInvalidArgument);
 }
 
-TEST_F(LmdbSymbolStoreTest, MissingSymbolsCountCrashesOnceAndAreTakenOnArrival) {
+TEST_F(LmdbSymbolStoreTest,
+       MissingSymbolsCountCrashesOnceAndAreTakenOnArrival) {
   MissingModule libc{"libc.so.6", "ABC0", "libc.so.6", "c0de", "2/36"};
   MissingModule xul{"xul.pdb", "DEF0", "xul.dll", "", ""};
   ASSERT_TRUE(store_->RecordMissing("crash-1", {libc, xul}, 1000, 2).ok());
   ASSERT_TRUE(store_->RecordMissing("crash-2", {libc}, 2000, 2).ok());
-  ASSERT_TRUE(store_->RecordMissing("crash-2", {libc}, 3000, 2).ok());  // reprocessed: not counted again
+  ASSERT_TRUE(store_->RecordMissing("crash-2", {libc}, 3000, 2)
+                  .ok());  // reprocessed: not counted again
   ASSERT_TRUE(store_->RecordMissing("crash-3", {libc}, 2500, 2).ok());
   auto list = store_->ListMissing();
   ASSERT_TRUE(list.ok());
@@ -88,7 +100,9 @@ TEST_F(LmdbSymbolStoreTest, MissingSymbolsCountCrashesOnceAndAreTakenOnArrival) 
   EXPECT_EQ(top.module.code_id, "c0de");
   EXPECT_EQ(top.count, 3u);
   EXPECT_EQ(top.last_seen_ms, 3000);
-  EXPECT_EQ(top.crash_ids, (std::vector<std::string>{"crash-2", "crash-3"}));  // bounded: most recent two
+  EXPECT_EQ(top.crash_ids,
+            (std::vector<std::string>{"crash-2",
+                                      "crash-3"}));  // bounded: most recent two
   EXPECT_EQ((*list)[1].count, 1u);
 
   auto taken = store_->TakeMissing({"libc.so.6", "ABC0"});
@@ -97,7 +111,8 @@ TEST_F(LmdbSymbolStoreTest, MissingSymbolsCountCrashesOnceAndAreTakenOnArrival) 
   EXPECT_EQ((*taken)->count, 3u);
   EXPECT_FALSE(store_->TakeMissing({"libc.so.6", "ABC0"}).value().has_value());
   EXPECT_EQ(store_->ListMissing()->size(), 1u);
-  EXPECT_EQ(store_->List("")->size(), 0u);  // missing records never look like symbols
+  EXPECT_EQ(store_->List("")->size(),
+            0u);  // missing records never look like symbols
 }
 
 }  // namespace

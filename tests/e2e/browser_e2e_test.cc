@@ -40,20 +40,25 @@ fs::path SourceDir() {
 
 // Why the browser cannot run here, or "" when it can.
 std::string BrowserMissing() {
-  if (std::system("command -v node >/dev/null 2>&1") != 0) return "node is not installed";
-  if (!fs::exists(SourceDir() / "tests/browser/node_modules/playwright-core/package.json")) {
+  if (std::system("command -v node >/dev/null 2>&1") != 0)
+    return "node is not installed";
+  if (!fs::exists(SourceDir() /
+                  "tests/browser/node_modules/playwright-core/package.json")) {
     return "playwright-core is not installed in tests/browser";
   }
   const char* chromium = std::getenv("CHROMIUM");
-  if (!fs::exists(chromium ? chromium : "/usr/bin/chromium")) return "chromium is not installed";
+  if (!fs::exists(chromium ? chromium : "/usr/bin/chromium"))
+    return "chromium is not installed";
   return "";
 }
 
 // Runs a tests/browser script against `url`; its stdout parsed as JSON.
-json RunPageScript(const std::string& script, const std::string& url, const fs::path& scratch) {
+json RunPageScript(const std::string& script, const std::string& url,
+                   const fs::path& scratch) {
   fs::path err = scratch / "browser.stderr";
-  std::string cmd = "node '" + (SourceDir() / "tests/browser" / script).string() + "' '" + url + "' 2>'" +
-                    err.string() + "'";
+  std::string cmd = "node '" +
+                    (SourceDir() / "tests/browser" / script).string() + "' '" +
+                    url + "' 2>'" + err.string() + "'";
   std::string out;
   if (FILE* p = popen(cmd.c_str(), "r")) {
     char buf[4096];
@@ -64,20 +69,28 @@ json RunPageScript(const std::string& script, const std::string& url, const fs::
         << script << " failed: " << out << testing::ReadFileOrDie(err);
   }
   json j = json::parse(out, nullptr, false);
-  EXPECT_TRUE(j.is_object()) << script << " printed: " << out << testing::ReadFileOrDie(err);
+  EXPECT_TRUE(j.is_object())
+      << script << " printed: " << out << testing::ReadFileOrDie(err);
   return j;
 }
 
 // A Linux amd64 crash in one module, called from another; neither has
 // symbols. The first module's file name is HTML, as a hostile client may send.
 std::string TwoModuleCrash() {
-  constexpr uint64_t kApp = 0x400000, kLib = 0x7f0000000000, kStack = 0x7ffd0000;
+  constexpr uint64_t kApp = 0x400000, kLib = 0x7f0000000000,
+                     kStack = 0x7ffd0000;
   SynthDump dump(SynthCpu::kAmd64, /*platform=*/0x8201);
-  dump.AddModule({.name = "/opt/<img src=x onerror=alert(1)>", .base = kApp, .size = 0x10000,
+  dump.AddModule({.name = "/opt/<img src=x onerror=alert(1)>",
+                  .base = kApp,
+                  .size = 0x10000,
                   .cv_record = SynthDump::Elf(std::string(16, '\x21'))});
-  dump.AddModule({.name = "/usr/lib/libwidget.so", .base = kLib, .size = 0x10000,
+  dump.AddModule({.name = "/usr/lib/libwidget.so",
+                  .base = kLib,
+                  .size = 0x10000,
                   .cv_record = SynthDump::Elf(std::string(16, '\x42'))});
-  SynthContext ctx{SynthCpu::kAmd64, {{"rip", kApp + 0x1010}, {"rsp", kStack}, {"rbp", 0}}, {}};
+  SynthContext ctx{SynthCpu::kAmd64,
+                   {{"rip", kApp + 0x1010}, {"rsp", kStack}, {"rbp", 0}},
+                   {}};
   dump.AddThread(1, ctx, kStack, SynthDump::Words64({kLib + 0x2010, 0, 0, 0}));
   dump.SetException(1, /*SIGSEGV*/ 11, /*SEGV_MAPERR*/ 1, 0x10, {}, ctx);
   return dump.Build();
@@ -85,13 +98,15 @@ std::string TwoModuleCrash() {
 
 TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
   if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why << "); ./dev test installs it via tools/setup.sh";
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
   }
   TempDir dir;
   ServerProcess server((dir / "data").string());
   ASSERT_TRUE(server.started());
 
-  json empty = RunPageScript("missing_symbols_page.mjs", server.url(), dir.path());
+  json empty =
+      RunPageScript("missing_symbols_page.mjs", server.url(), dir.path());
   EXPECT_EQ(empty["status"], "No missing symbols.");
   EXPECT_TRUE(empty["rows"].empty());
 
@@ -103,14 +118,17 @@ TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
   submitter::HttpClient http;
   for (int i = 0; i < 100; ++i) {
     auto r = http.Get(server.url() + "/api/MissingSymbols/");
-    if (r.ok() && json::parse(r->body, nullptr, false).value("total", 0) == 2) break;
+    if (r.ok() && json::parse(r->body, nullptr, false).value("total", 0) == 2)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 
-  json seen = RunPageScript("missing_symbols_page.mjs", server.url(), dir.path());
+  json seen =
+      RunPageScript("missing_symbols_page.mjs", server.url(), dir.path());
   EXPECT_EQ(seen["status"], "2 modules.") << seen.dump();
-  EXPECT_EQ(seen["headers"], json({"debug file", "debug id", "code file", "code id", "version", "crashes",
-                                   "last seen"}));
+  EXPECT_EQ(seen["headers"],
+            json({"debug file", "debug id", "code file", "code id", "version",
+                  "crashes", "last seen"}));
   std::vector<std::string> debug_files;
   for (const json& row : seen["rows"]) {
     ASSERT_EQ(row.size(), 7u) << row.dump();
@@ -119,8 +137,10 @@ TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
     EXPECT_FALSE(row[1].get<std::string>().empty()) << row.dump();
   }
   std::sort(debug_files.begin(), debug_files.end());
-  EXPECT_EQ(debug_files, (std::vector<std::string>{"<img src=x onerror=alert(1)>", "libwidget.so"}));
-  EXPECT_EQ(seen["injected"], 0) << "a module name became markup: " << seen.dump();
+  EXPECT_EQ(debug_files, (std::vector<std::string>{
+                             "<img src=x onerror=alert(1)>", "libwidget.so"}));
+  EXPECT_EQ(seen["injected"], 0)
+      << "a module name became markup: " << seen.dump();
   EXPECT_TRUE(seen["errors"].empty()) << seen.dump();
 }
 

@@ -35,7 +35,8 @@ TEST(CrashConsistencyE2E, AcknowledgedCrashesSurviveKillNine) {
     std::mt19937 rng(seed);
     while (!stop) {
       submitter::CrashPayload p;
-      p.annotations = nlohmann::json{{"ProductName", "Kill9"}, {"Seed", std::to_string(seed)}};
+      p.annotations = nlohmann::json{{"ProductName", "Kill9"},
+                                     {"Seed", std::to_string(seed)}};
       std::string dump(20000 + rng() % 400000, '\0');
       for (char& c : dump) c = static_cast<char>(rng());
       std::string sha = base::Sha256Hex(AsBytes(dump));
@@ -78,14 +79,18 @@ TEST(CrashConsistencyE2E, AcknowledgedCrashesSurviveKillNine) {
   submitter::HttpClient http;
   size_t intact = 0;
   for (const auto& [id, sha] : acknowledged) {
-    auto dump = http.Get(server->url() + "/api/RawCrash/?crash_id=" + id + "&format=raw");
+    auto dump = http.Get(server->url() + "/api/RawCrash/?crash_id=" + id +
+                         "&format=raw");
     ASSERT_TRUE(dump.ok());
     EXPECT_EQ(dump->status, 200) << id << " was acknowledged but is missing";
-    if (dump->status == 200 && base::Sha256Hex(AsBytes(dump->body)) == sha) ++intact;
+    if (dump->status == 200 && base::Sha256Hex(AsBytes(dump->body)) == sha)
+      ++intact;
   }
   EXPECT_EQ(intact, acknowledged.size());
-  std::printf("crash consistency: %zu acknowledged crashes intact after 4 kill -9 (%d submissions refused while down)\n",
-              acknowledged.size(), refused.load());
+  std::printf(
+      "crash consistency: %zu acknowledged crashes intact after 4 kill -9 (%d "
+      "submissions refused while down)\n",
+      acknowledged.size(), refused.load());
 }
 
 }  // namespace

@@ -60,13 +60,17 @@ bool SendAll(int fd, std::string_view data) {
 
 // Reads until the server closes the connection or `timeout` passes; returns
 // what arrived and sets *closed.
-std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout, bool* closed) {
+std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout,
+                            bool* closed) {
   std::string got;
   *closed = false;
   auto end = Clock::now() + timeout;
   while (Clock::now() < end) {
     pollfd p{fd, POLLIN, 0};
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count());
+    int left =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             end - Clock::now())
+                             .count());
     if (poll(&p, 1, std::max(left, 1)) <= 0) continue;
     char buf[4096];
     ssize_t n = recv(fd, buf, sizeof(buf), 0);
@@ -85,11 +89,15 @@ std::string SubmitRequest() {
   w.AddText("Version", "1.0");
   w.AddFile("upload_file_minidump", "x.dmp", std::string(2048, 'M'));
   std::string body = w.Finish();
-  return "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=BOUNDARY\r\n"
-         "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  return "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Type: "
+         "multipart/form-data; boundary=BOUNDARY\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double Seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 void RaiseFileLimit() {
   rlimit rl{};
@@ -104,7 +112,8 @@ class FramingE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    server_ = new testing::ServerProcess((*dir_ / "var").string(), {"--processor-workers", "-1"});
+    server_ = new testing::ServerProcess((*dir_ / "var").string(),
+                                         {"--processor-workers", "-1"});
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -120,7 +129,8 @@ class FramingE2E : public ::testing::Test {
     std::string resp = ReadUntilClosed(fd, 5s, &closed);
     close(fd);
     EXPECT_EQ(StatusOf(resp), status) << resp;
-    EXPECT_TRUE(closed) << "the connection stayed open after an ambiguous request";
+    EXPECT_TRUE(closed)
+        << "the connection stayed open after an ambiguous request";
     EXPECT_NE(resp.find("Connection: close"), std::string::npos) << resp;
   }
   static testing::TempDir* dir_;
@@ -131,28 +141,40 @@ testing::ServerProcess* FramingE2E::server_ = nullptr;
 
 TEST_F(FramingE2E, ChunkedWithContentLengthIsRefused) {
   ExpectRefusedAndClosed(
-      "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
+      "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: "
+      "5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      400);
 }
 
 TEST_F(FramingE2E, ConflictingContentLengthsAreRefused) {
-  ExpectRefusedAndClosed("POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde",
-                         400);
+  ExpectRefusedAndClosed(
+      "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: "
+      "3\r\nContent-Length: 5\r\n\r\nabcde",
+      400);
 }
 
 TEST_F(FramingE2E, RepeatedContentLengthIsRefused) {
-  ExpectRefusedAndClosed("POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400);
+  ExpectRefusedAndClosed(
+      "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: "
+      "3\r\nContent-Length: 3\r\n\r\nabc",
+      400);
 }
 
 TEST_F(FramingE2E, SignedContentLengthIsRefused) {
-  ExpectRefusedAndClosed("POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc", 400);
+  ExpectRefusedAndClosed(
+      "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc", 400);
 }
 
 TEST_F(FramingE2E, UnknownTransferCodingIsRefused) {
-  ExpectRefusedAndClosed("POST /submit HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501);
+  ExpectRefusedAndClosed(
+      "POST /submit HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, "
+      "chunked\r\n\r\n0\r\n\r\n",
+      501);
 }
 
 TEST_F(FramingE2E, OversizedHeadersAreRefused) {
-  ExpectRefusedAndClosed("GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n",
+  ExpectRefusedAndClosed("GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                             std::string(20000, 'a') + "\r\n\r\n",
                          431);
 }
 
@@ -160,9 +182,10 @@ TEST_F(FramingE2E, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_TRUE(server_->started());
   int fd = Connect(server_->port());
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(SendAll(fd,
-                      "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\n\r\n"
-                      "GET /__version__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(SendAll(
+      fd,
+      "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /__version__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   bool closed = false;
   std::string resp = ReadUntilClosed(fd, 5s, &closed);
   close(fd);
@@ -180,11 +203,13 @@ TEST_F(FramingE2E, ExpectContinueGetsAnInterimAnswer) {
   ASSERT_GE(fd, 0);
   std::string req = SubmitRequest();
   size_t split = req.find("\r\n\r\n") + 2;
-  ASSERT_TRUE(SendAll(fd, req.substr(0, split) + "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      SendAll(fd, req.substr(0, split) + "Expect: 100-continue\r\n\r\n"));
   char buf[64] = {};
   ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
   ASSERT_GT(n, 0);
-  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)),
+            "HTTP/1.1 100 Continue\r\n\r\n");
   ASSERT_TRUE(SendAll(fd, req.substr(split + 2)));
   bool closed = false;
   std::string resp = ReadUntilClosed(fd, 5s, &closed);
@@ -203,10 +228,11 @@ class SlowClientE2E : public ::testing::Test {
 // One client per stalling behaviour, each closed within its deadline.
 TEST_F(SlowClientE2E, EachStallIsClosedWithinItsDeadline) {
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(),
-                                {"--processor-workers", "-1", "--header-timeout-ms", "1500", "--keep-alive-timeout-ms",
-                                 "1500", "--min-rate-grace-seconds", "2", "--min-rate-bytes", "1KiB",
-                                 "--body-deadline-seconds", "300"});
+  testing::ServerProcess server(
+      (dir / "var").string(),
+      {"--processor-workers", "-1", "--header-timeout-ms", "1500",
+       "--keep-alive-timeout-ms", "1500", "--min-rate-grace-seconds", "2",
+       "--min-rate-bytes", "1KiB", "--body-deadline-seconds", "300"});
   ASSERT_TRUE(server.started());
   struct Case {
     std::string name, first_bytes, trickle;
@@ -216,8 +242,11 @@ TEST_F(SlowClientE2E, EachStallIsClosedWithinItsDeadline) {
   std::vector<Case> cases = {
       {"silent", "", "", 1.5 + 1.0, 0},
       {"slow headers", "POST /submit HTTP/1.1\r\nHo", "x", 1.5 + 1.0, 408},
-      {"slow body", "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n", "b", 2.0 + 1.0, 408},
-      {"idle keep-alive", "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\n\r\n", "", 1.5 + 1.0, 200},
+      {"slow body",
+       "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
+       "b", 2.0 + 1.0, 408},
+      {"idle keep-alive", "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\n\r\n",
+       "", 1.5 + 1.0, 200},
   };
   for (const Case& c : cases) {
     int fd = Connect(server.port());
@@ -242,14 +271,17 @@ TEST_F(SlowClientE2E, EachStallIsClosedWithinItsDeadline) {
 // whole-body deadline, even though every read makes progress.
 TEST_F(SlowClientE2E, BodyDeadlineHoldsInsideReads) {
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(),
-                                {"--processor-workers", "-1", "--min-rate-bytes", "0", "--body-deadline-seconds", "2",
-                                 "--request-timeout-ms", "1000"});
+  testing::ServerProcess server(
+      (dir / "var").string(),
+      {"--processor-workers", "-1", "--min-rate-bytes", "0",
+       "--body-deadline-seconds", "2", "--request-timeout-ms", "1000"});
   ASSERT_TRUE(server.started());
   int fd = Connect(server.port());
   ASSERT_GE(fd, 0);
   auto start = Clock::now();
-  ASSERT_TRUE(SendAll(fd, "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"));
+  ASSERT_TRUE(SendAll(
+      fd,
+      "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"));
   bool closed = false;
   std::string got;
   while (!closed && Clock::now() - start < 10s) {
@@ -269,7 +301,8 @@ TEST_F(SlowClientE2E, BodyDeadlineHoldsInsideReads) {
 TEST_F(SlowClientE2E, ThousandStallingConnectionsDoNotStopTheServer) {
   testing::TempDir dir;
   // Default limits: what a server on a public address runs with.
-  testing::ServerProcess server((dir / "var").string(), {"--processor-workers", "-1"});
+  testing::ServerProcess server((dir / "var").string(),
+                                {"--processor-workers", "-1"});
   ASSERT_TRUE(server.started());
   const int kAddresses = 10, kPerAddress = 100;
   struct Attacker {
@@ -291,15 +324,17 @@ TEST_F(SlowClientE2E, ThousandStallingConnectionsDoNotStopTheServer) {
         continue;
       }
       at.kind = i % 4;
-      const char* first[] = {"", "POST /submit HTTP/1.1\r\nHo",
-                             "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n",
-                             "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\n\r\n"};
+      const char* first[] = {
+          "", "POST /submit HTTP/1.1\r\nHo",
+          "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n",
+          "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\n\r\n"};
       SendAll(at.fd, first[at.kind]);
       fcntl(at.fd, F_SETFL, O_NONBLOCK);
       attackers.push_back(at);
     }
   }
-  ASSERT_EQ(refused_at_connect, 0) << "the kernel refused connections; the server should accept and answer";
+  ASSERT_EQ(refused_at_connect, 0)
+      << "the kernel refused connections; the server should accept and answer";
 
   // The normal client, from its own address, all along.
   std::atomic<bool> done{false};
@@ -308,7 +343,9 @@ TEST_F(SlowClientE2E, ThousandStallingConnectionsDoNotStopTheServer) {
   std::thread normal([&] {
     while (!done) {
       auto t0 = Clock::now();
-      std::string hb = RawHttp(server.port(), "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      std::string hb = RawHttp(server.port(),
+                               "GET /__lbheartbeat__ HTTP/1.1\r\nHost: "
+                               "x\r\nConnection: close\r\n\r\n",
                                5s);
       heartbeat_s.push_back(Seconds(Clock::now() - t0));
       statuses.push_back(StatusOf(hb));
@@ -349,7 +386,8 @@ TEST_F(SlowClientE2E, ThousandStallingConnectionsDoNotStopTheServer) {
     if (Clock::now() - last_trickle > 500ms) {
       last_trickle = Clock::now();
       for (Attacker& at : attackers) {
-        if (!at.closed && (at.kind == 1 || at.kind == 2)) send(at.fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (!at.closed && (at.kind == 1 || at.kind == 2))
+          send(at.fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
       }
     }
   }
@@ -367,18 +405,25 @@ TEST_F(SlowClientE2E, ThousandStallingConnectionsDoNotStopTheServer) {
   // open all 1,000. Refused ones closed at once.
   EXPECT_LE(latest, 10.0 + 0.25 + 2.0) << "latest close";
   ASSERT_FALSE(heartbeat_s.empty());
-  for (double s : heartbeat_s) EXPECT_LT(s, 1.0) << "a heartbeat took " << s << " s";
+  for (double s : heartbeat_s)
+    EXPECT_LT(s, 1.0) << "a heartbeat took " << s << " s";
   for (double s : submit_s) EXPECT_LT(s, 1.0) << "a submit took " << s << " s";
   for (int st : statuses) EXPECT_EQ(st, 200);
 
   // The per-address cap (64) refused the rest, and /metrics counts it.
-  std::string metrics = RawHttp(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  EXPECT_NE(metrics.find("reason=\"per_address\"} " + std::to_string(kAddresses * (kPerAddress - 64))),
+  std::string metrics =
+      RawHttp(server.port(),
+              "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(metrics.find("reason=\"per_address\"} " +
+                         std::to_string(kAddresses * (kPerAddress - 64))),
             std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("reason=\"header_timeout\""), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("reason=\"body_timeout\""), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("reason=\"idle_timeout\""), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("reason=\"header_timeout\""), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("reason=\"body_timeout\""), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("reason=\"idle_timeout\""), std::string::npos)
+      << metrics;
 }
 
 // Out of descriptors, the server neither spins on its listener nor stops
@@ -388,7 +433,8 @@ TEST_F(SlowClientE2E, OutOfDescriptorsDoesNotSpin) {
   rlimit rl{64, 64};
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(), {"--processor-workers", "-1"});
+  testing::ServerProcess server((dir / "var").string(),
+                                {"--processor-workers", "-1"});
   ASSERT_TRUE(server.started());
   std::vector<int> fds;
   // More than the server's 64 descriptors hold, fewer than this process's.
@@ -408,10 +454,13 @@ TEST_F(SlowClientE2E, OutOfDescriptorsDoesNotSpin) {
   long before = ticks();
   std::this_thread::sleep_for(1s);
   long used = ticks() - before;
-  EXPECT_LT(used, 30) << "the server burned " << used << " ticks in 1 s with its descriptors exhausted";
+  EXPECT_LT(used, 30) << "the server burned " << used
+                      << " ticks in 1 s with its descriptors exhausted";
   for (int fd : fds) close(fd);
   std::this_thread::sleep_for(500ms);
-  std::string hb = RawHttp(server.port(), "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string hb = RawHttp(
+      server.port(),
+      "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(StatusOf(hb), 200) << hb;
 }
 
@@ -419,14 +468,21 @@ TEST_F(SlowClientE2E, OutOfDescriptorsDoesNotSpin) {
 // converting a large symbol upload, /__lbheartbeat__ is still answered at once.
 TEST_F(SlowClientE2E, HealthChecksAnswerWhileWorkersAreBusy) {
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(), {"--processor-workers", "-1", "--http-threads", "1"});
+  testing::ServerProcess server(
+      (dir / "var").string(),
+      {"--processor-workers", "-1", "--http-threads", "1"});
   ASSERT_TRUE(server.started());
-  std::string sym = "MODULE Linux x86_64 0123456789ABCDEF0123456789ABCDEF0 big.so\n";
+  std::string sym =
+      "MODULE Linux x86_64 0123456789ABCDEF0123456789ABCDEF0 big.so\n";
   char line[96];
   for (uint64_t i = 0; sym.size() < (80u << 20); ++i) {
-    std::snprintf(line, sizeof(line), "FUNC %llx 10 0 function_number_%llu_with_a_long_name\n%llx 10 %llu 1\n",
-                  static_cast<unsigned long long>(i * 16), static_cast<unsigned long long>(i),
-                  static_cast<unsigned long long>(i * 16), static_cast<unsigned long long>(i % 100 + 1));
+    std::snprintf(line, sizeof(line),
+                  "FUNC %llx 10 0 function_number_%llu_with_a_long_name\n%llx "
+                  "10 %llu 1\n",
+                  static_cast<unsigned long long>(i * 16),
+                  static_cast<unsigned long long>(i),
+                  static_cast<unsigned long long>(i * 16),
+                  static_cast<unsigned long long>(i % 100 + 1));
     sym += line;
   }
   std::atomic<bool> sent{false};
@@ -435,7 +491,8 @@ TEST_F(SlowClientE2E, HealthChecksAnswerWhileWorkersAreBusy) {
   std::string upload_answer;
   std::thread upload([&] {
     int fd = Connect(server.port());
-    SendAll(fd, "POST /upload/ HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(sym.size()) +
+    SendAll(fd, "POST /upload/ HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                    std::to_string(sym.size()) +
                     "\r\nConnection: close\r\n\r\n");
     SendAll(fd, sym);
     sent = true;
@@ -447,13 +504,17 @@ TEST_F(SlowClientE2E, HealthChecksAnswerWhileWorkersAreBusy) {
   while (!sent) std::this_thread::sleep_for(1ms);
   std::this_thread::sleep_for(50ms);  // the worker has the request now
   auto t0 = Clock::now();
-  std::string hb = RawHttp(server.port(), "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string hb = RawHttp(
+      server.port(),
+      "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   double answered_at = Seconds(Clock::now() - start);
   double took = Seconds(Clock::now() - t0);
   upload.join();
   EXPECT_EQ(StatusOf(hb), 200) << hb;
   EXPECT_EQ(StatusOf(upload_answer), 201) << upload_answer.substr(0, 300);
-  if (upload_done_at < answered_at) GTEST_SKIP() << "the upload finished before the heartbeat; nothing was busy";
+  if (upload_done_at < answered_at)
+    GTEST_SKIP()
+        << "the upload finished before the heartbeat; nothing was busy";
   EXPECT_LT(took, 0.5) << "heartbeat waited for the busy worker";
 }
 
@@ -461,36 +522,46 @@ TEST_F(SlowClientE2E, HealthChecksAnswerWhileWorkersAreBusy) {
 
 TEST(ProxyE2E, ForwardingHeadersAreNotLoopback) {
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(), {"--processor-workers", "-1"});
+  testing::ServerProcess server((dir / "var").string(),
+                                {"--processor-workers", "-1"});
   ASSERT_TRUE(server.started());
   std::string id = "de1e7e1e-0000-4000-8000-000000261204";
   auto get = [&](const std::string& headers) {
-    return StatusOf(RawHttp(server.port(), "GET /api/RawCrash/?crash_id=" + id + " HTTP/1.1\r\nHost: x\r\n" + headers +
+    return StatusOf(RawHttp(server.port(), "GET /api/RawCrash/?crash_id=" + id +
+                                               " HTTP/1.1\r\nHost: x\r\n" +
+                                               headers +
                                                "Connection: close\r\n\r\n"));
   };
   EXPECT_EQ(get(""), 404);  // loopback: allowed to ask, the crash is unknown
   EXPECT_EQ(get("X-Forwarded-For: 203.0.113.7\r\n"), 403);
   EXPECT_EQ(get("X-Real-IP: 203.0.113.7\r\n"), 403);
   EXPECT_EQ(get("Forwarded: for=203.0.113.7\r\n"), 403);
-  EXPECT_EQ(get("X-Forwarded-For: 127.0.0.1\r\n"), 403);  // no trusted proxy vouches for it
-  std::string upload = "POST /upload/ HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.7\r\nContent-Length: 3\r\n"
-                       "Connection: close\r\n\r\nabc";
+  EXPECT_EQ(get("X-Forwarded-For: 127.0.0.1\r\n"),
+            403);  // no trusted proxy vouches for it
+  std::string upload =
+      "POST /upload/ HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: "
+      "203.0.113.7\r\nContent-Length: 3\r\n"
+      "Connection: close\r\n\r\nabc";
   EXPECT_EQ(StatusOf(RawHttp(server.port(), upload)), 403);
 }
 
 TEST(ProxyE2E, TrustedProxyNamesTheClient) {
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(),
-                                {"--processor-workers", "-1", "--trusted-proxies", "127.0.0.1",
-                                 "--max-connections-per-address", "2"});
+  testing::ServerProcess server(
+      (dir / "var").string(),
+      {"--processor-workers", "-1", "--trusted-proxies", "127.0.0.1",
+       "--max-connections-per-address", "2"});
   ASSERT_TRUE(server.started());
   std::string id = "de1e7e1e-0000-4000-8000-000000261204";
   auto get = [&](const std::string& headers) {
-    return StatusOf(RawHttp(server.port(), "GET /api/RawCrash/?crash_id=" + id + " HTTP/1.1\r\nHost: x\r\n" + headers +
+    return StatusOf(RawHttp(server.port(), "GET /api/RawCrash/?crash_id=" + id +
+                                               " HTTP/1.1\r\nHost: x\r\n" +
+                                               headers +
                                                "Connection: close\r\n\r\n"));
   };
   EXPECT_EQ(get("X-Forwarded-For: 203.0.113.7\r\n"), 403);
-  EXPECT_EQ(get("X-Forwarded-For: 203.0.113.7, 127.0.0.1\r\n"), 404);  // the proxy's own entry is last
+  EXPECT_EQ(get("X-Forwarded-For: 203.0.113.7, 127.0.0.1\r\n"),
+            404);  // the proxy's own entry is last
   // The proxy's connections are not capped per address: it pools clients.
   std::vector<int> fds;
   for (int i = 0; i < 5; ++i) fds.push_back(Connect(server.port()));
@@ -500,11 +571,13 @@ TEST(ProxyE2E, TrustedProxyNamesTheClient) {
 
 TEST(ProxyE2E, PerAddressCapRefusesTheExcessOnly) {
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(),
-                                {"--processor-workers", "-1", "--max-connections-per-address", "4"});
+  testing::ServerProcess server(
+      (dir / "var").string(),
+      {"--processor-workers", "-1", "--max-connections-per-address", "4"});
   ASSERT_TRUE(server.started());
   std::vector<int> fds;
-  for (int i = 0; i < 4; ++i) fds.push_back(Connect(server.port(), "127.0.0.20"));
+  for (int i = 0; i < 4; ++i)
+    fds.push_back(Connect(server.port(), "127.0.0.20"));
   int extra = Connect(server.port(), "127.0.0.20");
   ASSERT_GE(extra, 0);
   bool closed = false;
@@ -515,7 +588,9 @@ TEST(ProxyE2E, PerAddressCapRefusesTheExcessOnly) {
   EXPECT_NE(resp.find("Retry-After:"), std::string::npos) << resp;
   // Another address is served as usual.
   int other = Connect(server.port(), "127.0.0.21");
-  ASSERT_TRUE(SendAll(other, "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(SendAll(
+      other,
+      "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   resp = ReadUntilClosed(other, 3s, &closed);
   close(other);
   EXPECT_EQ(StatusOf(resp), 200) << resp;
@@ -524,7 +599,9 @@ TEST(ProxyE2E, PerAddressCapRefusesTheExcessOnly) {
   fds.pop_back();
   std::this_thread::sleep_for(300ms);
   int again = Connect(server.port(), "127.0.0.20");
-  ASSERT_TRUE(SendAll(again, "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(SendAll(
+      again,
+      "GET /__lbheartbeat__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   resp = ReadUntilClosed(again, 3s, &closed);
   close(again);
   EXPECT_EQ(StatusOf(resp), 200) << resp;

@@ -28,17 +28,21 @@ std::string SubmitRequest(size_t dump_bytes) {
   w.AddText("ProductName", "Ops");
   std::string dump(dump_bytes, '\0');
   uint32_t x = 12345;
-  for (char& c : dump) c = static_cast<char>((x = x * 1103515245 + 12345) >> 16);  // incompressible
+  for (char& c : dump)
+    c = static_cast<char>((x = x * 1103515245 + 12345) >>
+                          16);  // incompressible
   w.AddFile("upload_file_minidump", "x.dmp", dump);
   std::string body = w.Finish();
-  return "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: " +
+  return "POST /submit HTTP/1.1\r\nHost: x\r\nContent-Type: "
+         "multipart/form-data; boundary=B\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 TEST(OpsE2E, DockerflowEndpointsAndMetrics) {
   testing::TempDir dir;
   // A collector-only node, so the crash stays queued for the queue checks.
-  testing::ServerProcess server((dir / "var").string(), {"--processor-workers", "-1"});
+  testing::ServerProcess server((dir / "var").string(),
+                                {"--processor-workers", "-1"});
   ASSERT_TRUE(server.started());
   ASSERT_EQ(StatusOf(RawHttp(server.port(), SubmitRequest(1000))), 200);
 
@@ -57,17 +61,24 @@ TEST(OpsE2E, DockerflowEndpointsAndMetrics) {
   EXPECT_TRUE(v.contains("commit"));
 
   std::string m = BodyOf(Get(server.port(), "/metrics"));
-  EXPECT_NE(m.find("crashbox_collector_breakpad_resource_incoming_crash_total 1"), std::string::npos) << m;
-  EXPECT_NE(m.find("crashbox_collector_crashmover_save_crash_count_total 1"), std::string::npos);
-  EXPECT_NE(m.find("crashbox_collector_breakpad_resource_on_post_time_count 1"), std::string::npos);
+  EXPECT_NE(
+      m.find("crashbox_collector_breakpad_resource_incoming_crash_total 1"),
+      std::string::npos)
+      << m;
+  EXPECT_NE(m.find("crashbox_collector_crashmover_save_crash_count_total 1"),
+            std::string::npos);
+  EXPECT_NE(m.find("crashbox_collector_breakpad_resource_on_post_time_count 1"),
+            std::string::npos);
   EXPECT_NE(m.find("crashbox_queue_normal_depth 1"), std::string::npos);
-  EXPECT_NE(m.find("crashbox_collector_health_heartbeat_count_total 1"), std::string::npos);
+  EXPECT_NE(m.find("crashbox_collector_health_heartbeat_count_total 1"),
+            std::string::npos);
 }
 
 TEST(OpsE2E, FullStoreAnswers503WithRetryAfterAndLosesNothing) {
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(),
-                                {"--store-initial-map-bytes", "1MiB", "--store-max-bytes", "4MiB"});
+  testing::ServerProcess server(
+      (dir / "var").string(),
+      {"--store-initial-map-bytes", "1MiB", "--store-max-bytes", "4MiB"});
   ASSERT_TRUE(server.started());
   std::vector<std::string> ids;
   std::string resp;
@@ -83,7 +94,10 @@ TEST(OpsE2E, FullStoreAnswers503WithRetryAfterAndLosesNothing) {
   EXPECT_EQ(StatusOf(hb), 503) << hb;
   EXPECT_NE(BodyOf(hb).find("store full"), std::string::npos) << hb;
   for (const std::string& id : ids) {
-    EXPECT_EQ(StatusOf(Get(server.port(), "/api/RawCrash/?crash_id=" + id + "&format=raw")), 200) << id;
+    EXPECT_EQ(StatusOf(Get(server.port(),
+                           "/api/RawCrash/?crash_id=" + id + "&format=raw")),
+              200)
+        << id;
   }
 }
 
@@ -92,13 +106,16 @@ TEST(OpsE2E, FullDiskAnswers503AndKeepsWhatWasAcknowledged) {
   testing::TempDir dir;
   std::string mnt = (dir / "disk").string();
   std::filesystem::create_directories(mnt);
-  if (std::system(("mount -t tmpfs -o size=6m tmpfs " + mnt + " 2>/dev/null").c_str()) != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs here (not root?): real full-disk test skipped";
+  if (std::system(("mount -t tmpfs -o size=6m tmpfs " + mnt + " 2>/dev/null")
+                      .c_str()) != 0) {
+    GTEST_SKIP()
+        << "cannot mount a tmpfs here (not root?): real full-disk test skipped";
   }
   std::vector<std::string> ids;
   std::string resp;
   {
-    testing::ServerProcess server(mnt + "/var", {"--store-initial-map-bytes", "64MiB"});
+    testing::ServerProcess server(mnt + "/var",
+                                  {"--store-initial-map-bytes", "64MiB"});
     ASSERT_TRUE(server.started());
     for (int i = 0; i < 60; ++i) {
       resp = RawHttp(server.port(), SubmitRequest(300000));
@@ -109,15 +126,22 @@ TEST(OpsE2E, FullDiskAnswers503AndKeepsWhatWasAcknowledged) {
     EXPECT_NE(resp.find("Retry-After: "), std::string::npos);
     EXPECT_EQ(StatusOf(Get(server.port(), "/__heartbeat__")), 503);
     for (const std::string& id : ids) {
-      EXPECT_EQ(StatusOf(Get(server.port(), "/api/RawCrash/?crash_id=" + id + "&format=raw")), 200) << id;
+      EXPECT_EQ(StatusOf(Get(server.port(),
+                             "/api/RawCrash/?crash_id=" + id + "&format=raw")),
+                200)
+          << id;
     }
   }
-  // After a restart on the same full disk, every acknowledged crash is still there.
+  // After a restart on the same full disk, every acknowledged crash is still
+  // there.
   {
-    testing::ServerProcess server(mnt + "/var", {"--store-initial-map-bytes", "64MiB"});
+    testing::ServerProcess server(mnt + "/var",
+                                  {"--store-initial-map-bytes", "64MiB"});
     ASSERT_TRUE(server.started());
     for (const std::string& id : ids) {
-      EXPECT_EQ(StatusOf(Get(server.port(), "/api/RawCrash/?crash_id=" + id)), 200) << id;
+      EXPECT_EQ(StatusOf(Get(server.port(), "/api/RawCrash/?crash_id=" + id)),
+                200)
+          << id;
     }
   }
   EXPECT_GT(ids.size(), 3u);
@@ -129,9 +153,12 @@ TEST(OpsE2E, SecondServerOnTheSameDataDirRefusesToStart) {
   testing::ServerProcess first((dir / "var").string());
   ASSERT_TRUE(first.started());
   testing::CommandResult second =
-      testing::RunCrashbox({"serve", "--listen", "127.0.0.1:0", "--data-dir", (dir / "var").string()});
+      testing::RunCrashbox({"serve", "--listen", "127.0.0.1:0", "--data-dir",
+                            (dir / "var").string()});
   EXPECT_EQ(second.exit_code, 3);
-  EXPECT_NE(second.err.find("another crashbox is already using"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("another crashbox is already using"),
+            std::string::npos)
+      << second.err;
 }
 
 TEST(OpsE2E, SigtermStopsCleanly) {
@@ -142,14 +169,17 @@ TEST(OpsE2E, SigtermStopsCleanly) {
 }
 
 TEST(OpsE2E, ConfigErrorsExitTwoWithTheKey) {
-  testing::CommandResult r = testing::RunCrashbox({"serve", "--max-body-bytes", "huge"});
+  testing::CommandResult r =
+      testing::RunCrashbox({"serve", "--max-body-bytes", "huge"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("CRASHBOX_MAX_BODY_BYTES"), std::string::npos) << r.err;
   r = testing::RunCrashbox({"serve", "--no-such-flag"});
   EXPECT_EQ(r.exit_code, 2);
   r = testing::RunCrashbox({"config", "--listen", "127.0.0.1:9999"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("CRASHBOX_LISTEN=127.0.0.1:9999  (flag)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CRASHBOX_LISTEN=127.0.0.1:9999  (flag)"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(OpsE2E, EverySubcommandHasHelp) {

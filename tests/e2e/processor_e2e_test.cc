@@ -30,12 +30,14 @@ json GetJson(submitter::HttpClient& http, const std::string& url) {
 }
 
 // Waits until every queue is empty (processing done); false after `limit`.
-bool WaitForQueues(const std::string& url, std::chrono::seconds limit = std::chrono::seconds(120)) {
+bool WaitForQueues(const std::string& url,
+                   std::chrono::seconds limit = std::chrono::seconds(120)) {
   submitter::HttpClient http;
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     json hb = GetJson(http, url + "/__heartbeat__");
-    if (hb.is_object() && hb["info"]["queue"]["normal"] == 0 && hb["info"]["queue"]["priority"] == 0 &&
+    if (hb.is_object() && hb["info"]["queue"]["normal"] == 0 &&
+        hb["info"]["queue"]["priority"] == 0 &&
         hb["info"]["queue"]["reprocessing"] == 0) {
       return true;
     }
@@ -62,7 +64,8 @@ BreakpadFacts ReadExpected(const fs::path& corpus, const std::string& id) {
     if (parts[0] == "Crash" && parts.size() > 3) {
       f.reason = parts[1];
       f.address = parts[2];
-      f.thread = parts[3].empty() ? -1 : std::atoi(std::string(parts[3]).c_str());
+      f.thread =
+          parts[3].empty() ? -1 : std::atoi(std::string(parts[3]).c_str());
     }
   }
   f.rejected = fs::exists(corpus / "expected" / (id + ".stderr.txt"));
@@ -71,15 +74,20 @@ BreakpadFacts ReadExpected(const fs::path& corpus, const std::string& id) {
 
 TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
   fs::path corpus = testing::CorpusDir();
-  if (corpus.empty()) GTEST_SKIP() << "../shared/corpus not present: processor corpus test skipped";
+  if (corpus.empty())
+    GTEST_SKIP()
+        << "../shared/corpus not present: processor corpus test skipped";
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(), {"--symbols-path", (corpus / "symbols").string()});
+  testing::ServerProcess server(
+      (dir / "var").string(),
+      {"--symbols-path", (corpus / "symbols").string()});
   ASSERT_TRUE(server.started());
 
   auto payloads = submitter::LoadPayloads((corpus / "dumps").string());
   ASSERT_TRUE(payloads.ok());
   submitter::Submitter sub({server.url()});
-  std::map<std::string, const submitter::CrashPayload*> ids;  // crash id → payload
+  std::map<std::string, const submitter::CrashPayload*>
+      ids;  // crash id → payload
   for (const auto& p : *payloads) {
     auto id = sub.Submit(p);
     ASSERT_TRUE(id.ok()) << id.status().ToString();
@@ -93,7 +101,8 @@ TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
   for (const auto& [id, payload] : ids) {
     std::string name = fs::path(payload->source).stem().string();
     SCOPED_TRACE(name);
-    json p = GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id);
+    json p =
+        GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id);
     ASSERT_TRUE(p.is_object()) << "no processed crash for " << id;
     EXPECT_EQ(p["product"], payload->annotations["ProductName"]);
     EXPECT_EQ(p["version"], payload->annotations["Version"]);
@@ -102,7 +111,8 @@ TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
     BreakpadFacts bp = ReadExpected(corpus, name);
     if (bp.rejected) {
       EXPECT_NE(p["mdsw_status_string"], "OK");
-      EXPECT_NE(notes.find("MinidumpStackwalkRule"), std::string::npos) << notes;
+      EXPECT_NE(notes.find("MinidumpStackwalkRule"), std::string::npos)
+          << notes;
       signatures[id] = p["signature"];
       continue;
     }
@@ -110,11 +120,13 @@ TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
     EXPECT_EQ(p["cpu_arch"], bp.cpu);
     // Breakpad says "No crash" where Socorro's reason is empty.
     EXPECT_EQ(p["reason"], bp.reason == "No crash" ? "" : bp.reason);
-    std::string address = p["address"].is_string() ? p["address"].get<std::string>() : "";
+    std::string address =
+        p["address"].is_string() ? p["address"].get<std::string>() : "";
     uint64_t ours = std::strtoull(address.c_str(), nullptr, 16);
     uint64_t theirs = std::strtoull(bp.address.c_str(), nullptr, 16);
     if (ours != theirs) {
-      // Socorro's null-pointer adjustment: accesses inside the null page read as 0.
+      // Socorro's null-pointer adjustment: accesses inside the null page read
+      // as 0.
       EXPECT_LT(theirs, 0x1000u) << address << " vs " << bp.address;
       EXPECT_EQ(ours, 0u) << address << " vs " << bp.address;
     }
@@ -125,17 +137,21 @@ TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
       EXPECT_FALSE(signature.starts_with("EMPTY")) << signature;
     } else {
       EXPECT_TRUE(p["crashing_thread"].is_null());
-      EXPECT_NE(notes.find("did not identify the crashing thread"), std::string::npos) << notes;
+      EXPECT_NE(notes.find("did not identify the crashing thread"),
+                std::string::npos)
+          << notes;
     }
     const std::string missing = p["missing_symbols"];
-    const std::string on_stack = p["modules_in_stack"];  // Split's views point into it
+    const std::string on_stack =
+        p["modules_in_stack"];  // Split's views point into it
     if (!missing.empty() && on_stack.find('/') != std::string::npos) {
       // Modules without symbols on the stack are explained in the notes.
       bool missing_on_stack = notes.find("no symbols for") != std::string::npos;
       bool all_on_stack_have_symbols = true;
       for (std::string_view m : base::Split(on_stack, ';')) {
         std::string module(m.substr(0, m.find('/')));
-        if (missing.find(module + "/") != std::string::npos) all_on_stack_have_symbols = false;
+        if (missing.find(module + "/") != std::string::npos)
+          all_on_stack_have_symbols = false;
       }
       if (!all_on_stack_have_symbols) {
         EXPECT_TRUE(missing_on_stack) << notes;
@@ -144,20 +160,26 @@ TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
     signatures[id] = p["signature"];
     ++agreeing;
   }
-  std::printf("processor e2e: %d of %zu processed crashes agree with Breakpad and their metadata\n", agreeing, ids.size());
+  std::printf(
+      "processor e2e: %d of %zu processed crashes agree with Breakpad and "
+      "their metadata\n",
+      agreeing, ids.size());
 
   // Signatures are stable across reprocessing (full and signature-only).
   std::string body;
   int n = 0;
   for (const auto& [id, payload] : ids) {
-    body += (body.empty() ? "" : "&") + std::string("crash_ids=") + id + (n++ % 2 ? ":regenerate_signature" : "");
+    body += (body.empty() ? "" : "&") + std::string("crash_ids=") + id +
+            (n++ % 2 ? ":regenerate_signature" : "");
   }
-  auto r = http.Post(server.url() + "/api/Reprocessing/", body, {"Content-Type: application/x-www-form-urlencoded"});
+  auto r = http.Post(server.url() + "/api/Reprocessing/", body,
+                     {"Content-Type: application/x-www-form-urlencoded"});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, 200) << r->body;
   ASSERT_TRUE(WaitForQueues(server.url()));
   for (const auto& [id, sig] : signatures) {
-    json p = GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id);
+    json p =
+        GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id);
     EXPECT_EQ(p["signature"], sig) << id;
     EXPECT_EQ(p["processor_history"].size(), 1u) << id;
   }
@@ -165,7 +187,8 @@ TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
 
 TEST(ProcessorE2E, UnprocessedCrashIsPrioritisedWhenAskedFor) {
   testing::TempDir dir;
-  testing::ServerProcess server((dir / "var").string(), {"--processor-workers", "-1"});
+  testing::ServerProcess server((dir / "var").string(),
+                                {"--processor-workers", "-1"});
   ASSERT_TRUE(server.started());
   submitter::CrashPayload p;
   p.annotations = json{{"ProductName", "Lazy"}};
@@ -173,7 +196,8 @@ TEST(ProcessorE2E, UnprocessedCrashIsPrioritisedWhenAskedFor) {
   auto id = submitter::Submitter({server.url()}).Submit(p);
   ASSERT_TRUE(id.ok());
   submitter::HttpClient http;
-  auto r = http.Get(server.url() + "/api/ProcessedCrash/?crash_id=" + id.value());
+  auto r =
+      http.Get(server.url() + "/api/ProcessedCrash/?crash_id=" + id.value());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 404);
   json hb = GetJson(http, server.url() + "/__heartbeat__");
@@ -192,10 +216,13 @@ TEST(ProcessorE2E, GarbageDumpIsProcessedWithANote) {
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
   submitter::HttpClient http;
-  json processed = GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id.value());
+  json processed = GetJson(
+      http, server.url() + "/api/ProcessedCrash/?crash_id=" + id.value());
   ASSERT_TRUE(processed.is_object());
   EXPECT_EQ(processed["mdsw_status_string"], "ERROR_MINIDUMP_HEADER");
-  EXPECT_NE(processed["processor_notes"].get<std::string>().find("minidump-stackwalk: failed"), std::string::npos);
+  EXPECT_NE(processed["processor_notes"].get<std::string>().find(
+                "minidump-stackwalk: failed"),
+            std::string::npos);
   EXPECT_EQ(processed["product"], "Broken");
 }
 
@@ -215,67 +242,92 @@ TEST(ProcessorE2E, ShowSignatureAndReprocessFromTheCommandLine) {
     ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
 
     // Reading works beside the running server.
-    testing::CommandResult show = testing::RunCrashbox({"show", "--data-dir", data, "bp-" + id});
+    testing::CommandResult show =
+        testing::RunCrashbox({"show", "--data-dir", data, "bp-" + id});
     EXPECT_EQ(show.exit_code, 0) << show.err;
     EXPECT_NE(show.out.find("Signature:"), std::string::npos) << show.out;
     EXPECT_NE(show.out.find("Cli 3.0"), std::string::npos) << show.out;
-    testing::CommandResult as_json = testing::RunCrashbox({"show", "--json", "--data-dir", data, id});
+    testing::CommandResult as_json =
+        testing::RunCrashbox({"show", "--json", "--data-dir", data, id});
     EXPECT_EQ(json::parse(as_json.out)["product"], "Cli");
 
-    testing::CommandResult sig = testing::RunCrashbox({"signature", "--format", "json", "--data-dir", data, id});
+    testing::CommandResult sig = testing::RunCrashbox(
+        {"signature", "--format", "json", "--data-dir", data, id});
     EXPECT_EQ(sig.exit_code, 0) << sig.err;
     json rows = json::parse(sig.out);
     EXPECT_EQ(rows[0]["changed"], false);
 
     // The server holds the store: reprocess goes through its API.
     std::string listen = server.url().substr(7);
-    testing::CommandResult rp = testing::RunCrashbox({"reprocess", "--data-dir", data, "--listen", listen, id});
+    testing::CommandResult rp = testing::RunCrashbox(
+        {"reprocess", "--data-dir", data, "--listen", listen, id});
     EXPECT_EQ(rp.exit_code, 0) << rp.err;
     ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
     submitter::HttpClient http;
-    json processed = GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id);
+    json processed =
+        GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id);
     EXPECT_EQ(processed["processor_history"].size(), 1u);
   }
   // No server: reprocess queues in the store; the next server processes it.
-  testing::CommandResult direct = testing::RunCrashbox({"reprocess", "--data-dir", data, "--ruleset", "regenerate_signature"}, id + "\n");
+  testing::CommandResult direct = testing::RunCrashbox(
+      {"reprocess", "--data-dir", data, "--ruleset", "regenerate_signature"},
+      id + "\n");
   EXPECT_EQ(direct.exit_code, 0) << direct.err;
-  testing::CommandResult unknown = testing::RunCrashbox({"reprocess", "--data-dir", data, "00000000-0000-4000-8000-000000261124"});
+  testing::CommandResult unknown =
+      testing::RunCrashbox({"reprocess", "--data-dir", data,
+                            "00000000-0000-4000-8000-000000261124"});
   EXPECT_EQ(unknown.exit_code, 1);
   testing::ServerProcess again(data);
   ASSERT_TRUE(again.started());
   ASSERT_TRUE(WaitForQueues(again.url(), std::chrono::seconds(30)));
   submitter::HttpClient http;
-  json processed = GetJson(http, again.url() + "/api/ProcessedCrash/?crash_id=" + id);
+  json processed =
+      GetJson(http, again.url() + "/api/ProcessedCrash/?crash_id=" + id);
   EXPECT_EQ(processed["processor_history"].size(), 2u);
 
-  testing::CommandResult bad = testing::RunCrashbox({"show", "--data-dir", data, "not-a-crash"});
+  testing::CommandResult bad =
+      testing::RunCrashbox({"show", "--data-dir", data, "not-a-crash"});
   EXPECT_EQ(bad.exit_code, 2);
-  testing::CommandResult missing = testing::RunCrashbox({"show", "--data-dir", data, "00000000-0000-4000-8000-000000261124"});
+  testing::CommandResult missing = testing::RunCrashbox(
+      {"show", "--data-dir", data, "00000000-0000-4000-8000-000000261124"});
   EXPECT_EQ(missing.exit_code, 1);
 }
 
 TEST(SignatureCli, SignsCrashDataFromFilesAndStdin) {
   testing::TempDir dir;
-  json crash_data = {{"os", "Linux"}, {"crashing_thread", 0},
-                     {"threads", json::array({json{{"frames", json::array({
-                         json{{"module", "libc.so.6"}, {"function", "raise"}},
+  json crash_data = {
+      {"os", "Linux"},
+      {"crashing_thread", 0},
+      {"threads",
+       json::array({json{
+           {"frames",
+            json::array({json{{"module", "libc.so.6"}, {"function", "raise"}},
                          json{{"module", "libc.so.6"}, {"function", "abort"}},
-                         json{{"module", "app"}, {"function", "Widget::Paint(Canvas&)"}},
+                         json{{"module", "app"},
+                              {"function", "Widget::Paint(Canvas&)"}},
                          json{{"module", "app"}, {"function", "main"}}})}}})}};
   testing::WriteFileOrDie(dir / "crash.json", crash_data.dump());
-  testing::CommandResult r = testing::RunCrashbox({"signature", (dir / "crash.json").string()});
+  testing::CommandResult r =
+      testing::RunCrashbox({"signature", (dir / "crash.json").string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Widget::Paint"), std::string::npos) << r.out;
-  testing::CommandResult from_stdin = testing::RunCrashbox({"signature", "--format", "csv"}, crash_data.dump());
-  EXPECT_NE(from_stdin.out.find("\"stdin\""), std::string::npos) << from_stdin.out;
-  testing::CommandResult broken = testing::RunCrashbox({"signature"}, "[not an object]");
+  testing::CommandResult from_stdin =
+      testing::RunCrashbox({"signature", "--format", "csv"}, crash_data.dump());
+  EXPECT_NE(from_stdin.out.find("\"stdin\""), std::string::npos)
+      << from_stdin.out;
+  testing::CommandResult broken =
+      testing::RunCrashbox({"signature"}, "[not an object]");
   EXPECT_EQ(broken.exit_code, 1);
-  fs::path socorro = fs::path(std::getenv("CB_SOURCE_DIR") ? std::getenv("CB_SOURCE_DIR") : ".") / ".." / "shared" /
-                     "reference" / "socorro-siglists";
+  fs::path socorro =
+      fs::path(std::getenv("CB_SOURCE_DIR") ? std::getenv("CB_SOURCE_DIR")
+                                            : ".") /
+      ".." / "shared" / "reference" / "socorro-siglists";
   if (fs::is_directory(socorro)) {
-    testing::CommandResult with_lists = testing::RunCrashbox({"signature", "--siglists", socorro.string()}, crash_data.dump());
+    testing::CommandResult with_lists = testing::RunCrashbox(
+        {"signature", "--siglists", socorro.string()}, crash_data.dump());
     EXPECT_EQ(with_lists.exit_code, 0) << with_lists.err;
-    EXPECT_NE(with_lists.out.find("Widget::Paint"), std::string::npos) << with_lists.out;
+    EXPECT_NE(with_lists.out.find("Widget::Paint"), std::string::npos)
+        << with_lists.out;
   }
 }
 

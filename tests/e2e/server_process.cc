@@ -24,7 +24,8 @@ std::string ReadAll(int fd) {
   std::string out;
   char buf[65536];
   ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, static_cast<size_t>(n));
+  while ((n = read(fd, buf, sizeof(buf))) > 0)
+    out.append(buf, static_cast<size_t>(n));
   return out;
 }
 
@@ -49,19 +50,24 @@ namespace {
 }  // namespace
 
 std::string CrashboxBinary() {
-  if (const char* dir = std::getenv("CB_BINARY_DIR")) return std::string(dir) + "/crashbox";
+  if (const char* dir = std::getenv("CB_BINARY_DIR"))
+    return std::string(dir) + "/crashbox";
   // Run by hand: the binary sits at the top of the build tree, above this test.
   std::error_code ec;
-  std::filesystem::path here = std::filesystem::read_symlink("/proc/self/exe", ec);
-  for (std::filesystem::path p = here.parent_path(); !p.empty() && p != p.parent_path(); p = p.parent_path()) {
-    if (std::filesystem::exists(p / "crashbox" ) && !std::filesystem::is_directory(p / "crashbox")) {
+  std::filesystem::path here =
+      std::filesystem::read_symlink("/proc/self/exe", ec);
+  for (std::filesystem::path p = here.parent_path();
+       !p.empty() && p != p.parent_path(); p = p.parent_path()) {
+    if (std::filesystem::exists(p / "crashbox") &&
+        !std::filesystem::is_directory(p / "crashbox")) {
       return (p / "crashbox").string();
     }
   }
   return "crashbox";
 }
 
-ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std::string>& args) {
+ServerProcess::ServerProcess(const std::string& data_dir,
+                             const std::vector<std::string>& args) {
   int out[2];
   EXPECT_EQ(pipe(out), 0);
   pid_ = fork();
@@ -69,7 +75,9 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std:
     dup2(out[1], 1);
     close(out[0]);
     close(out[1]);
-    std::vector<std::string> argv = {"serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--log-level", "warning"};
+    std::vector<std::string> argv = {"serve",      "--listen", "127.0.0.1:0",
+                                     "--data-dir", data_dir,   "--log-level",
+                                     "warning"};
     argv.insert(argv.end(), args.begin(), args.end());
     ExecCrashbox(argv);
   }
@@ -77,7 +85,8 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std:
   // Read the first line (the URL), with a deadline.
   std::string line;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+  while (line.find('\n') == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
     pollfd p{out[0], POLLIN, 0};
     if (poll(&p, 1, 100) > 0) {
       char c[256];
@@ -96,7 +105,8 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std:
 }
 
 ServerProcess::~ServerProcess() {
-  // SIGKILL: LMDB needs no goodbye, and tests need not wait for a graceful stop.
+  // SIGKILL: LMDB needs no goodbye, and tests need not wait for a graceful
+  // stop.
   if (pid_ > 0) Kill9();
 }
 
@@ -123,7 +133,8 @@ int ServerProcess::Stop() {
   return -1;
 }
 
-CommandResult RunCrashbox(const std::vector<std::string>& args, const std::string& stdin_text) {
+CommandResult RunCrashbox(const std::vector<std::string>& args,
+                          const std::string& stdin_text) {
   int in[2], out[2], err[2];
   if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) return {};
   pid_t pid = fork();
@@ -154,7 +165,8 @@ CommandResult RunCrashbox(const std::vector<std::string>& args, const std::strin
   return r;
 }
 
-std::string RawHttp(int port, const std::string& request, std::chrono::milliseconds timeout) {
+std::string RawHttp(int port, const std::string& request,
+                    std::chrono::milliseconds timeout) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -166,7 +178,8 @@ std::string RawHttp(int port, const std::string& request, std::chrono::milliseco
   }
   size_t sent = 0;
   while (sent < request.size()) {
-    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    ssize_t n =
+        send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
     sent += static_cast<size_t>(n);
   }
@@ -182,7 +195,8 @@ std::string RawHttp(int port, const std::string& request, std::chrono::milliseco
     // Stop once a complete response with Content-Length has arrived.
     size_t head_end = out.find("\r\n\r\n");
     size_t cl = out.find("Content-Length: ");
-    if (head_end != std::string::npos && cl != std::string::npos && cl < head_end) {
+    if (head_end != std::string::npos && cl != std::string::npos &&
+        cl < head_end) {
       size_t len = std::strtoul(out.c_str() + cl + 16, nullptr, 10);
       if (out.size() >= head_end + 4 + len) break;
     }

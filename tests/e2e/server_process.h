@@ -19,7 +19,8 @@ class ServerProcess {
  public:
   // Starts `crashbox serve --listen 127.0.0.1:0 --data-dir DATA_DIR ARGS...`
   // and waits for its URL line (fails the test after 10 s).
-  ServerProcess(const std::string& data_dir, const std::vector<std::string>& args = {});
+  ServerProcess(const std::string& data_dir,
+                const std::vector<std::string>& args = {});
   ~ServerProcess();  // SIGTERM then wait
 
   const std::string& url() const { return url_; }
@@ -42,11 +43,14 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
-CommandResult RunCrashbox(const std::vector<std::string>& args, const std::string& stdin_text = "");
+CommandResult RunCrashbox(const std::vector<std::string>& args,
+                          const std::string& stdin_text = "");
 
 // Sends `request` bytes on a fresh connection to 127.0.0.1:port and returns
 // everything the server sends back until it closes or `timeout` passes.
-std::string RawHttp(int port, const std::string& request, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+std::string RawHttp(
+    int port, const std::string& request,
+    std::chrono::milliseconds timeout = std::chrono::seconds(10));
 // Status code of a raw HTTP response ("HTTP/1.1 400 ..."), or 0.
 int StatusOf(const std::string& response);
 // Body of a raw HTTP response.

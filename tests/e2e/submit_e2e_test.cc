@@ -26,10 +26,13 @@ struct Mode {
   bool gzip;
   bool json_extra;
 };
-constexpr Mode kModes[] = {{"plain", false, false}, {"gzip", true, false}, {"json_extra", false, true}};
+constexpr Mode kModes[] = {{"plain", false, false},
+                           {"gzip", true, false},
+                           {"json_extra", false, true}};
 
 // Submits `payload` and checks what the API gives back.
-void SubmitAndVerify(const std::string& url, const CrashPayload& payload, const Mode& mode) {
+void SubmitAndVerify(const std::string& url, const CrashPayload& payload,
+                     const Mode& mode) {
   SCOPED_TRACE(payload.source + " " + mode.name);
   submitter::Submitter sub({url, mode.gzip, mode.json_extra});
   Result<std::string> id = sub.Submit(payload);
@@ -48,11 +51,13 @@ void SubmitAndVerify(const std::string& url, const CrashPayload& payload, const 
     EXPECT_EQ(stored[k], v) << k;
   }
   EXPECT_EQ(stored["metadata"]["payload_compressed"], mode.gzip ? "1" : "0");
-  EXPECT_EQ(stored["metadata"]["payload"], mode.json_extra ? "json" : "multipart");
+  EXPECT_EQ(stored["metadata"]["payload"],
+            mode.json_extra ? "json" : "multipart");
   for (const auto& [name, bytes] : payload.dumps) {
     std::string sha = base::Sha256Hex(AsBytes(bytes));
     EXPECT_EQ(stored["metadata"]["dump_checksums"][name], sha);
-    auto dump = http.Get(url + "/api/RawCrash/?crash_id=" + id.value() + "&format=raw&name=" + name);
+    auto dump = http.Get(url + "/api/RawCrash/?crash_id=" + id.value() +
+                         "&format=raw&name=" + name);
     ASSERT_TRUE(dump.ok());
     ASSERT_EQ(dump->status, 200);
     EXPECT_EQ(dump->body.size(), bytes.size());
@@ -62,8 +67,10 @@ void SubmitAndVerify(const std::string& url, const CrashPayload& payload, const 
 
 TEST(SubmitE2E, CorpusRoundTripsInEveryEncoding) {
   std::filesystem::path corpus = testing::CorpusDir();
-  if (corpus.empty()) GTEST_SKIP() << "../shared/corpus not present: corpus round trip skipped";
-  Result<std::vector<CrashPayload>> payloads = submitter::LoadPayloads((corpus / "dumps").string());
+  if (corpus.empty())
+    GTEST_SKIP() << "../shared/corpus not present: corpus round trip skipped";
+  Result<std::vector<CrashPayload>> payloads =
+      submitter::LoadPayloads((corpus / "dumps").string());
   ASSERT_TRUE(payloads.ok()) << payloads.status().ToString();
   ASSERT_EQ(payloads->size(), 100u);
   testing::TempDir dir;
@@ -82,9 +89,12 @@ TEST(SubmitE2E, SyntheticReportsWithSeveralDumpsRoundTrip) {
   for (int i = 0; i < 5; ++i) {
     CrashPayload p;
     p.source = "synthetic " + std::to_string(i);
-    p.annotations = json{{"ProductName", "Synth"}, {"Version", "1." + std::to_string(i)}, {"Email", "x@example.org"},
+    p.annotations = json{{"ProductName", "Synth"},
+                         {"Version", "1." + std::to_string(i)},
+                         {"Email", "x@example.org"},
                          {"Notes", std::string("nul\0inside", 10)}};
-    for (const char* name : {"upload_file_minidump", "upload_file_minidump_browser", "memory_report"}) {
+    for (const char* name : {"upload_file_minidump",
+                             "upload_file_minidump_browser", "memory_report"}) {
       std::string bytes(1000 + rng() % 300000, '\0');
       for (char& c : bytes) c = static_cast<char>(rng());
       p.dumps.emplace_back(name, std::move(bytes));
@@ -102,7 +112,8 @@ TEST(SubmitE2E, CliSubmitReadsPathsFromStdinAndPrintsIds) {
   ASSERT_TRUE(server.started());
   testing::CommandResult r = testing::RunCrashbox(
       {"submit", "--gzip", "--annotation", "Extra=1", server.url()},
-      (dir / "in" / "a.dmp").string() + "\n" + (dir / "in" / "b.dmp").string() + "\n");
+      (dir / "in" / "a.dmp").string() + "\n" + (dir / "in" / "b.dmp").string() +
+          "\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> ids;
   for (std::string_view line : base::Split(r.out, '\n')) {
@@ -115,7 +126,8 @@ TEST(SubmitE2E, CliSubmitReadsPathsFromStdinAndPrintsIds) {
     ASSERT_EQ(raw->status, 200);
     EXPECT_EQ(json::parse(raw->body)["Extra"], "1");
   }
-  testing::CommandResult bad = testing::RunCrashbox({"submit", server.url(), (dir / "nope.dmp").string()});
+  testing::CommandResult bad = testing::RunCrashbox(
+      {"submit", server.url(), (dir / "nope.dmp").string()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("no such file"), std::string::npos) << bad.err;
 }

@@ -42,11 +42,15 @@ constexpr char kId[] = "0123ABCD0123ABCD0123ABCD0123ABCD0";
 // A .sym of about `bytes` bytes (line records, CRLF line ends in places and
 // a few bytes >= 0x80, so that byte-for-byte comparisons mean something).
 std::string BigSym(const std::string& debug_file, size_t bytes) {
-  std::string s = "MODULE Linux x86_64 " + std::string(kId) + " " + debug_file + "\r\nFILE 0 caf\xc3\xa9.cc\n";
+  std::string s = "MODULE Linux x86_64 " + std::string(kId) + " " + debug_file +
+                  "\r\nFILE 0 caf\xc3\xa9.cc\n";
   uint64_t addr = 0x1000;
   for (int f = 0; s.size() < bytes; ++f) {
-    s += "FUNC " + std::to_string(addr) + " 100 0 function_" + std::to_string(f) + "\n";
-    for (int k = 0; k < 16; ++k) s += std::to_string(addr + k * 16) + " 10 " + std::to_string(f + k) + " 0\n";
+    s += "FUNC " + std::to_string(addr) + " 100 0 function_" +
+         std::to_string(f) + "\n";
+    for (int k = 0; k < 16; ++k)
+      s += std::to_string(addr + k * 16) + " 10 " + std::to_string(f + k) +
+           " 0\n";
     addr += 0x100;
   }
   return s;
@@ -72,17 +76,22 @@ class SymbolsHardeningE2E : public ::testing::Test {
  protected:
   void Start(std::vector<std::string> args = {}) {
     server_.reset();
-    args.insert(args.end(), {"--processor-workers", "-1", "--symbols-path", root_.string()});
+    args.insert(args.end(), {"--processor-workers", "-1", "--symbols-path",
+                             root_.string()});
     server_ = std::make_unique<ServerProcess>((dir_ / "data").string(), args);
     ASSERT_TRUE(server_->started());
   }
   std::string Url(const std::string& debug_file) const {
-    return server_->url() + "/" + debug_file + "/" + kId + "/" + debug_file + ".sym";
+    return server_->url() + "/" + debug_file + "/" + kId + "/" + debug_file +
+           ".sym";
   }
-  int Get(const std::string& debug_file, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  int Get(const std::string& debug_file,
+          std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     return StatusOf(RawHttp(server_->port(),
-                            "GET /" + debug_file + "/" + kId + "/" + debug_file + ".sym HTTP/1.1\r\nHost: x\r\n"
-                            "Connection: close\r\n\r\n",
+                            "GET /" + debug_file + "/" + kId + "/" +
+                                debug_file +
+                                ".sym HTTP/1.1\r\nHost: x\r\n"
+                                "Connection: close\r\n\r\n",
                             timeout));
   }
   fs::path Place(const std::string& debug_file) {
@@ -99,7 +108,8 @@ TEST_F(SymbolsHardeningE2E, SymlinkOutOfTheTreeIsNotServed) {
   testing::WriteFileOrDie(dir_ / "secret.txt", "MODULE secret\n");
   fs::create_symlink(dir_ / "secret.txt", Place("out.so"));
   testing::WriteFileOrDie(Place("in.so"), "MODULE in\n");
-  fs::create_symlink(Place("in.so"), Place("alias.so"));  // inside: still served
+  fs::create_symlink(Place("in.so"),
+                     Place("alias.so"));  // inside: still served
   Start();
   EXPECT_EQ(Get("out.so"), 404);
   EXPECT_EQ(Get("in.so"), 200);
@@ -116,8 +126,10 @@ TEST_F(SymbolsHardeningE2E, DirectoryNamedSymIs404) {
   fs::create_directories(Place("dir.so"));
   Start();
   EXPECT_EQ(Get("dir.so"), 404);
-  std::string head = RawHttp(server_->port(), "HEAD /dir.so/" + std::string(kId) +
-                                                  "/dir.so.sym HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string head = RawHttp(
+      server_->port(),
+      "HEAD /dir.so/" + std::string(kId) +
+          "/dir.so.sym HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(StatusOf(head), 404);
 }
 
@@ -138,17 +150,23 @@ TEST_F(SymbolsHardeningE2E, FifoNeverBlocksAWorker) {
 
 TEST_F(SymbolsHardeningE2E, CarriageReturnInModuleNameIsRefusedAtUpload) {
   Start();
-  std::string text = "MODULE windows x86_64 " + std::string(kId) +
-                     " evil\rX-Injected: 1\nINFO CODE_ID 5F1E2D3C4B evil.dll\nPUBLIC 10 0 f\n";
-  auto r = http_.Post(server_->url() + "/upload/", text, {"Content-Type: text/plain"});
+  std::string text =
+      "MODULE windows x86_64 " + std::string(kId) +
+      " evil\rX-Injected: 1\nINFO CODE_ID 5F1E2D3C4B evil.dll\nPUBLIC 10 0 f\n";
+  auto r = http_.Post(server_->url() + "/upload/", text,
+                      {"Content-Type: text/plain"});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->status, 400) << r->body;
   json report = json::parse(r->body);
   ASSERT_EQ(report["rejected"].size(), 1u) << r->body;
-  EXPECT_NE(report["rejected"][0]["reason"].get<std::string>().find("control character 0x0d"), std::string::npos)
+  EXPECT_NE(report["rejected"][0]["reason"].get<std::string>().find(
+                "control character 0x0d"),
+            std::string::npos)
       << r->body;
-  std::string redirect = RawHttp(server_->port(), "GET /evil.dll/5F1E2D3C4B/evil.sym HTTP/1.1\r\nHost: x\r\n"
-                                                  "Connection: close\r\n\r\n");
+  std::string redirect =
+      RawHttp(server_->port(),
+              "GET /evil.dll/5F1E2D3C4B/evil.sym HTTP/1.1\r\nHost: x\r\n"
+              "Connection: close\r\n\r\n");
   EXPECT_EQ(StatusOf(redirect), 404);
   EXPECT_EQ(redirect.find("X-Injected"), std::string::npos);
 }
@@ -159,7 +177,8 @@ TEST_F(SymbolsHardeningE2E, DownloadsStreamTheOriginalBytesInLittleMemory) {
   std::string file = BigSym("file.so", kSize);
   testing::WriteFileOrDie(Place("file.so"), file);
   Start();
-  auto up = http_.Post(server_->url() + "/upload/", stored, {"Content-Type: text/plain"});
+  auto up = http_.Post(server_->url() + "/upload/", stored,
+                       {"Content-Type: text/plain"});
   ASSERT_TRUE(up.ok());
   ASSERT_EQ(up->status, 201) << up->body;
   Start();  // a fresh process: the upload's peak is not in VmHWM
@@ -180,15 +199,20 @@ TEST_F(SymbolsHardeningE2E, DownloadsStreamTheOriginalBytesInLittleMemory) {
   uint64_t grown_kib = VmHwmKiB(server_->pid()) - idle;
   for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(statuses[i], 200) << i;
-    EXPECT_TRUE(bodies[i] == (i % 2 ? file : stored)) << i << ": downloaded bytes differ";
+    EXPECT_TRUE(bodies[i] == (i % 2 ? file : stored))
+        << i << ": downloaded bytes differ";
   }
   // Three downloads of each: holding any text whole would pass its size.
   EXPECT_LT(grown_kib * 1024, kSize) << "KiB grown: " << grown_kib;
 
-  std::string raw_head = RawHttp(server_->port(), "HEAD /file.so/" + std::string(kId) +
-                                                      "/file.so.sym HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string raw_head = RawHttp(
+      server_->port(),
+      "HEAD /file.so/" + std::string(kId) +
+          "/file.so.sym HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(StatusOf(raw_head), 200);
-  EXPECT_NE(raw_head.find("Content-Length: " + std::to_string(file.size())), std::string::npos) << raw_head;
+  EXPECT_NE(raw_head.find("Content-Length: " + std::to_string(file.size())),
+            std::string::npos)
+      << raw_head;
   EXPECT_TRUE(raw_head.ends_with("\r\n\r\n")) << "HEAD answered a body";
 }
 
@@ -206,9 +230,12 @@ TEST_F(SymbolsHardeningE2E, DownloadsBeyondTheCapAnswer503WithRetryAfter) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(slow, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  std::string req = "GET /big.so/" + std::string(kId) + "/big.so.sym HTTP/1.1\r\nHost: x\r\n\r\n";
-  ASSERT_EQ(::send(slow, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+  ASSERT_EQ(::connect(slow, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)),
+            0);
+  std::string req = "GET /big.so/" + std::string(kId) +
+                    "/big.so.sym HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(slow, req.data(), req.size(), 0),
+            static_cast<ssize_t>(req.size()));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
 
   auto busy = http_.Get(Url("small.so"));
@@ -221,26 +248,34 @@ TEST_F(SymbolsHardeningE2E, DownloadsBeyondTheCapAnswer503WithRetryAfter) {
   for (int i = 0; i < 50 && status != 200; ++i) {
     auto again = http_.Get(Url("small.so"));
     status = again.ok() ? again->status : -1;
-    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (status != 200)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(status, 200);
 }
 
-TEST_F(SymbolsHardeningE2E, ZipMemberDeclaringAHugeSizeIsRefusedWithoutAMemorySpike) {
+TEST_F(SymbolsHardeningE2E,
+       ZipMemberDeclaringAHugeSizeIsRefusedWithoutAMemorySpike) {
   Start();
   std::string data(8 << 20, 'x');
-  for (size_t i = 0; i < data.size(); i += 7) data[i] = static_cast<char>('a' + i % 26);
+  for (size_t i = 0; i < data.size(); i += 7)
+    data[i] = static_cast<char>('a' + i % 26);
   std::string zip = testing::SetDeclaredSize(
-      testing::ZipBuilder().Add("big.so/" + std::string(kId) + "/big.so.sym", data, true).Build(dir_.path()),
+      testing::ZipBuilder()
+          .Add("big.so/" + std::string(kId) + "/big.so.sym", data, true)
+          .Build(dir_.path()),
       0x60000000);  // 1.5 GiB, under the 200:1 ratio of its 8 MiB
   uint64_t idle = VmHwmKiB(server_->pid());
-  auto r = http_.Post(server_->url() + "/upload/", zip, {"Content-Type: application/zip"});
+  auto r = http_.Post(server_->url() + "/upload/", zip,
+                      {"Content-Type: application/zip"});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   uint64_t grown_kib = VmHwmKiB(server_->pid()) - idle;
   EXPECT_EQ(r->status, 400) << r->body;
   json report = json::parse(r->body);
   ASSERT_EQ(report["rejected"].size(), 1u) << r->body;
-  EXPECT_TRUE(report["rejected"][0]["reason"].get<std::string>().starts_with("corrupt_entry")) << r->body;
+  EXPECT_TRUE(report["rejected"][0]["reason"].get<std::string>().starts_with(
+      "corrupt_entry"))
+      << r->body;
   EXPECT_LT(grown_kib, 256u * 1024) << "KiB grown";
 }
 

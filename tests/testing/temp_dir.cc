@@ -17,13 +17,17 @@ std::atomic<int> g_counter{0};
 }
 
 TempDir::TempDir() {
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "crashbox";
+  const ::testing::TestInfo* info =
+      ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name =
+      info ? std::string(info->test_suite_name()) + "." + info->name()
+           : "crashbox";
   for (char& c : name) {
     if (c == '/') c = '_';
   }
   path_ = std::filesystem::path(::testing::TempDir()) /
-          ("cb-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(g_counter++));
+          ("cb-" + name + "-" + std::to_string(getpid()) + "-" +
+           std::to_string(g_counter++));
   std::filesystem::remove_all(path_);
   std::filesystem::create_directories(path_);
 }

@@ -59,8 +59,10 @@ class ZipBuilder {
 
 // Replaces every occurrence of `from` by `to` (same length) in archive bytes:
 // turns a second member's name into a duplicate of the first.
-inline std::string PatchBytes(std::string bytes, const std::string& from, const std::string& to) {
-  for (size_t pos = bytes.find(from); pos != std::string::npos; pos = bytes.find(from, pos + to.size())) {
+inline std::string PatchBytes(std::string bytes, const std::string& from,
+                              const std::string& to) {
+  for (size_t pos = bytes.find(from); pos != std::string::npos;
+       pos = bytes.find(from, pos + to.size())) {
     bytes.replace(pos, from.size(), to);
   }
   return bytes;
@@ -71,12 +73,15 @@ inline std::string PatchBytes(std::string bytes, const std::string& from, const 
 // than its data holds.
 inline std::string SetDeclaredSize(std::string bytes, uint32_t size) {
   auto put = [&](size_t at) {
-    for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((size >> (8 * i)) & 0xff);
+    for (int i = 0; i < 4; ++i)
+      bytes[at + i] = static_cast<char>((size >> (8 * i)) & 0xff);
   };
-  for (size_t pos = bytes.find("PK\x03\x04"); pos != std::string::npos; pos = bytes.find("PK\x03\x04", pos + 4)) {
+  for (size_t pos = bytes.find("PK\x03\x04"); pos != std::string::npos;
+       pos = bytes.find("PK\x03\x04", pos + 4)) {
     put(pos + 22);
   }
-  for (size_t pos = bytes.find("PK\x01\x02"); pos != std::string::npos; pos = bytes.find("PK\x01\x02", pos + 4)) {
+  for (size_t pos = bytes.find("PK\x01\x02"); pos != std::string::npos;
+       pos = bytes.find("PK\x01\x02", pos + 4)) {
     put(pos + 24);
   }
   return bytes;

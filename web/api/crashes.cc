@@ -15,7 +15,9 @@ using nlohmann::json;
 namespace {
 
 void Error(Response& resp, int status, const std::string& message) {
-  resp.Json(status, json{{"error", base::Utf8Lossy(message)}}.dump());  // quotes request text
+  resp.Json(
+      status,
+      json{{"error", base::Utf8Lossy(message)}}.dump());  // quotes request text
 }
 
 // Socorro's attachment names: <id>.dmp, <id>-<name>.dmp, memory_report.json.gz.
@@ -30,7 +32,10 @@ std::string AttachmentName(const std::string& id, const std::string& name) {
 std::string CheckedCrashId(Request& req, Response& resp, const char* endpoint) {
   resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
   if (!req.is_loopback) {
-    Error(resp, 403, fmt::format("{} is served to loopback clients only until authentication is set up", endpoint));
+    Error(resp, 403,
+          fmt::format("{} is served to loopback clients only until "
+                      "authentication is set up",
+                      endpoint));
     return "";
   }
   std::optional<std::string> raw_id = req.QueryParam("crash_id");
@@ -43,7 +48,10 @@ std::string CheckedCrashId(Request& req, Response& resp, const char* endpoint) {
     return "";
   }
   std::string id = collector::ParseCrashId(*raw_id);
-  if (id.empty()) Error(resp, 400, fmt::format("Bad request: BadArgumentError: bad crash id {}", json(base::Utf8Lossy(*raw_id)).dump()));
+  if (id.empty())
+    Error(resp, 400,
+          fmt::format("Bad request: BadArgumentError: bad crash id {}",
+                      json(base::Utf8Lossy(*raw_id)).dump()));
   return id;
 }
 
@@ -59,11 +67,13 @@ Handler MakeProcessedCrashHandler(store::CrashStore& store) {
       return;
     }
     if (processed.status().code() != Status::Code::kNotFound) {
-      Error(resp, HttpStatusFor(processed.status()), processed.status().ToString());
+      Error(resp, HttpStatusFor(processed.status()),
+            processed.status().ToString());
       return;
     }
     // Stored but not processed yet: ask for it first, as Crash Stats does.
-    if (store.GetRawCrash(id).ok()) (void)store.Enqueue(store::QueueName::kPriority, id, "");
+    if (store.GetRawCrash(id).ok())
+      (void)store.Enqueue(store::QueueName::kPriority, id, "");
     Error(resp, 404, "Not found: CrashIDNotFound " + id);
   };
 }
@@ -72,7 +82,9 @@ Handler MakeReprocessingHandler(store::CrashStore& store) {
   return [&store](Request& req, Response& resp) {
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     if (!req.is_loopback) {
-      Error(resp, 403, "Reprocessing is served to loopback clients only until authentication is set up");
+      Error(resp, 403,
+            "Reprocessing is served to loopback clients only until "
+            "authentication is set up");
       return;
     }
     Params params = req.Query();
@@ -94,23 +106,29 @@ Handler MakeReprocessingHandler(store::CrashStore& store) {
       if (k != "crash_ids") continue;
       size_t colon = v.find(':');
       std::string id = collector::ParseCrashId(v.substr(0, colon));
-      std::string ruleset = colon == std::string::npos ? "" : v.substr(colon + 1);
+      std::string ruleset =
+          colon == std::string::npos ? "" : v.substr(colon + 1);
       if (id.empty()) {
-        Error(resp, 400, fmt::format("Crash id '{}' is not valid.", v.substr(0, colon)));
+        Error(resp, 400,
+              fmt::format("Crash id '{}' is not valid.", v.substr(0, colon)));
         return;
       }
-      if (!ruleset.empty() && ruleset != "default" && ruleset != "regenerate_signature") {
+      if (!ruleset.empty() && ruleset != "default" &&
+          ruleset != "regenerate_signature") {
         Error(resp, 400, fmt::format("Ruleset '{}' is not valid.", ruleset));
         return;
       }
       jobs.emplace_back(id, ruleset);
     }
     if (jobs.empty()) {
-      resp.Json(400, R"({"errors": {"crash_ids": ["This field is required."]}})");
+      resp.Json(400,
+                R"({"errors": {"crash_ids": ["This field is required."]}})");
       return;
     }
     for (const auto& [id, ruleset] : jobs) {
-      if (Status s = store.Enqueue(store::QueueName::kReprocessing, id, ruleset); !s.ok()) {
+      if (Status s =
+              store.Enqueue(store::QueueName::kReprocessing, id, ruleset);
+          !s.ok()) {
         Error(resp, HttpStatusFor(s), s.ToString());
         return;
       }
@@ -138,7 +156,8 @@ Handler MakeRawCrashHandler(store::CrashStore& store) {
       return;
     }
     if (format != "raw") {
-      Error(resp, 400, "Bad request: BadArgumentError: format must be 'meta' or 'raw'");
+      Error(resp, 400,
+            "Bad request: BadArgumentError: format must be 'meta' or 'raw'");
       return;
     }
     std::string name = req.QueryParam("name").value_or("upload_file_minidump");
@@ -146,7 +165,9 @@ Handler MakeRawCrashHandler(store::CrashStore& store) {
     Result<std::string> dump = store.GetDump(id, name);
     if (!dump.ok()) {
       if (dump.status().code() == Status::Code::kNotFound) {
-        Error(resp, 404, fmt::format("Not found: CrashIDNotFound {} has no dump {}", id, json(base::Utf8Lossy(name)).dump()));
+        Error(resp, 404,
+              fmt::format("Not found: CrashIDNotFound {} has no dump {}", id,
+                          json(base::Utf8Lossy(name)).dump()));
       } else {
         Error(resp, HttpStatusFor(dump.status()), dump.status().ToString());
       }
@@ -154,8 +175,9 @@ Handler MakeRawCrashHandler(store::CrashStore& store) {
     }
     resp.status = 200;
     resp.content_type = "application/octet-stream";
-    resp.headers.emplace_back("Content-Disposition",
-                              fmt::format("attachment; filename=\"{}\"", AttachmentName(id, name)));
+    resp.headers.emplace_back(
+        "Content-Disposition",
+        fmt::format("attachment; filename=\"{}\"", AttachmentName(id, name)));
     resp.body = std::move(dump).value();
   };
 }

@@ -15,9 +15,12 @@
 
 namespace crashbox::web {
 
-Handler MakeHeartbeatHandler(store::CrashStore& store, base::MetricsRegistry& metrics);
+Handler MakeHeartbeatHandler(store::CrashStore& store,
+                             base::MetricsRegistry& metrics);
 Handler MakeLbHeartbeatHandler(base::MetricsRegistry& metrics);
-Handler MakeVersionHandler(std::string version_json, base::MetricsRegistry& metrics);
-Handler MakeMetricsHandler(store::CrashStore& store, base::MetricsRegistry& metrics);
+Handler MakeVersionHandler(std::string version_json,
+                           base::MetricsRegistry& metrics);
+Handler MakeMetricsHandler(store::CrashStore& store,
+                           base::MetricsRegistry& metrics);
 
 }  // namespace crashbox::web

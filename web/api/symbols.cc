@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "app/base/strings.h"
 #include "app/base/log.h"
+#include "app/base/strings.h"
 #include "app/collector/multipart.h"
 #include "app/symsvc/missing_report.h"
 #include "web/http/status_map.h"
@@ -17,7 +17,8 @@ namespace crashbox::web {
 namespace {
 
 void Error(Response& resp, int status, const std::string& message) {
-  resp.Json(status, nlohmann::json{{"error", base::Utf8Lossy(message)}}.dump());  // quotes request text
+  resp.Json(status, nlohmann::json{{"error", base::Utf8Lossy(message)}}
+                        .dump());  // quotes request text
 }
 
 // Collects the first part that carries a file name.
@@ -29,7 +30,8 @@ class FirstFilePart final : public collector::MultipartHandler {
     if (in_file_) {
       found_ = true;
       filename_ = *h.filename;
-      data_.reserve(reserve_);  // address space: pages are touched as bytes arrive
+      data_.reserve(
+          reserve_);  // address space: pages are touched as bytes arrive
     }
     return Status::Ok();
   }
@@ -52,7 +54,9 @@ class FirstFilePart final : public collector::MultipartHandler {
 bool HasBadPathChar(std::string_view s) {
   for (unsigned char c : s) {
     if (c < 0x20 || c >= 0x80) return true;
-    if (std::string_view("\\^`<>{}[]#%\"'|").find(static_cast<char>(c)) != std::string_view::npos) return true;
+    if (std::string_view("\\^`<>{}[]#%\"'|").find(static_cast<char>(c)) !=
+        std::string_view::npos)
+      return true;
   }
   return false;
 }
@@ -62,7 +66,9 @@ bool HasBadPathChar(std::string_view s) {
 Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
   return [&service](Request& req, Response& resp) {
     if (!req.is_loopback) {
-      Error(resp, 403, "symbol upload is served to loopback clients only until authentication is set up");
+      Error(resp, 403,
+            "symbol upload is served to loopback clients only until "
+            "authentication is set up");
       resp.close = true;
       return;
     }
@@ -85,7 +91,8 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
     // A multipart body goes through the parser as it is read, so only the
     // file part is held (not the body, the parser's buffer and the part);
     // a raw body is held as sent. Either way the upload is in memory once.
-    collector::MediaType media = collector::ParseMediaType(req.Header("Content-Type").value_or(""));
+    collector::MediaType media =
+        collector::ParseMediaType(req.Header("Content-Type").value_or(""));
     bool multipart = media.type == "multipart/form-data";
     if (multipart && !media.boundary) {
       Error(resp, 400, "multipart upload without a boundary");
@@ -119,23 +126,32 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
       }
       if (!multipart) {
         body.append(buf.data(), *got);
-      } else if (Status s = parser->Feed(AsBytes(std::string_view(buf.data(), *got))); !s.ok()) {
+      } else if (Status s =
+                     parser->Feed(AsBytes(std::string_view(buf.data(), *got)));
+                 !s.ok()) {
         Error(resp, 400, "malformed multipart body: " + s.message());
         resp.close = true;
         return;
       }
     }
     if (multipart) {
-      if (Status s = parser->Finish(); !s.ok()) return Error(resp, 400, "malformed multipart body: " + s.message());
-      if (!part.found_) return Error(resp, 400, "Must be multipart form data with at least one file");
+      if (Status s = parser->Finish(); !s.ok())
+        return Error(resp, 400, "malformed multipart body: " + s.message());
+      if (!part.found_)
+        return Error(resp, 400,
+                     "Must be multipart form data with at least one file");
       body = std::move(part.data_);
     }
     if (body.empty()) return Error(resp, 400, "empty upload");
-    Result<symsvc::UploadReport> report = body.starts_with("PK")
-                                              ? service.uploader().UploadZip(AsBytes(body))
-                                              : service.uploader().UploadSymOwned("", std::move(body));
-    if (!report.ok()) return Error(resp, HttpStatusFor(report.status()), report.status().message());
-    resp.Json(report->added.empty() && report->skipped.empty() ? 400 : 201, report->ToJson());
+    Result<symsvc::UploadReport> report =
+        body.starts_with("PK")
+            ? service.uploader().UploadZip(AsBytes(body))
+            : service.uploader().UploadSymOwned("", std::move(body));
+    if (!report.ok())
+      return Error(resp, HttpStatusFor(report.status()),
+                   report.status().message());
+    resp.Json(report->added.empty() && report->skipped.empty() ? 400 : 201,
+              report->ToJson());
   };
 }
 
@@ -143,7 +159,8 @@ Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service) {
   return [&service](Request& req, Response& resp) {
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     Result<std::vector<store::MissingSymbols>> rows = service.ListMissing();
-    if (!rows.ok()) return Error(resp, HttpStatusFor(rows.status()), rows.status().message());
+    if (!rows.ok())
+      return Error(resp, HttpStatusFor(rows.status()), rows.status().message());
     if (req.QueryParam("format").value_or("") == "csv") {
       resp.Text(200, symsvc::MissingSymbolsCsv(*rows));
       resp.content_type = "text/csv; charset=utf-8";
@@ -159,20 +176,24 @@ Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service) {
     if (path.starts_with("/")) path.remove_prefix(1);
     size_t a = path.find('/');
     size_t b = a == std::string_view::npos ? a : path.find('/', a + 1);
-    if (b == std::string_view::npos || path.find('/', b + 1) != std::string_view::npos) {
+    if (b == std::string_view::npos ||
+        path.find('/', b + 1) != std::string_view::npos) {
       resp.Text(404, "Not Found\n");
       return;
     }
-    std::string_view debug_file = path.substr(0, a), debug_id = path.substr(a + 1, b - a - 1),
+    std::string_view debug_file = path.substr(0, a),
+                     debug_id = path.substr(a + 1, b - a - 1),
                      name = path.substr(b + 1);
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    if (HasBadPathChar(path)) return resp.Text(400, "Invalid character in symbol path");
+    if (HasBadPathChar(path))
+      return resp.Text(400, "Invalid character in symbol path");
     // The body is streamed (Response::stream): a file is read with pread, a
     // stored text inflated, piece by piece as the client takes it. HEAD only
     // looks the text up: no slot, no copy.
     Status status;
     if (req.method == "HEAD") {
-      Result<std::optional<uint64_t>> found = service.StatSymText(debug_file, debug_id, name);
+      Result<std::optional<uint64_t>> found =
+          service.StatSymText(debug_file, debug_id, name);
       if (found.ok()) {
         resp.status = 200;
         resp.content_type = "text/plain";
@@ -182,22 +203,28 @@ Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service) {
       }
       status = found.status();
     } else {
-      Result<std::unique_ptr<store::SymTextReader>> text = service.OpenSymText(debug_file, debug_id, name);
+      Result<std::unique_ptr<store::SymTextReader>> text =
+          service.OpenSymText(debug_file, debug_id, name);
       if (text.ok()) {
         // Destroying the response destroys the reader, which frees the slot.
         std::shared_ptr<store::SymTextReader> reader = std::move(text).value();
         resp.status = 200;
         resp.content_type = "text/plain";
         resp.stream_size = reader->size();
-        resp.stream = [reader](char* buf, size_t n) { return reader->Read(buf, n); };
+        resp.stream = [reader](char* buf, size_t n) {
+          return reader->Read(buf, n);
+        };
         return;
       }
       status = text.status();
     }
-    if (status.code() == Status::Code::kNotFound || status.code() == Status::Code::kInvalidArgument) {
+    if (status.code() == Status::Code::kNotFound ||
+        status.code() == Status::Code::kInvalidArgument) {
       // Perhaps a code file and id (Windows DLLs): redirect to the debug path
-      // (percent-encoded by the service: stored names never reach a header raw).
-      Result<std::string> location = service.FindCodeRedirect(debug_file, debug_id);
+      // (percent-encoded by the service: stored names never reach a header
+      // raw).
+      Result<std::string> location =
+          service.FindCodeRedirect(debug_file, debug_id);
       if (location.ok()) {
         resp.status = 302;
         resp.headers.emplace_back("Location", *location);

@@ -11,9 +11,9 @@
 //                        modules crashes lacked symbols for, most needed first
 //                        (app/symsvc/missing_report.h)
 //   GET|HEAD /<debug_file>/<debug_id>/<name>.sym
-//                        the original .sym text (200); for <code_file>/<code_id>/...
-//                        of an uploaded module, 302 to its debug path (Tecken);
-//                        "Symbol Not Found" (404),
+//                        the original .sym text (200); for
+//                        <code_file>/<code_id>/... of an uploaded module, 302
+//                        to its debug path (Tecken); "Symbol Not Found" (404),
 //                        400 for characters Tecken refuses. Any other unknown
 //                        path answers the router's usual 404.
 #pragma once

@@ -132,8 +132,8 @@ Params ParseQuery(std::string_view query) {
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     std::optional<std::string> k = PercentDecode(pair.substr(0, eq), true);
-    std::optional<std::string> v =
-        PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    std::optional<std::string> v = PercentDecode(
+        eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
     if (k && v) out.emplace_back(std::move(*k), std::move(*v));
   }
   return out;

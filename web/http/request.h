@@ -32,7 +32,9 @@ class RequestBody {
   RequestBody& operator=(RequestBody&&) noexcept = default;
 
   // Charge the chunks to `budget` (may be null) from now on.
-  void SetBudget(base::MemoryBudget* budget) { charge_ = base::BudgetCharge(budget); }
+  void SetBudget(base::MemoryBudget* budget) {
+    charge_ = base::BudgetCharge(budget);
+  }
   // Appends; `expected` is the declared total (0 = unknown), which bounds
   // the last chunk. False when the budget has no room.
   bool Append(std::string_view bytes, uint64_t expected);

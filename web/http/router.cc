@@ -7,7 +7,8 @@
 
 namespace crashbox::web {
 
-void Router::Add(std::string method, std::string path, Handler h, RouteOptions o) {
+void Router::Add(std::string method, std::string path, Handler h,
+                 RouteOptions o) {
   Route r{std::move(method), std::move(path), false, std::move(h), o};
   if (!r.path.empty() && r.path.back() == '*') {
     r.path.pop_back();
@@ -16,18 +17,22 @@ void Router::Add(std::string method, std::string path, Handler h, RouteOptions o
   routes_.push_back(std::move(r));
 }
 
-const Router::Route* Router::Match(std::string_view method, std::string_view path, bool* path_known) const {
+const Router::Route* Router::Match(std::string_view method,
+                                   std::string_view path,
+                                   bool* path_known) const {
   *path_known = false;
   for (const Route& r : routes_) {
     bool match = r.prefix ? path.starts_with(r.path) : path == r.path;
     if (!match) continue;
     *path_known = true;
-    if (r.method == method || (r.method == "GET" && method == "HEAD")) return &r;
+    if (r.method == method || (r.method == "GET" && method == "HEAD"))
+      return &r;
   }
   return nullptr;
 }
 
-RouteOptions Router::OptionsFor(std::string_view method, std::string_view path) const {
+RouteOptions Router::OptionsFor(std::string_view method,
+                                std::string_view path) const {
   bool path_known = false;
   const Route* r = Match(method, path, &path_known);
   return r ? r->options : RouteOptions{};
@@ -40,7 +45,8 @@ void Router::Dispatch(Request& req, Response& resp) const {
     return;
   }
   bool api = req.path.starts_with("/api/");
-  if (!path_known && !api && fallback_ && (req.method == "GET" || req.method == "HEAD")) {
+  if (!path_known && !api && fallback_ &&
+      (req.method == "GET" || req.method == "HEAD")) {
     fallback_(req, resp);
     return;
   }
@@ -57,7 +63,9 @@ void Router::Dispatch(Request& req, Response& resp) const {
   if (api) {
     std::string name = req.path.substr(5);
     if (!name.empty() && name.back() == '/') name.pop_back();
-    resp.Json(404, nlohmann::json{{"error", "No service called '" + base::Utf8Lossy(name) + "'"}}.dump());
+    resp.Json(404, nlohmann::json{{"error", "No service called '" +
+                                                base::Utf8Lossy(name) + "'"}}
+                       .dump());
   } else {
     resp.Text(404, "Not Found\n");
   }

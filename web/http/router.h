@@ -25,9 +25,14 @@ struct RouteOptions {
 
 class Router {
  public:
-  void Get(std::string path, Handler h, RouteOptions o = {}) { Add("GET", std::move(path), std::move(h), o); }
-  void Post(std::string path, Handler h, RouteOptions o = {}) { Add("POST", std::move(path), std::move(h), o); }
-  void Add(std::string method, std::string path, Handler h, RouteOptions o = {});
+  void Get(std::string path, Handler h, RouteOptions o = {}) {
+    Add("GET", std::move(path), std::move(h), o);
+  }
+  void Post(std::string path, Handler h, RouteOptions o = {}) {
+    Add("POST", std::move(path), std::move(h), o);
+  }
+  void Add(std::string method, std::string path, Handler h,
+           RouteOptions o = {});
   // Handles GET and HEAD requests whose path no route matches (outside
   // /api/), e.g. symbol downloads at /<debug_file>/<debug_id>/<name>.
   void Fallback(Handler h) { fallback_ = std::move(h); }
@@ -45,7 +50,8 @@ class Router {
     Handler handler;
     RouteOptions options;
   };
-  const Route* Match(std::string_view method, std::string_view path, bool* path_known) const;
+  const Route* Match(std::string_view method, std::string_view path,
+                     bool* path_known) const;
   std::vector<Route> routes_;
   Handler fallback_;
 };

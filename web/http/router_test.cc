@@ -7,7 +7,8 @@ namespace crashbox::web {
 namespace {
 
 // Dispatches `method path` and returns the status and body.
-std::pair<int, std::string> Call(const Router& r, std::string method, std::string path) {
+std::pair<int, std::string> Call(const Router& r, std::string method,
+                                 std::string path) {
   Request req;
   req.method = std::move(method);
   req.path = std::move(path);
@@ -25,9 +26,11 @@ TEST(Router, RouteOptionsFollowTheMatch) {
   EXPECT_TRUE(r.OptionsFor("GET", "/__lbheartbeat__").priority);
   EXPECT_TRUE(r.OptionsFor("HEAD", "/__lbheartbeat__").priority);
   // Another method on a known path, or an unknown path: the defaults.
-  EXPECT_EQ(r.OptionsFor("GET", "/submit").max_body_bytes, RouteOptions{}.max_body_bytes);
+  EXPECT_EQ(r.OptionsFor("GET", "/submit").max_body_bytes,
+            RouteOptions{}.max_body_bytes);
   EXPECT_FALSE(r.OptionsFor("POST", "/__lbheartbeat__").priority);
-  EXPECT_EQ(r.OptionsFor("PUT", "/elsewhere").max_body_bytes, RouteOptions{}.max_body_bytes);
+  EXPECT_EQ(r.OptionsFor("PUT", "/elsewhere").max_body_bytes,
+            RouteOptions{}.max_body_bytes);
 }
 
 TEST(Request, ReadBodyEndsWithTheBodyError) {
@@ -108,15 +111,19 @@ TEST(Router, UnknownApiNameThatIsNotUtf8) {
   Router r;
   auto [status, body] = Call(r, "GET", "/api/\xff/");
   EXPECT_EQ(status, 404);
-  EXPECT_NE(body.find("No service called '\xef\xbf\xbd'"), std::string::npos) << body;
+  EXPECT_NE(body.find("No service called '\xef\xbf\xbd'"), std::string::npos)
+      << body;
 }
 
 TEST(Router, DispatchesByMethodAndPath) {
   Router r;
   r.Get("/a", [](Request&, Response& resp) { resp.Text(200, "get a"); });
   r.Post("/a", [](Request&, Response& resp) { resp.Text(200, "post a"); });
-  r.Get("/files/*", [](Request& req, Response& resp) { resp.Text(200, req.path); });
-  auto call = [&](std::string method, std::string path) { return Call(r, std::move(method), std::move(path)); };
+  r.Get("/files/*",
+        [](Request& req, Response& resp) { resp.Text(200, req.path); });
+  auto call = [&](std::string method, std::string path) {
+    return Call(r, std::move(method), std::move(path));
+  };
   EXPECT_EQ(call("GET", "/a").second, "get a");
   EXPECT_EQ(call("HEAD", "/a").second, "get a");
   EXPECT_EQ(call("POST", "/a").second, "post a");
@@ -131,8 +138,12 @@ TEST(Router, DispatchesByMethodAndPath) {
 TEST(Router, FallbackTakesUnmatchedGetAndHeadOutsideApi) {
   Router r;
   r.Post("/submit", [](Request&, Response& resp) { resp.Text(200, "submit"); });
-  r.Fallback([](Request& req, Response& resp) { resp.Text(200, "fallback " + req.path); });
-  auto call = [&](std::string method, std::string path) { return Call(r, std::move(method), std::move(path)); };
+  r.Fallback([](Request& req, Response& resp) {
+    resp.Text(200, "fallback " + req.path);
+  });
+  auto call = [&](std::string method, std::string path) {
+    return Call(r, std::move(method), std::move(path));
+  };
   EXPECT_EQ(call("GET", "/a/B/a.sym").second, "fallback /a/B/a.sym");
   EXPECT_EQ(call("HEAD", "/a/B/a.sym").second, "fallback /a/B/a.sym");
   EXPECT_EQ(call("GET", "/submit").first, 405);  // a known path keeps its 405

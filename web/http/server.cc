@@ -51,50 +51,77 @@ constexpr auto kStopGrace = std::chrono::seconds(5);
 
 const char* ReasonPhrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
   }
 }
 
 bool IsLoopbackAddress(std::string_view addr) {
-  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+  return addr.starts_with("127.") || addr == "::1" ||
+         addr.starts_with("::ffff:127.");
 }
 
 std::string AddressText(const sockaddr_storage& ss) {
   char buf[INET6_ADDRSTRLEN] = {};
   if (ss.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(ss).sin_addr, buf, sizeof(buf));
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(ss).sin_addr, buf,
+              sizeof(buf));
   } else if (ss.ss_family == AF_INET6) {
     const auto& a6 = reinterpret_cast<const sockaddr_in6&>(ss).sin6_addr;
     inet_ntop(AF_INET6, &a6, buf, sizeof(buf));
     std::string_view v(buf);
-    if (v.starts_with("::ffff:") && v.find('.') != std::string_view::npos) return std::string(v.substr(7));
+    if (v.starts_with("::ffff:") && v.find('.') != std::string_view::npos)
+      return std::string(v.substr(7));
   }
   return buf;
 }
 
 // A header value or name that could split a response line.
-bool HasLineBreakOrNul(std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) != s.npos; }
+bool HasLineBreakOrNul(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != s.npos;
+}
 
 // Content-Length per RFC 9110 §8.6: digits only (no sign, no list).
 std::optional<uint64_t> ParseContentLength(std::string_view v) {
@@ -114,7 +141,8 @@ std::optional<std::string> ForwardedClient(const Request& req) {
   if (auto xff = req.Header("X-Forwarded-For")) {
     std::string_view v = *xff;
     size_t comma = v.rfind(',');
-    std::string_view last = base::Trim(comma == v.npos ? v : v.substr(comma + 1));
+    std::string_view last =
+        base::Trim(comma == v.npos ? v : v.substr(comma + 1));
     if (!last.empty()) return std::string(last);
   }
   if (auto real = req.Header("X-Real-IP")) {
@@ -125,8 +153,9 @@ std::optional<std::string> ForwardedClient(const Request& req) {
 }
 
 bool HasForwardingHeaders(const Request& req) {
-  return req.Header("Forwarded") || req.Header("X-Forwarded-For") || req.Header("X-Real-IP") ||
-         req.Header("X-Forwarded-Host") || req.Header("X-Forwarded-Proto");
+  return req.Header("Forwarded") || req.Header("X-Forwarded-For") ||
+         req.Header("X-Real-IP") || req.Header("X-Forwarded-Host") ||
+         req.Header("X-Forwarded-Proto");
 }
 
 enum class Phase {
@@ -247,7 +276,8 @@ class HttpServer::Impl {
     int fail_status = 0;  // set by a callback that aborts parsing
     std::string fail_reason;
     bool dispatch = false;  // the request is ready for a worker
-    // Input read past the current request (pipelining), parsed after the answer.
+    // Input read past the current request (pipelining), parsed after the
+    // answer.
     std::string pending;
     // The answer going out.
     std::string out;
@@ -282,7 +312,8 @@ class HttpServer::Impl {
   void StartAnswer(Conn& c, Answer a);
   void WriteTo(Conn& c);
   void AnswerDone(Conn& c);
-  void SendError(Conn& c, int status, std::string_view text, std::string_view reason);
+  void SendError(Conn& c, int status, std::string_view text,
+                 std::string_view reason);
   void BeginLinger(Conn& c);
   void Sweep();
   void Close(uint64_t id, std::string_view reason = {});
@@ -310,7 +341,8 @@ class HttpServer::Impl {
   std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns_;
   std::unordered_map<std::string, int> per_address_;
   uint64_t next_id_ = 2;
-  bool listener_paused_ = false;  // out of descriptors: not accepting until the next sweep
+  bool listener_paused_ =
+      false;  // out of descriptors: not accepting until the next sweep
   Clock::time_point last_sweep_;
   std::vector<char> read_buf_ = std::vector<char>(kReadChunk);
 
@@ -343,13 +375,15 @@ int HttpServer::Impl::OnMessageBegin(http_parser* p) {
 int HttpServer::Impl::Fail(Conn& c, int status, std::string reason) {
   c.fail_status = status;
   c.fail_reason = std::move(reason);
-  return -1;  // an error for every callback (1 from on_headers_complete would mean "no body")
+  return -1;  // an error for every callback (1 from on_headers_complete would
+              // mean "no body")
 }
 
 int HttpServer::Impl::OnUrl(http_parser* p, const char* at, size_t n) {
   Conn& c = *ConnOf(p);
   c.header_bytes += n;
-  if (c.header_bytes > c.server->options_.max_header_bytes) return c.server->Fail(c, 414, "header_too_large");
+  if (c.header_bytes > c.server->options_.max_header_bytes)
+    return c.server->Fail(c, 414, "header_too_large");
   c.url.append(at, n);
   return 0;
 }
@@ -365,10 +399,12 @@ void HttpServer::Impl::EndHeader(Conn& c) {
 int HttpServer::Impl::OnHeaderField(http_parser* p, const char* at, size_t n) {
   Conn& c = *ConnOf(p);
   c.header_bytes += n;
-  if (c.header_bytes > c.server->options_.max_header_bytes) return c.server->Fail(c, 431, "header_too_large");
+  if (c.header_bytes > c.server->options_.max_header_bytes)
+    return c.server->Fail(c, 431, "header_too_large");
   if (c.in_value) {
     EndHeader(c);
-    if (c.req->headers.size() >= kMaxHeaders) return c.server->Fail(c, 431, "header_too_large");
+    if (c.req->headers.size() >= kMaxHeaders)
+      return c.server->Fail(c, 431, "header_too_large");
   }
   c.field.append(at, n);
   return 0;
@@ -377,13 +413,16 @@ int HttpServer::Impl::OnHeaderField(http_parser* p, const char* at, size_t n) {
 int HttpServer::Impl::OnHeaderValue(http_parser* p, const char* at, size_t n) {
   Conn& c = *ConnOf(p);
   c.header_bytes += n;
-  if (c.header_bytes > c.server->options_.max_header_bytes) return c.server->Fail(c, 431, "header_too_large");
+  if (c.header_bytes > c.server->options_.max_header_bytes)
+    return c.server->Fail(c, 431, "header_too_large");
   c.value.append(at, n);
   c.in_value = true;
   return 0;
 }
 
-int HttpServer::Impl::OnHeadersComplete(http_parser* p) { return ConnOf(p)->server->HeadersComplete(*ConnOf(p)); }
+int HttpServer::Impl::OnHeadersComplete(http_parser* p) {
+  return ConnOf(p)->server->HeadersComplete(*ConnOf(p));
+}
 
 int HttpServer::Impl::HeadersComplete(Conn& c) {
   EndHeader(c);
@@ -400,14 +439,17 @@ int HttpServer::Impl::HeadersComplete(Conn& c) {
       length = ParseContentLength(v);
       if (!length) c.bad_content_length = true;
     } else if (base::EqualsIgnoreCase(k, "Transfer-Encoding")) {
-      if (c.has_transfer_encoding || !base::EqualsIgnoreCase(base::Trim(v), "chunked")) {
+      if (c.has_transfer_encoding ||
+          !base::EqualsIgnoreCase(base::Trim(v), "chunked")) {
         return Fail(c, 501, "bad_framing");
       }
       c.has_transfer_encoding = true;
     }
   }
-  if (c.content_lengths > 1 || c.bad_content_length) return Fail(c, 400, "bad_framing");
-  if (c.has_transfer_encoding && c.content_lengths > 0) return Fail(c, 400, "bad_framing");
+  if (c.content_lengths > 1 || c.bad_content_length)
+    return Fail(c, 400, "bad_framing");
+  if (c.has_transfer_encoding && c.content_lengths > 0)
+    return Fail(c, 400, "bad_framing");
   req.chunked = c.has_transfer_encoding;
   req.content_length = length;
 
@@ -418,7 +460,8 @@ int HttpServer::Impl::HeadersComplete(Conn& c) {
     http_parser_url_init(&u);
     if (target == "*" && req.method == "OPTIONS") {
       target = "/";
-    } else if (http_parser_parse_url(c.url.data(), c.url.size(), 0, &u) == 0 && (u.field_set & (1 << UF_PATH))) {
+    } else if (http_parser_parse_url(c.url.data(), c.url.size(), 0, &u) == 0 &&
+               (u.field_set & (1 << UF_PATH))) {
       target = std::string_view(c.url).substr(u.field_data[UF_PATH].off);
     } else {
       return Fail(c, 400, "bad_request");
@@ -429,7 +472,8 @@ int HttpServer::Impl::HeadersComplete(Conn& c) {
   size_t hash = raw_path.find('#');
   if (hash != std::string::npos) raw_path.resize(hash);
   req.path = PercentDecode(raw_path, false).value_or(raw_path);
-  req.query_string = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
+  req.query_string =
+      q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
 
   // Who is asking.
   req.remote_addr = c.peer;
@@ -445,8 +489,10 @@ int HttpServer::Impl::HeadersComplete(Conn& c) {
   bool has_body = req.chunked || req.content_length.value_or(0) > 0;
   if (!has_body) return 0;
   if (req.content_length && *req.content_length > c.route.max_body_bytes) {
-    // Not read: the handler answers (413 or its own code) and the connection closes.
-    req.body_error = Status::LimitExceeded("request body is larger than this endpoint accepts");
+    // Not read: the handler answers (413 or its own code) and the connection
+    // closes.
+    req.body_error = Status::LimitExceeded(
+        "request body is larger than this endpoint accepts");
     Count("body_too_large");
     c.dispatch = true;
     http_parser_pause(&c.parser, 1);
@@ -455,10 +501,13 @@ int HttpServer::Impl::HeadersComplete(Conn& c) {
   c.phase = Phase::kBody;
   c.phase_start = c.last_progress = Clock::now();
   c.phase_bytes = 0;
-  if (auto expect = req.Header("Expect"); expect && base::EqualsIgnoreCase(base::Trim(*expect), "100-continue")) {
-    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  if (auto expect = req.Header("Expect");
+      expect && base::EqualsIgnoreCase(base::Trim(*expect), "100-continue")) {
+    static constexpr std::string_view kContinue =
+        "HTTP/1.1 100 Continue\r\n\r\n";
     // A fresh connection's send buffer always has room for these bytes.
-    if (send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(kContinue.size())) {
+    if (send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(kContinue.size())) {
       return Fail(c, 400, "bad_request");
     }
   }
@@ -471,12 +520,15 @@ int HttpServer::Impl::OnBody(http_parser* p, const char* at, size_t n) {
   c.phase_bytes += n;
   c.last_progress = Clock::now();
   uint64_t limit = c.route.max_body_bytes + 1;
-  size_t take = static_cast<size_t>(std::min<uint64_t>(n, limit - req.body.size()));
-  if (!req.body.Append(std::string_view(at, take), req.content_length.value_or(0))) {
+  size_t take =
+      static_cast<size_t>(std::min<uint64_t>(n, limit - req.body.size()));
+  if (!req.body.Append(std::string_view(at, take),
+                       req.content_length.value_or(0))) {
     return c.server->Fail(c, 503, "memory_budget");
   }
   if (req.body.size() == limit) {
-    req.body_error = Status::LimitExceeded("request body is larger than this endpoint accepts");
+    req.body_error = Status::LimitExceeded(
+        "request body is larger than this endpoint accepts");
     c.server->Count("body_too_large");
     c.dispatch = true;
     http_parser_pause(p, 1);
@@ -496,33 +548,43 @@ int HttpServer::Impl::OnMessageComplete(http_parser* p) {
 Status HttpServer::Impl::Listen(int* port) {
   std::string_view address = options_.listen;
   size_t colon = address.rfind(':');
-  if (colon == std::string_view::npos) return Status::InvalidArgument("listen address must be host:port");
+  if (colon == std::string_view::npos)
+    return Status::InvalidArgument("listen address must be host:port");
   std::string host(address.substr(0, colon));
   std::string service(address.substr(colon + 1));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* res = nullptr;
-  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &res); rc != 0) {
-    return Status::InvalidArgument(fmt::format("cannot resolve {}: {}", options_.listen, gai_strerror(rc)));
+  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(),
+                           service.c_str(), &hints, &res);
+      rc != 0) {
+    return Status::InvalidArgument(fmt::format(
+        "cannot resolve {}: {}", options_.listen, gai_strerror(rc)));
   }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(res, freeaddrinfo);
-  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::IoError(fmt::format("socket: {}", std::strerror(errno)));
+  int fd =
+      socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return Status::IoError(fmt::format("socket: {}", std::strerror(errno)));
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || ::listen(fd, SOMAXCONN) != 0) {
+  if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
     int err = errno;
     close(fd);
-    return Status::Unavailable(fmt::format("cannot listen on {}: {}", options_.listen, std::strerror(err)));
+    return Status::Unavailable(fmt::format(
+        "cannot listen on {}: {}", options_.listen, std::strerror(err)));
   }
   sockaddr_storage bound{};
   socklen_t len = sizeof(bound);
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
-  *port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
-                                            : reinterpret_cast<sockaddr_in&>(bound).sin_port);
+  *port = ntohs(bound.ss_family == AF_INET6
+                    ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
+                    : reinterpret_cast<sockaddr_in&>(bound).sin_port);
   listen_fd_ = fd;
 
   // Each connection is a descriptor: allow as many as the hard limit does.
@@ -534,7 +596,8 @@ Status HttpServer::Impl::Listen(int* port) {
 
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) return Status::IoError(fmt::format("epoll: {}", std::strerror(errno)));
+  if (epoll_fd_ < 0 || wake_fd_ < 0)
+    return Status::IoError(fmt::format("epoll: {}", std::strerror(errno)));
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = kListenerId;
@@ -546,9 +609,12 @@ Status HttpServer::Impl::Listen(int* port) {
 
 void HttpServer::Impl::StartThreads() {
   int threads = options_.num_threads;
-  if (threads <= 0) threads = 4 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 0)
+    threads =
+        4 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   workers_ = std::make_unique<WorkerPool>(threads, [this](Job& j) { Work(j); });
-  priority_workers_ = std::make_unique<WorkerPool>(2, [this](Job& j) { Work(j); });
+  priority_workers_ =
+      std::make_unique<WorkerPool>(2, [this](Job& j) { Work(j); });
   io_thread_ = std::thread([this] { Loop(); });
 }
 
@@ -578,8 +644,9 @@ void HttpServer::Impl::Loop() {
   last_sweep_ = Clock::now();
   Clock::time_point stop_deadline{};
   while (true) {
-    int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
-                       static_cast<int>(kSweepInterval.count()));
+    int n =
+        epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
+                   static_cast<int>(kSweepInterval.count()));
     for (int i = 0; i < n; ++i) {
       uint64_t id = events[i].data.u64;
       if (id == kListenerId) {
@@ -600,7 +667,8 @@ void HttpServer::Impl::Loop() {
     }
     if (stopping_) {
       if (listen_fd_ >= 0) {
-        if (!listener_paused_) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+        if (!listener_paused_)
+          epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
         close(listen_fd_);
         listen_fd_ = -1;
         stop_deadline = now + kStopGrace;
@@ -620,10 +688,12 @@ void HttpServer::Impl::Loop() {
   }
 }
 
-void HttpServer::Impl::Refuse(int fd, std::string_view reason, std::string_view text) {
+void HttpServer::Impl::Refuse(int fd, std::string_view reason,
+                              std::string_view text) {
   Count(reason);
   std::string answer = fmt::format(
-      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n"
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; "
+      "charset=utf-8\r\nContent-Length: {}\r\n"
       "Retry-After: {}\r\nConnection: close\r\n\r\n{}",
       text.size(), options_.retry_after_seconds, text);
   (void)!send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -634,14 +704,16 @@ void HttpServer::Impl::AcceptAll() {
   while (true) {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
-    int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE) {
         // The listener stays readable while the backlog waits; stop watching
         // it for a moment instead of spinning (the sweep watches it again).
         Count("descriptors");
-        CB_LOG_WARNING("http: out of file descriptors with {} connections open", conns_.size());
+        CB_LOG_WARNING("http: out of file descriptors with {} connections open",
+                       conns_.size());
         epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
         listener_paused_ = true;
       }
@@ -670,7 +742,8 @@ void HttpServer::Impl::AcceptAll() {
     c->parser.data = c.get();
     c->phase = Phase::kWaiting;
     // A new connection gets the header deadline, not the keep-alive time.
-    c->phase_start = c->last_progress = Clock::now() - options_.keep_alive_timeout + options_.header_timeout;
+    c->phase_start = c->last_progress =
+        Clock::now() - options_.keep_alive_timeout + options_.header_timeout;
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = c->id;
@@ -710,7 +783,8 @@ void HttpServer::Impl::OnEvent(uint64_t id, uint32_t events) {
     return;
   }
   if (c.phase == Phase::kWriting) {
-    if (events & (EPOLLOUT | EPOLLHUP)) WriteTo(c);  // a dead peer fails the send
+    if (events & (EPOLLOUT | EPOLLHUP))
+      WriteTo(c);  // a dead peer fails the send
     return;
   }
   if (events & (EPOLLIN | EPOLLHUP)) ReadFrom(c);
@@ -743,7 +817,9 @@ void HttpServer::Impl::ReadFrom(Conn& c) {
     }
     Feed(c, read_buf_.data(), static_cast<size_t>(n));
     if (conns_.find(id) == conns_.end()) return;  // closed while parsing
-    if (c.phase != Phase::kWaiting && c.phase != Phase::kHeaders && c.phase != Phase::kBody) return;
+    if (c.phase != Phase::kWaiting && c.phase != Phase::kHeaders &&
+        c.phase != Phase::kBody)
+      return;
   }
 }
 
@@ -763,7 +839,8 @@ void HttpServer::Impl::Feed(Conn& c, const char* data, size_t n) {
   if (err != HPE_OK) {
     int status = c.fail_status != 0 ? c.fail_status : 400;
     std::string reason = c.fail_reason.empty() ? "bad_request" : c.fail_reason;
-    if (err == HPE_UNEXPECTED_CONTENT_LENGTH || err == HPE_INVALID_CONTENT_LENGTH ||
+    if (err == HPE_UNEXPECTED_CONTENT_LENGTH ||
+        err == HPE_INVALID_CONTENT_LENGTH ||
         err == HPE_INVALID_TRANSFER_ENCODING) {
       reason = "bad_framing";
     }
@@ -771,9 +848,12 @@ void HttpServer::Impl::Feed(Conn& c, const char* data, size_t n) {
       status = 431;
       reason = "header_too_large";
     }
-    std::string text = status == 503 ? "server busy: too many request bytes in flight; retry later\n"
-                                     : fmt::format("{}: {}\n", ReasonPhrase(status),
-                                                   c.fail_status != 0 ? c.fail_reason : http_errno_description(err));
+    std::string text =
+        status == 503
+            ? "server busy: too many request bytes in flight; retry later\n"
+            : fmt::format("{}: {}\n", ReasonPhrase(status),
+                          c.fail_status != 0 ? c.fail_reason
+                                             : http_errno_description(err));
     SendError(c, status, text, reason);
   }
 }
@@ -785,7 +865,8 @@ void HttpServer::Impl::Dispatch(Conn& c) {
   Job job;
   job.conn_id = c.id;
   job.head = c.req->method == "HEAD";
-  job.close = !c.req->body_error.ok() || !http_should_keep_alive(&c.parser) || c.parser.http_minor == 0;
+  job.close = !c.req->body_error.ok() || !http_should_keep_alive(&c.parser) ||
+              c.parser.http_minor == 0;
   job.req = std::move(c.req);
   if (c.route.priority) {
     priority_workers_->Push(std::move(job));
@@ -802,7 +883,8 @@ void HttpServer::Impl::Work(Job& job) {
   try {
     router_.Dispatch(req, resp);
   } catch (const std::exception& e) {
-    CB_LOG_ERROR("http: {} {}: unhandled exception: {}", req.method, req.path, e.what());
+    CB_LOG_ERROR("http: {} {}: unhandled exception: {}", req.method, req.path,
+                 e.what());
     resp = Response();
     resp.Text(500, "Internal Server Error\n");
   }
@@ -811,8 +893,11 @@ void HttpServer::Impl::Work(Job& job) {
   a.close = job.close || resp.close || stopping_;
   bool streaming = static_cast<bool>(resp.stream);
   std::string& out = a.head_and_body;
-  out = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\n", resp.status, ReasonPhrase(resp.status),
-                    HasLineBreakOrNul(resp.content_type) ? "application/octet-stream" : resp.content_type);
+  out = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\n", resp.status,
+                    ReasonPhrase(resp.status),
+                    HasLineBreakOrNul(resp.content_type)
+                        ? "application/octet-stream"
+                        : resp.content_type);
   if (!streaming) {
     out += fmt::format("Content-Length: {}\r\n", resp.body.size());
   } else if (resp.stream_size) {
@@ -823,7 +908,8 @@ void HttpServer::Impl::Work(Job& job) {
   }
   for (const auto& [k, v] : resp.headers) {
     if (HasLineBreakOrNul(k) || HasLineBreakOrNul(v)) {
-      CB_LOG_ERROR("http: {} {}: dropped a response header with a line break", req.method, req.path);
+      CB_LOG_ERROR("http: {} {}: dropped a response header with a line break",
+                   req.method, req.path);
       continue;
     }
     out += fmt::format("{}: {}\r\n", k, v);
@@ -901,7 +987,8 @@ void HttpServer::Impl::WriteTo(Conn& c) {
       buf.resize(frame + kStreamChunk + 2);
       Result<size_t> got = c.stream(buf.data() + frame, kStreamChunk);
       if (!got.ok()) {
-        CB_LOG_WARNING("http: streamed answer failed: {}", got.status().ToString());
+        CB_LOG_WARNING("http: streamed answer failed: {}",
+                       got.status().ToString());
         Close(id, "stream_error");
         return;
       }
@@ -919,7 +1006,8 @@ void HttpServer::Impl::WriteTo(Conn& c) {
         if (n == 0) continue;
       }
     }
-    ssize_t w = send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+    ssize_t w = send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos,
+                     MSG_NOSIGNAL);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -953,14 +1041,19 @@ void HttpServer::Impl::AnswerDone(Conn& c) {
   }
 }
 
-void HttpServer::Impl::SendError(Conn& c, int status, std::string_view text, std::string_view reason) {
+void HttpServer::Impl::SendError(Conn& c, int status, std::string_view text,
+                                 std::string_view reason) {
   Count(reason);
   Answer a;
   a.conn_id = c.id;
   a.close = true;
-  a.head_and_body = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n",
-                                status, ReasonPhrase(status), text.size());
-  if (status == 503) a.head_and_body += fmt::format("Retry-After: {}\r\n", options_.retry_after_seconds);
+  a.head_and_body = fmt::format(
+      "HTTP/1.1 {} {}\r\nContent-Type: text/plain; "
+      "charset=utf-8\r\nContent-Length: {}\r\n",
+      status, ReasonPhrase(status), text.size());
+  if (status == 503)
+    a.head_and_body +=
+        fmt::format("Retry-After: {}\r\n", options_.retry_after_seconds);
   a.head_and_body += fmt::format("Connection: close\r\n\r\n{}", text);
   c.req.reset();
   c.pending.clear();
@@ -982,7 +1075,8 @@ void HttpServer::Impl::Sweep() {
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = kListenerId;
-    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev) == 0) listener_paused_ = false;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev) == 0)
+      listener_paused_ = false;
   }
   auto silence = std::chrono::milliseconds(options_.request_timeout_ms);
   auto below_rate = [&](const Conn& c) {
@@ -990,28 +1084,34 @@ void HttpServer::Impl::Sweep() {
     auto elapsed = now - c.phase_start;
     if (elapsed < options_.min_rate_grace) return false;
     double seconds = std::chrono::duration<double>(elapsed).count();
-    return static_cast<double>(c.phase_bytes) < seconds * static_cast<double>(options_.min_rate_bytes_per_second);
+    return static_cast<double>(c.phase_bytes) <
+           seconds * static_cast<double>(options_.min_rate_bytes_per_second);
   };
   std::vector<std::pair<uint64_t, const char*>> expired;
   for (auto& [id, cp] : conns_) {
     Conn& c = *cp;
     switch (c.phase) {
       case Phase::kWaiting:
-        if (now - c.phase_start > options_.keep_alive_timeout) expired.emplace_back(id, "idle_timeout");
+        if (now - c.phase_start > options_.keep_alive_timeout)
+          expired.emplace_back(id, "idle_timeout");
         break;
       case Phase::kHeaders:
-        if (now - c.phase_start > options_.header_timeout) expired.emplace_back(id, "header_timeout");
+        if (now - c.phase_start > options_.header_timeout)
+          expired.emplace_back(id, "header_timeout");
         break;
       case Phase::kBody:
-        if (now - c.last_progress > silence || now - c.phase_start > options_.body_deadline || below_rate(c)) {
+        if (now - c.last_progress > silence ||
+            now - c.phase_start > options_.body_deadline || below_rate(c)) {
           expired.emplace_back(id, "body_timeout");
         }
         break;
       case Phase::kWriting:
-        if (now - c.last_progress > silence || below_rate(c)) expired.emplace_back(id, "send_timeout");
+        if (now - c.last_progress > silence || below_rate(c))
+          expired.emplace_back(id, "send_timeout");
         break;
       case Phase::kLingering:
-        if (now - c.phase_start > kLingerTime) expired.emplace_back(id, nullptr);
+        if (now - c.phase_start > kLingerTime)
+          expired.emplace_back(id, nullptr);
         break;
       case Phase::kHandling:
         break;
@@ -1021,9 +1121,11 @@ void HttpServer::Impl::Sweep() {
     auto it = conns_.find(id);
     if (it == conns_.end()) continue;
     Conn& c = *it->second;
-    if (reason != nullptr && (c.phase == Phase::kHeaders || c.phase == Phase::kBody)) {
+    if (reason != nullptr &&
+        (c.phase == Phase::kHeaders || c.phase == Phase::kBody)) {
       // Tell the client why, then close.
-      SendError(c, 408, "Request Timeout: the request did not arrive in time\n", reason);
+      SendError(c, 408, "Request Timeout: the request did not arrive in time\n",
+                reason);
       continue;
     }
     Close(id, reason ? std::string_view(reason) : std::string_view());
@@ -1050,14 +1152,15 @@ void HttpServer::Impl::Count(std::string_view reason) {
   if (deps_.metrics == nullptr) return;
   deps_.metrics
       ->GetCounter("http.refused", fmt::format("reason=\"{}\"", reason),
-                   "Requests and connections the HTTP server refused or dropped, by reason")
+                   "Requests and connections the HTTP server refused or "
+                   "dropped, by reason")
       ->Add();
 }
 
 // ---- HttpServer ----
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options, const Router& router,
-                                                      HttpServerDeps deps) {
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(
+    const HttpOptions& options, const Router& router, HttpServerDeps deps) {
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->impl_ = std::make_unique<Impl>(options, router, deps);
   if (Status s = server->impl_->Listen(&server->port_); !s.ok()) return s;
@@ -1074,6 +1177,8 @@ HttpServer::~HttpServer() {
   if (impl_) impl_->Stop();
 }
 
-std::string HttpServer::url() const { return fmt::format("http://{}:{}", host_, port_); }
+std::string HttpServer::url() const {
+  return fmt::format("http://{}:{}", host_, port_);
+}
 
 }  // namespace crashbox::web

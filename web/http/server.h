@@ -82,7 +82,8 @@ struct HttpServerDeps {
 class HttpServer {
  public:
   // `router` (and the deps) must outlive the server.
-  static Result<std::unique_ptr<HttpServer>> Start(const HttpOptions& options, const Router& router,
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpOptions& options,
+                                                   const Router& router,
                                                    HttpServerDeps deps = {});
   // Stops accepting, lets running handlers finish and their answers go out
   // (a few seconds at most), then closes every connection.

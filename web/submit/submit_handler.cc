@@ -13,19 +13,26 @@ using collector::Outcome;
 int HttpStatusFor(Outcome::Kind kind) {
   switch (kind) {
     case Outcome::Kind::kAccepted:
-    case Outcome::Kind::kRejected: return 200;
-    case Outcome::Kind::kMalformed: return 400;
-    case Outcome::Kind::kUnauthorized: return 401;
-    case Outcome::Kind::kTooLarge: return 413;
-    case Outcome::Kind::kUnavailable: return 503;
-    case Outcome::Kind::kFailed: return 500;
+    case Outcome::Kind::kRejected:
+      return 200;
+    case Outcome::Kind::kMalformed:
+      return 400;
+    case Outcome::Kind::kUnauthorized:
+      return 401;
+    case Outcome::Kind::kTooLarge:
+      return 413;
+    case Outcome::Kind::kUnavailable:
+      return 503;
+    case Outcome::Kind::kFailed:
+      return 500;
   }
   return 500;
 }
 
 }  // namespace
 
-Handler MakeSubmitHandler(collector::Collector& collector, base::MetricsRegistry& metrics) {
+Handler MakeSubmitHandler(collector::Collector& collector,
+                          base::MetricsRegistry& metrics) {
   return [&collector, &metrics](Request& req, Response& resp) {
     auto started = std::chrono::steady_clock::now();
     collector::SubmitRequest sr;
@@ -58,11 +65,17 @@ Handler MakeSubmitHandler(collector::Collector& collector, base::MetricsRegistry
       out = collector.Finish(std::move(upload), read_error);
     }
     resp.Text(HttpStatusFor(out.kind), out.body);
-    if (out.retry_after_seconds > 0) resp.headers.emplace_back("Retry-After", std::to_string(out.retry_after_seconds));
+    if (out.retry_after_seconds > 0)
+      resp.headers.emplace_back("Retry-After",
+                                std::to_string(out.retry_after_seconds));
     // An unread body cannot be followed by another request on this connection.
     resp.close = body_left;
-    metrics.GetHistogram("collector.breakpad_resource.on_post.time", base::LatencyBucketsMs)
-        ->Observe(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    metrics
+        .GetHistogram("collector.breakpad_resource.on_post.time",
+                      base::LatencyBucketsMs)
+        ->Observe(std::chrono::duration<double, std::milli>(
+                      std::chrono::steady_clock::now() - started)
+                      .count());
   };
 }
 

@@ -10,6 +10,7 @@
 namespace crashbox::web {
 
 // `collector` and `metrics` must outlive the handler.
-Handler MakeSubmitHandler(collector::Collector& collector, base::MetricsRegistry& metrics);
+Handler MakeSubmitHandler(collector::Collector& collector,
+                          base::MetricsRegistry& metrics);
 
 }  // namespace crashbox::web

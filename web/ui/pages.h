@@ -2,8 +2,8 @@
 // Pages embedded from assets/html/ (static HTML whose script reads the JSON
 // API; crash values are inserted as text). Until authentication exists they
 // follow their API's loopback rule.
-//   GET /symbols/missing/   modules without symbols (reads /api/MissingSymbols/)
-//   GET /favicon.svg, /favicon.ico   the icon (SVG)
+//   GET /symbols/missing/   modules without symbols (reads
+//   /api/MissingSymbols/) GET /favicon.svg, /favicon.ico   the icon (SVG)
 #pragma once
 
 #include <string>

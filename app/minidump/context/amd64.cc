@@ -11,8 +11,8 @@ namespace crashbox::minidump {
 
 Result<CpuContext> ParseAmd64Context(ByteView raw) {
   if (raw.size() != kContextAmd64Size) {
-    return Status::Corrupt(fmt::format("amd64 context: {} bytes, want {}", raw.size(),
-                                       kContextAmd64Size));
+    return Status::Corrupt(fmt::format("amd64 context: {} bytes, want {}",
+                                       raw.size(), kContextAmd64Size));
   }
   internal::Fields f(raw);
   CpuContext ctx(Cpu::kAmd64);
@@ -22,7 +22,8 @@ Result<CpuContext> ParseAmd64Context(ByteView raw) {
   static constexpr std::string_view kDumpOrder[] = {
       "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8",
       "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
-  for (size_t i = 0; i < std::size(kDumpOrder); ++i) ctx.Set(kDumpOrder[i], f.U64(120 + 8 * i));
+  for (size_t i = 0; i < std::size(kDumpOrder); ++i)
+    ctx.Set(kDumpOrder[i], f.U64(120 + 8 * i));
   return ctx;
 }
 

@@ -10,8 +10,8 @@ namespace crashbox::minidump {
 
 Result<CpuContext> ParseArmContext(ByteView raw) {
   if (raw.size() != kContextArmSize) {
-    return Status::Corrupt(fmt::format("arm context: {} bytes, want {}", raw.size(),
-                                       kContextArmSize));
+    return Status::Corrupt(fmt::format("arm context: {} bytes, want {}",
+                                       raw.size(), kContextArmSize));
   }
   internal::Fields f(raw);
   CpuContext ctx(Cpu::kArm);

@@ -14,8 +14,8 @@ namespace crashbox::minidump {
 
 Result<CpuContext> ParseArm64Context(ByteView raw) {
   if (raw.size() != kContextArm64Size) {
-    return Status::Corrupt(fmt::format("arm64 context: {} bytes, want {}", raw.size(),
-                                       kContextArm64Size));
+    return Status::Corrupt(fmt::format("arm64 context: {} bytes, want {}",
+                                       raw.size(), kContextArm64Size));
   }
   internal::Fields f(raw);
   CpuContext ctx(Cpu::kArm64);
@@ -26,8 +26,8 @@ Result<CpuContext> ParseArm64Context(ByteView raw) {
 
 Result<CpuContext> ParseArm64OldContext(ByteView raw) {
   if (raw.size() != kContextArm64OldSize) {
-    return Status::Corrupt(fmt::format("arm64 (old) context: {} bytes, want {}", raw.size(),
-                                       kContextArm64OldSize));
+    return Status::Corrupt(fmt::format("arm64 (old) context: {} bytes, want {}",
+                                       raw.size(), kContextArm64OldSize));
   }
   internal::Fields f(raw);
   CpuContext ctx(Cpu::kArm64);

@@ -25,7 +25,10 @@ Result<CpuContext> ThreadContextOf(SynthCpu dump_cpu, SynthContext ctx) {
 
 TEST(Amd64Context, ReadsRegistersByName) {
   Result<CpuContext> ctx = ThreadContextOf(
-      SynthCpu::kAmd64, {SynthCpu::kAmd64, {{"rip", 0x401000}, {"rsp", 0x7ff0}, {"rbp", 0x7ff8}, {"r15", 15}}, {}});
+      SynthCpu::kAmd64,
+      {SynthCpu::kAmd64,
+       {{"rip", 0x401000}, {"rsp", 0x7ff0}, {"rbp", 0x7ff8}, {"r15", 15}},
+       {}});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->cpu(), Cpu::kAmd64);
   EXPECT_EQ(ctx->pc(), 0x401000u);
@@ -38,7 +41,10 @@ TEST(Amd64Context, ReadsRegistersByName) {
 
 TEST(X86Context, ReadsRegistersByName) {
   Result<CpuContext> ctx = ThreadContextOf(
-      SynthCpu::kX86, {SynthCpu::kX86, {{"eip", 0x401000}, {"esp", 0x7ff0}, {"ebp", 0x7ff8}, {"efl", 0x246}}, {}});
+      SynthCpu::kX86,
+      {SynthCpu::kX86,
+       {{"eip", 0x401000}, {"esp", 0x7ff0}, {"ebp", 0x7ff8}, {"efl", 0x246}},
+       {}});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->pc(), 0x401000u);
   EXPECT_EQ(ctx->fp(), 0x7ff8u);
@@ -47,7 +53,10 @@ TEST(X86Context, ReadsRegistersByName) {
 
 TEST(ArmContext, ReadsRegistersAndAliases) {
   Result<CpuContext> ctx = ThreadContextOf(
-      SynthCpu::kArm, {SynthCpu::kArm, {{"pc", 0x8000}, {"sp", 0x7000}, {"r11", 0x7010}, {"lr", 0x8100}}, {}});
+      SynthCpu::kArm,
+      {SynthCpu::kArm,
+       {{"pc", 0x8000}, {"sp", 0x7000}, {"r11", 0x7010}, {"lr", 0x8100}},
+       {}});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->pc(), 0x8000u);
   EXPECT_EQ(ctx->Get("r13"), 0x7000u);
@@ -56,7 +65,8 @@ TEST(ArmContext, ReadsRegistersAndAliases) {
 }
 
 TEST(ArmContext, LegacyWindowsCeFlagIsAccepted) {
-  Result<CpuContext> ctx = ThreadContextOf(SynthCpu::kArm, {SynthCpu::kArm, {{"pc", 4}}, 0x46});
+  Result<CpuContext> ctx =
+      ThreadContextOf(SynthCpu::kArm, {SynthCpu::kArm, {{"pc", 4}}, 0x46});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->cpu(), Cpu::kArm);
   EXPECT_EQ(ctx->context_flags(), 0x40000006u);
@@ -64,7 +74,10 @@ TEST(ArmContext, LegacyWindowsCeFlagIsAccepted) {
 
 TEST(Arm64Context, ReadsCurrentLayout) {
   Result<CpuContext> ctx = ThreadContextOf(
-      SynthCpu::kArm64, {SynthCpu::kArm64, {{"pc", 0x1000}, {"sp", 0x2000}, {"fp", 0x2010}, {"x0", 7}}, {}});
+      SynthCpu::kArm64,
+      {SynthCpu::kArm64,
+       {{"pc", 0x1000}, {"sp", 0x2000}, {"fp", 0x2010}, {"x0", 7}},
+       {}});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->cpu(), Cpu::kArm64);
   EXPECT_EQ(ctx->pc(), 0x1000u);
@@ -75,7 +88,9 @@ TEST(Arm64Context, ReadsCurrentLayout) {
 
 TEST(Arm64Context, ConvertsOldLayout) {
   Result<CpuContext> ctx = ThreadContextOf(
-      SynthCpu::kArm64Old, {SynthCpu::kArm64Old, {{"pc", 0x1000}, {"sp", 0x2000}, {"lr", 0x3000}}, {}});
+      SynthCpu::kArm64Old, {SynthCpu::kArm64Old,
+                            {{"pc", 0x1000}, {"sp", 0x2000}, {"lr", 0x3000}},
+                            {}});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->cpu(), Cpu::kArm64);
   EXPECT_EQ(ctx->context_flags() & 0xffffff00, 0x00400000u);
@@ -84,17 +99,21 @@ TEST(Arm64Context, ConvertsOldLayout) {
 }
 
 TEST(Context, MismatchWithSystemInfoIsCorrupt) {
-  Result<CpuContext> ctx = ThreadContextOf(SynthCpu::kArm64, {SynthCpu::kAmd64, {{"rip", 1}}, {}});
+  Result<CpuContext> ctx =
+      ThreadContextOf(SynthCpu::kArm64, {SynthCpu::kAmd64, {{"rip", 1}}, {}});
   ASSERT_FALSE(ctx.ok());
   EXPECT_EQ(ctx.status().code(), Status::Code::kCorrupt);
 }
 
 TEST(Context, X86ContextIsAcceptedInAmd64Dump) {
-  EXPECT_TRUE(ThreadContextOf(SynthCpu::kAmd64, {SynthCpu::kX86, {{"eip", 1}}, {}}).ok());
+  EXPECT_TRUE(
+      ThreadContextOf(SynthCpu::kAmd64, {SynthCpu::kX86, {{"eip", 1}}, {}})
+          .ok());
 }
 
 TEST(Context, MissingCpuBitsComeFromSystemInfo) {
-  Result<CpuContext> ctx = ThreadContextOf(SynthCpu::kX86, {SynthCpu::kX86, {{"eip", 9}}, 0x7});
+  Result<CpuContext> ctx =
+      ThreadContextOf(SynthCpu::kX86, {SynthCpu::kX86, {{"eip", 9}}, 0x7});
   ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
   EXPECT_EQ(ctx->pc(), 9u);
 }

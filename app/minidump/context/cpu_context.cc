@@ -11,8 +11,8 @@ constexpr std::string_view kAmd64Names[] = {
     "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
 constexpr std::string_view kX86Names[] = {"eip", "esp", "ebp", "ebx", "esi",
                                           "edi", "eax", "ecx", "edx", "efl"};
-constexpr std::string_view kArmNames[] = {"r0", "r1", "r2",  "r3",  "r4", "r5",
-                                          "r6", "r7", "r8",  "r9",  "r10", "r11",
+constexpr std::string_view kArmNames[] = {"r0",  "r1", "r2", "r3", "r4",  "r5",
+                                          "r6",  "r7", "r8", "r9", "r10", "r11",
                                           "r12", "sp", "lr", "pc"};
 constexpr std::string_view kArm64Names[] = {
     "x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",  "x8",  "x9",  "x10",
@@ -25,8 +25,9 @@ struct Alias {
   std::string_view name;
 };
 constexpr Alias kAliases[] = {
-    {Cpu::kArm, "r13", "sp"},   {Cpu::kArm, "r14", "lr"},   {Cpu::kArm, "r15", "pc"},
-    {Cpu::kArm64, "x29", "fp"}, {Cpu::kArm64, "x30", "lr"}, {Cpu::kArm64, "x31", "sp"},
+    {Cpu::kArm, "r13", "sp"},     {Cpu::kArm, "r14", "lr"},
+    {Cpu::kArm, "r15", "pc"},     {Cpu::kArm64, "x29", "fp"},
+    {Cpu::kArm64, "x30", "lr"},   {Cpu::kArm64, "x31", "sp"},
     {Cpu::kX86, "eflags", "efl"},
 };
 
@@ -34,22 +35,32 @@ constexpr Alias kAliases[] = {
 
 std::string_view CpuName(Cpu cpu) {
   switch (cpu) {
-    case Cpu::kX86: return "x86";
-    case Cpu::kAmd64: return "amd64";
-    case Cpu::kArm: return "arm";
-    case Cpu::kArm64: return "arm64";
-    case Cpu::kUnknown: break;
+    case Cpu::kX86:
+      return "x86";
+    case Cpu::kAmd64:
+      return "amd64";
+    case Cpu::kArm:
+      return "arm";
+    case Cpu::kArm64:
+      return "arm64";
+    case Cpu::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 std::span<const std::string_view> CpuContext::RegisterNames() const {
   switch (cpu_) {
-    case Cpu::kAmd64: return kAmd64Names;
-    case Cpu::kX86: return kX86Names;
-    case Cpu::kArm: return kArmNames;
-    case Cpu::kArm64: return kArm64Names;
-    case Cpu::kUnknown: break;
+    case Cpu::kAmd64:
+      return kAmd64Names;
+    case Cpu::kX86:
+      return kX86Names;
+    case Cpu::kArm:
+      return kArmNames;
+    case Cpu::kArm64:
+      return kArm64Names;
+    case Cpu::kUnknown:
+      break;
   }
   return {};
 }
@@ -86,10 +97,13 @@ bool CpuContext::Set(std::string_view name, uint64_t value) {
 }
 
 bool CpuContext::IsValid(int index) const {
-  if (index < 0 || index >= static_cast<int>(RegisterNames().size())) return false;
+  if (index < 0 || index >= static_cast<int>(RegisterNames().size()))
+    return false;
   return (valid_mask_ >> index) & 1;
 }
-bool CpuContext::IsValid(std::string_view name) const { return IsValid(RegisterIndex(name)); }
+bool CpuContext::IsValid(std::string_view name) const {
+  return IsValid(RegisterIndex(name));
+}
 
 void CpuContext::Invalidate(std::string_view name) {
   int index = RegisterIndex(name);
@@ -103,31 +117,46 @@ void CpuContext::SetAllValid() {
 
 int CpuContext::pc_index() const {
   switch (cpu_) {
-    case Cpu::kAmd64: return 16;
-    case Cpu::kX86: return 0;
-    case Cpu::kArm: return 15;
-    case Cpu::kArm64: return 32;
-    case Cpu::kUnknown: break;
+    case Cpu::kAmd64:
+      return 16;
+    case Cpu::kX86:
+      return 0;
+    case Cpu::kArm:
+      return 15;
+    case Cpu::kArm64:
+      return 32;
+    case Cpu::kUnknown:
+      break;
   }
   return -1;
 }
 int CpuContext::sp_index() const {
   switch (cpu_) {
-    case Cpu::kAmd64: return 7;
-    case Cpu::kX86: return 1;
-    case Cpu::kArm: return 13;
-    case Cpu::kArm64: return 31;
-    case Cpu::kUnknown: break;
+    case Cpu::kAmd64:
+      return 7;
+    case Cpu::kX86:
+      return 1;
+    case Cpu::kArm:
+      return 13;
+    case Cpu::kArm64:
+      return 31;
+    case Cpu::kUnknown:
+      break;
   }
   return -1;
 }
 int CpuContext::fp_index() const {
   switch (cpu_) {
-    case Cpu::kAmd64: return 6;
-    case Cpu::kX86: return 2;
-    case Cpu::kArm: return 11;  // iOS Thumb code uses r7; the unwinder decides
-    case Cpu::kArm64: return 29;
-    case Cpu::kUnknown: break;
+    case Cpu::kAmd64:
+      return 6;
+    case Cpu::kX86:
+      return 2;
+    case Cpu::kArm:
+      return 11;  // iOS Thumb code uses r7; the unwinder decides
+    case Cpu::kArm64:
+      return 29;
+    case Cpu::kUnknown:
+      break;
   }
   return -1;
 }

@@ -42,7 +42,8 @@ class CpuContext {
 
   // Names of this CPU's registers, in Breakpad's order. Index = position.
   std::span<const std::string_view> RegisterNames() const;
-  // Index of `name` (aliases accepted) or -1 when this CPU has no such register.
+  // Index of `name` (aliases accepted) or -1 when this CPU has no such
+  // register.
   int RegisterIndex(std::string_view name) const;
 
   // Value of a valid register; nullopt when unknown or not valid.

@@ -11,8 +11,8 @@ namespace crashbox::minidump {
 
 Result<CpuContext> ParseX86Context(ByteView raw) {
   if (raw.size() != kContextX86Size) {
-    return Status::Corrupt(fmt::format("x86 context: {} bytes, want {}", raw.size(),
-                                       kContextX86Size));
+    return Status::Corrupt(fmt::format("x86 context: {} bytes, want {}",
+                                       raw.size(), kContextX86Size));
   }
   internal::Fields f(raw);
   CpuContext ctx(Cpu::kX86);

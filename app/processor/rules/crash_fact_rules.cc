@@ -17,7 +17,8 @@ using nlohmann::json;
 void MajorVersion(RuleContext& ctx) {
   int64_t major = 0;
   if (const std::string* v = RawString(ctx, "Version")) {
-    if (auto n = base::ParseInt(std::string_view(*v).substr(0, v->find('.')))) major = *n;
+    if (auto n = base::ParseInt(std::string_view(*v).substr(0, v->find('.'))))
+      major = *n;
   }
   ctx.processed["major_version"] = major;
 }
@@ -32,15 +33,18 @@ std::string IsoUtc(int64_t epoch) {
   std::time_t t = static_cast<std::time_t>(epoch);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
 }
 
-// Seconds since the epoch of an ISO timestamp "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00".
+// Seconds since the epoch of an ISO timestamp
+// "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00".
 std::optional<int64_t> ParseIso(const std::string& s) {
   std::tm tm{};
-  if (s.size() < 19 || std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+  if (s.size() < 19 ||
+      std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
     return std::nullopt;
   }
   tm.tm_year -= 1900;
@@ -72,7 +76,8 @@ void DatesAndTimes(RuleContext& ctx) {
     ctx.notes.push_back("WARNING: raw_crash missing CrashTime");
     crash_time = submitted_epoch;
   }
-  if (crash_time == submitted_epoch) ctx.notes.push_back("client_crash_date is unknown");
+  if (crash_time == submitted_epoch)
+    ctx.notes.push_back("client_crash_date is unknown");
   ctx.processed["crash_time"] = crash_time;
   ctx.processed["client_crash_date"] = IsoUtc(crash_time);
 
@@ -97,7 +102,8 @@ void DatesAndTimes(RuleContext& ctx) {
   ctx.processed["uptime"] = std::max<int64_t>(0, crash_time - startup_time);
 
   json last_crash;
-  if (std::optional<std::string> lc = Annotation(ctx, "SecondsSinceLastCrash")) {
+  if (std::optional<std::string> lc =
+          Annotation(ctx, "SecondsSinceLastCrash")) {
     auto n = base::ParseInt(base::Trim(*lc));
     if (n && *n >= 0 && *n < (int64_t{1} << 31)) {
       last_crash = *n;
@@ -110,7 +116,8 @@ void DatesAndTimes(RuleContext& ctx) {
 
 // Java crashes (Android apps and the like): keep the raw trace (protected) and
 // a sanitized one without the exception message, which may hold user data:
-// "<exception class>" then "\tat <frame>" lines, up to a Caused by/Suppressed section.
+// "<exception class>" then "\tat <frame>" lines, up to a Caused by/Suppressed
+// section.
 void JavaStackTrace(RuleContext& ctx) {
   const std::string* raw = RawString(ctx, "JavaStackTrace");
   if (raw == nullptr) return;
@@ -121,13 +128,15 @@ void JavaStackTrace(RuleContext& ctx) {
   size_t frames = 0;
   for (size_t i = 1; i < lines.size(); ++i) {
     std::string_view line = base::Trim(lines[i]);
-    if (line.starts_with("Caused by:") || line.starts_with("Suppressed:")) break;
+    if (line.starts_with("Caused by:") || line.starts_with("Suppressed:"))
+      break;
     if (!line.starts_with("at ")) continue;
     sanitized += "\n\t";
     sanitized += line;
     ++frames;
   }
-  if (sanitized.empty() || frames == 0 || sanitized.find(' ') < sanitized.find('\n')) {
+  if (sanitized.empty() || frames == 0 ||
+      sanitized.find(' ') < sanitized.find('\n')) {
     ctx.processed["java_stack_trace"] = "malformed";
     ctx.notes.push_back("JavaStackTrace: malformed JavaStackTrace");
     return;

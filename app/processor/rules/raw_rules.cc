@@ -28,7 +28,8 @@ std::string StripNuls(const std::string& s) {
 void DeNull(RuleContext& ctx) {
   json cleaned = json::object();
   for (auto& [k, v] : ctx.raw.items()) {
-    cleaned[StripNuls(k)] = v.is_string() ? json(StripNuls(v.get<std::string>())) : v;
+    cleaned[StripNuls(k)] =
+        v.is_string() ? json(StripNuls(v.get<std::string>())) : v;
   }
   ctx.raw = std::move(cleaned);
 }
@@ -44,7 +45,8 @@ void CrashReportKeys(RuleContext& ctx) {
   bool changed = false;
   auto add = [&](const std::string& k) {
     bool valid = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+             c == '-';
     });
     if (!valid) {
       changed = true;
@@ -56,12 +58,14 @@ void CrashReportKeys(RuleContext& ctx) {
   for (auto& [k, v] : ctx.raw.items()) add(k);
   for (const store::Dump& d : ctx.dumps) add(d.name);
   ctx.processed["crash_report_keys"] = keys;
-  if (changed) ctx.notes.push_back("invalidkeys: Crash report contains invalid keys");
+  if (changed)
+    ctx.notes.push_back("invalidkeys: Crash report contains invalid keys");
 }
 
 void CollectorMetadata(RuleContext& ctx) {
   auto it = ctx.raw.find("metadata");
-  ctx.processed["collector_metadata"] = it != ctx.raw.end() && it->is_object() ? *it : json::object();
+  ctx.processed["collector_metadata"] =
+      it != ctx.raw.end() && it->is_object() ? *it : json::object();
 }
 
 struct FieldSpec {
@@ -72,16 +76,20 @@ struct FieldSpec {
 const std::vector<FieldSpec>& FieldTable() {
   static const std::vector<FieldSpec> kTable = [] {
     std::vector<FieldSpec> out;
-    std::optional<std::string_view> text = assets::Find("processor/annotations.json");
+    std::optional<std::string_view> text =
+        assets::Find("processor/annotations.json");
     json doc = text ? json::parse(*text, nullptr, false) : json();
     if (!doc.is_object() || !doc.contains("fields")) {
-      CB_LOG_ERROR("processor: assets/processor/annotations.json is missing or invalid");
+      CB_LOG_ERROR(
+          "processor: assets/processor/annotations.json is missing or invalid");
       return out;
     }
     for (const json& f : doc["fields"]) {
-      FieldSpec spec{f.value("annotation", ""), f.value("field", ""), f.value("type", "string"), std::nullopt};
+      FieldSpec spec{f.value("annotation", ""), f.value("field", ""),
+                     f.value("type", "string"), std::nullopt};
       if (f.contains("default")) spec.default_value = f["default"];
-      if (!spec.annotation.empty() && !spec.field.empty()) out.push_back(std::move(spec));
+      if (!spec.annotation.empty() && !spec.field.empty())
+        out.push_back(std::move(spec));
     }
     return out;
   }();
@@ -93,33 +101,50 @@ const std::vector<FieldSpec>& FieldTable() {
 bool CopyOne(RuleContext& ctx, const FieldSpec& spec, const json& value) {
   if (spec.type == "boolean") {
     std::string v = base::ToLower(PyStr(value));
-    if (v == "1" || v == "true") ctx.processed[spec.field] = true;
-    else if (v == "0" || v == "false") ctx.processed[spec.field] = false;
-    else ctx.notes.push_back(fmt::format("{} has non-boolean value {}", spec.annotation, PyStr(value)));
+    if (v == "1" || v == "true")
+      ctx.processed[spec.field] = true;
+    else if (v == "0" || v == "false")
+      ctx.processed[spec.field] = false;
+    else
+      ctx.notes.push_back(fmt::format("{} has non-boolean value {}",
+                                      spec.annotation, PyStr(value)));
   } else if (spec.type == "integer") {
-    std::optional<int64_t> n = value.is_number_integer() ? std::optional<int64_t>(value.get<int64_t>())
-                                                         : base::ParseInt(base::Trim(PyStr(value)));
-    if (n) ctx.processed[spec.field] = *n;
-    else ctx.notes.push_back(fmt::format("{} has a non-int value", spec.annotation));
+    std::optional<int64_t> n =
+        value.is_number_integer() ? std::optional<int64_t>(value.get<int64_t>())
+                                  : base::ParseInt(base::Trim(PyStr(value)));
+    if (n)
+      ctx.processed[spec.field] = *n;
+    else
+      ctx.notes.push_back(
+          fmt::format("{} has a non-int value", spec.annotation));
   } else if (spec.type == "number") {
-    std::optional<double> d = value.is_number() ? std::optional<double>(value.get<double>())
-                                                : base::ParseDouble(base::Trim(PyStr(value)));
-    if (d) ctx.processed[spec.field] = *d;
-    else ctx.notes.push_back(fmt::format("{} has a non-float value", spec.annotation));
+    std::optional<double> d = value.is_number()
+                                  ? std::optional<double>(value.get<double>())
+                                  : base::ParseDouble(base::Trim(PyStr(value)));
+    if (d)
+      ctx.processed[spec.field] = *d;
+    else
+      ctx.notes.push_back(
+          fmt::format("{} has a non-float value", spec.annotation));
   } else if (spec.type == "object") {
-    json obj = value.is_string() ? json::parse(value.get<std::string>(), nullptr, false) : value;
+    json obj = value.is_string()
+                   ? json::parse(value.get<std::string>(), nullptr, false)
+                   : value;
     if (obj.is_discarded() || !obj.is_object()) {
-      ctx.notes.push_back(fmt::format("{} value is malformed json", spec.annotation));
+      ctx.notes.push_back(
+          fmt::format("{} value is malformed json", spec.annotation));
     } else {
       ctx.processed[spec.field] = std::move(obj);
     }
   } else {
     if (!value.is_string()) {
-      ctx.notes.push_back("ruleset '" + ctx.ruleset + "' rule 'copy_annotations' failed: AttributeError");
+      ctx.notes.push_back("ruleset '" + ctx.ruleset +
+                          "' rule 'copy_annotations' failed: AttributeError");
       return false;
     }
     std::string v = value.get<std::string>();
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back())))
+      v.pop_back();
     ctx.processed[spec.field] = std::move(v);
   }
   return true;
@@ -143,9 +168,11 @@ void Identifiers(RuleContext& ctx) {
 }
 
 void MinidumpSha256(RuleContext& ctx) {
-  const json* md = ctx.raw.contains("metadata") ? &ctx.raw["metadata"] : nullptr;
+  const json* md =
+      ctx.raw.contains("metadata") ? &ctx.raw["metadata"] : nullptr;
   std::string sha;
-  if (md && md->is_object() && md->contains("dump_checksums") && (*md)["dump_checksums"].is_object()) {
+  if (md && md->is_object() && md->contains("dump_checksums") &&
+      (*md)["dump_checksums"].is_object()) {
     sha = (*md)["dump_checksums"].value("upload_file_minidump", "");
   }
   ctx.processed["minidump_sha256_hash"] = sha;
@@ -155,7 +182,9 @@ void MinidumpSha256(RuleContext& ctx) {
 
 const std::string* RawString(const RuleContext& ctx, const char* key) {
   auto it = ctx.raw.find(key);
-  return it != ctx.raw.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+  return it != ctx.raw.end() && it->is_string()
+             ? it->get_ptr<const std::string*>()
+             : nullptr;
 }
 
 std::string PyStr(const json& v) {

@@ -22,7 +22,9 @@ json WalkOne(RuleContext& ctx, const store::Dump& d) {
     out["mdsw_status_string"] = "EmptyMinidump";
     out["mdsw_stderr"] = "Shortcut for 0-bytes minidump.";
     out["success"] = false;
-    ctx.notes.push_back(fmt::format("MinidumpStackwalkRule: {} is empty--skipping minidump processing", d.name));
+    ctx.notes.push_back(fmt::format(
+        "MinidumpStackwalkRule: {} is empty--skipping minidump processing",
+        d.name));
     return out;
   }
   auto fail = [&](const std::string& status, const std::string& detail) {
@@ -31,37 +33,50 @@ json WalkOne(RuleContext& ctx, const store::Dump& d) {
     out["mdsw_status_string"] = status;
     out["mdsw_stderr"] = base::Utf8Lossy(detail);
     out["success"] = false;
-    ctx.notes.push_back(fmt::format("MinidumpStackwalkRule: minidump-stackwalk: failed: 1: {}", status));
+    ctx.notes.push_back(fmt::format(
+        "MinidumpStackwalkRule: minidump-stackwalk: failed: 1: {}", status));
     return out;
   };
   auto dump = minidump::Minidump::Open(d.bytes);
   if (!dump.ok()) return fail("ERROR_MINIDUMP_HEADER", dump.status().message());
   stackwalk::WalkOptions options = ctx.walk;
-  auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline - std::chrono::steady_clock::now());
+  auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+      ctx.deadline - std::chrono::steady_clock::now());
   if (ctx.deadline != std::chrono::steady_clock::time_point::max()) {
     options.deadline = std::max(std::chrono::milliseconds(1), remaining);
   }
   auto state = stackwalk::WalkDump(*dump.value(), ctx.symbols, options);
-  if (!state.ok()) return fail("ERROR_NO_THREAD_LIST", state.status().message());
-  json jd = json::parse(stackwalk::PrintJsonDump(state.value(), *dump.value()), nullptr, false);
-  if (!jd.is_object()) return fail("unknown error", "stack walker produced invalid JSON");
+  if (!state.ok())
+    return fail("ERROR_NO_THREAD_LIST", state.status().message());
+  json jd = json::parse(stackwalk::PrintJsonDump(state.value(), *dump.value()),
+                        nullptr, false);
+  if (!jd.is_object())
+    return fail("unknown error", "stack walker produced invalid JSON");
   for (const std::string& note : state->notes) {
     if (note.find("deadline") != std::string::npos) {
-      ctx.notes.push_back(fmt::format("MinidumpStackwalkRule: {}: stack walk stopped at the processing deadline", d.name));
+      ctx.notes.push_back(
+          fmt::format("MinidumpStackwalkRule: {}: stack walk stopped at the "
+                      "processing deadline",
+                      d.name));
     }
   }
   if (!state->modules_without_symbols.empty()) {
     std::string names;
     for (const minidump::Module* m : state->modules_without_symbols) {
-      names += (names.empty() ? "" : ", ") + base::Utf8Lossy(stackwalk::BaseName(m->code_file));
+      names += (names.empty() ? "" : ", ") +
+               base::Utf8Lossy(stackwalk::BaseName(m->code_file));
     }
-    ctx.notes.push_back(fmt::format("MinidumpStackwalkRule: {}: no symbols for {} (frames there are offsets, "
-                                    "found by scanning)", d.name, names));
+    ctx.notes.push_back(
+        fmt::format("MinidumpStackwalkRule: {}: no symbols for {} (frames "
+                    "there are offsets, "
+                    "found by scanning)",
+                    d.name, names));
   }
   std::string stderr_text;
   // Notes quote dump text (module names); the json_dump itself is already
   // valid UTF-8 (PrintJsonDump converts every string with the same rule).
-  for (const std::string& note : state->notes) stderr_text += base::Utf8Lossy(note) + "\n";
+  for (const std::string& note : state->notes)
+    stderr_text += base::Utf8Lossy(note) + "\n";
   out["mdsw_return_code"] = 0;
   out["mdsw_status_string"] = jd.value("status", "OK");
   out["mdsw_stderr"] = stderr_text;
@@ -82,35 +97,43 @@ void StackwalkDumps(RuleContext& ctx) {
       ctx.processed[d.name] = std::move(result);
     }
   }
-  if (!additional.empty()) ctx.processed["additional_minidumps"] = std::move(additional);
+  if (!additional.empty())
+    ctx.processed["additional_minidumps"] = std::move(additional);
 }
 
 // Access violations inside the null page are null-pointer dereferences.
 bool IsNullPointerAccess(const std::string& reason, uint64_t address) {
   bool access = reason.starts_with("SIGSEGV") || reason.starts_with("SIGBUS") ||
-                reason.starts_with("EXCEPTION_ACCESS_VIOLATION") || reason.starts_with("EXC_BAD_ACCESS");
+                reason.starts_with("EXCEPTION_ACCESS_VIOLATION") ||
+                reason.starts_with("EXC_BAD_ACCESS");
   return access && address < 0x1000;
 }
 
 void CrashingThreadInfo(RuleContext& ctx) {
   auto jd = ctx.processed.find("json_dump");
-  if (jd == ctx.processed.end() || !jd->is_object() || !jd->contains("crash_info")) return;
+  if (jd == ctx.processed.end() || !jd->is_object() ||
+      !jd->contains("crash_info"))
+    return;
   const json& ci = (*jd)["crash_info"];
   json crashing = ci.value("crashing_thread", json());
   ctx.processed["crashing_thread"] = crashing;
-  if (crashing.is_null()) ctx.notes.push_back("mdsw did not identify the crashing thread");
+  if (crashing.is_null())
+    ctx.notes.push_back("mdsw did not identify the crashing thread");
   json name;
   if (jd->contains("crashing_thread") && (*jd)["crashing_thread"].is_object()) {
     name = (*jd)["crashing_thread"].value("thread_name", json());
   }
   ctx.processed["crashing_thread_name"] = name;
-  std::string reason = ci.contains("type") && ci["type"].is_string() ? ci["type"].get<std::string>() : "";
+  std::string reason = ci.contains("type") && ci["type"].is_string()
+                           ? ci["type"].get<std::string>()
+                           : "";
   ctx.processed["reason"] = reason;
   json address = ci.value("address", json());
   if (address.is_string()) {
     const std::string& a = address.get_ref<const std::string&>();
     uint64_t value = std::strtoull(a.c_str(), nullptr, 16);
-    if (IsNullPointerAccess(reason, value)) address = a.size() == 18 ? "0x0000000000000000" : "0x00000000";
+    if (IsNullPointerAccess(reason, value))
+      address = a.size() == 18 ? "0x0000000000000000" : "0x00000000";
   }
   ctx.processed["address"] = address;
 }
@@ -125,18 +148,24 @@ std::string WithThousands(uint64_t n) {
 }
 
 // Keeps the first 250 and last 249 frames of threads longer than 500.
-void TruncateThread(RuleContext& ctx, json& thread, const std::string& where, const char* arrow) {
-  if (!thread.is_object() || !thread.contains("frames") || !thread["frames"].is_array()) return;
+void TruncateThread(RuleContext& ctx, json& thread, const std::string& where,
+                    const char* arrow) {
+  if (!thread.is_object() || !thread.contains("frames") ||
+      !thread["frames"].is_array())
+    return;
   json& frames = thread["frames"];
   size_t n = frames.size();
   if (n <= 500) return;
   json kept = json::array();
   for (size_t i = 0; i < 250; ++i) kept.push_back(frames[i]);
-  kept.push_back(json{{"truncated", {{"msg", WithThousands(n - 500) + " frames truncated"}}}});
+  kept.push_back(json{
+      {"truncated", {{"msg", WithThousands(n - 500) + " frames truncated"}}}});
   for (size_t i = n - 249; i < n; ++i) kept.push_back(frames[i]);
   frames = std::move(kept);
   thread["truncated"] = true;
-  ctx.notes.push_back(fmt::format("TruncateStacksRule: truncated {}.frames: {} {} {}", where, n, arrow, frames.size()));
+  ctx.notes.push_back(
+      fmt::format("TruncateStacksRule: truncated {}.frames: {} {} {}", where, n,
+                  arrow, frames.size()));
 }
 
 void TruncateStacks(RuleContext& ctx) {
@@ -144,14 +173,19 @@ void TruncateStacks(RuleContext& ctx) {
     if (!jd.is_object()) return;
     if (jd.contains("threads") && jd["threads"].is_array()) {
       for (size_t i = 0; i < jd["threads"].size(); ++i) {
-        TruncateThread(ctx, jd["threads"][i], fmt::format("{}.threads[{}]", prefix, i), ">");
+        TruncateThread(ctx, jd["threads"][i],
+                       fmt::format("{}.threads[{}]", prefix, i), ">");
       }
     }
-    if (jd.contains("crashing_thread")) TruncateThread(ctx, jd["crashing_thread"], prefix + ".crashing_thread", "->");
+    if (jd.contains("crashing_thread"))
+      TruncateThread(ctx, jd["crashing_thread"], prefix + ".crashing_thread",
+                     "->");
   };
-  if (ctx.processed.contains("json_dump")) visit(ctx.processed["json_dump"], "json_dump");
+  if (ctx.processed.contains("json_dump"))
+    visit(ctx.processed["json_dump"], "json_dump");
   for (auto& [k, v] : ctx.processed.items()) {
-    if (k.starts_with("upload_file_minidump_") && v.is_object() && v.contains("json_dump")) {
+    if (k.starts_with("upload_file_minidump_") && v.is_object() &&
+        v.contains("json_dump")) {
       visit(v["json_dump"], k + ".json_dump");
     }
   }

@@ -23,7 +23,8 @@ const json& JsonDump(const RuleContext& ctx) {
 const json* CrashingFrames(const RuleContext& ctx) {
   const json& jd = JsonDump(ctx);
   if (jd.contains("crashing_thread") && jd["crashing_thread"].is_object() &&
-      jd["crashing_thread"].contains("frames") && jd["crashing_thread"]["frames"].is_array()) {
+      jd["crashing_thread"].contains("frames") &&
+      jd["crashing_thread"]["frames"].is_array()) {
     return &jd["crashing_thread"]["frames"];
   }
   return nullptr;
@@ -36,20 +37,29 @@ std::string StringOr(const json& obj, const char* key, const char* fallback) {
 
 void CpuInfo(RuleContext& ctx) {
   const json& jd = JsonDump(ctx);
-  json si = jd.contains("system_info") && jd["system_info"].is_object() ? jd["system_info"] : json::object();
+  json si = jd.contains("system_info") && jd["system_info"].is_object()
+                ? jd["system_info"]
+                : json::object();
   ctx.processed["cpu_info"] = StringOr(si, "cpu_info", "unknown");
-  ctx.processed["cpu_count"] = si.contains("cpu_count") && si["cpu_count"].is_number() ? si["cpu_count"] : json(0);
+  ctx.processed["cpu_count"] =
+      si.contains("cpu_count") && si["cpu_count"].is_number() ? si["cpu_count"]
+                                                              : json(0);
   ctx.processed["cpu_arch"] = StringOr(si, "cpu_arch", "unknown");
-  if (si.contains("cpu_microcode_version") && !si["cpu_microcode_version"].is_null()) {
+  if (si.contains("cpu_microcode_version") &&
+      !si["cpu_microcode_version"].is_null()) {
     ctx.processed["cpu_microcode_version"] = si["cpu_microcode_version"];
   }
 }
 
 void OsInfo(RuleContext& ctx) {
   const json& jd = JsonDump(ctx);
-  json si = jd.contains("system_info") && jd["system_info"].is_object() ? jd["system_info"] : json::object();
-  ctx.processed["os_name"] = std::string(base::Trim(StringOr(si, "os", "Unknown")));
-  ctx.processed["os_version"] = std::string(base::Trim(StringOr(si, "os_ver", "")));
+  json si = jd.contains("system_info") && jd["system_info"].is_object()
+                ? jd["system_info"]
+                : json::object();
+  ctx.processed["os_name"] =
+      std::string(base::Trim(StringOr(si, "os", "Unknown")));
+  ctx.processed["os_version"] =
+      std::string(base::Trim(StringOr(si, "os_ver", "")));
 }
 
 // Crash reports without a minidump carry these facts as annotations.
@@ -59,11 +69,14 @@ void PlatformInfo(RuleContext& ctx) {
     const char* annotation;
     const char* sentinel;
   };
-  for (const Fill& f : {Fill{"cpu_arch", "CPUArchitecture", "unknown"}, Fill{"cpu_info", "CPUInfo", "unknown"},
-                        Fill{"os_name", "OS", "Unknown"}, Fill{"os_version", "OSVersion", ""}}) {
+  for (const Fill& f : {Fill{"cpu_arch", "CPUArchitecture", "unknown"},
+                        Fill{"cpu_info", "CPUInfo", "unknown"},
+                        Fill{"os_name", "OS", "Unknown"},
+                        Fill{"os_version", "OSVersion", ""}}) {
     std::string current = ctx.processed.value(f.field, "");
     const std::string* v = RawString(ctx, f.annotation);
-    if (v && (current.empty() || current == f.sentinel)) ctx.processed[f.field] = *v;
+    if (v && (current.empty() || current == f.sentinel))
+      ctx.processed[f.field] = *v;
   }
 }
 
@@ -92,14 +105,18 @@ void OsPrettyVersion(RuleContext& ctx) {
   } else if (os == "Mac OS X") {
     std::vector<std::string_view> parts = base::Split(version, '.');
     int64_t major = base::ParseInt(parts[0]).value_or(0);
-    if (major >= 11) pretty = fmt::format("macOS {}", major);
-    else if (parts.size() >= 2) pretty = fmt::format("OS X {}.{}", parts[0], parts[1]);
+    if (major >= 11)
+      pretty = fmt::format("macOS {}", major);
+    else if (parts.size() >= 2)
+      pretty = fmt::format("OS X {}.{}", parts[0], parts[1]);
   } else if (os == "Linux") {
     const json& jd = JsonDump(ctx);
     std::string lsb;
-    if (jd.contains("lsb_release") && jd["lsb_release"].is_object()) lsb = StringOr(jd["lsb_release"], "description", "");
+    if (jd.contains("lsb_release") && jd["lsb_release"].is_object())
+      lsb = StringOr(jd["lsb_release"], "description", "");
     if (lsb.empty()) {
-      if (const std::string* d = RawString(ctx, "LinuxLSBDescription")) lsb = *d;
+      if (const std::string* d = RawString(ctx, "LinuxLSBDescription"))
+        lsb = *d;
     }
     pretty = lsb.empty() ? "Linux" : lsb;
   } else if (os == "Android") {
@@ -157,13 +174,19 @@ void ModulesInStack(RuleContext& ctx) {
       std::string name = StringOr(f, "module", "");
       auto it = by_name.find(name);
       if (name.empty() || it == by_name.end()) continue;
-      std::string file = Keep(name, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; });
-      std::string id = Keep(StringOr(*it->second, "debug_id", ""), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+      std::string file = Keep(name, [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+               c == '.' || c == '-';
+      });
+      std::string id = Keep(StringOr(*it->second, "debug_id", ""), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+      });
       entries.insert(file + "/" + id);
     }
   }
   std::string joined;
-  for (const std::string& e : entries) joined += (joined.empty() ? "" : ";") + e;
+  for (const std::string& e : entries)
+    joined += (joined.empty() ? "" : ";") + e;
   ctx.processed["modules_in_stack"] = joined;
 }
 
@@ -173,34 +196,44 @@ void MissingSymbols(RuleContext& ctx) {
   if (jd.contains("modules") && jd["modules"].is_array()) {
     for (const json& m : jd["modules"]) {
       if (!m.value("missing_symbols", false)) continue;
-      std::string version = m.contains("version") && m["version"].is_string() ? m["version"].get<std::string>() : "None";
+      std::string version = m.contains("version") && m["version"].is_string()
+                                ? m["version"].get<std::string>()
+                                : "None";
       std::string escaped;
-      for (char c : version) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
+      for (char c : version)
+        escaped += c == '/' ? std::string("\\/") : std::string(1, c);
       std::string debug_id = StringOr(m, "debug_id", "");
       if (debug_id.empty()) debug_id = std::string(33, '0');
-      std::string entry = fmt::format("{}/{}/{}", StringOr(m, "filename", ""), escaped, debug_id);
+      std::string entry = fmt::format("{}/{}/{}", StringOr(m, "filename", ""),
+                                      escaped, debug_id);
       std::string code_id = StringOr(m, "code_id", "");
       if (!code_id.empty()) entry += "/" + code_id;
       entries.insert(entry);
     }
   }
   std::string joined;
-  for (const std::string& e : entries) joined += (joined.empty() ? "" : ";") + e;
+  for (const std::string& e : entries)
+    joined += (joined.empty() ? "" : ";") + e;
   ctx.processed["missing_symbols"] = joined;
 }
 
 void ReportType(RuleContext& ctx) {
-  bool hang = ctx.processed.contains("ipc_channel_error") || ctx.processed.contains("async_shutdown_timeout");
+  bool hang = ctx.processed.contains("ipc_channel_error") ||
+              ctx.processed.contains("async_shutdown_timeout");
   const json& jd = JsonDump(ctx);
   if (!hang && jd.contains("threads") && jd["threads"].is_array()) {
     size_t index = 0;
-    if (jd.contains("crash_info") && jd["crash_info"].is_object() && jd["crash_info"].contains("crashing_thread") &&
+    if (jd.contains("crash_info") && jd["crash_info"].is_object() &&
+        jd["crash_info"].contains("crashing_thread") &&
         jd["crash_info"]["crashing_thread"].is_number_unsigned()) {
       index = jd["crash_info"]["crashing_thread"].get<size_t>();
     }
     if (index < jd["threads"].size()) {
-      for (const json& f : jd["threads"][index].value("frames", json::array())) {
-        if (StringOr(f, "function", "").find("RunWatchdog") != std::string::npos) hang = true;
+      for (const json& f :
+           jd["threads"][index].value("frames", json::array())) {
+        if (StringOr(f, "function", "").find("RunWatchdog") !=
+            std::string::npos)
+          hang = true;
       }
     }
   }
@@ -209,16 +242,21 @@ void ReportType(RuleContext& ctx) {
 
 void ThreadCount(RuleContext& ctx) {
   const json& jd = JsonDump(ctx);
-  ctx.processed["thread_count"] = jd.contains("thread_count") ? jd["thread_count"] : json();
+  ctx.processed["thread_count"] =
+      jd.contains("thread_count") ? jd["thread_count"] : json();
 }
 
 }  // namespace
 
 std::vector<Rule> SystemAndStackRules() {
-  return {{"report_type", ReportType},          {"cpu_info", CpuInfo},
-          {"os_info", OsInfo},                  {"platform_info", PlatformInfo},
-          {"os_pretty_version", OsPrettyVersion}, {"topmost_filenames", TopmostFilenames},
-          {"modules_in_stack", ModulesInStack}, {"missing_symbols", MissingSymbols},
+  return {{"report_type", ReportType},
+          {"cpu_info", CpuInfo},
+          {"os_info", OsInfo},
+          {"platform_info", PlatformInfo},
+          {"os_pretty_version", OsPrettyVersion},
+          {"topmost_filenames", TopmostFilenames},
+          {"modules_in_stack", ModulesInStack},
+          {"missing_symbols", MissingSymbols},
           {"thread_count", ThreadCount}};
 }
 

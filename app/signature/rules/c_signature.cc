@@ -14,9 +14,11 @@ namespace {
 // Frames without symbols repeat the module name; one is enough.
 bool IsCollapsibleModuleFrame(std::string_view s) {
   if (s.starts_with("(unloaded")) return false;
-  std::string lower = s.size() >= 4 ? std::string(s.substr(s.size() - 4)) : std::string(s);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lower =
+      s.size() >= 4 ? std::string(s.substr(s.size() - 4)) : std::string(s);
+  std::transform(
+      lower.begin(), lower.end(), lower.begin(),
+      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return lower.ends_with(".dll") || lower.ends_with(".so") || s == "XUL" ||
          s == "<name omitted>" || s.starts_with("<unknown in");
 }
@@ -46,14 +48,17 @@ StackSignature GenerateFromFrames(const std::vector<std::string>& all,
   size_t start = all.size();
   for (const std::string& sentinel : lists.sentinels) {
     auto it = std::find(all.begin(), all.end(), sentinel);
-    if (it != all.end()) start = std::min(start, static_cast<size_t>(it - all.begin()));
+    if (it != all.end())
+      start = std::min(start, static_cast<size_t>(it - all.begin()));
   }
   if (start == all.size()) {
     start = 0;
   } else {
-    out.debug.push_back(fmt::format("sentinel; starting at \"{}\" index {}", all[start], start));
+    out.debug.push_back(fmt::format("sentinel; starting at \"{}\" index {}",
+                                    all[start], start));
   }
-  const std::vector<std::string> frames(all.begin() + static_cast<std::ptrdiff_t>(start), all.end());
+  const std::vector<std::string> frames(
+      all.begin() + static_cast<std::ptrdiff_t>(start), all.end());
 
   std::vector<std::string_view> kept;
   for (const std::string& frame : frames) {
@@ -62,13 +67,16 @@ StackSignature GenerateFromFrames(const std::vector<std::string>& all,
       out.debug.push_back(fmt::format("irrelevant; ignoring: \"{}\"", frame));
       continue;
     }
-    if (IsCollapsibleModuleFrame(frame) && !kept.empty() && kept.back() == frame) continue;
+    if (IsCollapsibleModuleFrame(frame) && !kept.empty() &&
+        kept.back() == frame)
+      continue;
     kept.push_back(frame);
     if (!lists.prefix.MatchesPrefix(frame)) {
       out.debug.push_back(fmt::format("not a prefix; stop: \"{}\"", frame));
       break;
     }
-    out.debug.push_back(fmt::format("prefix; continue iterating: \"{}\"", frame));
+    out.debug.push_back(
+        fmt::format("prefix; continue iterating: \"{}\"", frame));
   }
   out.signature = fmt::format("{}", fmt::join(kept, " | "));
 
@@ -78,18 +86,22 @@ StackSignature GenerateFromFrames(const std::vector<std::string>& all,
       out.signature = "EMPTY: no crashing thread identified";
     } else {
       out.notes.push_back(
-          fmt::format("CSignatureTool: no frame data for crashing thread ({})", *crashing_thread));
+          fmt::format("CSignatureTool: no frame data for crashing thread ({})",
+                      *crashing_thread));
       // All frames irrelevant: the first one still says something. If it
       // normalized to "", the signature stays unset (SOCORRO.md §3.10 #9).
-      out.signature = frames.empty() ? "EMPTY: no frame data available" : frames.front();
+      out.signature =
+          frames.empty() ? "EMPTY: no frame data available" : frames.front();
     }
   }
   return out;
 }
 
-void SignatureGeneration(const RuleContext& ctx, std::optional<long long> thread_override) {
+void SignatureGeneration(const RuleContext& ctx,
+                         std::optional<long long> thread_override) {
   StackSignature sig;
-  if (const nlohmann::json* java = Field(ctx.crash, "java_stack_trace"); java && Truthy(*java)) {
+  if (const nlohmann::json* java = Field(ctx.crash, "java_stack_trace");
+      java && Truthy(*java)) {
     ctx.Debug("using JavaSignatureTool");
     sig = JavaSignature(*java);
   } else if (const nlohmann::json* exc = Field(ctx.crash, "java_exception");
@@ -98,16 +110,19 @@ void SignatureGeneration(const RuleContext& ctx, std::optional<long long> thread
     sig = JavaExceptionSignature(*exc);
   } else {
     ctx.Debug("using CSignatureTool");
-    long long thread = thread_override ? *thread_override : CrashingThread(ctx.crash);
+    long long thread =
+        thread_override ? *thread_override : CrashingThread(ctx.crash);
     const nlohmann::json* t = ThreadAt(ctx.crash, thread);
     static const nlohmann::json kNoFrames = nlohmann::json::array();
     const nlohmann::json* frames = t ? Field(*t, "frames") : nullptr;
-    const bool windows = TruthyField(ctx.crash, "os") && ctx.crash["os"] == "Windows NT";
+    const bool windows =
+        TruthyField(ctx.crash, "os") && ctx.crash["os"] == "Windows NT";
     std::vector<std::string> normalized =
         NormalizeFrames(frames ? *frames : kNoFrames, windows, ctx.lists);
     sig = GenerateFromFrames(normalized, thread, ctx.lists);
     if (!normalized.empty()) {
-      ctx.result.extra["proto_signature"] = fmt::format("{}", fmt::join(normalized, " | "));
+      ctx.result.extra["proto_signature"] =
+          fmt::format("{}", fmt::join(normalized, " | "));
       ctx.result.extra["normalized_frames"] = normalized;
     }
   }
@@ -116,6 +131,8 @@ void SignatureGeneration(const RuleContext& ctx, std::optional<long long> thread
   if (!sig.signature.empty()) ctx.SetSignature(std::move(sig.signature));
 }
 
-void SignatureGenerationAction(const RuleContext& ctx) { SignatureGeneration(ctx, std::nullopt); }
+void SignatureGenerationAction(const RuleContext& ctx) {
+  SignatureGeneration(ctx, std::nullopt);
+}
 
 }  // namespace crashbox::signature::rules

@@ -7,8 +7,8 @@ namespace crashbox::signature::rules {
 namespace {
 
 bool IsPyWhitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
-         (c >= '\x1c' && c <= '\x1f');
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f' || (c >= '\x1c' && c <= '\x1f');
 }
 
 std::string PyStrip(std::string_view s) {
@@ -49,7 +49,8 @@ bool TruncatePredicate(const RuleContext& ctx) {
 }
 
 void TruncateAction(const RuleContext& ctx) {
-  ctx.SetSignature(ctx.result.signature.substr(0, kSignatureMaxLength - 3) + "...");
+  ctx.SetSignature(ctx.result.signature.substr(0, kSignatureMaxLength - 3) +
+                   "...");
   ctx.Note("SigTrunc: signature truncated due to length");
 }
 

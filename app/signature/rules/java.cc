@@ -16,8 +16,8 @@ std::vector<std::string_view> SplitLines(std::string_view s) {
   size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\x1c' || c == '\x1d' ||
-        c == '\x1e') {
+    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\x1c' ||
+        c == '\x1d' || c == '\x1e') {
       lines.push_back(s.substr(start, i - start));
       if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
       start = i + 1;
@@ -39,7 +39,8 @@ std::string HideAddresses(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size();) {
     if (s[i] == '@' && i + 9 <= s.size() &&
-        s.substr(i + 1, 8).find_first_not_of("0123456789abcdef") == std::string_view::npos) {
+        s.substr(i + 1, 8).find_first_not_of("0123456789abcdef") ==
+            std::string_view::npos) {
       out += "@<addr>";
       i += 9;
     } else {
@@ -60,7 +61,8 @@ std::string DropJavaLineNumber(std::string_view s) {
   return std::string(head) + ")";
 }
 
-std::string JoinNonEmpty(std::string_view sep, std::initializer_list<std::string_view> parts) {
+std::string JoinNonEmpty(std::string_view sep,
+                         std::initializer_list<std::string_view> parts) {
   std::string out;
   for (std::string_view p : parts) {
     if (p.empty()) continue;
@@ -70,17 +72,25 @@ std::string JoinNonEmpty(std::string_view sep, std::initializer_list<std::string
   return out;
 }
 
-StackSignature BadFormat(std::string_view tool, std::string_view what, std::string note) {
-  return {fmt::format("EMPTY: Java {} not in expected format", what), {fmt::format("{}: {}", tool, note)}, {}};
+StackSignature BadFormat(std::string_view tool, std::string_view what,
+                         std::string note) {
+  return {fmt::format("EMPTY: Java {} not in expected format", what),
+          {fmt::format("{}: {}", tool, note)},
+          {}};
 }
 
 }  // namespace
 
 StackSignature JavaSignature(const nlohmann::json& trace) {
   constexpr std::string_view kTool = "JavaSignatureTool";
-  if (!trace.is_string()) return BadFormat(kTool, "stack trace", "stack trace not in expected format");
-  std::vector<std::string_view> lines = SplitLines(trace.get_ref<const std::string&>());
-  if (lines.empty()) return BadFormat(kTool, "stack trace", "stack trace not in expected format");
+  if (!trace.is_string())
+    return BadFormat(kTool, "stack trace",
+                     "stack trace not in expected format");
+  std::vector<std::string_view> lines =
+      SplitLines(trace.get_ref<const std::string&>());
+  if (lines.empty())
+    return BadFormat(kTool, "stack trace",
+                     "stack trace not in expected format");
   for (std::string_view& l : lines) l = PyStrip(l);
 
   StackSignature out;
@@ -90,35 +100,44 @@ StackSignature JavaSignature(const nlohmann::json& trace) {
     description = PyStrip(HideAddresses(lines[0].substr(colon + 1)));
   } else {
     klass = lines[0];
-    out.notes.push_back("JavaSignatureTool: stack trace line 1 is not in the expected format");
+    out.notes.push_back(
+        "JavaSignatureTool: stack trace line 1 is not in the expected format");
   }
   std::string method;
   if (lines.size() < 2) {
     out.notes.push_back("JavaSignatureTool: stack trace line 2 is missing");
   } else {
     method = DropJavaLineNumber(lines[1]);
-    if (method.empty()) out.notes.push_back("JavaSignatureTool: stack trace line 2 is empty");
+    if (method.empty())
+      out.notes.push_back("JavaSignatureTool: stack trace line 2 is empty");
   }
   // Socorro keeps a historical missing ": " between description and method
   // unless the description ends with an address (bug 865142).
   if (description.ends_with("<addr>")) {
     out.signature = JoinNonEmpty(": ", {klass, description, method});
   } else {
-    out.signature = JoinNonEmpty(": ", {klass, JoinNonEmpty(" ", {description, method})});
+    out.signature =
+        JoinNonEmpty(": ", {klass, JoinNonEmpty(" ", {description, method})});
   }
   if (Utf8Length(out.signature) > kSignatureMaxLength) {
     out.signature = fmt::format("{}: {}", klass, method);
-    out.notes.push_back("JavaSignatureTool: dropped Java exception description due to length");
+    out.notes.push_back(
+        "JavaSignatureTool: dropped Java exception description due to length");
   }
   return out;
 }
 
 StackSignature JavaExceptionSignature(const nlohmann::json& exc) {
   constexpr std::string_view kTool = "JavaExceptionSignatureTool";
-  const nlohmann::json* values = Field(exc, "exception") ? Field(*Field(exc, "exception"), "values") : nullptr;
-  const nlohmann::json* first = values && values->is_array() && !values->empty() ? &(*values)[0] : nullptr;
+  const nlohmann::json* values = Field(exc, "exception")
+                                     ? Field(*Field(exc, "exception"), "values")
+                                     : nullptr;
+  const nlohmann::json* first = values && values->is_array() && !values->empty()
+                                    ? &(*values)[0]
+                                    : nullptr;
   const nlohmann::json* st = first ? Field(*first, "stacktrace") : nullptr;
-  if (!st || !st->is_object()) return BadFormat(kTool, "exception", "value not in expected format");
+  if (!st || !st->is_object())
+    return BadFormat(kTool, "exception", "value not in expected format");
 
   std::string type = Field(*st, "type") ? PyStr((*st)["type"]) : "Unknown";
   std::string module = TruthyField(*st, "module") ? PyStr((*st)["module"]) : "";
@@ -131,8 +150,9 @@ StackSignature JavaExceptionSignature(const nlohmann::json& exc) {
     return out;
   }
   const nlohmann::json& f = (*frames)[0];
-  std::string where = JoinNonEmpty(".", {TruthyField(f, "module") ? PyStr(f["module"]) : "",
-                                         TruthyField(f, "function") ? PyStr(f["function"]) : ""});
+  std::string where = JoinNonEmpty(
+      ".", {TruthyField(f, "module") ? PyStr(f["module"]) : "",
+            TruthyField(f, "function") ? PyStr(f["function"]) : ""});
   if (TruthyField(f, "filename")) where += "(" + PyStr(f["filename"]) + ")";
   if (where.empty()) where = "unknown";
   out.signature = fmt::format("{}: at {}", klass, where);

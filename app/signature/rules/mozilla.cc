@@ -17,18 +17,23 @@ bool ShutdownTimeoutPredicate(const RuleContext& ctx) {
 void ShutdownTimeoutAction(const RuleContext& ctx) {
   std::vector<std::string> parts{"AsyncShutdownTimeout"};
   const nlohmann::json& raw = ctx.crash["async_shutdown_timeout"];
-  if (!raw.is_string()) throw std::invalid_argument("the JSON object must be str");
-  nlohmann::json data = nlohmann::json::parse(raw.get<std::string>(), nullptr, false);
+  if (!raw.is_string())
+    throw std::invalid_argument("the JSON object must be str");
+  nlohmann::json data =
+      nlohmann::json::parse(raw.get<std::string>(), nullptr, false);
   if (data.is_discarded()) {
     parts.push_back("UNKNOWN");
     ctx.Note("Error parsing AsyncShutdownTimeout: invalid JSON");
   } else {
-    if (!data.is_object()) throw std::invalid_argument("AsyncShutdownTimeout is not an object");
+    if (!data.is_object())
+      throw std::invalid_argument("AsyncShutdownTimeout is not an object");
     const nlohmann::json* phase = Field(data, "phase");
-    parts.push_back(phase && phase->is_string() ? phase->get<std::string>() : "(unknown)");
+    parts.push_back(phase && phase->is_string() ? phase->get<std::string>()
+                                                : "(unknown)");
     std::vector<std::string> conditions;
     bool ok = true;
-    if (const nlohmann::json* list = Field(data, "conditions"); list && list->is_array()) {
+    if (const nlohmann::json* list = Field(data, "conditions");
+        list && list->is_array()) {
       for (const nlohmann::json& c : *list) {
         if (!c.is_object()) {
           conditions.push_back(PyStr(c));
@@ -45,11 +50,14 @@ void ShutdownTimeoutAction(const RuleContext& ctx) {
       ctx.Note("Error parsing AsyncShutdownTimeout: 'name'");
     } else {
       std::sort(conditions.begin(), conditions.end());
-      parts.push_back(conditions.empty() ? "(none)" : fmt::format("{}", fmt::join(conditions, ",")));
+      parts.push_back(conditions.empty()
+                          ? "(none)"
+                          : fmt::format("{}", fmt::join(conditions, ",")));
     }
   }
-  ctx.Note(fmt::format("Signature replaced with a Shutdown Timeout signature, was: \"{}\"",
-                       ctx.result.signature));
+  ctx.Note(fmt::format(
+      "Signature replaced with a Shutdown Timeout signature, was: \"{}\"",
+      ctx.result.signature));
   ctx.SetSignature(fmt::format("{}", fmt::join(parts, " | ")));
 }
 
@@ -72,11 +80,13 @@ void IpcChannelErrorAction(const RuleContext& ctx) {
   bool browser = false;
   if (const nlohmann::json* dumps = Field(ctx.crash, "additional_minidumps");
       dumps && dumps->is_array()) {
-    browser = std::find(dumps->begin(), dumps->end(), "upload_file_minidump_browser") != dumps->end();
+    browser = std::find(dumps->begin(), dumps->end(),
+                        "upload_file_minidump_browser") != dumps->end();
   }
   std::string error = StrField(ctx.crash, "ipc_channel_error");
   ctx.Note("IPC Channel Error stomped on signature");
-  ctx.SetSignature(fmt::format("IPCError-{} | {}", browser ? "browser" : "content",
+  ctx.SetSignature(fmt::format("IPCError-{} | {}",
+                               browser ? "browser" : "content",
                                Utf8Prefix(error, 100)));
 }
 

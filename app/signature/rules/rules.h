@@ -59,7 +59,8 @@ StackSignature GenerateFromFrames(const std::vector<std::string>& frames,
                                   const Siglists& lists);
 // SignatureGenerationRule: Java or C/C++/Rust. `thread_override` replaces
 // crashing_thread (SignatureRunWatchDog uses thread 0).
-void SignatureGeneration(const RuleContext& ctx, std::optional<long long> thread_override);
+void SignatureGeneration(const RuleContext& ctx,
+                         std::optional<long long> thread_override);
 void SignatureGenerationAction(const RuleContext& ctx);
 
 // java.cc -------------------------------------------------------------------
@@ -86,7 +87,8 @@ void AbortAction(const RuleContext& ctx);
 // bare "###!!! ABORT: file " form (signature becomes "Abort | <sig>").
 std::optional<std::string> CleanAbortMessage(std::string_view message);
 
-// mozilla.cc: rules keyed on Firefox-only annotations --------------------------
+// mozilla.cc: rules keyed on Firefox-only annotations
+// --------------------------
 bool ShutdownTimeoutPredicate(const RuleContext& ctx);
 void ShutdownTimeoutAction(const RuleContext& ctx);
 bool RunWatchDogPredicate(const RuleContext& ctx);
@@ -96,7 +98,8 @@ void IpcChannelErrorAction(const RuleContext& ctx);
 bool IpcMessageNamePredicate(const RuleContext& ctx);
 void IpcMessageNameAction(const RuleContext& ctx);
 
-// cleanup.cc: final text fix-ups -----------------------------------------------
+// cleanup.cc: final text fix-ups
+// -----------------------------------------------
 void PrintableCharsOnlyAction(const RuleContext& ctx);
 void FixWhitespaceAction(const RuleContext& ctx);
 bool TruncatePredicate(const RuleContext& ctx);

@@ -17,12 +17,13 @@ std::string Reason(const RuleContext& ctx) {
 }  // namespace
 
 bool StackwalkerErrorPredicate(const RuleContext& ctx) {
-  return ctx.result.signature.starts_with("EMPTY") && TruthyField(ctx.crash, "mdsw_status_string");
+  return ctx.result.signature.starts_with("EMPTY") &&
+         TruthyField(ctx.crash, "mdsw_status_string");
 }
 
 void StackwalkerErrorAction(const RuleContext& ctx) {
-  ctx.SetSignature(
-      fmt::format("{}; {}", ctx.result.signature, PyStr(ctx.crash["mdsw_status_string"])));
+  ctx.SetSignature(fmt::format("{}; {}", ctx.result.signature,
+                               PyStr(ctx.crash["mdsw_status_string"])));
 }
 
 bool BadHardwarePredicate(const RuleContext& ctx) {
@@ -41,10 +42,13 @@ void StackOverflowAction(const RuleContext& ctx) {
   ctx.SetSignature(fmt::format("stackoverflow | {}", ctx.result.signature));
 }
 
-bool HungProcessPredicate(const RuleContext& ctx) { return Field(ctx.crash, "hang") != nullptr; }
+bool HungProcessPredicate(const RuleContext& ctx) {
+  return Field(ctx.crash, "hang") != nullptr;
+}
 
 void HungProcessAction(const RuleContext& ctx) {
-  ctx.SetSignature(fmt::format("hang: {} | {}", PyStr(ctx.crash["hang"]), ctx.result.signature));
+  ctx.SetSignature(fmt::format("hang: {} | {}", PyStr(ctx.crash["hang"]),
+                               ctx.result.signature));
 }
 
 }  // namespace crashbox::signature::rules

@@ -27,8 +27,8 @@ void PrintStack(std::string* out, int thread, const ThreadStack& stack) {
       if (!f.function_name.empty()) {
         out->append("|").append(Strip(f.function_name));
         if (!f.source_file.empty()) {
-          out->append(fmt::format("|{}|{}|0x{:x}", Strip(f.source_file), f.source_line,
-                                  addr - f.source_line_base));
+          out->append(fmt::format("|{}|{}|0x{:x}", Strip(f.source_file),
+                                  f.source_line, addr - f.source_line_base));
         } else {
           out->append(fmt::format("|||0x{:x}", addr - f.function_base));
         }
@@ -47,28 +47,35 @@ void PrintStack(std::string* out, int thread, const ThreadStack& stack) {
 std::string PrintBreakpadMachine(const ProcessState& s) {
   std::string out;
   out += fmt::format("OS|{}|{}\n", Strip(s.os), Strip(s.os_version));
-  out += fmt::format("CPU|{}|{}|{}\n", Strip(s.cpu), Strip(s.cpu_info), s.cpu_count);
+  out += fmt::format("CPU|{}|{}|{}\n", Strip(s.cpu), Strip(s.cpu_info),
+                     s.cpu_count);
   out += "GPU|||\n";
   out += "Crash|";
   if (s.crashed) {
     out += fmt::format("{}|0x{:x}|", Strip(s.crash_reason), s.crash_address);
   } else {
-    out += s.assertion.empty() ? std::string("No crash||") : Strip(s.assertion) + "||";
+    out += s.assertion.empty() ? std::string("No crash||")
+                               : Strip(s.assertion) + "||";
   }
-  out += s.requesting_thread != -1 ? fmt::format("{}\n", s.requesting_thread) : "\n";
+  out += s.requesting_thread != -1 ? fmt::format("{}\n", s.requesting_thread)
+                                   : "\n";
   if (s.modules != nullptr) {
     const minidump::Module* main = s.modules->main_module();
     for (const minidump::Module* m : s.modules->ByAddress()) {
-      out += fmt::format("Module|{}|{}|{}|{}|0x{:08x}|0x{:08x}|{}\n", Strip(BaseName(m->code_file)),
-                         Strip(m->version), Strip(BaseName(m->debug_file)), Strip(m->debug_id),
-                         m->base_address, m->base_address + m->size - 1,
-                         main != nullptr && m->base_address == main->base_address ? 1 : 0);
+      out += fmt::format(
+          "Module|{}|{}|{}|{}|0x{:08x}|0x{:08x}|{}\n",
+          Strip(BaseName(m->code_file)), Strip(m->version),
+          Strip(BaseName(m->debug_file)), Strip(m->debug_id), m->base_address,
+          m->base_address + m->size - 1,
+          main != nullptr && m->base_address == main->base_address ? 1 : 0);
     }
   }
   out += "\n";
-  if (s.requesting_thread != -1) PrintStack(&out, s.requesting_thread, s.threads[s.requesting_thread]);
+  if (s.requesting_thread != -1)
+    PrintStack(&out, s.requesting_thread, s.threads[s.requesting_thread]);
   for (size_t i = 0; i < s.threads.size(); ++i) {
-    if (static_cast<int>(i) != s.requesting_thread) PrintStack(&out, static_cast<int>(i), s.threads[i]);
+    if (static_cast<int>(i) != s.requesting_thread)
+      PrintStack(&out, static_cast<int>(i), s.threads[i]);
   }
   return out;
 }

@@ -13,9 +13,11 @@ namespace {
 constexpr int kMaxWidth = 80;  // Breakpad wraps register dumps at 80 columns
 
 // One " name = 0x..." cell; wraps to a new line when it would pass 80 columns.
-int PrintRegister(std::string* out, std::string_view name, uint64_t value, bool wide, int col) {
+int PrintRegister(std::string* out, std::string_view name, uint64_t value,
+                  bool wide, int col) {
   std::string cell = wide ? fmt::format(" {:>5} = 0x{:016x}", name, value)
-                          : fmt::format(" {:>5} = 0x{:08x}", name, static_cast<uint32_t>(value));
+                          : fmt::format(" {:>5} = 0x{:08x}", name,
+                                        static_cast<uint32_t>(value));
   if (col + static_cast<int>(cell.size()) > kMaxWidth) {
     col = 0;
     out->append("\n ");
@@ -28,17 +30,20 @@ void PrintRegisters(std::string* out, const Frame& frame) {
   const Registers& r = frame.regs;
   int col = 0;
   auto reg = [&](int index, std::string_view label, bool wide) {
-    if (r.IsValid(index)) col = PrintRegister(out, label, r.Get(index), wide, col);
+    if (r.IsValid(index))
+      col = PrintRegister(out, label, r.Get(index), wide, col);
   };
   switch (r.cpu) {
     case Cpu::kAmd64:
       for (int i = 0; i < 17; ++i) reg(i, r.names()[i], true);
       break;
     case Cpu::kX86: {
-      for (int i = 0; i < 6; ++i) reg(i, r.names()[i], false);  // eip esp ebp ebx esi edi
+      for (int i = 0; i < 6; ++i)
+        reg(i, r.names()[i], false);  // eip esp ebp ebx esi edi
       uint64_t all = (uint64_t{1} << 10) - 1;
       if ((r.valid & all) == all && frame.trust == FrameTrust::kContext) {
-        for (int i = 6; i < 10; ++i) reg(i, r.names()[i], false);  // eax ecx edx efl
+        for (int i = 6; i < 10; ++i)
+          reg(i, r.names()[i], false);  // eax ecx edx efl
       }
       break;
     }
@@ -66,8 +71,8 @@ void PrintFrameHead(std::string* out, int index, const Frame& f) {
     if (!f.function_name.empty()) {
       out->append("!").append(f.function_name);
       if (!f.source_file.empty()) {
-        out->append(fmt::format(" [{} : {} + 0x{:x}]", BaseName(f.source_file), f.source_line,
-                                addr - f.source_line_base));
+        out->append(fmt::format(" [{} : {} + 0x{:x}]", BaseName(f.source_file),
+                                f.source_line, addr - f.source_line_base));
       } else {
         out->append(fmt::format(" + 0x{:x}", addr - f.function_base));
       }
@@ -86,11 +91,14 @@ void PrintStack(std::string* out, const ThreadStack& stack) {
     PrintFrameHead(out, static_cast<int>(i), f);
     out->append("\n ");
     if (f.trust != FrameTrust::kInline) PrintRegisters(out, f);
-    out->append("\n    Found by: ").append(TrustDescription(f.trust)).append("\n");
+    out->append("\n    Found by: ")
+        .append(TrustDescription(f.trust))
+        .append("\n");
   }
 }
 
-bool Contains(const std::vector<const minidump::Module*>& list, const minidump::Module& m) {
+bool Contains(const std::vector<const minidump::Module*>& list,
+              const minidump::Module& m) {
   for (const minidump::Module* x : list) {
     if (x->debug_file == m.debug_file && x->debug_id == m.debug_id) return true;
   }
@@ -110,7 +118,8 @@ std::string PrintBreakpadText(const ProcessState& s) {
   out += fmt::format("                  {}\n", s.os_version);
   out += fmt::format("CPU: {}\n", s.cpu);
   if (!s.cpu_info.empty()) out += fmt::format("     {}\n", s.cpu_info);
-  out += fmt::format("     {} CPU{}\n", s.cpu_count, s.cpu_count != 1 ? "s" : "");
+  out +=
+      fmt::format("     {} CPU{}\n", s.cpu_count, s.cpu_count != 1 ? "s" : "");
   out += "\nGPU: UNKNOWN\n\n";
   if (s.crashed) {
     out += fmt::format("Crash reason:  {}\n", s.crash_reason);
@@ -121,8 +130,9 @@ std::string PrintBreakpadText(const ProcessState& s) {
   if (!s.assertion.empty()) out += fmt::format("Assertion: {}\n", s.assertion);
   if (s.time_date_stamp != 0 && s.process_create_time != 0 &&
       s.time_date_stamp >= s.process_create_time) {
-    out += fmt::format("Process uptime: {} seconds\n",
-                       static_cast<int>(s.time_date_stamp - s.process_create_time));
+    out += fmt::format(
+        "Process uptime: {} seconds\n",
+        static_cast<int>(s.time_date_stamp - s.process_create_time));
   } else {
     out += "Process uptime: not available\n";
   }
@@ -143,14 +153,18 @@ std::string PrintBreakpadText(const ProcessState& s) {
   for (const minidump::Module* m : s.modules->ByAddress()) {
     std::string issues;
     if (Contains(s.modules_without_symbols, *m)) {
-      issues = fmt::format("  (WARNING: No symbols, {}, {})", BaseName(m->debug_file), m->debug_id);
+      issues = fmt::format("  (WARNING: No symbols, {}, {})",
+                           BaseName(m->debug_file), m->debug_id);
     } else if (Contains(s.modules_with_corrupt_symbols, *m)) {
-      issues = fmt::format("  (WARNING: Corrupt symbols, {}, {})", BaseName(m->debug_file), m->debug_id);
+      issues = fmt::format("  (WARNING: Corrupt symbols, {}, {})",
+                           BaseName(m->debug_file), m->debug_id);
     }
-    out += fmt::format("0x{:08x} - 0x{:08x}  {}  {}{}{}\n", m->base_address,
-                       m->base_address + m->size - 1, BaseName(m->code_file),
-                       m->version.empty() ? "???" : m->version,
-                       main_address != 0 && m->base_address == main_address ? "  (main)" : "", issues);
+    out += fmt::format(
+        "0x{:08x} - 0x{:08x}  {}  {}{}{}\n", m->base_address,
+        m->base_address + m->size - 1, BaseName(m->code_file),
+        m->version.empty() ? "???" : m->version,
+        main_address != 0 && m->base_address == main_address ? "  (main)" : "",
+        issues);
   }
   return out;
 }

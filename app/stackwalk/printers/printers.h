@@ -2,7 +2,8 @@
 // Output formats of a walked dump:
 //  - PrintBreakpadText: minidump_stackwalk's default human-readable report
 //    (stackwalk_common.cc PrintProcessState), byte for byte;
-//  - PrintBreakpadMachine: minidump_stackwalk -m (PrintProcessStateMachineReadable);
+//  - PrintBreakpadMachine: minidump_stackwalk -m
+//  (PrintProcessStateMachineReadable);
 //  - PrintJsonDump: rust-minidump's JSON (`json_dump` in Socorro's processed
 //    crash): crash_info, crashing_thread, threads[].frames[], modules[],
 //    system_info, main_module, ... (schema notes in json_dump.cc).
@@ -18,7 +19,8 @@ namespace crashbox::stackwalk {
 
 std::string PrintBreakpadText(const ProcessState& state);
 std::string PrintBreakpadMachine(const ProcessState& state);
-std::string PrintJsonDump(const ProcessState& state, const minidump::Minidump& dump);
+std::string PrintJsonDump(const ProcessState& state,
+                          const minidump::Minidump& dump);
 
 // Breakpad's PathnameStripper::File: the part after the last '/' or '\'.
 std::string_view BaseName(std::string_view path);

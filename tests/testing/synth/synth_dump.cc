@@ -27,11 +27,21 @@ std::string MinidumpString(const std::string& utf8) {
     unsigned char c = utf8[i];
     uint32_t cp;
     int n;
-    if (c < 0x80) { cp = c; n = 1; }
-    else if ((c >> 5) == 6) { cp = c & 0x1f; n = 2; }
-    else if ((c >> 4) == 14) { cp = c & 0x0f; n = 3; }
-    else { cp = c & 0x07; n = 4; }
-    for (int k = 1; k < n && i + k < utf8.size(); ++k) cp = (cp << 6) | (utf8[i + k] & 0x3f);
+    if (c < 0x80) {
+      cp = c;
+      n = 1;
+    } else if ((c >> 5) == 6) {
+      cp = c & 0x1f;
+      n = 2;
+    } else if ((c >> 4) == 14) {
+      cp = c & 0x0f;
+      n = 3;
+    } else {
+      cp = c & 0x07;
+      n = 4;
+    }
+    for (int k = 1; k < n && i + k < utf8.size(); ++k)
+      cp = (cp << 6) | (utf8[i + k] & 0x3f);
     i += n;
     if (cp >= 0x10000) {
       cp -= 0x10000;
@@ -58,13 +68,15 @@ struct RegSlot {
 };
 
 constexpr RegSlot kAmd64Regs[] = {
-    {"rax", 120, 8}, {"rcx", 128, 8}, {"rdx", 136, 8}, {"rbx", 144, 8}, {"rsp", 152, 8},
-    {"rbp", 160, 8}, {"rsi", 168, 8}, {"rdi", 176, 8}, {"r8", 184, 8},  {"r9", 192, 8},
-    {"r10", 200, 8}, {"r11", 208, 8}, {"r12", 216, 8}, {"r13", 224, 8}, {"r14", 232, 8},
-    {"r15", 240, 8}, {"rip", 248, 8}};
+    {"rax", 120, 8}, {"rcx", 128, 8}, {"rdx", 136, 8}, {"rbx", 144, 8},
+    {"rsp", 152, 8}, {"rbp", 160, 8}, {"rsi", 168, 8}, {"rdi", 176, 8},
+    {"r8", 184, 8},  {"r9", 192, 8},  {"r10", 200, 8}, {"r11", 208, 8},
+    {"r12", 216, 8}, {"r13", 224, 8}, {"r14", 232, 8}, {"r15", 240, 8},
+    {"rip", 248, 8}};
 constexpr RegSlot kX86Regs[] = {
-    {"edi", 156, 4}, {"esi", 160, 4}, {"ebx", 164, 4}, {"edx", 168, 4}, {"ecx", 172, 4},
-    {"eax", 176, 4}, {"ebp", 180, 4}, {"eip", 184, 4}, {"efl", 192, 4}, {"esp", 196, 4}};
+    {"edi", 156, 4}, {"esi", 160, 4}, {"ebx", 164, 4}, {"edx", 168, 4},
+    {"ecx", 172, 4}, {"eax", 176, 4}, {"ebp", 180, 4}, {"eip", 184, 4},
+    {"efl", 192, 4}, {"esp", 196, 4}};
 
 std::string ContextBytes(const SynthContext& c) {
   std::string out;
@@ -80,19 +92,26 @@ std::string ContextBytes(const SynthContext& c) {
           found = true;
         }
       }
-      if (!found) throw std::invalid_argument("synth: unknown register " + name);
+      if (!found)
+        throw std::invalid_argument("synth: unknown register " + name);
     }
   };
   // Numbered register files: r0..r15 (arm) / x0..x28 fp lr sp pc (arm64).
   auto numbered = [&](uint32_t base, int width, bool arm64) {
     for (const auto& [name, value] : c.regs) {
       int index = -1;
-      if (name == "sp") index = arm64 ? 31 : 13;
-      else if (name == "lr") index = arm64 ? 30 : 14;
-      else if (name == "pc") index = arm64 ? 32 : 15;
-      else if (name == "fp") index = arm64 ? 29 : 11;
-      else if (name.size() > 1 && (name[0] == 'x' || name[0] == 'r')) index = std::stoi(name.substr(1));
-      if (index < 0) throw std::invalid_argument("synth: unknown register " + name);
+      if (name == "sp")
+        index = arm64 ? 31 : 13;
+      else if (name == "lr")
+        index = arm64 ? 30 : 14;
+      else if (name == "pc")
+        index = arm64 ? 32 : 15;
+      else if (name == "fp")
+        index = arm64 ? 29 : 11;
+      else if (name.size() > 1 && (name[0] == 'x' || name[0] == 'r'))
+        index = std::stoi(name.substr(1));
+      if (index < 0)
+        throw std::invalid_argument("synth: unknown register " + name);
       set(base + width * index, value, width);
     }
   };
@@ -128,11 +147,16 @@ std::string ContextBytes(const SynthContext& c) {
 
 uint16_t ArchFor(SynthCpu cpu) {
   switch (cpu) {
-    case SynthCpu::kX86: return 0;
-    case SynthCpu::kAmd64: return 9;
-    case SynthCpu::kArm: return 5;
-    case SynthCpu::kArm64: return 12;
-    case SynthCpu::kArm64Old: return 0x8003;
+    case SynthCpu::kX86:
+      return 0;
+    case SynthCpu::kAmd64:
+      return 9;
+    case SynthCpu::kArm:
+      return 5;
+    case SynthCpu::kArm64:
+      return 12;
+    case SynthCpu::kArm64Old:
+      return 0x8003;
   }
   return 0xffff;
 }
@@ -140,19 +164,24 @@ uint16_t ArchFor(SynthCpu cpu) {
 }  // namespace synth_internal
 using namespace synth_internal;
 
-SynthDump::SynthDump(SynthCpu cpu, uint32_t platform) : cpu_(cpu), platform_(platform) {
+SynthDump::SynthDump(SynthCpu cpu, uint32_t platform)
+    : cpu_(cpu), platform_(platform) {
   streams_.push_back({7, Kind::kSystemInfo, {}});
 }
 
 std::string SynthDump::Pdb70(const std::array<uint8_t, 16>& guid, uint32_t age,
                              const std::string& pdb_name) {
-  return std::string("RSDS") + std::string(guid.begin(), guid.end()) + Le(age) + pdb_name + '\0';
+  return std::string("RSDS") + std::string(guid.begin(), guid.end()) + Le(age) +
+         pdb_name + '\0';
 }
-std::string SynthDump::Pdb20(uint32_t signature, uint32_t age, const std::string& pdb_name) {
-  return std::string("NB10") + Le<uint32_t>(0) + Le(signature) + Le(age) + pdb_name + '\0';
+std::string SynthDump::Pdb20(uint32_t signature, uint32_t age,
+                             const std::string& pdb_name) {
+  return std::string("NB10") + Le<uint32_t>(0) + Le(signature) + Le(age) +
+         pdb_name + '\0';
 }
 std::string SynthDump::Elf(const std::string& build_id) {
-  return Le<uint32_t>(0x4270454c) + build_id;  // MD_CVINFOELF_SIGNATURE ("BpEL")
+  return Le<uint32_t>(0x4270454c) +
+         build_id;  // MD_CVINFOELF_SIGNATURE ("BpEL")
 }
 std::string SynthDump::MiscRecord(const std::string& name) {
   std::string data = name + '\0';
@@ -180,26 +209,40 @@ void SynthDump::Ensure(uint32_t type, Kind kind) {
   streams_.push_back({type, kind, {}});
 }
 
-SynthDump& SynthDump::SetOsVersion(uint32_t major, uint32_t minor, uint32_t build,
-                                   std::string csd) {
-  os_major_ = major, os_minor_ = minor, os_build_ = build, csd_ = std::move(csd);
+SynthDump& SynthDump::SetOsVersion(uint32_t major, uint32_t minor,
+                                   uint32_t build, std::string csd) {
+  os_major_ = major, os_minor_ = minor, os_build_ = build,
+  csd_ = std::move(csd);
   return *this;
 }
-SynthDump& SynthDump::SetProcessor(uint16_t level, uint16_t revision, uint8_t count) {
+SynthDump& SynthDump::SetProcessor(uint16_t level, uint16_t revision,
+                                   uint8_t count) {
   level_ = level, revision_ = revision, cpu_count_ = count;
   return *this;
 }
-SynthDump& SynthDump::SetCpuVendor(std::string vendor) { vendor_ = std::move(vendor); return *this; }
+SynthDump& SynthDump::SetCpuVendor(std::string vendor) {
+  vendor_ = std::move(vendor);
+  return *this;
+}
 SynthDump& SynthDump::SetArmCpu(uint32_t cpuid, uint32_t hwcaps) {
   arm_cpuid_ = cpuid, arm_hwcaps_ = hwcaps;
   return *this;
 }
-SynthDump& SynthDump::SetArchitecture(uint16_t arch) { arch_override_ = arch; return *this; }
-SynthDump& SynthDump::OmitSystemInfo() { omit_system_info_ = true; return *this; }
-SynthDump& SynthDump::SetTimeDateStamp(uint32_t t) { time_date_stamp_ = t; return *this; }
+SynthDump& SynthDump::SetArchitecture(uint16_t arch) {
+  arch_override_ = arch;
+  return *this;
+}
+SynthDump& SynthDump::OmitSystemInfo() {
+  omit_system_info_ = true;
+  return *this;
+}
+SynthDump& SynthDump::SetTimeDateStamp(uint32_t t) {
+  time_date_stamp_ = t;
+  return *this;
+}
 
-SynthDump& SynthDump::AddThread(uint32_t tid, SynthContext context, uint64_t stack_base,
-                                std::string stack) {
+SynthDump& SynthDump::AddThread(uint32_t tid, SynthContext context,
+                                uint64_t stack_base, std::string stack) {
   threads_.push_back({tid, std::move(context), stack_base, std::move(stack)});
   Ensure(3, Kind::kThreads);
   return *this;
@@ -214,7 +257,8 @@ SynthDump& SynthDump::AddModule(SynthModule module) {
   Ensure(4, Kind::kModules);
   return *this;
 }
-SynthDump& SynthDump::AddUnloadedModule(std::string name, uint64_t base, uint32_t size) {
+SynthDump& SynthDump::AddUnloadedModule(std::string name, uint64_t base,
+                                        uint32_t size) {
   SynthModule m;
   m.name = std::move(name), m.base = base, m.size = size;
   unloaded_.push_back(std::move(m));
@@ -231,10 +275,12 @@ SynthDump& SynthDump::AddMemory64(uint64_t base, std::string bytes) {
   Ensure(9, Kind::kMemory64);
   return *this;
 }
-SynthDump& SynthDump::SetException(uint32_t tid, uint32_t code, uint32_t flags, uint64_t address,
+SynthDump& SynthDump::SetException(uint32_t tid, uint32_t code, uint32_t flags,
+                                   uint64_t address,
                                    std::vector<uint64_t> params,
                                    std::optional<SynthContext> context) {
-  exception_ = Exception{tid, code, flags, address, std::move(params), std::move(context)};
+  exception_ = Exception{
+      tid, code, flags, address, std::move(params), std::move(context)};
   Ensure(6, Kind::kException);
   return *this;
 }

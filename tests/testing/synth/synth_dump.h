@@ -24,8 +24,10 @@ enum class SynthCpu { kX86, kAmd64, kArm, kArm64, kArm64Old };
 
 struct SynthContext {
   SynthCpu cpu = SynthCpu::kAmd64;
-  std::map<std::string, uint64_t> regs;  // Breakpad register names ("rip", "sp", "x0", ...)
-  std::optional<uint64_t> flags;         // context_flags; default: the CPU's full flags
+  std::map<std::string, uint64_t>
+      regs;  // Breakpad register names ("rip", "sp", "x0", ...)
+  std::optional<uint64_t>
+      flags;  // context_flags; default: the CPU's full flags
 };
 
 struct SynthModule {
@@ -43,7 +45,8 @@ struct SynthCrashpadModule {
   uint32_t module_index = 0;
   std::vector<std::string> list_annotations;
   std::map<std::string, std::string> simple_annotations;
-  std::vector<std::pair<std::string, std::string>> annotation_objects;  // type 1 (string)
+  std::vector<std::pair<std::string, std::string>>
+      annotation_objects;  // type 1 (string)
 };
 
 struct SynthCrashpad {
@@ -57,12 +60,14 @@ class SynthDump {
  public:
   // `platform` is the system info platform id (0x8201 Linux, 2 Windows NT,
   // 0x8101 macOS); the architecture follows `cpu`.
-  explicit SynthDump(SynthCpu cpu = SynthCpu::kAmd64, uint32_t platform = 0x8201);
+  explicit SynthDump(SynthCpu cpu = SynthCpu::kAmd64,
+                     uint32_t platform = 0x8201);
 
   // CodeView record helpers.
   static std::string Pdb70(const std::array<uint8_t, 16>& guid, uint32_t age,
                            const std::string& pdb_name);
-  static std::string Pdb20(uint32_t signature, uint32_t age, const std::string& pdb_name);
+  static std::string Pdb20(uint32_t signature, uint32_t age,
+                           const std::string& pdb_name);
   static std::string Elf(const std::string& build_id);
   static std::string MiscRecord(const std::string& name);  // non-Unicode
   // Cuts `bytes` to its first `n` bytes.
@@ -70,7 +75,8 @@ class SynthDump {
   // 64-bit little-endian words, e.g. stack contents for AddThread.
   static std::string Words64(std::initializer_list<uint64_t> words);
 
-  SynthDump& SetOsVersion(uint32_t major, uint32_t minor, uint32_t build, std::string csd);
+  SynthDump& SetOsVersion(uint32_t major, uint32_t minor, uint32_t build,
+                          std::string csd);
   SynthDump& SetProcessor(uint16_t level, uint16_t revision, uint8_t count);
   SynthDump& SetCpuVendor(std::string vendor);  // 12 chars, x86 CPU union
   SynthDump& SetArmCpu(uint32_t cpuid, uint32_t hwcaps);
@@ -79,15 +85,15 @@ class SynthDump {
   SynthDump& SetTimeDateStamp(uint32_t t);
 
   // A thread with its context and (optionally) stack memory at stack_base.
-  SynthDump& AddThread(uint32_t tid, SynthContext context, uint64_t stack_base = 0,
-                       std::string stack = {});
+  SynthDump& AddThread(uint32_t tid, SynthContext context,
+                       uint64_t stack_base = 0, std::string stack = {});
   SynthDump& AddThreadName(uint32_t tid, std::string name);
   SynthDump& AddModule(SynthModule module);
   SynthDump& AddUnloadedModule(std::string name, uint64_t base, uint32_t size);
   SynthDump& AddMemory(uint64_t base, std::string bytes);
   SynthDump& AddMemory64(uint64_t base, std::string bytes);
-  SynthDump& SetException(uint32_t tid, uint32_t code, uint32_t flags, uint64_t address,
-                          std::vector<uint64_t> params = {},
+  SynthDump& SetException(uint32_t tid, uint32_t code, uint32_t flags,
+                          uint64_t address, std::vector<uint64_t> params = {},
                           std::optional<SynthContext> context = std::nullopt);
   SynthDump& SetBreakpadInfo(std::optional<uint32_t> dump_tid,
                              std::optional<uint32_t> requesting_tid);
@@ -99,7 +105,8 @@ class SynthDump {
   // Breakage knobs, applied by Build().
   SynthDump& OverrideStreamSize(uint32_t type, uint32_t size);
   SynthDump& OverrideStreamRva(uint32_t type, uint32_t rva);
-  SynthDump& OverrideListCount(uint32_t type, uint32_t count);  // first u32 of the stream
+  SynthDump& OverrideListCount(uint32_t type,
+                               uint32_t count);  // first u32 of the stream
   SynthDump& OverrideHeaderStreamCount(uint32_t count);
   SynthDump& AddListPadding(uint32_t type);  // 4 padding bytes after the count
 
@@ -122,8 +129,20 @@ class SynthDump {
     uint64_t base;
     std::string bytes;
   };
-  enum class Kind { kSystemInfo, kThreads, kThreadNames, kModules, kUnloaded, kMemory, kMemory64,
-                    kException, kBreakpad, kMisc, kCrashpad, kRaw };
+  enum class Kind {
+    kSystemInfo,
+    kThreads,
+    kThreadNames,
+    kModules,
+    kUnloaded,
+    kMemory,
+    kMemory64,
+    kException,
+    kBreakpad,
+    kMisc,
+    kCrashpad,
+    kRaw
+  };
   struct Stream {
     uint32_t type;
     Kind kind;
@@ -148,7 +167,8 @@ class SynthDump {
   std::vector<SynthModule> unloaded_;
   std::vector<Memory> memory_, memory64_;
   std::optional<Exception> exception_;
-  std::optional<std::pair<std::optional<uint32_t>, std::optional<uint32_t>>> breakpad_;
+  std::optional<std::pair<std::optional<uint32_t>, std::optional<uint32_t>>>
+      breakpad_;
   std::optional<std::pair<uint32_t, uint32_t>> misc_;
   std::optional<SynthCrashpad> crashpad_;
   std::vector<Stream> streams_;  // order of first use; system info first
