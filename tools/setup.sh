@@ -17,8 +17,9 @@ if [[ "${CB_SETUP_EXTRAS:-}" == *bench* ]]; then
 fi
 if [[ "${CB_SETUP_EXTRAS:-}" == *fuzz* ]]; then PACKAGES+=(clang libclang-rt-14-dev); fi
 # Browser tests drive Debian's chromium with playwright-core from npm (tests/browser).
+# clang-format-14 checks the formatting (tools/check_format.sh).
 if [[ "${CB_SETUP_EXTRAS:-}" == *test* ]]; then
-  PACKAGES+=(chromium)
+  PACKAGES+=(chromium clang-format-14)
   command -v npm >/dev/null || PACKAGES+=(npm)
 fi
 
