@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <deque>
 #include <map>
 #include <string>
 
@@ -43,11 +44,29 @@ void AddSettingFlags(CLI::App* cmd, std::string* config_file,
     std::string help =
         fmt::format("{} [{}; default: {}]", s.help, s.key,
                     s.default_value.empty() ? "none" : s.default_value);
-    cmd->add_option_function<std::string>(
-           s.flag, [flags, key](const std::string& v) { (*flags)[key] = v; },
-           help)
+    auto set = [flags, key](const std::string& v) { (*flags)[key] = v; };
+    if (s.default_value == "true" || s.default_value == "false") {
+      // A switch, as in every other CLI: `--x` alone, `--no-x`, or `--x=false`.
+      // CLI11 checks the word; the value itself lands in `flags` as written.
+      static std::deque<bool> parsed;  // CLI11 wants a target; unused
+      std::string name = fmt::format("{},!--no-{}", s.flag, s.flag.substr(2));
+      cmd->add_flag(name, parsed.emplace_back(), help)->each(set);
+      continue;
+    }
+    cmd->add_option_function<std::string>(s.flag, set, help)
         ->type_name(s.secret ? "SECRET" : "VALUE");
   }
+}
+
+// A repeatable option takes one value each time it is given (`--x a --x b`,
+// or `--x a:b` where it has a delimiter), never the arguments after it:
+// `stackwalk --symbols-path DIR a.dmp b.dmp` walks both dumps.
+void OneValuePerOccurrence(CLI::App* app) {
+  for (CLI::Option* o : app->get_options()) {
+    if (!o->get_positional() && o->get_expected_max() > 1)
+      o->allow_extra_args(false);
+  }
+  for (CLI::App* sub : app->get_subcommands({})) OneValuePerOccurrence(sub);
 }
 
 Result<config::Config> Load(const std::string& config_file,
@@ -183,6 +202,7 @@ int Main(int argc, char** argv) {
   CLI::App* version = app.add_subcommand(
       "version", "Print version and build information as JSON");
 
+  OneValuePerOccurrence(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

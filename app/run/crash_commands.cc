@@ -3,10 +3,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -80,7 +83,25 @@ std::string FormatProcessed(const json& p) {
       Str(p, "process_type") + ", uptime " + Str(p, "uptime", "?") + " s");
   row("Crash time:", Str(p, "client_crash_date"));
   row("Processed:", Str(p, "completed_datetime"));
-  row("Missing syms:", Str(p, "missing_symbols"));
+  std::vector<std::string_view> missing;
+  std::string missing_text = Str(p, "missing_symbols");
+  for (std::string_view m : base::Split(missing_text, ';'))
+    if (!m.empty()) missing.push_back(m);
+  if (!missing.empty()) {
+    // Hundreds of modules can lack symbols: a count and the first few, one
+    // a line, and where the rest are.
+    constexpr size_t kShown = 5;
+    row("Missing syms:",
+        fmt::format("{} module{} without symbols", missing.size(),
+                    missing.size() == 1 ? "" : "s"));
+    for (size_t i = 0; i < std::min(missing.size(), kShown); ++i)
+      out += fmt::format("{:<16}  {}\n", "", missing[i]);
+    if (missing.size() > kShown) {
+      out += fmt::format(
+          "{:<16}  … {} more: `crashbox show {} --json` lists all\n", "",
+          missing.size() - kShown, Str(p, "uuid"));
+    }
+  }
   const json& jd = p.contains("json_dump") ? p["json_dump"] : json::object();
   if (jd.is_object() && jd.contains("crashing_thread") &&
       jd["crashing_thread"].is_object()) {

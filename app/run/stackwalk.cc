@@ -124,15 +124,31 @@ int Stackwalk(const StackwalkCommand& cmd) {
   std::unique_ptr<symbols::DirSymbolSupplier> supplier;
   if (!cmd.symbols_paths.empty()) {
     symbols::DirSupplierOptions options;
-    for (const std::string& p : cmd.symbols_paths)
+    for (const std::string& p : cmd.symbols_paths) {
+      std::error_code ec;
+      if (!fs::is_directory(p, ec)) {
+        std::fprintf(stderr,
+                     "crashbox stackwalk: warning: symbols path %s is not a "
+                     "directory\n",
+                     p.c_str());
+      }
       options.roots.emplace_back(p);
+    }
     options.one_shot =
         true;  // a short-lived process: no copies of texts and blobs
     supplier = std::make_unique<symbols::DirSymbolSupplier>(std::move(options));
   }
   int code = kOk;
-  for (const std::string& path : cmd.dumps)
-    code = Worse(code, WalkOne(cmd, path, supplier.get()));
+  size_t walked = 0;
+  for (const std::string& path : cmd.dumps) {
+    int one = WalkOne(cmd, path, supplier.get());
+    walked += one == kOk;
+    code = Worse(code, one);
+  }
+  if (walked < cmd.dumps.size()) {
+    std::fprintf(stderr, "crashbox stackwalk: walked %zu of %zu dumps\n",
+                 walked, cmd.dumps.size());
+  }
   return code;
 }
 
