@@ -3,6 +3,8 @@
 # server with the corpus symbols, time until every crash is processed, and
 # print crashes/s with the mean time of each stage from /metrics.
 # Usage: bench/process.sh [ROUNDS] [CORPUS_DIR]
+# CB_SERVER_BIN=/path/to/an/older/crashbox measures that server instead (the
+# client stays build/release's), for before/after comparisons run back to back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
@@ -11,7 +13,7 @@ bin=build/release
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/crashbox-process.XXXXXX")
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-$bin/crashbox serve --listen 127.0.0.1:0 --data-dir "$work/var" --symbols-path "$corpus/symbols" \
+"${CB_SERVER_BIN:-$bin/crashbox}" serve --listen 127.0.0.1:0 --data-dir "$work/var" --symbols-path "$corpus/symbols" \
   --log-level warning > "$work/url" &
 pid=$!
 for _ in $(seq 50); do [[ -s "$work/url" ]] && break; sleep 0.1; done
