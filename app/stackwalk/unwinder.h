@@ -4,8 +4,9 @@
 // following Breakpad's stackwalker_<cpu>.cc: CFI (and STACK WIN on x86) first,
 // then the frame pointer, then stack scanning, with Breakpad's conditions for
 // when each is tried and trusted. Shared pieces (stack memory, scanning, the
-// termination rule) live in scan.cc.
-// Internal to app/stackwalk; not thread-safe (one per thread walk).
+// termination rule, the CFI walker, the frame-pointer step) live in
+// unwinder.cc. Internal to app/stackwalk; not thread-safe (one per thread
+// walk).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // Pieces shared by the unwinders: stack memory reads, Breakpad's return
-// address scan, its termination rule and its CFI register walker.
+// address scan, its termination rule, its CFI register walker and the
+// frame-pointer step.
 #include <cstring>
 
 #include "app/stackwalk/unwinder.h"
