@@ -71,23 +71,20 @@ class Amd64Unwinder final : public Unwinder {
     return f;
   }
 
+  // The shared rbp step, with Breakpad's amd64-only sanity checks: rbp
+  // 8-aligned, a canonical return address, the caller's rbp above the
+  // record and readable (else a garbage rbp would be followed).
   std::optional<Frame> ByFramePointer(const Frame& last) {
-    uint64_t rbp = last.regs.Get(kRbp);
+    const uint64_t rbp = last.regs.Get(kRbp);
     if (rbp % 8 != 0) return std::nullopt;
-    std::optional<uint64_t> rip = env_.memory->ReadU64(rbp + 8);
-    std::optional<uint64_t> caller_rbp = env_.memory->ReadU64(rbp);
-    if (!rip || !caller_rbp) return std::nullopt;
-    uint64_t rsp = rbp + 16;
-    if (IsNonCanonical(*rip)) return std::nullopt;
-    if (rsp <= rbp || *caller_rbp < rsp) return std::nullopt;
-    if (!env_.memory->ReadU64(*caller_rbp)) return std::nullopt;
-    Frame f;
-    f.trust = FrameTrust::kFramePointer;
-    f.regs = last.regs;
-    f.regs.valid = 0;
-    f.regs.Set(kRip, *rip);
-    f.regs.Set(kRsp, rsp);
-    f.regs.Set(kRbp, *caller_rbp);
+    std::optional<Frame> f = CallerByFramePointer(
+        last, {.pc_index = kRip, .sp_index = kRsp, .fp_index = kRbp});
+    if (!f) return std::nullopt;
+    const uint64_t rip = f->regs.Get(kRip), rsp = f->regs.Get(kRsp);
+    const uint64_t caller_rbp = f->regs.Get(kRbp);
+    if (IsNonCanonical(rip)) return std::nullopt;
+    if (rsp <= rbp || caller_rbp < rsp) return std::nullopt;
+    if (!env_.memory->ReadU64(caller_rbp)) return std::nullopt;
     return f;
   }
 

@@ -59,26 +59,14 @@ class ArmUnwinder final : public Unwinder {
     return f;
   }
 
+  // The shared link-register step on r7; Breakpad asks r7 to be valid.
   std::optional<Frame> ByFramePointer(const Frame& last) {
     if (!last.regs.IsValid(fp_register_)) return std::nullopt;
-    uint32_t fp = static_cast<uint32_t>(last.regs.Get(fp_register_));
-    uint32_t caller_fp = 0, caller_lr = 0;
-    if (fp) {
-      std::optional<uint32_t> a = env_.memory->ReadU32(fp);
-      std::optional<uint32_t> b = env_.memory->ReadU32(fp + 4);
-      if (!a || !b) return std::nullopt;
-      caller_fp = *a;
-      caller_lr = *b;
-    }
-    Frame f;
-    f.trust = FrameTrust::kFramePointer;
-    f.regs = last.regs;
-    f.regs.valid = 0;
-    f.regs.Set(fp_register_, caller_fp);
-    f.regs.Set(kSp, fp ? uint32_t(fp + 8) : last.regs.Get(kSp));
-    f.regs.Set(kPc, last.regs.Get(kLr));
-    f.regs.Set(kLr, caller_lr);
-    return f;
+    return CallerByFramePointer(last, {.pc_index = kPc,
+                                       .sp_index = kSp,
+                                       .fp_index = fp_register_,
+                                       .lr_index = kLr,
+                                       .word_size = 4});
   }
 
   std::optional<Frame> ByScan(const Frame& last) {

@@ -94,26 +94,14 @@ class Arm64Unwinder final : public Unwinder {
     last.regs.value[kLr] = PtrauthStrip(lr);
   }
 
+  // The shared link-register step on x29, after Breakpad's lr correction;
+  // the caller's lr loses its pointer-auth bits.
   std::optional<Frame> ByFramePointer(std::vector<Frame>& frames) {
     if (!frames.back().regs.IsValid(kLr)) CorrectLr(frames);
-    const Frame& last = frames.back();
-    uint64_t fp = last.regs.Get(kFp), caller_fp = 0, caller_lr = 0;
-    if (fp) {
-      std::optional<uint64_t> a = env_.memory->ReadU64(fp);
-      if (!a) return std::nullopt;
-      std::optional<uint64_t> b = env_.memory->ReadU64(fp + 8);
-      if (!b) return std::nullopt;
-      caller_fp = *a;
-      caller_lr = *b;
-    }
-    Frame f;
-    f.trust = FrameTrust::kFramePointer;
-    f.regs = last.regs;
-    f.regs.valid = 0;
-    f.regs.Set(kFp, caller_fp);
-    f.regs.Set(kSp, fp ? fp + 16 : last.regs.Get(kSp));
-    f.regs.Set(kPc, last.regs.Get(kLr));
-    f.regs.Set(kLr, PtrauthStrip(caller_lr));
+    std::optional<Frame> f = CallerByFramePointer(
+        frames.back(),
+        {.pc_index = kPc, .sp_index = kSp, .fp_index = kFp, .lr_index = kLr});
+    if (f) f->regs.Set(kLr, PtrauthStrip(f->regs.Get(kLr)));
     return f;
   }
 

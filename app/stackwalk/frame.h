@@ -18,7 +18,6 @@
 
 #include "app/minidump/context/cpu_context.h"
 #include "app/minidump/module_list.h"
-#include "app/symbols/symbol_file.h"
 
 namespace crashbox::stackwalk {
 
@@ -66,16 +65,6 @@ struct Registers {
   int sp_index() const;
 };
 
-// STACK WIN data kept on an x86 frame for its caller's unwind (Breakpad
-// stores the WindowsFrameInfo on the frame).
-struct WinInfo {
-  symbols::WinFrameType type = symbols::WinFrameType::kFpo;
-  bool parameter_size_only = false;
-  uint32_t parameter_size = 0, saved_register_size = 0, local_size = 0;
-  bool allocates_base_pointer = false;
-  std::string program_string;
-};
-
 struct Frame {
   FrameTrust trust = FrameTrust::kNone;
   Registers regs;  // empty for inline frames
@@ -96,8 +85,6 @@ struct Frame {
   std::string source_file;  // empty when unknown
   int32_t source_line = 0;
   uint64_t source_line_base = 0;
-
-  std::optional<WinInfo> win_info;  // x86 only
 
   bool has_module() const {
     return module != nullptr || unloaded_module != nullptr;

@@ -4,8 +4,9 @@
 // following Breakpad's stackwalker_<cpu>.cc: CFI (and STACK WIN on x86) first,
 // then the frame pointer, then stack scanning, with Breakpad's conditions for
 // when each is tried and trusted. Shared pieces (stack memory, scanning, the
-// termination rule) live in scan.cc.
-// Internal to app/stackwalk; not thread-safe (one per thread walk).
+// termination rule, the CFI walker, the frame-pointer step) live in
+// unwinder.cc. Internal to app/stackwalk; not thread-safe (one per thread
+// walk).
 #pragma once
 
 #include <cstdint>
@@ -72,6 +73,32 @@ class Unwinder {
   static int SearchWords(bool is_context_frame) {
     return is_context_frame ? 160 : 40;
   }
+  // A caller of `callee` with `trust` and no register known yet: the values
+  // are the callee's (later unwinders read some of them, as Breakpad's do),
+  // every validity bit is clear.
+  static Frame NewCaller(const Frame& callee, FrameTrust trust);
+
+  // Where a CPU keeps its frame pointer chain (register indices), for
+  // CallerByFramePointer.
+  struct FramePointerRegs {
+    int pc_index = -1, sp_index = -1, fp_index = -1;
+    // -1: the return address is saved in the frame record (x86, amd64).
+    // Otherwise the link register holds the caller's pc and the record's
+    // second word is the caller's link register (arm, arm64).
+    int lr_index = -1;
+    int word_size = 8;  // 4 or 8; addresses wrap at this width
+  };
+  // The frame-pointer step every unwinder shares: the callee's fp points at a
+  // frame record {caller's fp, return address or saved lr}, the caller's sp
+  // is just above it (fp + 2 words). The caller gets pc, sp and fp (and lr)
+  // valid, trust kFramePointer; nullopt when a word of the record is
+  // unreadable. With a link register (arm, arm64), fp 0 ends the chain
+  // without reading memory: the caller is in lr, at the callee's sp, with fp
+  // and lr 0. The checks that differ per CPU (amd64's alignment and
+  // canonical-address tests, arm's iOS-only r7, arm64's lr correction and
+  // pointer-auth stripping) stay with each unwinder.
+  std::optional<Frame> CallerByFramePointer(const Frame& last,
+                                            const FramePointerRegs& regs);
   // Breakpad's TerminateWalk: pc below 4 KiB, or no stack progress.
   static bool TerminateWalk(uint64_t caller_pc, uint64_t caller_sp,
                             uint64_t callee_sp, bool first_unwind);

@@ -15,18 +15,6 @@ constexpr int kEip = 0, kEsp = 1, kEbp = 2, kEbx = 3, kEsi = 4, kEdi = 5;
 // chain after a scan (Breakpad: 99.5% of frames are smaller).
 constexpr uint32_t kMaxReasonableGapBetweenFrames = 128 * 1024;
 
-WinInfo ToWinInfo(const symbols::WinFrameInfo& w) {
-  WinInfo out;
-  out.type = w.type;
-  out.parameter_size_only = w.parameter_size_only;
-  out.parameter_size = w.parameter_size;
-  out.saved_register_size = w.saved_register_size;
-  out.local_size = w.local_size;
-  out.allocates_base_pointer = w.allocates_base_pointer;
-  out.program_string = std::string(w.program_string);
-  return out;
-}
-
 class X86Unwinder final : public Unwinder {
  public:
   explicit X86Unwinder(UnwindEnv env) : Unwinder(std::move(env)) {
@@ -41,11 +29,12 @@ class X86Unwinder final : public Unwinder {
   std::optional<Frame> CallerOf(std::vector<Frame>& frames,
                                 bool scan_allowed) override {
     if (!env_.memory->present()) return std::nullopt;
-    Frame& last = frames.back();
+    const Frame& last = frames.back();
     std::optional<Frame> caller;
+    win_info_.resize(frames.size());
     if (std::optional<symbols::WinFrameInfo> win =
             env_.symbolizer->FindWindowsFrameInfo(last)) {
-      last.win_info = ToWinInfo(*win);
+      win_info_.back() = *win;
       caller = ByWindowsFrameInfo(frames, scan_allowed);
     }
     if (!caller) {
@@ -80,10 +69,10 @@ class X86Unwinder final : public Unwinder {
     return v.has_value();
   }
 
-  std::optional<Frame> ByWindowsFrameInfo(std::vector<Frame>& frames,
+  std::optional<Frame> ByWindowsFrameInfo(const std::vector<Frame>& frames,
                                           bool scan_allowed) {
     const Frame& last = frames.back();
-    const WinInfo& info = *last.win_info;
+    const symbols::WinFrameInfo& info = *win_info_.back();
     if (info.parameter_size_only)
       return std::nullopt;  // not a full STACK WIN record
     const bool is_context = last.trust == FrameTrust::kContext;
@@ -93,8 +82,7 @@ class X86Unwinder final : public Unwinder {
     uint32_t callee_params = 0;
     for (int id = static_cast<int>(frames.size()) - 2; id >= 0; --id) {
       if (frames[id].trust == FrameTrust::kInline) continue;
-      if (frames[id].win_info)
-        callee_params = frames[id].win_info->parameter_size;
+      if (win_info_[id]) callee_params = win_info_[id]->parameter_size;
     }
 
     symbols::RegisterMap dict;
@@ -127,7 +115,7 @@ class X86Unwinder final : public Unwinder {
     bool recover_ebp = true;
     FrameTrust trust = FrameTrust::kCfi;
     if (!info.program_string.empty()) {
-      program = info.program_string;
+      program = std::string(info.program_string);
     } else if (info.allocates_base_pointer) {
       program =
           "$eip .raSearchStart ^ = $ebp $esp .cbCalleeParams + .cbSavedRegs + "
@@ -199,10 +187,7 @@ class X86Unwinder final : public Unwinder {
       }
     }
 
-    Frame f;
-    f.trust = trust;
-    f.regs = last.regs;
-    f.regs.valid = 0;
+    Frame f = NewCaller(last, trust);
     f.regs.Set(kEip, u32("$eip"));
     f.regs.Set(kEsp, u32("$esp"));
     f.regs.Set(kEbp, u32("$ebp"));
@@ -225,41 +210,35 @@ class X86Unwinder final : public Unwinder {
     return f;
   }
 
+  // The shared %ebp step (no checks on x86: Breakpad follows any readable
+  // record); when the record is unreadable, a scan whose %ebp comes from the
+  // word below the return address.
   std::optional<Frame> ByEbpAtBase(const Frame& last, bool scan_allowed) {
-    uint32_t last_esp = static_cast<uint32_t>(last.regs.Get(kEsp));
-    uint32_t last_ebp = static_cast<uint32_t>(last.regs.Get(kEbp));
-    uint32_t eip = 0, esp = 0, ebp = 0;
-    FrameTrust trust;
-    if (Read(last_ebp + 4, &eip) && Read(last_ebp, &ebp)) {
-      esp = last_ebp + 8;
-      trust = FrameTrust::kFramePointer;
-    } else {
-      if (!scan_allowed ||
-          !Scan(last_esp, SearchWords(last.trust == FrameTrust::kContext), &esp,
-                &eip)) {
-        return std::nullopt;
-      }
-      esp += 4;
-      // The caller's %ebp is saved just below the return address when the
-      // callee has a standard prologue; keep %ebp otherwise.
-      uint32_t chain = esp - 8;
-      if (!Read(chain, &ebp) || ebp <= chain ||
-          ebp - chain > kMaxReasonableGapBetweenFrames) {
-        ebp = last_ebp;
-      }
-      trust = FrameTrust::kScan;
+    std::optional<Frame> f = CallerByFramePointer(
+        last,
+        {.pc_index = kEip, .sp_index = kEsp, .fp_index = kEbp, .word_size = 4});
+    if (f || !scan_allowed) return f;
+    f = ScanCaller(last, kEip, kEsp, 4);
+    if (!f) return std::nullopt;
+    // The caller's %ebp is saved just below the return address when the
+    // callee has a standard prologue; keep %ebp otherwise.
+    const uint32_t esp = static_cast<uint32_t>(f->regs.Get(kEsp));
+    const uint32_t chain = esp - 8;
+    uint32_t ebp = 0;
+    if (!Read(chain, &ebp) || ebp <= chain ||
+        ebp - chain > kMaxReasonableGapBetweenFrames) {
+      ebp = static_cast<uint32_t>(last.regs.Get(kEbp));
     }
-    Frame f;
-    f.trust = trust;
-    f.regs = last.regs;
-    f.regs.valid = 0;
-    f.regs.Set(kEip, eip);
-    f.regs.Set(kEsp, esp);
-    f.regs.Set(kEbp, ebp);
+    f->regs.Set(kEbp, ebp);
     return f;
   }
 
   CfiRegisterMap map_;
+  // The STACK WIN data found for each frame of the thread so far, by index
+  // in `frames` (Breakpad keeps it on the frame): a caller's unwind reads
+  // its callees' parameter sizes. The views point into symbol files the
+  // symbolizer keeps loaded for the whole walk.
+  std::vector<std::optional<symbols::WinFrameInfo>> win_info_;
 };
 
 }  // namespace

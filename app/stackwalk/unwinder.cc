@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // Pieces shared by the unwinders: stack memory reads, Breakpad's return
-// address scan, its termination rule and its CFI register walker.
+// address scan, its termination rule, its CFI register walker and the
+// frame-pointer step.
 #include <cstring>
 
 #include "app/stackwalk/unwinder.h"
@@ -48,13 +49,47 @@ std::optional<Frame> Unwinder::ScanCaller(const Frame& last, int pc_index,
     return std::nullopt;
   }
   const uint64_t mask = word_size == 4 ? 0xffffffffull : ~uint64_t{0};
-  Frame f;
-  f.trust = FrameTrust::kScan;
-  f.regs = last.regs;
-  f.regs.valid = 0;
+  Frame f = NewCaller(last, FrameTrust::kScan);
   f.regs.Set(pc_index, pc);
   f.regs.Set(sp_index, (found + word_size) & mask);
   if (location) *location = found;
+  return f;
+}
+
+Frame Unwinder::NewCaller(const Frame& callee, FrameTrust trust) {
+  Frame f;
+  f.trust = trust;
+  f.regs = callee.regs;
+  f.regs.valid = 0;
+  return f;
+}
+
+std::optional<Frame> Unwinder::CallerByFramePointer(const Frame& last,
+                                                    const FramePointerRegs& r) {
+  const int w = r.word_size;
+  const uint64_t mask = w == 4 ? 0xffffffffull : ~uint64_t{0};
+  const bool link_register = r.lr_index >= 0;
+  const uint64_t fp = last.regs.Get(r.fp_index) & mask;
+  uint64_t caller_fp = 0, saved = 0;
+  uint64_t caller_sp = last.regs.Get(r.sp_index);
+  if (fp != 0 || !link_register) {
+    std::optional<uint64_t> record_fp = env_.memory->ReadWord(fp, w);
+    std::optional<uint64_t> record_pc =
+        env_.memory->ReadWord((fp + w) & mask, w);
+    if (!record_fp || !record_pc) return std::nullopt;
+    caller_fp = *record_fp;
+    saved = *record_pc;
+    caller_sp = (fp + 2 * w) & mask;
+  }
+  Frame f = NewCaller(last, FrameTrust::kFramePointer);
+  f.regs.Set(r.fp_index, caller_fp);
+  f.regs.Set(r.sp_index, caller_sp);
+  if (link_register) {
+    f.regs.Set(r.pc_index, last.regs.Get(r.lr_index));
+    f.regs.Set(r.lr_index, saved);
+  } else {
+    f.regs.Set(r.pc_index, saved);
+  }
   return f;
 }
 
