@@ -18,7 +18,7 @@
 
 #include "app/minidump/context/cpu_context.h"
 #include "app/minidump/module_list.h"
-#include "app/symbols/symbol_file.h"
+#include "app/symbols/stored/symbol_file.h"
 
 namespace crashbox::stackwalk {
 
