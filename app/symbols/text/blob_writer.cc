@@ -6,7 +6,7 @@
 // are written straight into the blob. Usually that is the line array's own
 // mapping (the lines are already at kLinesOffset), which saves the copies and
 // the fresh 4 KiB pages intermediate arrays would cost (see
-// big_buffer_internal.h).
+// big_buffer.h).
 #include <algorithm>
 #include <array>
 #include <cstring>

@@ -78,7 +78,7 @@ struct SymModel {
   uint32_t flags = 0;  // blob::kFlag*
 };
 
-// A converted blob in fresh memory (see big_buffer_internal.h).
+// A converted blob in fresh memory (see big_buffer.h).
 struct BlobBytes {
   BigBuffer buffer;
   size_t size = 0;
