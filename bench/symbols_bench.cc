@@ -22,9 +22,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "app/symbols/chain_supplier.h"
-#include "app/symbols/sym_parser.h"
-#include "app/symbols/symbol_file.h"
+#include "app/symbols/stored/symbol_file.h"
+#include "app/symbols/suppliers/blob_supplier.h"
+#include "app/symbols/text/sym_parser.h"
 #include "app/symsvc/symbol_uploader.h"
 #include "store/lmdb/symbol_store.h"
 

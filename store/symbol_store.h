@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // SymbolStore: converted symbol files (crashbox's pre-indexed blob form, see
-// app/symbols/blob_format.h) keyed by module identity, and the original .sym
-// text (compressed) for download. Knows nothing of the blob's inside.
+// app/symbols/stored/blob_format.h) keyed by module identity, and the original
+// .sym text (compressed) for download. Knows nothing of the blob's inside.
 //
 // Thread-safe. Put* are durable when they return OK. Errors: kNotFound,
 // kUnavailable (store or disk full), kCorrupt, kIoError.

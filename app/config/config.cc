@@ -148,7 +148,7 @@ const std::vector<Setting>& Table() {
          std::replace(s.begin(), s.end(), ',', ' ');
          for (std::string_view u : base::Split(s, ' ')) {
            if (u.empty()) continue;
-           CB_RETURN_IF_ERROR(symsvc::CheckUpstreamUrl(std::string(u), {}));
+           CB_RETURN_IF_ERROR(symbols::CheckUpstreamUrl(std::string(u), {}));
            c.symbols.upstream.urls.emplace_back(u);
          }
          return Status::Ok();

@@ -34,7 +34,7 @@
 #include "app/base/metrics.h"
 #include "app/processor/signature_rule.h"
 #include "app/stackwalk/walker.h"
-#include "app/symbols/symbol_supplier.h"
+#include "app/symbols/suppliers/symbol_supplier.h"
 #include "store/crash_store.h"
 
 namespace crashbox::processor {

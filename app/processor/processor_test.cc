@@ -9,7 +9,7 @@
 #include "app/base/sha256.h"
 #include "app/minidump/minidump.h"
 #include "app/processor/rule.h"
-#include "app/symbols/map_supplier.h"
+#include "app/symbols/suppliers/map_supplier.h"
 #include "store/lmdb/crash_store.h"
 #include "tests/testing/synth/synth_dump.h"
 #include "tests/testing/temp_dir.h"

@@ -15,7 +15,7 @@
 
 #include "app/base/clock.h"
 #include "app/stackwalk/walker.h"
-#include "app/symbols/symbol_supplier.h"
+#include "app/symbols/suppliers/symbol_supplier.h"
 #include "store/crash_store.h"
 
 namespace crashbox::processor {

@@ -23,8 +23,6 @@
 #include "app/run/build_info.h"
 #include "app/run/common.h"
 #include "app/signature/signature.h"
-#include "app/symbols/chain_supplier.h"
-#include "app/symbols/dir_supplier.h"
 #include "app/symsvc/symbol_service.h"
 #include "store/lmdb/crash_store.h"
 #include "store/lmdb/symbol_store.h"
@@ -46,34 +44,6 @@ std::string Hostname() {
 }
 
 }  // namespace
-
-// Symbols for the processor: the LMDB symbol store first, then the
-// configured symbol directories.
-struct SymbolChain {
-  SymbolChain(store::lmdb::Env& env, const std::vector<std::string>& paths)
-      : stored(env),
-        from_store([this](const symbols::ModuleKey& k) {
-          return stored.GetBlob({Leaf(k.debug_file), k.debug_id});
-        }),
-        dirs(DirOptions(paths)),
-        chain({&from_store, &dirs}) {}
-  // Stored symbols are keyed by the debug file's last component, as symbol
-  // servers name them; minidumps may hold a full build path.
-  static std::string Leaf(const std::string& debug_file) {
-    size_t sep = debug_file.find_last_of("/\\");
-    return sep == std::string::npos ? debug_file : debug_file.substr(sep + 1);
-  }
-  static symbols::DirSupplierOptions DirOptions(
-      const std::vector<std::string>& paths) {
-    symbols::DirSupplierOptions o;
-    for (const std::string& p : paths) o.roots.emplace_back(p);
-    return o;
-  }
-  store::lmdb::LmdbSymbolStore stored;
-  symbols::BlobSupplier from_store;
-  symbols::DirSymbolSupplier dirs;
-  symbols::ChainSupplier chain;
-};
 
 std::string VersionJson() {
   return nlohmann::json{{"version", CRASHBOX_VERSION},
@@ -118,24 +88,13 @@ int Serve(const config::Config& config) {
   collector::Collector collector(config.collector, crashes, *throttler.value(),
                                  clock, metrics, inflight_budget);
 
-  SymbolChain symbol_chain(*env.value(), config.symbols_paths);
+  // The symbol service also builds the processor's symbol supplier (store,
+  // symbol directories, symbol servers).
+  store::lmdb::LmdbSymbolStore symbol_store(*env.value());
   symsvc::ServiceOptions symbol_options = config.symbols;
   for (const std::string& p : config.symbols_paths)
     symbol_options.symbol_dirs.emplace_back(p);
-  // New symbols replace any cached copy of the module (a changed upload).
-  symsvc::SymbolService symbol_service(
-      symbol_chain.stored, &crashes, symbol_options,
-      [&](const store::SymbolKey& k) {
-        symbol_chain.from_store.Forget({k.debug_file, k.debug_id});
-      });
-
-  // Symbol servers come last: only a module neither stored nor in a symbol
-  // directory is downloaded.
-  symsvc::UpstreamSupplier upstream(config.symbols.upstream,
-                                    symbol_service.uploader(),
-                                    symbol_chain.from_store);
-  symbols::ChainSupplier symbols_with_upstream(
-      {&symbol_chain.chain, &upstream});
+  symsvc::SymbolService symbol_service(symbol_store, &crashes, symbol_options);
 
   web::Router router;
   web::Services services;
@@ -179,7 +138,7 @@ int Serve(const config::Config& config) {
                            s.ToString());
         };
     processor = std::make_unique<processor::Processor>(
-        options, crashes, &symbols_with_upstream, signatures.value().get(),
+        options, crashes, &symbol_service.supplier(), signatures.value().get(),
         clock, metrics);
     processor->Start();
   }

@@ -11,7 +11,7 @@
 
 #include "app/minidump/minidump.h"
 #include "app/stackwalk/printers/printers.h"
-#include "app/symbols/dir_supplier.h"
+#include "app/symbols/suppliers/dir_supplier.h"
 
 namespace crashbox::run {
 namespace {

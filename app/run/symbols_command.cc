@@ -15,6 +15,7 @@
 
 #include "app/run/common.h"
 #include "app/submitter/http_client.h"
+#include "app/symbols/suppliers/upstream_supplier.h"
 #include "app/symsvc/missing_report.h"
 #include "app/symsvc/symbol_service.h"
 #include "store/lmdb/symbol_store.h"
@@ -217,7 +218,7 @@ int Fetch(const config::Config& config, const SymbolsCommand& command) {
         "fetch: no symbol servers configured (CRASHBOX_SYMBOLS_UPSTREAM_URLS)",
         2);
   }
-  auto got = symsvc::UpstreamSupplier::Download(
+  auto got = symbols::UpstreamSupplier::Download(
       config.symbols.upstream, {command.debug_file, command.debug_id});
   if (!got.ok()) return Error(got.status().ToString(), 1);
   std::fprintf(stderr, "fetched %s (%zu bytes)\n", got->url.c_str(),

@@ -15,7 +15,7 @@
 #include "app/minidump/minidump.h"
 #include "app/stackwalk/printers/printers.h"
 #include "app/stackwalk/walker.h"
-#include "app/symbols/dir_supplier.h"
+#include "app/symbols/suppliers/dir_supplier.h"
 #include "tests/testing/temp_dir.h"
 
 namespace crashbox::stackwalk {

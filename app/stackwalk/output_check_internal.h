@@ -25,7 +25,7 @@
 #include "app/minidump/minidump.h"
 #include "app/stackwalk/printers/printers.h"
 #include "app/stackwalk/walker.h"
-#include "app/symbols/map_supplier.h"
+#include "app/symbols/suppliers/map_supplier.h"
 
 namespace crashbox::stackwalk::internal {
 

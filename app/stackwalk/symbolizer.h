@@ -20,8 +20,8 @@
 
 #include "app/minidump/module_list.h"
 #include "app/stackwalk/frame.h"
-#include "app/symbols/cfi_rules.h"
-#include "app/symbols/symbol_supplier.h"
+#include "app/symbols/eval/cfi_rules.h"
+#include "app/symbols/suppliers/symbol_supplier.h"
 
 namespace crashbox::stackwalk {
 

@@ -20,7 +20,7 @@
 
 #include "app/minidump/minidump.h"
 #include "app/stackwalk/walker.h"
-#include "app/symbols/dir_supplier.h"
+#include "app/symbols/suppliers/dir_supplier.h"
 #include "tests/testing/synth/synth_dump.h"
 #include "tests/testing/synth/synth_stack.h"
 #include "tests/testing/synth/synth_symbols.h"

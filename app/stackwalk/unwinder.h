@@ -18,7 +18,7 @@
 #include "app/minidump/memory_list.h"
 #include "app/stackwalk/frame.h"
 #include "app/stackwalk/symbolizer.h"
-#include "app/symbols/postfix_eval.h"
+#include "app/symbols/eval/postfix_eval.h"
 
 namespace crashbox::stackwalk {
 

@@ -26,7 +26,7 @@
 #include "app/base/status.h"
 #include "app/minidump/minidump.h"
 #include "app/stackwalk/frame.h"
-#include "app/symbols/symbol_supplier.h"
+#include "app/symbols/suppliers/symbol_supplier.h"
 
 namespace crashbox::stackwalk {
 

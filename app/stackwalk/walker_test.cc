@@ -10,7 +10,7 @@
 
 #include "app/minidump/minidump.h"
 #include "app/stackwalk/printers/printers.h"
-#include "app/symbols/map_supplier.h"
+#include "app/symbols/suppliers/map_supplier.h"
 #include "tests/testing/synth/synth_dump.h"
 
 namespace crashbox::stackwalk {

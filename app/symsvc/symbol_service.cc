@@ -12,7 +12,8 @@
 #include <fmt/format.h>
 
 #include "app/base/log.h"
-#include "app/symbols/regular_file.h"
+#include "app/symbols/suppliers/regular_file.h"
+#include "app/symbols/suppliers/symbol_path.h"
 
 namespace crashbox::symsvc {
 namespace {
@@ -81,6 +82,13 @@ std::string PercentEncodeSegment(std::string_view s) {
   return out;
 }
 
+symbols::DirSupplierOptions DirOptions(
+    const std::vector<std::filesystem::path>& dirs) {
+  symbols::DirSupplierOptions o;
+  o.roots = dirs;
+  return o;
+}
+
 }  // namespace
 
 SymbolService::SymbolService(store::SymbolStore& store,
@@ -91,7 +99,27 @@ SymbolService::SymbolService(store::SymbolStore& store,
       extra_on_added_(std::move(on_added)),
       options_(std::move(options)),
       uploader_(store, options_.upload,
-                [this](const store::SymbolKey& k) { OnAdded(k); }) {}
+                [this](const store::SymbolKey& k) { OnAdded(k); }),
+      // Stored symbols are keyed by the leaf of the debug file, as symbol
+      // servers name them; minidumps may hold a full build path.
+      from_store_([this](const symbols::ModuleKey& k) {
+        return store_.GetBlob({symbols::Leaf(k.debug_file), k.debug_id});
+      }),
+      from_dirs_(DirOptions(options_.symbol_dirs)),
+      from_upstream_(
+          options_.upstream,
+          [this](const std::string& path,
+                 std::string_view text) -> Result<std::string> {
+            CB_ASSIGN_OR_RETURN(UploadReport report,
+                                uploader_.UploadSym(path, text));
+            if (!report.rejected.empty())
+              return std::move(report.rejected[0].reason);
+            return std::string();
+          },
+          from_store_),
+      // Symbol servers come last: only a module neither stored nor in a
+      // symbol directory is downloaded.
+      chain_({&from_store_, &from_dirs_, &from_upstream_}) {}
 
 void SymbolService::OnAdded(const store::SymbolKey& key) {
   // The record goes even when reprocessing is off: the module is no longer
@@ -109,6 +137,8 @@ void SymbolService::OnAdded(const store::SymbolKey& key) {
     CB_LOG_INFO("symbols {}/{} arrived: {} crashes queued for reprocessing",
                 key.debug_file, key.debug_id, queued);
   }
+  // New symbols replace any cached copy of the module (a changed upload).
+  from_store_.Forget({key.debug_file, key.debug_id});
   if (extra_on_added_) extra_on_added_(key);
 }
 
@@ -142,8 +172,7 @@ Status SymbolService::RecordMissing(
   // do), so that is the key; ids that cannot name symbols are left out.
   std::vector<store::MissingModule> keyed;
   for (store::MissingModule m : modules) {
-    size_t sep = m.debug_file.find_last_of("/\\");
-    if (sep != std::string::npos) m.debug_file.erase(0, sep + 1);
+    m.debug_file = symbols::Leaf(m.debug_file);
     for (char& c : m.debug_id)
       c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (m.debug_file.empty() || m.debug_file == ".." || m.debug_file == "." ||

@@ -5,11 +5,13 @@
 // directories (read as files, never converted here), streamed rather than
 // held whole, at most max_concurrent_downloads at once; the missing-symbols
 // report (which modules crashes needed, and how often), and reprocessing of
-// the crashes that needed a module when its symbols arrive.
+// the crashes that needed a module when its symbols arrive. It also builds
+// the one symbol supplier the processor walks with: the store, then the
+// symbol directories, then the upstream symbol servers.
 //
 // Only regular files inside the symbol directories are served (symlinks
-// resolved, see app/symbols/regular_file.h): a symlink out of the tree, a
-// directory, a FIFO or a device is "not found", and never blocks.
+// resolved, see app/symbols/suppliers/regular_file.h): a symlink out of the
+// tree, a directory, a FIFO or a device is "not found", and never blocks.
 //
 // Thread-safe. The store must outlive the service, and the service every
 // SymTextReader it returned (a reader holds a download slot).
@@ -24,8 +26,11 @@
 #include <vector>
 
 #include "app/base/status.h"
+#include "app/symbols/suppliers/blob_supplier.h"
+#include "app/symbols/suppliers/chain_supplier.h"
+#include "app/symbols/suppliers/dir_supplier.h"
+#include "app/symbols/suppliers/upstream_supplier.h"
 #include "app/symsvc/symbol_uploader.h"
-#include "app/symsvc/upstream_supplier.h"
 #include "store/crash_store.h"
 #include "store/symbol_store.h"
 
@@ -33,7 +38,8 @@ namespace crashbox::symsvc {
 
 struct ServiceOptions {
   UploadOptions upload;
-  // Symbol-server directories searched after the store for downloads.
+  // Symbol-server directories searched after the store, for downloads and
+  // by supplier().
   std::vector<std::filesystem::path> symbol_dirs;
   // Largest upload body accepted over HTTP (zip or .sym).
   uint64_t max_upload_bytes = uint64_t{2} << 30;
@@ -51,8 +57,9 @@ struct ServiceOptions {
   // Crash ids remembered per missing module (the most recent ones); only
   // these are reprocessed on upload.
   size_t max_crash_ids_per_module = 1000;
-  // Symbol servers asked on a miss (see upstream_supplier.h).
-  UpstreamOptions upstream;
+  // Symbol servers asked on a miss (see app/symbols/suppliers/
+  // upstream_supplier.h).
+  symbols::UpstreamOptions upstream;
 };
 
 class SymbolService {
@@ -63,6 +70,12 @@ class SymbolService {
                 ServiceOptions options, SymbolUploader::OnAdded on_added = {});
 
   SymbolUploader& uploader() { return uploader_; }
+  // Symbols for the stack walk: the store (blobs verified once, then cached
+  // until new symbols are stored for the module), then the symbol
+  // directories (converted on first use), then the symbol servers (a
+  // download is stored like an upload). Keys are looked up by the leaf of the
+  // debug file. Thread-safe; lives as long as the service.
+  symbols::SymbolSupplier& supplier() { return chain_; }
   // Takes one of the max_concurrent_uploads slots; false when all are taken.
   // Pair a true answer with EndUpload().
   bool BeginUpload();
@@ -117,6 +130,12 @@ class SymbolService {
   SymbolUploader uploader_;
   std::atomic<int> uploads_{0};
   std::atomic<int> downloads_{0};
+  // The supplier chain; declared last, as it refers to the store and the
+  // uploader.
+  symbols::BlobSupplier from_store_;
+  symbols::DirSymbolSupplier from_dirs_;
+  symbols::UpstreamSupplier from_upstream_;
+  symbols::ChainSupplier chain_;
 };
 
 }  // namespace crashbox::symsvc

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "app/symbols/sym_parser.h"
+#include "app/symbols/text/sym_parser.h"
 
 namespace crashbox::symsvc {
 namespace {
@@ -54,15 +54,6 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  return std::equal(suffix.begin(), suffix.end(), s.end() - suffix.size(),
-                    [](char a, char b) {
-                      return std::tolower(static_cast<unsigned char>(a)) ==
-                             std::tolower(static_cast<unsigned char>(b));
-                    });
-}
-
 // Zip members Tecken ignores rather than rejects.
 bool IsIgnoredMember(const std::string& name) {
   size_t slash = name.rfind('/');
@@ -91,12 +82,6 @@ std::string UploadReport::ToJson() const {
                         {"rejected", Items(rejected, true)},
                         {"bytes_converted", bytes_converted}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string SymFileName(std::string_view debug_file) {
-  if (EndsWithNoCase(debug_file, ".pdb"))
-    return std::string(debug_file.substr(0, debug_file.size() - 4)) + ".sym";
-  return std::string(debug_file) + ".sym";
 }
 
 Result<SymModuleLine> ParseModuleLine(std::string_view text) {
@@ -154,38 +139,8 @@ std::optional<std::pair<std::string, std::string>> ParseCodeInfo(
 }
 
 Result<store::SymbolKey> ParseSymbolPath(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (parts.size() < 4) {
-    size_t slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash == std::string_view::npos
-                                           ? std::string_view::npos
-                                           : slash - start));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  if (parts.size() != 3)
-    return Status::InvalidArgument(
-        "path is not <debug_file>/<DEBUG_ID>/<name>.sym");
-  for (std::string_view p : parts) {
-    if (p.empty() || p == "." || p == ".." || p.size() > 512) {
-      return Status::InvalidArgument(
-          "path is not <debug_file>/<DEBUG_ID>/<name>.sym");
-    }
-    if (auto c = FindControlChar(p)) {
-      return Status::InvalidArgument(
-          fmt::format("path holds control character {:#04x}", *c));
-    }
-  }
-  if (!IsHex(parts[1]))
-    return Status::InvalidArgument(
-        fmt::format("debug id {} is not hexadecimal", parts[1]));
-  std::string expected = SymFileName(parts[0]);
-  if (parts[2] != expected) {
-    return Status::InvalidArgument(fmt::format(
-        "file name {} should be {} for {}", parts[2], expected, parts[0]));
-  }
-  return store::SymbolKey{std::string(parts[0]), Upper(parts[1])};
+  CB_ASSIGN_OR_RETURN(symbols::ModuleKey key, symbols::ParseSymbolPath(path));
+  return store::SymbolKey{std::move(key.debug_file), std::move(key.debug_id)};
 }
 
 Status SymbolUploader::AddOne(const std::string& path, std::string_view text,

@@ -30,6 +30,7 @@
 
 #include "app/base/byte_reader.h"
 #include "app/base/status.h"
+#include "app/symbols/suppliers/symbol_path.h"
 #include "app/symsvc/zip_reader.h"
 #include "store/symbol_store.h"
 
@@ -67,11 +68,11 @@ Result<SymModuleLine> ParseModuleLine(std::string_view text);
 // have a code id without a file name).
 std::optional<std::pair<std::string, std::string>> ParseCodeInfo(
     std::string_view text);
-// "<debug_file>/<DEBUG_ID>/<name>.sym" → key; kInvalidArgument naming the
-// problem otherwise.
+// "<debug_file>/<DEBUG_ID>/<name>.sym" → key (symbols::ParseSymbolPath as a
+// store key); kInvalidArgument naming the problem otherwise.
 Result<store::SymbolKey> ParseSymbolPath(std::string_view path);
 // The symbol file name servers use for `debug_file` ("xul.pdb" → "xul.sym").
-std::string SymFileName(std::string_view debug_file);
+using symbols::SymFileName;
 
 class SymbolUploader {
  public:
