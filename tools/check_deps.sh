@@ -11,15 +11,16 @@ declare -A ALLOWED=(
   [app/base]="app/base/"
   [app/minidump]="app/base/"
   [app/symbols]="app/base/"
+  [app/report]="app/base/"
   [app/stackwalk]="app/base/ app/minidump/ app/symbols/"
   [app/collector]="app/base/ store/crash_store.h assets/"
   [app/submitter]="app/base/ app/collector/"
   [app/signature]="app/base/ assets/"
-  [store]="app/base/"
+  [store]="app/base/ app/report/missing_module.h"
   [store/lmdb]="app/base/ store/crash_store.h store/symbol_store.h"
   [app/symsvc]="app/base/ app/symbols/ app/submitter/ store/crash_store.h store/symbol_store.h"
   [web]="app/base/ app/collector/ app/symsvc/ store/crash_store.h store/symbol_store.h assets/"
-  [app/processor]="app/base/ app/minidump/ app/symbols/ app/stackwalk/ app/signature/ store/crash_store.h assets/"
+  [app/processor]="app/base/ app/minidump/ app/symbols/ app/stackwalk/ app/report/ app/signature/ store/crash_store.h assets/"
 )
 # third-party header pattern → the only places allowed to include it
 # (space-separated path prefixes).

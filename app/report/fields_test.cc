@@ -60,7 +60,7 @@ TEST(ProcessedCrash, ReadsAndWritesByPath) {
   EXPECT_EQ(crash["json_dump"]["crash_info"]["address"], "0x10");
   EXPECT_TRUE(Has(crash, kJsonDumpCrashInfo));
   EXPECT_EQ(GetString(crash, kJsonDumpCrashAddress), "0x10");
-  EXPECT_EQ(GetString(json{{"debug_id", "AB"}}, kModuleDebugId), "AB");
+  EXPECT_EQ(GetStringIn(json{{"debug_id", "AB"}}, kModuleDebugId), "AB");
   EXPECT_EQ(Serialize(crash),
             R"({"json_dump":{"crash_info":{"address":"0x10"}},)"
             R"("major_version":12,"signature":"sig"})");

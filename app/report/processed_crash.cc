@@ -44,10 +44,16 @@ const nlohmann::json* FindIn(const nlohmann::json& object,
   return it == object.end() ? nullptr : &*it;
 }
 
-std::string GetString(const nlohmann::json& object, const FieldSpec& field,
+std::string GetString(const nlohmann::json& crash, const FieldSpec& field,
                       std::string_view fallback) {
-  const nlohmann::json* v =
-      field.in_array() ? FindIn(object, field) : Find(object, field);
+  const nlohmann::json* v = Find(crash, field);
+  return v != nullptr && v->is_string() ? v->get<std::string>()
+                                        : std::string(fallback);
+}
+
+std::string GetStringIn(const nlohmann::json& object, const FieldSpec& field,
+                        std::string_view fallback) {
+  const nlohmann::json* v = FindIn(object, field);
   return v != nullptr && v->is_string() ? v->get<std::string>()
                                         : std::string(fallback);
 }

@@ -60,13 +60,22 @@ std::optional<T> Get(const nlohmann::json& crash, const Field<T>& field) {
     return v->get<T>();
   }
 }
-// A string field (or a string member of an element) or `fallback`.
-std::string GetString(const nlohmann::json& object, const FieldSpec& field,
+// A string field of the crash, or `fallback` when absent or not a string.
+std::string GetString(const nlohmann::json& crash, const FieldSpec& field,
                       std::string_view fallback = "");
 template <typename T>
-std::string GetString(const nlohmann::json& object, const Field<T>& field,
+std::string GetString(const nlohmann::json& crash, const Field<T>& field,
                       std::string_view fallback = "") {
-  return GetString(object, field.spec(), fallback);
+  return GetString(crash, field.spec(), fallback);
+}
+// The same for the member field.key() of `object` (an array element, or an
+// object met on the field's path).
+std::string GetStringIn(const nlohmann::json& object, const FieldSpec& field,
+                        std::string_view fallback = "");
+template <typename T>
+std::string GetStringIn(const nlohmann::json& object, const Field<T>& field,
+                        std::string_view fallback = "") {
+  return GetStringIn(object, field.spec(), fallback);
 }
 
 // Writes the field at its path, making the objects on the way.
@@ -95,16 +104,5 @@ bool Has(const nlohmann::json& crash, const Field<T>& field) {
 
 // The stored text of a processed crash.
 std::string Serialize(const nlohmann::json& crash);
-
-// A module the crash's stack walk had no symbols for (json_dump.modules[]
-// with missing_symbols): what the missing-symbols report and the reprocessing
-// on upload key on. One type for the processor, the store and the symbol
-// service.
-struct MissingModule {
-  std::string debug_file, debug_id;  // the symbol key (debug id upper case)
-  std::string code_file, code_id, version;
-
-  bool operator==(const MissingModule&) const = default;
-};
 
 }  // namespace crashbox::report
