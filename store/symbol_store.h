@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/base/status.h"
+#include "app/report/missing_module.h"
 
 namespace crashbox::store {
 
@@ -25,11 +26,8 @@ struct SymbolKey {
   std::string debug_id;    // 33 hex characters, upper case
 };
 
-// A module a processed crash lacked symbols for.
-struct MissingModule {
-  std::string debug_file, debug_id;  // the symbol key (debug id upper case)
-  std::string code_file, code_id, version;
-};
+// A module a processed crash lacked symbols for (the report's type).
+using MissingModule = report::MissingModule;
 
 // How many crashes needed a module's symbols, and which (the most recent,
 // up to the bound given to RecordMissing).

@@ -3,11 +3,10 @@
 
 #include <malloc.h>
 
-#include <ctime>
-
 #include <fmt/format.h>
 
 #include "app/base/gzip.h"
+#include "app/base/iso_time.h"
 #include "app/base/log.h"
 #include "app/base/sha256.h"
 #include "app/base/strings.h"
@@ -134,18 +133,6 @@ class Upload {
 void UploadDeleter::operator()(Upload* u) const { delete u; }
 
 namespace {
-
-std::string IsoTimestamp(std::chrono::system_clock::time_point t) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                t.time_since_epoch())
-                .count();
-  std::time_t secs = static_cast<std::time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, us % 1000000);
-}
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -344,7 +331,7 @@ Outcome Collector::Store(Upload& upload) {
       {"throttle_rule", decision.rule},
       {"user_agent", req.user_agent ? *req.user_agent : "None"},
   };
-  annotations["submitted_timestamp"] = IsoTimestamp(now);
+  annotations["submitted_timestamp"] = base::IsoTimestampMicros(now);
   annotations["uuid"] = crash_id;
   annotations["version"] = 2;
 

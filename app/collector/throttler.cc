@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "app/base/py_str.h"
 #include "app/base/strings.h"
 #include "assets/embedded.h"
 
@@ -25,13 +26,8 @@ struct Outcome {
 // whole annotation object (for nested conditions naming their own key).
 using Pred = std::function<bool(const std::string* value, const json& crash)>;
 
-// Python's str() of a JSON value, which is what Antenna's conditions see.
-std::string PyStr(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "True" : "False";
-  if (v.is_null()) return "None";
-  return v.dump();
-}
+// Antenna's conditions see Python's str() of a value.
+using base::PyStr;
 
 std::optional<std::string> Lookup(const json& crash, const std::string& key) {
   auto it = crash.find(key);

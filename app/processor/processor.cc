@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/processor/processor.h"
 
-#include <ctime>
 #include <fstream>
 
 #include <fmt/format.h>
 
+#include "app/base/iso_time.h"
 #include "app/base/log.h"
 #include "app/processor/rule.h"
+#include "app/report/processed_crash.h"
 
 namespace crashbox::processor {
 
@@ -16,39 +17,26 @@ using nlohmann::json;
 namespace {
 
 std::string IsoNow(const base::Clock& clock) {
-  auto now = clock.Now();
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                now.time_since_epoch())
-                .count();
-  std::time_t secs = static_cast<std::time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, us % 1000000);
+  return base::IsoTimestampMicros(clock.Now());
 }
 
-std::vector<MissingSymbolsModule> ModulesWithoutSymbols(const json& processed) {
-  std::vector<MissingSymbolsModule> out;
-  auto jd = processed.find("json_dump");
-  if (jd == processed.end() || !jd->is_object()) return out;
-  auto modules = jd->find("modules");
-  if (modules == jd->end() || !modules->is_array()) return out;
-  auto str = [](const json& m, const char* k) {
-    auto it = m.find(k);
-    return it != m.end() && it->is_string() ? it->get<std::string>()
-                                            : std::string();
-  };
-  for (const json& m : *modules) {
-    if (!m.is_object() || !m.value("missing_symbols", false)) continue;
-    MissingSymbolsModule mod{str(m, "debug_file"), str(m, "debug_id"),
-                             str(m, "filename"), str(m, "code_id"),
-                             str(m, "version")};
-    if (mod.debug_file.empty() || mod.debug_id.empty())
-      continue;  // nothing a symbol upload could match
-    out.push_back(std::move(mod));
+// The signature of a crash whose processing did not get to sign it.
+constexpr char kFailedSignature[] = "EMPTY: crash failed to process";
+
+// processor_history of a new processed crash: the previous one's history,
+// its notes first.
+json History(const json& previous) {
+  json history = json::array();
+  if (!previous.is_object()) return history;
+  if (const json* h = report::Find(previous, report::kProcessorHistory);
+      h != nullptr && h->is_array()) {
+    history = *h;
   }
-  return out;
+  if (const json* n = report::Find(previous, report::kProcessorNotes);
+      n != nullptr && n->is_string()) {
+    history.insert(history.begin(), *n);
+  }
+  return history;
 }
 
 std::string JoinNotes(const std::vector<std::string>& notes) {
@@ -95,6 +83,12 @@ Processor::~Processor() { Stop(); }
 
 Result<json> Processor::Process(const std::string& crash_id,
                                 const std::string& ruleset_name) {
+  return Process(crash_id, ruleset_name, nullptr);
+}
+
+Result<json> Processor::Process(const std::string& crash_id,
+                                const std::string& ruleset_name,
+                                std::vector<report::MissingModule>* missing) {
   auto started = std::chrono::steady_clock::now();
   RuleContext ctx;
   ctx.crash_id = crash_id;
@@ -152,10 +146,10 @@ Result<json> Processor::Process(const std::string& crash_id,
   }
 
   // Socorro's pipeline wrapper.
-  ctx.processed["success"] = false;
-  ctx.processed["started_datetime"] = IsoNow(clock_);
+  report::Set(ctx.processed, report::kSuccess, false);
+  report::Set(ctx.processed, report::kStartedDatetime, IsoNow(clock_));
   if (ctx.ruleset == "default")
-    ctx.processed["signature"] = "EMPTY: crash failed to process";
+    report::Set(ctx.processed, report::kSignature, kFailedSignature);
   ctx.notes.insert(ctx.notes.begin(),
                    fmt::format(">>> Start processing: {} ({})", IsoNow(clock_),
                                options_.hostname));
@@ -181,18 +175,11 @@ Result<json> Processor::Process(const std::string& crash_id,
       }
     }
   }
-  ctx.processed["success"] = true;
-  json history = previous.contains("processor_history") &&
-                         previous["processor_history"].is_array()
-                     ? previous["processor_history"]
-                     : json::array();
-  if (previous.contains("processor_notes") &&
-      previous["processor_notes"].is_string()) {
-    history.insert(history.begin(), previous["processor_notes"]);
-  }
-  ctx.processed["processor_history"] = std::move(history);
-  ctx.processed["processor_notes"] = JoinNotes(ctx.notes);
-  ctx.processed["completed_datetime"] = IsoNow(clock_);
+  report::Set(ctx.processed, report::kSuccess, true);
+  report::Set(ctx.processed, report::kProcessorHistory, History(previous));
+  report::Set(ctx.processed, report::kProcessorNotes, JoinNotes(ctx.notes));
+  report::Set(ctx.processed, report::kCompletedDatetime, IsoNow(clock_));
+  if (missing != nullptr) *missing = std::move(ctx.missing_modules);
 
   double ms = std::chrono::duration<double, std::milli>(
                   std::chrono::steady_clock::now() - started)
@@ -222,24 +209,18 @@ json Processor::TooLargeToProcess(const std::string& crash_id,
   json history = json::array();
   if (Result<std::string> existing = store_.GetProcessed(crash_id);
       existing.ok()) {
-    json previous = json::parse(existing.value(), nullptr, false);
-    if (previous.is_object() && previous.contains("processor_history") &&
-        previous["processor_history"].is_array()) {
-      history = previous["processor_history"];
-    }
-    if (previous.is_object() && previous.contains("processor_notes") &&
-        previous["processor_notes"].is_string()) {
-      history.insert(history.begin(), previous["processor_notes"]);
-    }
+    history = History(json::parse(existing.value(), nullptr, false));
   }
-  return json{{"crash_id", crash_id},
-              {"uuid", crash_id},
-              {"success", false},
-              {"signature", "EMPTY: crash failed to process"},
-              {"started_datetime", started},
-              {"completed_datetime", IsoNow(clock_)},
-              {"processor_history", std::move(history)},
-              {"processor_notes", JoinNotes(notes)}};
+  json out = json::object();
+  report::Set(out, report::kCrashId, crash_id);
+  report::Set(out, report::kUuid, crash_id);
+  report::Set(out, report::kSuccess, false);
+  report::Set(out, report::kSignature, kFailedSignature);
+  report::Set(out, report::kStartedDatetime, started);
+  report::Set(out, report::kCompletedDatetime, IsoNow(clock_));
+  report::Set(out, report::kProcessorHistory, std::move(history));
+  report::Set(out, report::kProcessorNotes, JoinNotes(notes));
+  return out;
 }
 
 void Processor::Start() {
@@ -309,28 +290,27 @@ void Processor::ClearAttempt(const std::string& crash_id) {
 
 void Processor::Handle(const store::QueueEntry& entry) {
   int attempt = RecordAttempt(entry.crash_id);
+  std::vector<report::MissingModule> missing;
   Result<json> processed = Status::Unavailable("not run");
   if (attempt > options_.max_attempts) {
-    json skipped = {
-        {"crash_id", entry.crash_id},
-        {"uuid", entry.crash_id},
-        {"success", false},
-        {"signature", "EMPTY: crash failed to process"},
-        {"processor_notes",
-         fmt::format("processing ended the processor {} times; crash skipped",
-                     attempt - 1)}};
+    json skipped = json::object();
+    report::Set(skipped, report::kCrashId, entry.crash_id);
+    report::Set(skipped, report::kUuid, entry.crash_id);
+    report::Set(skipped, report::kSuccess, false);
+    report::Set(skipped, report::kSignature, kFailedSignature);
+    report::Set(
+        skipped, report::kProcessorNotes,
+        fmt::format("processing ended the processor {} times; crash skipped",
+                    attempt - 1));
     processed = std::move(skipped);
     CB_LOG_ERROR("{}: processing killed the process {} times; skipping it",
                  entry.crash_id, attempt - 1);
   } else {
-    processed = Process(entry.crash_id, entry.ruleset);
+    processed = Process(entry.crash_id, entry.ruleset, &missing);
   }
   std::string text;
-  std::vector<MissingSymbolsModule> missing;
   if (processed.ok()) {
-    text = processed->dump(-1, ' ', false, json::error_handler_t::replace);
-    if (options_.on_missing_symbols)
-      missing = ModulesWithoutSymbols(*processed);
+    text = report::Serialize(*processed);
   } else if (processed.status().code() == Status::Code::kNotFound) {
     CB_LOG_WARNING("{}: rejected: {}", entry.crash_id,
                    processed.status().ToString());
@@ -357,7 +337,8 @@ void Processor::Handle(const store::QueueEntry& entry) {
     store_.WaitForWork(std::chrono::seconds(1));
   } else {
     ++processed_;
-    if (!missing.empty()) options_.on_missing_symbols(entry.crash_id, missing);
+    if (!missing.empty() && options_.on_missing_symbols)
+      options_.on_missing_symbols(entry.crash_id, missing);
     metrics_.GetCounter("processor.save_processed_crash")->Add();
   }
   ClearAttempt(entry.crash_id);

@@ -33,17 +33,12 @@
 #include "app/base/clock.h"
 #include "app/base/metrics.h"
 #include "app/processor/signature_rule.h"
+#include "app/report/missing_module.h"
 #include "app/stackwalk/walker.h"
 #include "app/symbols/suppliers/symbol_supplier.h"
 #include "store/crash_store.h"
 
 namespace crashbox::processor {
-
-// A module of a processed crash that had no symbols (json_dump.modules[]
-// flagged missing_symbols), as the missing-symbols report needs it.
-struct MissingSymbolsModule {
-  std::string debug_file, debug_id, code_file, code_id, version;
-};
 
 struct ProcessorOptions {
   // Worker threads; 0 = one per core.
@@ -63,10 +58,12 @@ struct ProcessorOptions {
   // worker would pay it. Its processed crash is stored with success=false and
   // a note saying so, so it is kept, explained and not retried.
   uint64_t max_raw_crash_bytes = 32ull << 20;
-  // Called from a worker after a processed crash was stored, when some of its
-  // modules had no symbols. Must be thread-safe; errors are its own business.
+  // Called from a worker after a processed crash was stored, when the stack
+  // walk of its upload_file_minidump found modules without symbols (those
+  // with a debug file and id, in module-list order). Must be thread-safe;
+  // errors are its own business.
   std::function<void(const std::string& crash_id,
-                     const std::vector<MissingSymbolsModule>& modules)>
+                     const std::vector<report::MissingModule>& modules)>
       on_missing_symbols;
 };
 
@@ -88,6 +85,10 @@ class Processor {
   uint64_t processed_count() const { return processed_.load(); }
 
  private:
+  // Process(), also handing out the modules the walk found no symbols for.
+  Result<nlohmann::json> Process(const std::string& crash_id,
+                                 const std::string& ruleset,
+                                 std::vector<report::MissingModule>* missing);
   void WorkerLoop();
   void Handle(const store::QueueEntry& entry);
   // The processed crash of a raw crash over max_raw_crash_bytes.

@@ -14,6 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/base/clock.h"
+#include "app/base/py_str.h"
+#include "app/report/fields.h"
+#include "app/report/missing_module.h"
 #include "app/stackwalk/walker.h"
 #include "app/symbols/suppliers/symbol_supplier.h"
 #include "store/crash_store.h"
@@ -30,6 +33,9 @@ struct RuleContext {
   std::vector<store::Dump> dumps;
   nlohmann::json processed;  // the processed crash being built
   std::vector<std::string> notes;
+  // Modules the walk of upload_file_minidump found no symbols for, with a
+  // debug file and id (what a symbol upload can match).
+  std::vector<report::MissingModule> missing_modules;
   // Services (not owned; may be null where a rule tolerates it).
   symbols::SymbolSupplier* symbols = nullptr;
   const base::Clock* clock = nullptr;
@@ -60,8 +66,14 @@ const std::vector<Rule>& RegenerateSignatureRuleset();
 
 // Helpers shared by rules.
 // The string value of raw[key], if present and a string.
-const std::string* RawString(const RuleContext& ctx, const char* key);
+const std::string* RawString(const RuleContext& ctx, std::string_view key);
+// The same for the annotation `field` is read from (its table row's).
+template <typename T>
+const std::string* RawString(const RuleContext& ctx,
+                             const report::Field<T>& field) {
+  return RawString(ctx, field.annotation());
+}
 // Python's str() of a JSON value.
-std::string PyStr(const nlohmann::json& v);
+using base::PyStr;
 
 }  // namespace crashbox::processor

@@ -125,14 +125,9 @@ int Serve(const config::Config& config) {
     options.stackwalk_version = std::string("crashbox ") + CRASHBOX_VERSION;
     options.inflight_dir = std::filesystem::path(config.data_dir) / "inflight";
     options.on_missing_symbols =
-        [&symbol_service](
-            const std::string& crash_id,
-            const std::vector<processor::MissingSymbolsModule>& modules) {
-          std::vector<store::MissingModule> rows;
-          for (const auto& m : modules)
-            rows.push_back(
-                {m.debug_file, m.debug_id, m.code_file, m.code_id, m.version});
-          Status s = symbol_service.RecordMissing(crash_id, rows);
+        [&symbol_service](const std::string& crash_id,
+                          const std::vector<report::MissingModule>& modules) {
+          Status s = symbol_service.RecordMissing(crash_id, modules);
           if (!s.ok())
             CB_LOG_WARNING("{}: missing symbols not recorded: {}", crash_id,
                            s.ToString());

@@ -44,26 +44,6 @@ bool TruthyField(const nlohmann::json& j, std::string_view key) {
   return v && Truthy(*v);
 }
 
-std::string PyStr(const nlohmann::json& v) {
-  switch (v.type()) {
-    case nlohmann::json::value_t::null:
-      return "None";
-    case nlohmann::json::value_t::boolean:
-      return v.get<bool>() ? "True" : "False";
-    case nlohmann::json::value_t::string:
-      return v.get<std::string>();
-    case nlohmann::json::value_t::number_float: {
-      double d = v.get<double>();
-      if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e16) {
-        return fmt::format("{:.1f}", d);
-      }
-      return fmt::format("{}", d);
-    }
-    default:
-      return v.dump();
-  }
-}
-
 std::string StrField(const nlohmann::json& j, std::string_view key) {
   const nlohmann::json* v = Field(j, key);
   if (!v || !Truthy(*v)) return {};

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/base/py_str.h"
+
 namespace crashbox::signature {
 
 // The value at `key` of an object; null when absent, JSON null, or `j` is not
@@ -20,9 +22,8 @@ const nlohmann::json* Field(const nlohmann::json& j, std::string_view key);
 bool Truthy(const nlohmann::json& v);
 bool TruthyField(const nlohmann::json& j, std::string_view key);
 
-// Python str(v): strings as-is, null → "None", true → "True", integers in
-// decimal, floats as repr, arrays/objects as compact JSON (approximation).
-std::string PyStr(const nlohmann::json& v);
+// Python str(v) (app/base/py_str.h).
+using base::PyStr;
 
 // A string field; "" when absent/null/falsy. Throws std::invalid_argument for a
 // truthy non-string (Python would fail calling a string method on it).

@@ -100,6 +100,9 @@ struct ThreadStack {
       frames;  // innermost first, inline frames before their real frame
   bool had_context = true;  // false: no usable CPU context, no frames
   bool truncated = false;   // the frame cap or deadline stopped the walk
+  // Why the walk of this thread stopped early (kNone: it ran to its end).
+  enum class Stop : uint8_t { kNone, kFrameCap, kDeadline };
+  Stop stop = Stop::kNone;
 };
 
 // Everything the printers need, computed once per dump.

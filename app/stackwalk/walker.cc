@@ -127,6 +127,7 @@ struct ThreadWalk {
       frames.push_back(std::move(frame));
       if (frames.size() >= static_cast<size_t>(options.max_frames_per_thread)) {
         thread->truncated = true;
+        thread->stop = ThreadStack::Stop::kFrameCap;
         state.notes.push_back(
             fmt::format("thread {:#x}: frames_truncated at {}",
                         thread->thread_id, options.max_frames_per_thread));
@@ -134,6 +135,7 @@ struct ThreadWalk {
       }
       if (deadline && Clock::now() > *deadline) {
         thread->truncated = true;
+        thread->stop = ThreadStack::Stop::kDeadline;
         state.notes.push_back(
             fmt::format("thread {:#x}: deadline reached", thread->thread_id));
         break;

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MPL-2.0
 // Versions, process type, dates and times, Java stack traces (SOCORRO.md §2.3
 // rules 19, 21, 24, 28).
-#include <chrono>
-#include <ctime>
-
 #include <fmt/format.h>
 
+#include "app/base/iso_time.h"
 #include "app/base/strings.h"
 #include "app/processor/rule.h"
+#include "app/report/processed_crash.h"
 
 namespace crashbox::processor {
 namespace {
@@ -16,57 +15,39 @@ using nlohmann::json;
 
 void MajorVersion(RuleContext& ctx) {
   int64_t major = 0;
-  if (const std::string* v = RawString(ctx, "Version")) {
+  if (const std::string* v = RawString(ctx, report::kMajorVersion)) {
     if (auto n = base::ParseInt(std::string_view(*v).substr(0, v->find('.'))))
       major = *n;
   }
-  ctx.processed["major_version"] = major;
+  report::Set(ctx.processed, report::kMajorVersion, major);
 }
 
 void ProcessType(RuleContext& ctx) {
-  const std::string* t = RawString(ctx, "ProcessType");
+  const std::string* t = RawString(ctx, report::kProcessType);
   std::string type = t && !t->empty() ? *t : "parent";
-  ctx.processed["process_type"] = type == "main" ? "parent" : type;
+  report::Set(ctx.processed, report::kProcessType,
+              type == "main" ? "parent" : type);
 }
 
-std::string IsoUtc(int64_t epoch) {
-  std::time_t t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
-
-// Seconds since the epoch of an ISO timestamp
-// "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00".
-std::optional<int64_t> ParseIso(const std::string& s) {
-  std::tm tm{};
-  if (s.size() < 19 ||
-      std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
-                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
-    return std::nullopt;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<int64_t>(timegm(&tm));
-}
-
-// int() of the annotation's text, Socorro-style; nullopt when absent.
-std::optional<std::string> Annotation(const RuleContext& ctx, const char* key) {
-  auto it = ctx.raw.find(key);
+// str() of the annotation `field` is computed from; nullopt when absent.
+template <typename T>
+std::optional<std::string> Annotation(const RuleContext& ctx,
+                                      const report::Field<T>& field) {
+  auto it = ctx.raw.find(std::string(field.annotation()));
   if (it == ctx.raw.end()) return std::nullopt;
   return PyStr(*it);
 }
 
 void DatesAndTimes(RuleContext& ctx) {
-  std::string submitted = ctx.raw.value("submitted_timestamp", "");
-  ctx.processed["submitted_timestamp"] = submitted;
-  ctx.processed["date_processed"] = submitted;
-  int64_t submitted_epoch = ParseIso(submitted).value_or(0);
+  std::string submitted =
+      ctx.raw.value(std::string(report::kSubmittedTimestamp.annotation()), "");
+  report::Set(ctx.processed, report::kSubmittedTimestamp, submitted);
+  report::Set(ctx.processed, report::kDateProcessed, submitted);
+  int64_t submitted_epoch =
+      base::ParseIsoTimestampSeconds(submitted).value_or(0);
 
   int64_t crash_time = 0;
-  if (std::optional<std::string> ct = Annotation(ctx, "CrashTime")) {
+  if (std::optional<std::string> ct = Annotation(ctx, report::kCrashTime)) {
     if (auto n = base::ParseInt(base::Trim(ct->substr(0, 10)))) {
       crash_time = *n;
     } else {
@@ -78,11 +59,12 @@ void DatesAndTimes(RuleContext& ctx) {
   }
   if (crash_time == submitted_epoch)
     ctx.notes.push_back("client_crash_date is unknown");
-  ctx.processed["crash_time"] = crash_time;
-  ctx.processed["client_crash_date"] = IsoUtc(crash_time);
+  report::Set(ctx.processed, report::kCrashTime, crash_time);
+  report::Set(ctx.processed, report::kClientCrashDate,
+              base::IsoTimestampSeconds(crash_time));
 
   int64_t startup_time = crash_time;
-  if (std::optional<std::string> st = Annotation(ctx, "StartupTime")) {
+  if (std::optional<std::string> st = Annotation(ctx, report::kUptime)) {
     if (auto n = base::ParseInt(base::Trim(*st))) {
       startup_time = *n;
     } else {
@@ -90,7 +72,7 @@ void DatesAndTimes(RuleContext& ctx) {
     }
   }
   int64_t install_time = startup_time;
-  if (std::optional<std::string> it = Annotation(ctx, "InstallTime")) {
+  if (std::optional<std::string> it = Annotation(ctx, report::kInstallAge)) {
     if (auto n = base::ParseInt(base::Trim(*it))) {
       install_time = *n;
     } else {
@@ -98,12 +80,12 @@ void DatesAndTimes(RuleContext& ctx) {
       ctx.notes.push_back("non-integer value of \"InstallTime\"");
     }
   }
-  ctx.processed["install_age"] = crash_time - install_time;
-  ctx.processed["uptime"] = std::max<int64_t>(0, crash_time - startup_time);
+  report::Set(ctx.processed, report::kInstallAge, crash_time - install_time);
+  report::Set(ctx.processed, report::kUptime,
+              std::max<int64_t>(0, crash_time - startup_time));
 
   json last_crash;
-  if (std::optional<std::string> lc =
-          Annotation(ctx, "SecondsSinceLastCrash")) {
+  if (std::optional<std::string> lc = Annotation(ctx, report::kLastCrash)) {
     auto n = base::ParseInt(base::Trim(*lc));
     if (n && *n >= 0 && *n < (int64_t{1} << 31)) {
       last_crash = *n;
@@ -111,7 +93,7 @@ void DatesAndTimes(RuleContext& ctx) {
       ctx.notes.push_back("non-integer value of \"SecondsSinceLastCrash\"");
     }
   }
-  ctx.processed["last_crash"] = last_crash;
+  report::Set(ctx.processed, report::kLastCrash, last_crash);
 }
 
 // Java crashes (Android apps and the like): keep the raw trace (protected) and
@@ -119,9 +101,9 @@ void DatesAndTimes(RuleContext& ctx) {
 // "<exception class>" then "\tat <frame>" lines, up to a Caused by/Suppressed
 // section.
 void JavaStackTrace(RuleContext& ctx) {
-  const std::string* raw = RawString(ctx, "JavaStackTrace");
+  const std::string* raw = RawString(ctx, report::kJavaStackTraceRaw);
   if (raw == nullptr) return;
-  ctx.processed["java_stack_trace_raw"] = *raw;
+  report::Set(ctx.processed, report::kJavaStackTraceRaw, *raw);
   std::vector<std::string_view> lines = base::Split(*raw, '\n');
   std::string_view first = lines.empty() ? "" : base::Trim(lines[0]);
   std::string sanitized(base::Trim(first.substr(0, first.find(':'))));
@@ -137,11 +119,11 @@ void JavaStackTrace(RuleContext& ctx) {
   }
   if (sanitized.empty() || frames == 0 ||
       sanitized.find(' ') < sanitized.find('\n')) {
-    ctx.processed["java_stack_trace"] = "malformed";
+    report::Set(ctx.processed, report::kJavaStackTrace, "malformed");
     ctx.notes.push_back("JavaStackTrace: malformed JavaStackTrace");
     return;
   }
-  ctx.processed["java_stack_trace"] = std::move(sanitized);
+  report::Set(ctx.processed, report::kJavaStackTrace, std::move(sanitized));
 }
 
 }  // namespace

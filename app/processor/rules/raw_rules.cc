@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MPL-2.0
-// Rules over the raw crash: clean it, copy annotations by the field table,
+// Rules over the raw crash: clean it, copy annotations by the field table
+// (app/report/fields.cc, the rows whose source is kAnnotation),
 // and record identifiers (SOCORRO.md §2.3 rules 1-4, 6, 10, 11).
 #include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
 
-#include "app/base/log.h"
 #include "app/base/strings.h"
 #include "app/processor/rule.h"
-#include "assets/embedded.h"
+#include "app/report/processed_crash.h"
 
 namespace crashbox::processor {
 namespace {
@@ -57,76 +57,50 @@ void CrashReportKeys(RuleContext& ctx) {
   };
   for (auto& [k, v] : ctx.raw.items()) add(k);
   for (const store::Dump& d : ctx.dumps) add(d.name);
-  ctx.processed["crash_report_keys"] = keys;
+  report::Set(ctx.processed, report::kCrashReportKeys, keys);
   if (changed)
     ctx.notes.push_back("invalidkeys: Crash report contains invalid keys");
 }
 
 void CollectorMetadata(RuleContext& ctx) {
-  auto it = ctx.raw.find("metadata");
-  ctx.processed["collector_metadata"] =
-      it != ctx.raw.end() && it->is_object() ? *it : json::object();
-}
-
-struct FieldSpec {
-  std::string annotation, field, type;
-  std::optional<json> default_value;
-};
-
-const std::vector<FieldSpec>& FieldTable() {
-  static const std::vector<FieldSpec> kTable = [] {
-    std::vector<FieldSpec> out;
-    std::optional<std::string_view> text =
-        assets::Find("processor/annotations.json");
-    json doc = text ? json::parse(*text, nullptr, false) : json();
-    if (!doc.is_object() || !doc.contains("fields")) {
-      CB_LOG_ERROR(
-          "processor: assets/processor/annotations.json is missing or invalid");
-      return out;
-    }
-    for (const json& f : doc["fields"]) {
-      FieldSpec spec{f.value("annotation", ""), f.value("field", ""),
-                     f.value("type", "string"), std::nullopt};
-      if (f.contains("default")) spec.default_value = f["default"];
-      if (!spec.annotation.empty() && !spec.field.empty())
-        out.push_back(std::move(spec));
-    }
-    return out;
-  }();
-  return kTable;
+  auto it = ctx.raw.find(report::kCollectorMetadata.annotation());
+  report::Set(ctx.processed, report::kCollectorMetadata,
+              it != ctx.raw.end() && it->is_object() ? *it : json::object());
 }
 
 // Copies one annotation with the schema's conversion; false stops the rule,
 // as Socorro's does when a string field gets a non-string (its rstrip raises).
-bool CopyOne(RuleContext& ctx, const FieldSpec& spec, const json& value) {
-  if (spec.type == "boolean") {
+bool CopyOne(RuleContext& ctx, const report::FieldSpec& spec,
+             const json& value) {
+  const std::string field(spec.name);
+  if (spec.type == report::FieldType::kBoolean) {
     std::string v = base::ToLower(PyStr(value));
     if (v == "1" || v == "true")
-      ctx.processed[spec.field] = true;
+      ctx.processed[field] = true;
     else if (v == "0" || v == "false")
-      ctx.processed[spec.field] = false;
+      ctx.processed[field] = false;
     else
       ctx.notes.push_back(fmt::format("{} has non-boolean value {}",
                                       spec.annotation, PyStr(value)));
-  } else if (spec.type == "integer") {
+  } else if (spec.type == report::FieldType::kInteger) {
     std::optional<int64_t> n =
         value.is_number_integer() ? std::optional<int64_t>(value.get<int64_t>())
                                   : base::ParseInt(base::Trim(PyStr(value)));
     if (n)
-      ctx.processed[spec.field] = *n;
+      ctx.processed[field] = *n;
     else
       ctx.notes.push_back(
           fmt::format("{} has a non-int value", spec.annotation));
-  } else if (spec.type == "number") {
+  } else if (spec.type == report::FieldType::kNumber) {
     std::optional<double> d = value.is_number()
                                   ? std::optional<double>(value.get<double>())
                                   : base::ParseDouble(base::Trim(PyStr(value)));
     if (d)
-      ctx.processed[spec.field] = *d;
+      ctx.processed[field] = *d;
     else
       ctx.notes.push_back(
           fmt::format("{} has a non-float value", spec.annotation));
-  } else if (spec.type == "object") {
+  } else if (spec.type == report::FieldType::kObject) {
     json obj = value.is_string()
                    ? json::parse(value.get<std::string>(), nullptr, false)
                    : value;
@@ -134,7 +108,7 @@ bool CopyOne(RuleContext& ctx, const FieldSpec& spec, const json& value) {
       ctx.notes.push_back(
           fmt::format("{} value is malformed json", spec.annotation));
     } else {
-      ctx.processed[spec.field] = std::move(obj);
+      ctx.processed[field] = std::move(obj);
     }
   } else {
     if (!value.is_string()) {
@@ -145,16 +119,18 @@ bool CopyOne(RuleContext& ctx, const FieldSpec& spec, const json& value) {
     std::string v = value.get<std::string>();
     while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back())))
       v.pop_back();
-    ctx.processed[spec.field] = std::move(v);
+    ctx.processed[field] = std::move(v);
   }
   return true;
 }
 
 void CopyAnnotations(RuleContext& ctx) {
-  for (const FieldSpec& spec : FieldTable()) {
-    auto it = ctx.raw.find(spec.annotation);
+  for (const report::FieldSpec& spec : report::AllFields()) {
+    if (spec.source != report::FieldSource::kAnnotation) continue;
+    auto it = ctx.raw.find(std::string(spec.annotation));
     if (it == ctx.raw.end()) {
-      if (spec.default_value) ctx.processed[spec.field] = *spec.default_value;
+      if (!spec.default_json.empty())
+        ctx.processed[std::string(spec.name)] = json::parse(spec.default_json);
       continue;
     }
     if (!CopyOne(ctx, spec, *it)) return;
@@ -162,36 +138,30 @@ void CopyAnnotations(RuleContext& ctx) {
 }
 
 void Identifiers(RuleContext& ctx) {
-  std::string id = ctx.raw.value("uuid", ctx.crash_id);
-  ctx.processed["crash_id"] = id;
-  ctx.processed["uuid"] = id;
+  std::string id =
+      ctx.raw.value(std::string(report::kUuid.annotation()), ctx.crash_id);
+  report::Set(ctx.processed, report::kCrashId, id);
+  report::Set(ctx.processed, report::kUuid, id);
 }
 
 void MinidumpSha256(RuleContext& ctx) {
-  const json* md =
-      ctx.raw.contains("metadata") ? &ctx.raw["metadata"] : nullptr;
+  const std::string metadata(report::kMinidumpSha256Hash.annotation());
+  const json* md = ctx.raw.contains(metadata) ? &ctx.raw[metadata] : nullptr;
   std::string sha;
   if (md && md->is_object() && md->contains("dump_checksums") &&
       (*md)["dump_checksums"].is_object()) {
     sha = (*md)["dump_checksums"].value("upload_file_minidump", "");
   }
-  ctx.processed["minidump_sha256_hash"] = sha;
+  report::Set(ctx.processed, report::kMinidumpSha256Hash, sha);
 }
 
 }  // namespace
 
-const std::string* RawString(const RuleContext& ctx, const char* key) {
-  auto it = ctx.raw.find(key);
+const std::string* RawString(const RuleContext& ctx, std::string_view key) {
+  auto it = ctx.raw.find(std::string(key));
   return it != ctx.raw.end() && it->is_string()
              ? it->get_ptr<const std::string*>()
              : nullptr;
-}
-
-std::string PyStr(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "True" : "False";
-  if (v.is_null()) return "None";
-  return v.dump();
 }
 
 std::vector<Rule> RawCrashRules() {

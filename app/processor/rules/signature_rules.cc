@@ -4,44 +4,54 @@
 
 #include "app/processor/rule.h"
 #include "app/processor/signature_rule.h"
+#include "app/report/processed_crash.h"
 
 namespace crashbox::processor {
 
 using nlohmann::json;
 
+// Socorro's crash data (the signature generator's input, whose keys are its
+// own) from a processed crash.
 json CrashDataFromProcessed(const json& p) {
-  auto get = [&](const char* key) { return p.contains(key) ? p[key] : json(); };
+  auto get = [&](const auto& field) {
+    const json* v = report::Find(p, field);
+    return v != nullptr ? *v : json();
+  };
   json data = json::object();
-  data["hang"] = get("hang");
-  json oom = get("oom_allocation_size");
+  data["hang"] = get(report::kHang);
+  json oom = get(report::kOomAllocationSize);
   data["oom_allocation_size"] = oom.is_number() ? oom : json();
-  for (const char* k :
-       {"js_large_allocation_failure", "abort_message", "mdsw_status_string",
-        "async_shutdown_timeout", "ipc_channel_error", "ipc_message_name"}) {
-    data[k] = get(k);
+  data["js_large_allocation_failure"] = get(report::kJsLargeAllocationFailure);
+  data["abort_message"] = get(report::kAbortMessage);
+  data["mdsw_status_string"] = get(report::kMdswStatusString);
+  data["async_shutdown_timeout"] = get(report::kAsyncShutdownTimeout);
+  data["ipc_channel_error"] = get(report::kIpcChannelError);
+  data["ipc_message_name"] = get(report::kIpcMessageName);
+  const json* additional = report::Find(p, report::kAdditionalMinidumps);
+  data["additional_minidumps"] =
+      additional != nullptr ? *additional : json::array();
+  data["original_signature"] = p.value(report::kSignature.key(), "");
+  const json* jd = report::Find(p, report::kJsonDump);
+  if (jd != nullptr && jd->is_object()) {
+    const json* ci = report::Find(p, report::kJsonDumpCrashInfo);
+    const json no_ci = json::object();
+    if (ci == nullptr || !ci->is_object()) ci = &no_ci;
+    auto in = [](const json& obj, const auto& field) {
+      const json* v = report::FindIn(obj, field);
+      return v != nullptr ? *v : json();
+    };
+    data["crashing_thread"] = in(*ci, report::kJsonDumpCrashingThreadIndex);
+    data["reason"] = in(*ci, report::kJsonDumpCrashType);
+    const json* threads = report::FindIn(*jd, report::kJsonDumpThreads);
+    data["threads"] = threads != nullptr ? *threads : json::array();
+    const json* si = report::FindIn(*jd, report::kJsonDumpSystemInfo);
+    data["os"] = si != nullptr && si->is_object() ? in(*si, report::kJsonDumpOs)
+                                                  : json();
   }
-  data["additional_minidumps"] = p.contains("additional_minidumps")
-                                     ? p["additional_minidumps"]
-                                     : json::array();
-  data["original_signature"] = p.value("signature", "");
-  if (p.contains("json_dump") && p["json_dump"].is_object()) {
-    const json& jd = p["json_dump"];
-    const json ci = jd.contains("crash_info") && jd["crash_info"].is_object()
-                        ? jd["crash_info"]
-                        : json::object();
-    data["crashing_thread"] =
-        ci.contains("crashing_thread") ? ci["crashing_thread"] : json();
-    data["reason"] = ci.contains("type") ? ci["type"] : json();
-    data["threads"] = jd.contains("threads") ? jd["threads"] : json::array();
-    data["os"] = jd.contains("system_info") && jd["system_info"].is_object() &&
-                         jd["system_info"].contains("os")
-                     ? jd["system_info"]["os"]
-                     : json();
-  }
-  if (p.contains("java_exception"))
-    data["java_exception"] = p["java_exception"];
-  if (p.contains("java_stack_trace"))
-    data["java_stack_trace"] = p["java_stack_trace"];
+  if (const json* v = report::Find(p, report::kJavaException))
+    data["java_exception"] = *v;
+  if (const json* v = report::Find(p, report::kJavaStackTrace))
+    data["java_stack_trace"] = *v;
   return data;
 }
 
@@ -50,18 +60,20 @@ namespace {
 void GenerateSignature(RuleContext& ctx) {
   if (ctx.signatures == nullptr) return;
   signature::SignatureResult r = ctx.signatures->Run(ctx.processed);
-  ctx.processed["signature"] = r.signature;
-  if (r.extra.contains("proto_signature"))
-    ctx.processed["proto_signature"] = r.extra["proto_signature"];
+  report::Set(ctx.processed, report::kSignature, r.signature);
+  if (r.extra.contains(report::kProtoSignature.key()))
+    report::Set(ctx.processed, report::kProtoSignature,
+                r.extra[report::kProtoSignature.key()]);
   std::string debug;
   for (const std::string& d : r.debug) debug += (debug.empty() ? "" : "\n") + d;
-  ctx.processed["signature_debug"] = debug;
+  report::Set(ctx.processed, report::kSignatureDebug, debug);
   for (std::string& n : r.notes) ctx.notes.push_back(std::move(n));
 }
 
 void ShutdownHangCrashingThread(RuleContext& ctx) {
-  if (ctx.processed.value("signature", "").starts_with("shutdownhang"))
-    ctx.processed["crashing_thread"] = 0;
+  if (ctx.processed.value(report::kSignature.key(), "")
+          .starts_with("shutdownhang"))
+    report::Set(ctx.processed, report::kCrashingThread, 0);
 }
 
 }  // namespace

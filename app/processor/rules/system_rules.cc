@@ -8,6 +8,7 @@
 
 #include "app/base/strings.h"
 #include "app/processor/rule.h"
+#include "app/report/processed_crash.h"
 
 namespace crashbox::processor {
 namespace {
@@ -16,67 +17,71 @@ using nlohmann::json;
 
 const json& JsonDump(const RuleContext& ctx) {
   static const json kEmpty = json::object();
-  auto it = ctx.processed.find("json_dump");
-  return it != ctx.processed.end() && it->is_object() ? *it : kEmpty;
+  const json* jd = report::Find(ctx.processed, report::kJsonDump);
+  return jd != nullptr && jd->is_object() ? *jd : kEmpty;
+}
+
+// The member `field.key()` of `obj` when it is an object, else null.
+template <typename T>
+const json* Member(const json& obj, const report::Field<T>& field) {
+  return report::FindIn(obj, field.spec());
 }
 
 const json* CrashingFrames(const RuleContext& ctx) {
-  const json& jd = JsonDump(ctx);
-  if (jd.contains("crashing_thread") && jd["crashing_thread"].is_object() &&
-      jd["crashing_thread"].contains("frames") &&
-      jd["crashing_thread"]["frames"].is_array()) {
-    return &jd["crashing_thread"]["frames"];
-  }
-  return nullptr;
+  const json* thread = Member(JsonDump(ctx), report::kJsonDumpCrashingThread);
+  const json* frames =
+      thread != nullptr ? Member(*thread, report::kJsonDumpFrames) : nullptr;
+  return frames != nullptr && frames->is_array() ? frames : nullptr;
 }
 
-std::string StringOr(const json& obj, const char* key, const char* fallback) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : fallback;
+template <typename T>
+std::string StringOr(const json& obj, const report::Field<T>& field,
+                     const char* fallback) {
+  return report::GetStringIn(obj, field, fallback);
+}
+
+json SystemInfo(const RuleContext& ctx) {
+  const json* si = Member(JsonDump(ctx), report::kJsonDumpSystemInfo);
+  return si != nullptr && si->is_object() ? *si : json::object();
 }
 
 void CpuInfo(RuleContext& ctx) {
-  const json& jd = JsonDump(ctx);
-  json si = jd.contains("system_info") && jd["system_info"].is_object()
-                ? jd["system_info"]
-                : json::object();
-  ctx.processed["cpu_info"] = StringOr(si, "cpu_info", "unknown");
-  ctx.processed["cpu_count"] =
-      si.contains("cpu_count") && si["cpu_count"].is_number() ? si["cpu_count"]
-                                                              : json(0);
-  ctx.processed["cpu_arch"] = StringOr(si, "cpu_arch", "unknown");
-  if (si.contains("cpu_microcode_version") &&
-      !si["cpu_microcode_version"].is_null()) {
-    ctx.processed["cpu_microcode_version"] = si["cpu_microcode_version"];
-  }
+  json si = SystemInfo(ctx);
+  report::Set(ctx.processed, report::kCpuInfo,
+              StringOr(si, report::kJsonDumpCpuInfo, "unknown"));
+  const json* count = Member(si, report::kJsonDumpCpuCount);
+  report::Set(ctx.processed, report::kCpuCount,
+              count != nullptr && count->is_number() ? *count : json(0));
+  report::Set(ctx.processed, report::kCpuArch,
+              StringOr(si, report::kJsonDumpCpuArch, "unknown"));
+  const json* microcode = Member(si, report::kJsonDumpCpuMicrocodeVersion);
+  if (microcode != nullptr && !microcode->is_null())
+    report::Set(ctx.processed, report::kCpuMicrocodeVersion, *microcode);
 }
 
 void OsInfo(RuleContext& ctx) {
-  const json& jd = JsonDump(ctx);
-  json si = jd.contains("system_info") && jd["system_info"].is_object()
-                ? jd["system_info"]
-                : json::object();
-  ctx.processed["os_name"] =
-      std::string(base::Trim(StringOr(si, "os", "Unknown")));
-  ctx.processed["os_version"] =
-      std::string(base::Trim(StringOr(si, "os_ver", "")));
+  json si = SystemInfo(ctx);
+  report::Set(
+      ctx.processed, report::kOsName,
+      std::string(base::Trim(StringOr(si, report::kJsonDumpOs, "Unknown"))));
+  report::Set(
+      ctx.processed, report::kOsVersion,
+      std::string(base::Trim(StringOr(si, report::kJsonDumpOsVer, ""))));
 }
 
 // Crash reports without a minidump carry these facts as annotations.
 void PlatformInfo(RuleContext& ctx) {
   struct Fill {
-    const char* field;
-    const char* annotation;
+    const report::Field<std::string>& field;
     const char* sentinel;
   };
-  for (const Fill& f : {Fill{"cpu_arch", "CPUArchitecture", "unknown"},
-                        Fill{"cpu_info", "CPUInfo", "unknown"},
-                        Fill{"os_name", "OS", "Unknown"},
-                        Fill{"os_version", "OSVersion", ""}}) {
-    std::string current = ctx.processed.value(f.field, "");
-    const std::string* v = RawString(ctx, f.annotation);
+  for (const Fill& f :
+       {Fill{report::kCpuArch, "unknown"}, Fill{report::kCpuInfo, "unknown"},
+        Fill{report::kOsName, "Unknown"}, Fill{report::kOsVersion, ""}}) {
+    std::string current = ctx.processed.value(f.field.key(), "");
+    const std::string* v = RawString(ctx, f.field);
     if (v && (current.empty() || current == f.sentinel))
-      ctx.processed[f.field] = *v;
+      report::Set(ctx.processed, f.field, *v);
   }
 }
 
@@ -97,8 +102,8 @@ std::string WindowsPretty(const std::string& version) {
 }
 
 void OsPrettyVersion(RuleContext& ctx) {
-  std::string os = ctx.processed.value("os_name", "");
-  std::string version = ctx.processed.value("os_version", "");
+  std::string os = ctx.processed.value(report::kOsName.key(), "");
+  std::string version = ctx.processed.value(report::kOsVersion.key(), "");
   std::string pretty = os;
   if (os.starts_with("Windows")) {
     pretty = WindowsPretty(version);
@@ -110,42 +115,43 @@ void OsPrettyVersion(RuleContext& ctx) {
     else if (parts.size() >= 2)
       pretty = fmt::format("OS X {}.{}", parts[0], parts[1]);
   } else if (os == "Linux") {
-    const json& jd = JsonDump(ctx);
     std::string lsb;
-    if (jd.contains("lsb_release") && jd["lsb_release"].is_object())
-      lsb = StringOr(jd["lsb_release"], "description", "");
+    if (const json* release =
+            Member(JsonDump(ctx), report::kJsonDumpLsbRelease))
+      lsb = StringOr(*release, report::kJsonDumpLsbDescription, "");
     if (lsb.empty()) {
-      if (const std::string* d = RawString(ctx, "LinuxLSBDescription"))
+      if (const std::string* d = RawString(ctx, report::kOsPrettyVersion))
         lsb = *d;
     }
     pretty = lsb.empty() ? "Linux" : lsb;
   } else if (os == "Android") {
     pretty = "Android " + version;
   }
-  ctx.processed["os_pretty_version"] = pretty;
+  report::Set(ctx.processed, report::kOsPrettyVersion, pretty);
 }
 
 void TopmostFilenames(RuleContext& ctx) {
   json result;
   if (const json* frames = CrashingFrames(ctx)) {
     for (const json& f : *frames) {
-      if (f.contains("inlines") && f["inlines"].is_array()) {
-        for (const json& in : f["inlines"]) {
-          std::string file = StringOr(in, "file", "");
+      const json* inlines = Member(f, report::kFrameInlines);
+      if (inlines != nullptr && inlines->is_array()) {
+        for (const json& in : *inlines) {
+          std::string file = StringOr(in, report::kInlineFile, "");
           if (!file.empty()) {
-            ctx.processed["topmost_filenames"] = file;
+            report::Set(ctx.processed, report::kTopmostFilenames, file);
             return;
           }
         }
       }
-      std::string file = StringOr(f, "file", "");
+      std::string file = StringOr(f, report::kFrameFile, "");
       if (!file.empty()) {
         result = file;
         break;
       }
     }
   }
-  ctx.processed["topmost_filenames"] = result;
+  report::Set(ctx.processed, report::kTopmostFilenames, result);
 }
 
 std::string Keep(const std::string& s, bool (*ok)(char)) {
@@ -159,8 +165,10 @@ std::string Keep(const std::string& s, bool (*ok)(char)) {
 // Modules by filename, from json_dump.modules.
 std::map<std::string, const json*> ModulesByName(const json& jd) {
   std::map<std::string, const json*> out;
-  if (jd.contains("modules") && jd["modules"].is_array()) {
-    for (const json& m : jd["modules"]) out[StringOr(m, "filename", "")] = &m;
+  const json* modules = Member(jd, report::kJsonDumpModules);
+  if (modules != nullptr && modules->is_array()) {
+    for (const json& m : *modules)
+      out[StringOr(m, report::kModuleFilename, "")] = &m;
   }
   return out;
 }
@@ -171,42 +179,43 @@ void ModulesInStack(RuleContext& ctx) {
   std::set<std::string> entries;
   if (const json* frames = CrashingFrames(ctx)) {
     for (const json& f : *frames) {
-      std::string name = StringOr(f, "module", "");
+      std::string name = StringOr(f, report::kFrameModule, "");
       auto it = by_name.find(name);
       if (name.empty() || it == by_name.end()) continue;
       std::string file = Keep(name, [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
                c == '.' || c == '-';
       });
-      std::string id = Keep(StringOr(*it->second, "debug_id", ""), [](char c) {
-        return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-      });
+      std::string id =
+          Keep(StringOr(*it->second, report::kModuleDebugId, ""), [](char c) {
+            return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+          });
       entries.insert(file + "/" + id);
     }
   }
   std::string joined;
   for (const std::string& e : entries)
     joined += (joined.empty() ? "" : ";") + e;
-  ctx.processed["modules_in_stack"] = joined;
+  report::Set(ctx.processed, report::kModulesInStack, joined);
 }
 
 void MissingSymbols(RuleContext& ctx) {
   const json& jd = JsonDump(ctx);
   std::set<std::string> entries;
-  if (jd.contains("modules") && jd["modules"].is_array()) {
-    for (const json& m : jd["modules"]) {
-      if (!m.value("missing_symbols", false)) continue;
-      std::string version = m.contains("version") && m["version"].is_string()
-                                ? m["version"].get<std::string>()
-                                : "None";
+  const json* modules = Member(jd, report::kJsonDumpModules);
+  if (modules != nullptr && modules->is_array()) {
+    for (const json& m : *modules) {
+      if (!m.value(report::kModuleMissingSymbols.key(), false)) continue;
+      std::string version = StringOr(m, report::kModuleVersion, "None");
       std::string escaped;
       for (char c : version)
         escaped += c == '/' ? std::string("\\/") : std::string(1, c);
-      std::string debug_id = StringOr(m, "debug_id", "");
+      std::string debug_id = StringOr(m, report::kModuleDebugId, "");
       if (debug_id.empty()) debug_id = std::string(33, '0');
-      std::string entry = fmt::format("{}/{}/{}", StringOr(m, "filename", ""),
-                                      escaped, debug_id);
-      std::string code_id = StringOr(m, "code_id", "");
+      std::string entry =
+          fmt::format("{}/{}/{}", StringOr(m, report::kModuleFilename, ""),
+                      escaped, debug_id);
+      std::string code_id = StringOr(m, report::kModuleCodeId, "");
       if (!code_id.empty()) entry += "/" + code_id;
       entries.insert(entry);
     }
@@ -214,36 +223,38 @@ void MissingSymbols(RuleContext& ctx) {
   std::string joined;
   for (const std::string& e : entries)
     joined += (joined.empty() ? "" : ";") + e;
-  ctx.processed["missing_symbols"] = joined;
+  report::Set(ctx.processed, report::kMissingSymbols, joined);
 }
 
 void ReportType(RuleContext& ctx) {
-  bool hang = ctx.processed.contains("ipc_channel_error") ||
-              ctx.processed.contains("async_shutdown_timeout");
+  bool hang = report::Has(ctx.processed, report::kIpcChannelError) ||
+              report::Has(ctx.processed, report::kAsyncShutdownTimeout);
   const json& jd = JsonDump(ctx);
-  if (!hang && jd.contains("threads") && jd["threads"].is_array()) {
+  const json* threads = Member(jd, report::kJsonDumpThreads);
+  if (!hang && threads != nullptr && threads->is_array()) {
     size_t index = 0;
-    if (jd.contains("crash_info") && jd["crash_info"].is_object() &&
-        jd["crash_info"].contains("crashing_thread") &&
-        jd["crash_info"]["crashing_thread"].is_number_unsigned()) {
-      index = jd["crash_info"]["crashing_thread"].get<size_t>();
-    }
-    if (index < jd["threads"].size()) {
-      for (const json& f :
-           jd["threads"][index].value("frames", json::array())) {
-        if (StringOr(f, "function", "").find("RunWatchdog") !=
+    const json* ci = Member(jd, report::kJsonDumpCrashInfo);
+    const json* crashing =
+        ci != nullptr ? Member(*ci, report::kJsonDumpCrashingThreadIndex)
+                      : nullptr;
+    if (crashing != nullptr && crashing->is_number_unsigned())
+      index = crashing->get<size_t>();
+    if (index < threads->size()) {
+      for (const json& f : (*threads)[index].value(
+               report::kJsonDumpFrames.key(), json::array())) {
+        if (StringOr(f, report::kFrameFunction, "").find("RunWatchdog") !=
             std::string::npos)
           hang = true;
       }
     }
   }
-  ctx.processed["report_type"] = hang ? "hang" : "crash";
+  report::Set(ctx.processed, report::kReportType, hang ? "hang" : "crash");
 }
 
 void ThreadCount(RuleContext& ctx) {
-  const json& jd = JsonDump(ctx);
-  ctx.processed["thread_count"] =
-      jd.contains("thread_count") ? jd["thread_count"] : json();
+  const json* count = Member(JsonDump(ctx), report::kJsonDumpThreadCount);
+  report::Set(ctx.processed, report::kThreadCount,
+              count != nullptr ? *count : json());
 }
 
 }  // namespace

@@ -133,8 +133,8 @@ void MakeValidUtf8(Json& j) {
 
 }  // namespace
 
-std::string PrintJsonDump(const ProcessState& s,
-                          const minidump::Minidump& dump) {
+nlohmann::ordered_json JsonDump(const ProcessState& s,
+                                const minidump::Minidump& dump) {
   Json root;
   root["status"] = "OK";
   root["system_info"] = {
@@ -197,7 +197,12 @@ std::string PrintJsonDump(const ProcessState& s,
   }
   root["notes"] = s.notes;
   MakeValidUtf8(root);
-  return root.dump(2) + "\n";
+  return root;
+}
+
+std::string PrintJsonDump(const ProcessState& s,
+                          const minidump::Minidump& dump) {
+  return JsonDump(s, dump).dump(2) + "\n";
 }
 
 }  // namespace crashbox::stackwalk
