@@ -31,7 +31,6 @@
 #include "app/base/byte_reader.h"
 #include "app/base/status.h"
 #include "app/symsvc/upload_options.h"
-#include "app/symsvc/zip_reader.h"
 #include "store/symbol_store.h"
 
 namespace crashbox::symsvc {
