@@ -1,78 +1,78 @@
 #!/usr/bin/env bash
-# Checks every project #include against the module dependency table in
-# README.md ("Module map"), and that each third-party header is included only
-# by the one module that owns it. Runs as a ctest; prints each violation.
+# Checks every project #include against the README's module map: a module may
+# include its own headers and those of modules listed below it, nothing above
+# it or beside it. The map is the one rule; there are no per-module
+# exceptions. Also checks that each third-party header is included only by
+# the one place that owns it. Runs as a ctest; prints each violation.
 set -uo pipefail
 root=${1:-$(dirname "$0")/..}
 cd "$root" || exit 2
 
-# module directory → project include prefixes it may use (besides its own).
-declare -A ALLOWED=(
-  [app/base]="app/base/"
-  [app/minidump]="app/base/"
-  [app/symbols/eval]="app/base/"
-  [app/symbols/stored]="app/base/ app/symbols/eval/"
-  [app/symbols/text]="app/base/ app/symbols/stored/blob_format.h"
-  [app/symbols/suppliers]="app/base/ app/symbols/stored/ app/symbols/text/sym_parser.h app/symbols/text/big_buffer.h app/submitter/http_client.h"
-  [app/stackwalk]="app/base/ app/minidump/ app/symbols/eval/ app/symbols/stored/ app/symbols/suppliers/symbol_supplier.h app/symbols/suppliers/map_supplier.h"
-  [app/collector]="app/base/ store/crash_store.h assets/"
-  [app/submitter]="app/base/ app/collector/"
-  [app/signature]="app/base/ assets/"
-  [store]="app/base/"
-  [store/lmdb]="app/base/ store/crash_store.h store/symbol_store.h"
-  [app/symsvc]="app/base/ app/symbols/ store/crash_store.h store/symbol_store.h"
-  [web]="app/base/ app/collector/ app/symsvc/ store/crash_store.h store/symbol_store.h assets/"
-  [app/processor]="app/base/ app/minidump/ app/symbols/ app/stackwalk/ app/signature/ store/crash_store.h assets/"
-)
+# The module map: the first word of each line of the fenced block under
+# "## Module map" in README.md, top to bottom; rank 0 is the top.
+mapfile -t MODULES < <(awk '
+  /^## Module map/ { in_map = 1; next }
+  in_map && /^```/ { if (fenced) exit; fenced = 1; next }
+  in_map && fenced && /^[^ ]/ { sub(/\/$/, "", $1); print $1 }' README.md)
+if [[ ${#MODULES[@]} -lt 5 ]]; then
+  echo "check_deps: no module map found in README.md"; exit 2
+fi
+declare -A RANK=()
+for i in "${!MODULES[@]}"; do RANK[${MODULES[$i]}]=$i; done
+
 # third-party header pattern → the only places allowed to include it
-# (space-separated path prefixes).
+# (space-separated path prefixes). Tests and benches may include anything.
 declare -A OWNER=(
   ["http_parser.h"]="web/http/server.cc"
   ["lmdb.h"]="store/lmdb/"
   ["CLI/CLI.hpp"]="app/cli/"
   ["zlib.h"]="app/base/gzip.cc"
-  ["curl/curl.h"]="app/submitter/http_client.cc"
+  ["curl/curl.h"]="app/httpclient/http_client.cc"
   ["zip.h"]="app/symsvc/zip_reader.cc"
   ["openssl/"]="app/base/sha256.cc"
   ["re2/re2.h"]="app/collector/ app/signature/"
 )
 
-fail=0
-module_of() {  # longest matching module directory
+module_of() {  # the longest module in the map that is a prefix of the path
   local f=$1 best=""
-  for m in "${!ALLOWED[@]}"; do
-    if [[ "$f" == "$m/"* && ${#m} -gt ${#best} ]]; then best=$m; fi
+  for m in "${MODULES[@]}"; do
+    if [[ ("$f" == "$m/"* || "$f" == "$m") && ${#m} -gt ${#best} ]]; then best=$m; fi
   done
   echo "$best"
 }
 
+fail=0
 while IFS= read -r file; do
   m=$(module_of "$file")
+  if [[ -z "$m" ]]; then
+    echo "$file: in no module of README.md's module map"; fail=1; continue
+  fi
+  test_file=0
+  [[ "$file" == *_test.cc || "$file" == *_fuzz.cc || "$file" == *test_util* ]] && test_file=1
   while IFS= read -r inc; do
-    # Third-party ownership applies everywhere outside tests and benches.
-    if [[ "$file" != tests/* && "$file" != bench/* && "$file" != */*_test.cc && "$file" != */*_fuzz.cc ]]; then
+    if [[ $test_file -eq 0 ]]; then
       for hdr in "${!OWNER[@]}"; do
         [[ "$inc" == "<$hdr"* ]] || continue
         owned=0
-        for owner in ${OWNER[$hdr]}; do
-          [[ "$file" == "$owner"* ]] && owned=1
-        done
+        for owner in ${OWNER[$hdr]}; do [[ "$file" == "$owner"* ]] && owned=1; done
         if [[ $owned -eq 0 ]]; then
           echo "$file: includes <$hdr>, which only ${OWNER[$hdr]} may include"; fail=1
         fi
       done
     fi
-    [[ -z "$m" || "$(basename "$file")" == *test* || "$file" == */*_fuzz.cc ]] && continue
     [[ "$inc" == \"* ]] || continue
     path=${inc#\"}; path=${path%\"}
-    [[ "$path" == "$m/"* ]] && continue
-    ok=0
-    for allowed in ${ALLOWED[$m]}; do
-      [[ "$path" == "$allowed"* ]] && ok=1
-    done
-    if [[ $ok -eq 0 ]]; then echo "$file: module $m may not include \"$path\""; fail=1; fi
+    target=$(module_of "$path")
+    [[ "$target" == "$m" ]] && continue
+    if [[ -z "$target" ]]; then
+      echo "$file: includes \"$path\", which is in no module of the map"; fail=1
+    elif [[ $test_file -eq 0 && ${RANK[$target]} -le ${RANK[$m]} ]]; then
+      echo "$file: $m may not include \"$path\" ($target is not below it in the map)"; fail=1
+    fi
   done < <(grep -hoE '^#include [<"][^>"]+[>"]' "$file" | sed 's/^#include //')
-done < <(git ls-files 'app/*.h' 'app/*.cc' 'store/*.h' 'store/*.cc' 'web/*.h' 'web/*.cc' 2>/dev/null || find app store web -name '*.h' -o -name '*.cc')
+done < <(git ls-files 'app/*.h' 'app/*.cc' 'store/*.h' 'store/*.cc' 'web/*.h' 'web/*.cc' 'assets/*.h' 'assets/*.cc')
 
-if [[ $fail -eq 0 ]]; then echo "check_deps: all includes follow the module table"; fi
+if [[ $fail -eq 0 ]]; then
+  echo "check_deps: ${#MODULES[@]} modules; every include points down the map"
+fi
 exit $fail

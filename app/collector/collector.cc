@@ -12,8 +12,8 @@
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
 #include "app/collector/json_measure.h"
-#include "app/collector/multipart.h"
 #include "app/collector/submission.h"
+#include "app/wire/multipart.h"
 
 namespace crashbox::collector {
 
@@ -34,8 +34,8 @@ class Upload {
             c.options().max_extra_json_bytes, c.options().max_extra_json_values,
             [this](uint64_t bytes) { return Charge(bytes); }}),
         parser_(std::move(boundary),
-                MultipartLimits{c.options().max_parts,
-                                c.options().max_part_header_bytes},
+                wire::MultipartLimits{c.options().max_parts,
+                                      c.options().max_part_header_bytes},
                 builder_),
         payload_size_(request.content_length.value_or(0)),
         charge_(&c.budget_) {
@@ -120,7 +120,7 @@ class Upload {
   Collector& collector_;
   SubmitRequest request_;
   SubmissionBuilder builder_;
-  MultipartParser parser_;
+  wire::MultipartParser parser_;
   std::unique_ptr<base::GzipInflater> inflater_;
   uint64_t payload_size_;
   uint64_t received_ = 0;
@@ -186,7 +186,7 @@ UploadPtr Collector::Begin(const SubmitRequest& r, Outcome* early) {
     *early = Malformed(kWrongContentType);
     return nullptr;
   }
-  MediaType mt = ParseMediaType(ct);
+  wire::MediaType mt = wire::ParseMediaType(ct);
   std::string_view rest = ct.find(';') == std::string_view::npos
                               ? ""
                               : base::Trim(ct.substr(ct.find(';') + 1));

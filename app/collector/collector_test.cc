@@ -6,12 +6,15 @@
 #include "app/base/gzip.h"
 #include "app/base/sha256.h"
 #include "app/collector/crash_id.h"
-#include "app/collector/multipart_writer.h"
+#include "app/wire/multipart_writer.h"
 #include "store/lmdb/crash_store.h"
 #include "tests/testing/temp_dir.h"
 
 namespace crashbox::collector {
 namespace {
+
+using wire::EncodeCrashReport;
+using wire::MultipartWriter;
 
 using nlohmann::json;
 using Kind = Outcome::Kind;

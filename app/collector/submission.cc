@@ -107,7 +107,7 @@ Status SubmissionBuilder::Fail(const char* code, std::string message) {
   return Status::InvalidArgument(std::move(message));
 }
 
-Status SubmissionBuilder::OnPartBegin(const PartHeaders& headers) {
+Status SubmissionBuilder::OnPartBegin(const wire::PartHeaders& headers) {
   part_ = headers;
   body_.Clear();
   text_too_large_ = false;

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/collector/multipart.h"
+#include "app/wire/multipart.h"
 #include "store/crash_store.h"
 
 namespace crashbox::collector {
@@ -91,7 +91,7 @@ class PartBuffer {
   uint64_t size_ = 0;
 };
 
-class SubmissionBuilder final : public MultipartHandler {
+class SubmissionBuilder final : public wire::MultipartHandler {
  public:
   explicit SubmissionBuilder(SubmissionLimits limits)
       : limits_(std::move(limits)) {}
@@ -99,7 +99,7 @@ class SubmissionBuilder final : public MultipartHandler {
       : SubmissionBuilder(SubmissionLimits{.max_text_annotation_bytes =
                                                max_text_annotation_bytes}) {}
 
-  Status OnPartBegin(const PartHeaders& headers) override;
+  Status OnPartBegin(const wire::PartHeaders& headers) override;
   Status OnPartData(ByteView data) override;
   Status OnPartEnd() override;
 
@@ -122,7 +122,7 @@ class SubmissionBuilder final : public MultipartHandler {
   SubmissionLimits limits_;
   Submission sub_;
   Kind kind_ = Kind::kIgnore;
-  PartHeaders part_;
+  wire::PartHeaders part_;
   PartBuffer body_;
   bool text_too_large_ = false;
   bool json_too_large_ = false;

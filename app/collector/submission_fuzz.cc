@@ -7,8 +7,8 @@
 #include <string>
 
 #include "app/base/gzip.h"
-#include "app/collector/multipart.h"
 #include "app/collector/submission.h"
+#include "app/wire/multipart.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace crashbox;
@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ByteView body(data + 2, size - 2);
 
   collector::SubmissionBuilder builder(/*max_text_annotation_bytes=*/4096);
-  collector::MultipartParser parser(
+  wire::MultipartParser parser(
       "BOUNDARY", {/*max_parts=*/64, /*max_header_bytes=*/512}, builder);
   base::GzipInflater inflater(/*max_output_bytes=*/1 << 20);
   Status s;

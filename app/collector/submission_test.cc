@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include "app/collector/multipart_writer.h"
+#include "app/wire/multipart_writer.h"
 
 namespace crashbox::collector {
 namespace {
+
+using wire::MultipartParser;
+using wire::MultipartWriter;
 
 struct Built {
   Status status;

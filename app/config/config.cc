@@ -12,6 +12,7 @@
 #include "app/base/log.h"
 #include "app/base/strings.h"
 #include "app/collector/throttler.h"
+#include "app/symbols/suppliers/upstream_supplier.h"
 
 extern char** environ;
 

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "app/base/status.h"
-#include "app/collector/collector.h"
-#include "app/symsvc/symbol_service.h"
-#include "store/lmdb/env.h"
-#include "web/http/server.h"
+#include "app/collector/collector_options.h"
+#include "app/symsvc/symbol_service_options.h"
+#include "store/lmdb/env_options.h"
+#include "web/http/server_options.h"
 
 namespace crashbox::config {
 

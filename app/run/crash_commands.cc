@@ -16,8 +16,8 @@
 
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
+#include "app/httpclient/http_client.h"
 #include "app/run/common.h"
-#include "app/submitter/http_client.h"
 
 namespace crashbox::run {
 namespace {
@@ -223,7 +223,7 @@ int Reprocess(const config::Config& config, const ReprocessCommand& command) {
         fmt::format("{}crash_ids={}{}", body.empty() ? "" : "&", id,
                     command.ruleset == "default" ? "" : ":" + command.ruleset);
   }
-  submitter::HttpClient http(30000);
+  httpclient::HttpClient http(30000);
   auto r = http.Post(url + "/api/Reprocessing/", body,
                      {"Content-Type: application/x-www-form-urlencoded"});
   if (!r.ok())

@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/httpclient/http_client.h"
 #include "app/run/common.h"
-#include "app/submitter/http_client.h"
 #include "app/symbols/suppliers/upstream_supplier.h"
 #include "app/symsvc/missing_report.h"
 #include "app/symsvc/symbol_service.h"
@@ -134,7 +134,7 @@ int Upload(const config::Config& config, const SymbolsCommand& command) {
   std::optional<OpenStore> store;
   std::unique_ptr<store::lmdb::LmdbSymbolStore> symbols;
   std::unique_ptr<symsvc::SymbolService> service;
-  std::unique_ptr<submitter::HttpClient> http;
+  std::unique_ptr<httpclient::HttpClient> http;
   if (lock) {
     Result<OpenStore> opened = OpenCrashStore(config, /*read_only=*/false);
     if (!opened.ok()) return Error(opened.status().ToString(), 2);
@@ -143,7 +143,7 @@ int Upload(const config::Config& config, const SymbolsCommand& command) {
     service = std::make_unique<symsvc::SymbolService>(
         *symbols, store->crashes.get(), config.symbols);
   } else {
-    http = std::make_unique<submitter::HttpClient>(600000);
+    http = std::make_unique<httpclient::HttpClient>(600000);
   }
   for (size_t n = 0; n < items->size(); ++n) {
     const Item& item = (*items)[n];
@@ -236,7 +236,7 @@ int Fetch(const config::Config& config, const SymbolsCommand& command) {
     return Print(*r);
   }
   std::string url = command.url.empty() ? LocalUrl(config) : command.url;
-  submitter::HttpClient http(600000);
+  httpclient::HttpClient http(600000);
   auto r = http.Post(url + "/upload/", got->text, {"Content-Type: text/plain"});
   if (!r.ok())
     return Error(fmt::format("the server at {} does not answer: {}", url,

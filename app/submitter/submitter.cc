@@ -5,7 +5,7 @@
 
 #include "app/base/gzip.h"
 #include "app/base/strings.h"
-#include "app/collector/multipart_writer.h"
+#include "app/wire/multipart_writer.h"
 
 namespace crashbox::submitter {
 
@@ -22,9 +22,9 @@ Submitter::Submitter(SubmitOptions options)
     : options_(std::move(options)), client_(options_.timeout_ms) {}
 
 Result<std::string> Submitter::Submit(const CrashPayload& payload) {
-  collector::MultipartWriter writer;
-  std::string body = collector::EncodeCrashReport(
-      payload.annotations, payload.dumps, options_.json_extra, writer);
+  wire::MultipartWriter writer;
+  std::string body = wire::EncodeCrashReport(payload.annotations, payload.dumps,
+                                             options_.json_extra, writer);
   std::vector<std::string> headers = {"Content-Type: " + writer.ContentType()};
   if (options_.gzip) {
     body = base::Gzip(AsBytes(body));
@@ -32,7 +32,7 @@ Result<std::string> Submitter::Submit(const CrashPayload& payload) {
   }
   if (!options_.bearer_token.empty())
     headers.push_back("Authorization: Bearer " + options_.bearer_token);
-  CB_ASSIGN_OR_RETURN(HttpResponse resp,
+  CB_ASSIGN_OR_RETURN(httpclient::HttpResponse resp,
                       client_.Post(SubmitUrl(options_.url), body, headers));
   std::string_view text = base::Trim(resp.body);
   if (resp.status == 200 && text.starts_with("CrashID=bp-"))

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "app/base/status.h"
-#include "app/submitter/http_client.h"
+#include "app/httpclient/http_client.h"
 #include "app/submitter/payload.h"
 
 namespace crashbox::submitter {
@@ -32,7 +32,7 @@ class Submitter {
 
  private:
   SubmitOptions options_;
-  HttpClient client_;
+  httpclient::HttpClient client_;
 };
 
 }  // namespace crashbox::submitter

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/symbols/text/sym_parser.h"
+#include "app/symsvc/zip_reader.h"
 
 namespace crashbox::symsvc {
 namespace {

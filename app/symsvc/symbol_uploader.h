@@ -31,17 +31,10 @@
 #include "app/base/byte_reader.h"
 #include "app/base/status.h"
 #include "app/symbols/suppliers/symbol_path.h"
-#include "app/symsvc/zip_reader.h"
+#include "app/symsvc/upload_options.h"
 #include "store/symbol_store.h"
 
 namespace crashbox::symsvc {
-
-struct UploadOptions {
-  // Caps on zip uploads (see zip_reader.h).
-  ZipLimits zip;
-  // A single .sym (zip member or plain upload) larger than this is rejected.
-  uint64_t max_sym_bytes = uint64_t{2} << 30;
-};
 
 struct UploadItem {
   std::string path;    // "xul.pdb/44E4...2/xul.sym" (or the zip member name)

@@ -18,51 +18,30 @@ namespace {
 
 // libzip is loaded on first use (see app/base/shared_library.h): only symbol
 // zip uploads need it.
+#define CB_ZIP_FUNCTIONS(X)                         \
+  X(error_init, zip_error_init)                     \
+  X(error_fini, zip_error_fini)                     \
+  X(error_strerror, zip_error_strerror)             \
+  X(error_code_zip, zip_error_code_zip)             \
+  X(source_buffer_create, zip_source_buffer_create) \
+  X(source_free, zip_source_free)                   \
+  X(open_from_source, zip_open_from_source)         \
+  X(discard, zip_discard)                           \
+  X(get_num_entries, zip_get_num_entries)           \
+  X(stat_init, zip_stat_init)                       \
+  X(stat_index, zip_stat_index)                     \
+  X(fopen_index, zip_fopen_index)                   \
+  X(fread, zip_fread)                               \
+  X(fclose, zip_fclose)                             \
+  X(strerror, zip_strerror)                         \
+  X(file_strerror, zip_file_strerror)
+
 struct Zip {
-  decltype(&zip_error_init) error_init;
-  decltype(&zip_error_fini) error_fini;
-  decltype(&zip_error_strerror) error_strerror;
-  decltype(&zip_error_code_zip) error_code_zip;
-  decltype(&zip_source_buffer_create) source_buffer_create;
-  decltype(&zip_source_free) source_free;
-  decltype(&zip_open_from_source) open_from_source;
-  decltype(&zip_discard) discard;
-  decltype(&zip_get_num_entries) get_num_entries;
-  decltype(&zip_stat_init) stat_init;
-  decltype(&zip_stat_index) stat_index;
-  decltype(&zip_fopen_index) fopen_index;
-  decltype(&zip_fread) fread;
-  decltype(&zip_fclose) fclose;
-  decltype(&zip_strerror) strerror;
-  decltype(&zip_file_strerror) file_strerror;
-  std::string error;  // empty when loaded
+  static constexpr const char* kSoname = "libzip.so.4";
+  CB_SHARED_LIBRARY_FUNCTIONS(CB_ZIP_FUNCTIONS)
 };
 
-const Zip& Lib() {
-  static const Zip lib = [] {
-    static base::SharedLibrary so("libzip.so.4");
-    Zip z{};
-    so.Get("zip_error_init", &z.error_init);
-    so.Get("zip_error_fini", &z.error_fini);
-    so.Get("zip_error_strerror", &z.error_strerror);
-    so.Get("zip_error_code_zip", &z.error_code_zip);
-    so.Get("zip_source_buffer_create", &z.source_buffer_create);
-    so.Get("zip_source_free", &z.source_free);
-    so.Get("zip_open_from_source", &z.open_from_source);
-    so.Get("zip_discard", &z.discard);
-    so.Get("zip_get_num_entries", &z.get_num_entries);
-    so.Get("zip_stat_init", &z.stat_init);
-    so.Get("zip_stat_index", &z.stat_index);
-    so.Get("zip_fopen_index", &z.fopen_index);
-    so.Get("zip_fread", &z.fread);
-    so.Get("zip_fclose", &z.fclose);
-    so.Get("zip_strerror", &z.strerror);
-    so.Get("zip_file_strerror", &z.file_strerror);
-    z.error = so.error();
-    return z;
-  }();
-  return lib;
-}
+const Zip& Lib() { return *base::LazyLibrary<Zip>::Get(); }
 
 struct ZipCloser {
   void operator()(zip_t* z) const { Lib().discard(z); }
@@ -100,9 +79,9 @@ bool IsSafeEntryName(const std::string& name) {
 
 Status ForEachZipEntry(ByteView zip, const ZipLimits& limits,
                        const std::function<Status(ZipEntry&)>& visit) {
-  const Zip& zip_lib = Lib();
-  if (!zip_lib.error.empty())
-    return Status::IoError("zip uploads: " + zip_lib.error);
+  const auto& loaded = base::LazyLibrary<Zip>::Get();
+  if (!loaded.ok()) return Status::IoError("zip uploads: " + loaded.error());
+  const Zip& zip_lib = *loaded;
   zip_error_t err;
   zip_lib.error_init(&err);
   zip_source_t* src =

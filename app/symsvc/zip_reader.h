@@ -25,15 +25,9 @@
 
 #include "app/base/byte_reader.h"
 #include "app/base/status.h"
+#include "app/symsvc/upload_options.h"
 
 namespace crashbox::symsvc {
-
-struct ZipLimits {
-  uint64_t max_entries = 100000;
-  uint64_t max_entry_bytes = uint64_t{2} << 30;  // uncompressed, per entry
-  uint64_t max_total_bytes = uint64_t{8} << 30;  // uncompressed, all entries
-  uint64_t max_ratio = 200;                      // uncompressed / compressed
-};
 
 struct ZipEntry {
   std::string name;  // as stored, '/'-separated

@@ -21,9 +21,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/base/gzip.h"
-#include "app/collector/multipart_writer.h"
-#include "app/submitter/http_client.h"
+#include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
+#include "app/wire/multipart_writer.h"
 
 namespace {
 
@@ -44,7 +44,7 @@ std::string Random(std::mt19937_64& rng, size_t n) {
 }
 
 Body Make(std::mt19937_64& rng, int kind) {
-  crashbox::collector::MultipartWriter w;
+  crashbox::wire::MultipartWriter w;
   nlohmann::json annotations = {{"ProductName", "LoadTest"},
                                 {"Version", "1.0"},
                                 {"BuildID", "20261101000000"},
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   auto started = std::chrono::steady_clock::now();
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      crashbox::submitter::HttpClient client(60000);
+      crashbox::httpclient::HttpClient client(60000);
       std::mt19937 pick(static_cast<uint32_t>(c + 1));
       while (!stop) {
         const Body& b = pool[pick() % pool.size()];

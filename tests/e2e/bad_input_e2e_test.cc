@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/base/gzip.h"
-#include "app/collector/multipart_writer.h"
+#include "app/wire/multipart_writer.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -32,7 +32,7 @@ std::string PostWithLength(const std::string& headers,
 std::string Multipart(
     const std::string& boundary,
     const std::vector<std::pair<std::string, std::string>>& text) {
-  collector::MultipartWriter w(boundary);
+  wire::MultipartWriter w(boundary);
   for (const auto& [k, v] : text) w.AddText(k, v);
   return w.Finish();
 }
@@ -125,7 +125,7 @@ TEST_F(BadInputE2E, BadGzip) {
 }
 
 TEST_F(BadInputE2E, GzipBombGets413) {
-  collector::MultipartWriter w("B");
+  wire::MultipartWriter w("B");
   w.AddText("ProductName", "Bomb");
   w.AddFile("upload_file_minidump", "x.dmp", std::string(64 << 20, '\0'));
   std::string bomb = base::Gzip(AsBytes(w.Finish()), 9);
@@ -176,7 +176,7 @@ TEST_F(BadInputE2E, InvalidJsonAndNonObjectJson) {
 }
 
 TEST_F(BadInputE2E, DumpNamedRawCrash) {
-  collector::MultipartWriter w("B");
+  wire::MultipartWriter w("B");
   w.AddText("ProductName", "X");
   w.AddFile("raw_crash", "x.dmp", "bytes");
   Expect(PostWithLength(kMp, w.Finish()), 400,
@@ -184,7 +184,7 @@ TEST_F(BadInputE2E, DumpNamedRawCrash) {
 }
 
 TEST_F(BadInputE2E, NoAnnotations) {
-  collector::MultipartWriter w("B");
+  wire::MultipartWriter w("B");
   w.AddFile("upload_file_minidump", "x.dmp", "bytes");
   Expect(PostWithLength(kMp, w.Finish()), 400,
          "Discarded=malformed_no_annotations");

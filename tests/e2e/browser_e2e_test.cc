@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "app/submitter/http_client.h"
+#include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/synth/synth_dump.h"
@@ -115,7 +115,7 @@ TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
   crash.dumps.emplace_back("upload_file_minidump", TwoModuleCrash());
   ASSERT_TRUE(submitter::Submitter({server.url()}).Submit(crash).ok());
   // Recorded just after the processed crash is stored.
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   for (int i = 0; i < 100; ++i) {
     auto r = http.Get(server.url() + "/api/MissingSymbols/");
     if (r.ok() && json::parse(r->body, nullptr, false).value("total", 0) == 2)

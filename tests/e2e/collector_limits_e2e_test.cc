@@ -11,8 +11,8 @@
 
 #include "app/base/gzip.h"
 #include "app/base/sha256.h"
-#include "app/collector/multipart_writer.h"
-#include "app/submitter/http_client.h"
+#include "app/httpclient/http_client.h"
+#include "app/wire/multipart_writer.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/synth/synth_dump.h"
 #include "tests/testing/temp_dir.h"
@@ -45,7 +45,7 @@ std::string SubmitRequest(const std::string& content_type,
 
 // A crash report whose JSON extra holds `zeros` zeros: 2 bytes of text each,
 // about 24 times that once parsed into a value.
-std::string AmplifyingBody(size_t zeros, collector::MultipartWriter& w) {
+std::string AmplifyingBody(size_t zeros, wire::MultipartWriter& w) {
   std::string extra = R"({"ProductName":"Amplifier","Version":"1.0","Pad":[)";
   extra.reserve(extra.size() + 2 * zeros + 2);
   for (size_t i = 0; i < zeros; ++i) extra += i ? ",0" : "0";
@@ -67,7 +67,7 @@ TEST(CollectorLimitsE2E, JsonAmplificationIsRefusedAndMemoryStaysBounded) {
   const uint64_t baseline = PeakRssBytes(server.pid());
   ASSERT_GT(baseline, 0u);
 
-  collector::MultipartWriter w;
+  wire::MultipartWriter w;
   std::string body = AmplifyingBody(24u << 20, w);
   ASSERT_LT(body.size(), 256u << 10);  // a small request
   std::string resp =
@@ -86,7 +86,7 @@ TEST(CollectorLimitsE2E, JsonAmplificationIsRefusedAndMemoryStaysBounded) {
   EXPECT_LT(peak, baseline + (128u << 20)) << "peak RSS " << peak;
 
   // The server still takes an ordinary JSON crash report.
-  collector::MultipartWriter ok;
+  wire::MultipartWriter ok;
   ok.AddJson("extra", json{{"ProductName", "After"}, {"Version", "1.0"}});
   resp = RawHttp(server.port(),
                  SubmitRequest(ok.ContentType(), ok.Finish(), false));
@@ -120,7 +120,7 @@ TEST(CollectorLimitsE2E, EveryStoredDumpIsTheOneItsChecksumDescribes) {
 
   // Parts named "dump" or "!!!" would be stored under the minidump's key.
   for (const char* alias : {"dump", "!!!"}) {
-    collector::MultipartWriter w;
+    wire::MultipartWriter w;
     w.AddText("ProductName", "Test");
     w.AddFile("upload_file_minidump", "a.dmp", minidump);
     w.AddFile(alias, "x.dmp", "not a minidump");
@@ -131,7 +131,7 @@ TEST(CollectorLimitsE2E, EveryStoredDumpIsTheOneItsChecksumDescribes) {
   }
 
   // A second part whose name sanitizes to the minidump's: the first is kept.
-  collector::MultipartWriter w;
+  wire::MultipartWriter w;
   w.AddText("ProductName", "Test");
   w.AddFile("upload_file_minidump", "a.dmp", minidump);
   w.AddFile("upload_file_minidump_browser", "b.dmp", browser);
@@ -141,7 +141,7 @@ TEST(CollectorLimitsE2E, EveryStoredDumpIsTheOneItsChecksumDescribes) {
   ASSERT_EQ(StatusOf(resp), 200) << resp;
   std::string id = BodyOf(resp).substr(std::string("CrashID=bp-").size(), 36);
 
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto meta = http.Get(server.url() + "/api/RawCrash/?crash_id=" + id);
   ASSERT_TRUE(meta.ok());
   ASSERT_EQ(meta->status, 200) << meta->body;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/base/sha256.h"
+#include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -76,7 +77,7 @@ TEST(CrashConsistencyE2E, AcknowledgedCrashesSurviveKillNine) {
   server = std::make_unique<testing::ServerProcess>(data_dir);
   ASSERT_TRUE(server->started());
   ASSERT_GT(acknowledged.size(), 20u);
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   size_t intact = 0;
   for (const auto& [id, sha] : acknowledged) {
     auto dump = http.Get(server->url() + "/api/RawCrash/?crash_id=" + id +

@@ -17,7 +17,7 @@
 
 #include <gtest/gtest.h>
 
-#include "app/collector/multipart_writer.h"
+#include "app/wire/multipart_writer.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -84,7 +84,7 @@ std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout,
 }
 
 std::string SubmitRequest() {
-  collector::MultipartWriter w("BOUNDARY");
+  wire::MultipartWriter w("BOUNDARY");
   w.AddText("ProductName", "Normal");
   w.AddText("Version", "1.0");
   w.AddFile("upload_file_minidump", "x.dmp", std::string(2048, 'M'));

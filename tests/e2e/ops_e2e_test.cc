@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "app/collector/multipart_writer.h"
+#include "app/wire/multipart_writer.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -24,7 +24,7 @@ std::string Get(int port, const std::string& path) {
 }
 
 std::string SubmitRequest(size_t dump_bytes) {
-  collector::MultipartWriter w("B");
+  wire::MultipartWriter w("B");
   w.AddText("ProductName", "Ops");
   std::string dump(dump_bytes, '\0');
   uint32_t x = 12345;

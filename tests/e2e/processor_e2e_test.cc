@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/base/strings.h"
+#include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -23,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-json GetJson(submitter::HttpClient& http, const std::string& url) {
+json GetJson(httpclient::HttpClient& http, const std::string& url) {
   auto r = http.Get(url);
   if (!r.ok() || r->status != 200) return json();
   return json::parse(r->body, nullptr, false);
@@ -32,7 +33,7 @@ json GetJson(submitter::HttpClient& http, const std::string& url) {
 // Waits until every queue is empty (processing done); false after `limit`.
 bool WaitForQueues(const std::string& url,
                    std::chrono::seconds limit = std::chrono::seconds(120)) {
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     json hb = GetJson(http, url + "/__heartbeat__");
@@ -95,7 +96,7 @@ TEST(ProcessorE2E, CorpusCrashesAreProcessedLikeBreakpadSeesThem) {
   }
   ASSERT_TRUE(WaitForQueues(server.url())) << "processing did not finish";
 
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   std::map<std::string, std::string> signatures;
   int agreeing = 0;
   for (const auto& [id, payload] : ids) {
@@ -195,7 +196,7 @@ TEST(ProcessorE2E, UnprocessedCrashIsPrioritisedWhenAskedFor) {
   p.dumps.emplace_back("upload_file_minidump", "not a minidump");
   auto id = submitter::Submitter({server.url()}).Submit(p);
   ASSERT_TRUE(id.ok());
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto r =
       http.Get(server.url() + "/api/ProcessedCrash/?crash_id=" + id.value());
   ASSERT_TRUE(r.ok());
@@ -215,7 +216,7 @@ TEST(ProcessorE2E, GarbageDumpIsProcessedWithANote) {
   auto id = submitter::Submitter({server.url()}).Submit(p);
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   json processed = GetJson(
       http, server.url() + "/api/ProcessedCrash/?crash_id=" + id.value());
   ASSERT_TRUE(processed.is_object());
@@ -263,7 +264,7 @@ TEST(ProcessorE2E, ShowSignatureAndReprocessFromTheCommandLine) {
         {"reprocess", "--data-dir", data, "--listen", listen, id});
     EXPECT_EQ(rp.exit_code, 0) << rp.err;
     ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
-    submitter::HttpClient http;
+    httpclient::HttpClient http;
     json processed =
         GetJson(http, server.url() + "/api/ProcessedCrash/?crash_id=" + id);
     EXPECT_EQ(processed["processor_history"].size(), 1u);
@@ -280,7 +281,7 @@ TEST(ProcessorE2E, ShowSignatureAndReprocessFromTheCommandLine) {
   testing::ServerProcess again(data);
   ASSERT_TRUE(again.started());
   ASSERT_TRUE(WaitForQueues(again.url(), std::chrono::seconds(30)));
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   json processed =
       GetJson(http, again.url() + "/api/ProcessedCrash/?crash_id=" + id);
   EXPECT_EQ(processed["processor_history"].size(), 2u);

@@ -10,6 +10,7 @@
 
 #include "app/base/sha256.h"
 #include "app/base/strings.h"
+#include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -38,7 +39,7 @@ void SubmitAndVerify(const std::string& url, const CrashPayload& payload,
   Result<std::string> id = sub.Submit(payload);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
 
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto raw = http.Get(url + "/api/RawCrash/?crash_id=" + id.value());
   ASSERT_TRUE(raw.ok());
   ASSERT_EQ(raw->status, 200) << raw->body;
@@ -120,7 +121,7 @@ TEST(SubmitE2E, CliSubmitReadsPathsFromStdinAndPrintsIds) {
     if (!line.empty()) ids.emplace_back(line);
   }
   ASSERT_EQ(ids.size(), 2u) << r.out;
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   for (const std::string& id : ids) {
     auto raw = http.Get(server.url() + "/api/RawCrash/?crash_id=" + id);
     ASSERT_EQ(raw->status, 200);

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "app/submitter/http_client.h"
+#include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -41,14 +41,14 @@ class SymbolsE2E : public ::testing::Test {
         std::vector<std::string>{"--processor-workers", "-1"});
     ASSERT_TRUE(server_->started());
   }
-  Result<submitter::HttpResponse> Upload(
+  Result<httpclient::HttpResponse> Upload(
       const std::string& body, const std::string& type = "application/zip") {
     return http_.Post(server_->url() + "/upload/", body,
                       {"Content-Type: " + type});
   }
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
-  submitter::HttpClient http_;
+  httpclient::HttpClient http_;
 };
 
 TEST_F(SymbolsE2E, CorpusZipUploadDownloadsBackByteForByte) {
@@ -165,7 +165,7 @@ TEST_F(SymbolsE2E, MissesAndHostileUploads) {
 // the heartbeat, not ProcessedCrash: asking for an unprocessed crash queues
 // it again.
 json WaitForProcessed(const std::string& url, const std::string& id) {
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   std::string last;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -189,7 +189,7 @@ json WaitForProcessed(const std::string& url, const std::string& id) {
 // /api/MissingSymbols/ once it lists `debug_file` (recorded just after the
 // processed crash is stored), or the last answer after 10 s.
 json WaitForMissing(const std::string& url, const std::string& debug_file) {
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   json m;
   for (int i = 0; i < 100; ++i) {
     auto r = http.Get(url + "/api/MissingSymbols/");
@@ -240,7 +240,7 @@ TEST(SymbolsReprocessE2E, UploadedSymbolsReprocessTheCrashesThatNeededThem) {
   EXPECT_NE(before["missing_symbols"].get<std::string>().find("div_zero"),
             std::string::npos);
 
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   json m = WaitForMissing(server.url(), "div_zero");
   bool listed = false;
   for (const json& h : m["hits"]) {
@@ -313,7 +313,7 @@ TEST(SymbolsUpstreamE2E, MissesAreFetchedOnceFromAnotherCrashbox) {
   EXPECT_EQ(p["missing_symbols"].get<std::string>().find("div_zero"),
             std::string::npos);
   // Now stored locally: served without asking upstream.
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto sym =
       http.Get(server.url() +
                "/div_zero/9767244346B0228730F772E723F7FF170/div_zero.sym");
@@ -364,7 +364,7 @@ TEST(SymbolsCliE2E, UploadListAndMissingLocallyAndThroughTheServer) {
   r = testing::RunCrashbox({"symbols", "upload", (dir / "x.sym").string(),
                             "--url", server.url(), "--data-dir", data});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto got = http.Get(server.url() + "/x.pdb/" + kId + "/x.sym");
   EXPECT_EQ(got->status, 200);
   r = testing::RunCrashbox(
@@ -395,7 +395,7 @@ TEST(SymbolsStoreE2E, StoreOnlyWalksEqualDirectoryWalks) {
               testing::ReadFileOrDie(e.path()));
     }
   }
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto up = http.Post(from_store.url() + "/upload/", zip.Build(dir.path()),
                       {"Content-Type: application/zip"});
   ASSERT_TRUE(up.ok());

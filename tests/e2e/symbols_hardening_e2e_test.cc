@@ -22,7 +22,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "app/submitter/http_client.h"
+#include "app/httpclient/http_client.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/zip_builder.h"
@@ -65,7 +65,7 @@ uint64_t VmHwmKiB(pid_t pid) {
   return 0;
 }
 
-std::string Header(const submitter::HttpResponse& r, const std::string& name) {
+std::string Header(const httpclient::HttpResponse& r, const std::string& name) {
   for (const auto& [k, v] : r.headers) {
     if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
   }
@@ -101,7 +101,7 @@ class SymbolsHardeningE2E : public ::testing::Test {
   TempDir dir_;
   fs::path root_ = dir_ / "symbols";
   std::unique_ptr<ServerProcess> server_;
-  submitter::HttpClient http_;
+  httpclient::HttpClient http_;
 };
 
 TEST_F(SymbolsHardeningE2E, SymlinkOutOfTheTreeIsNotServed) {
@@ -189,7 +189,7 @@ TEST_F(SymbolsHardeningE2E, DownloadsStreamTheOriginalBytesInLittleMemory) {
   std::vector<long> statuses(6);
   for (int i = 0; i < 6; ++i) {
     threads.emplace_back([&, i] {
-      submitter::HttpClient client;
+      httpclient::HttpClient client;
       auto got = client.Get(Url(i % 2 ? "file.so" : "stored.so"));
       statuses[i] = got.ok() ? got->status : -1;
       if (got.ok()) bodies[i] = std::move(got->body);

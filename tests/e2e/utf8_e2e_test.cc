@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/base/strings.h"
+#include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/synth/synth_dump.h"
@@ -109,7 +110,7 @@ TEST(Utf8E2E, StackwalkJsonReplacesInvalidBytesAndBreakpadFormatsKeepThem) {
 
 // Waits until every queue is empty (processing done); false after `limit`.
 bool WaitForQueues(const std::string& url, std::chrono::seconds limit) {
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     auto r = http.Get(url + "/__heartbeat__");
@@ -135,7 +136,7 @@ TEST(Utf8E2E, ServerKeepsJsonDumpAndSignatureOfADumpWithAnAnsiPdbPath) {
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
 
-  submitter::HttpClient http;
+  httpclient::HttpClient http;
   auto r =
       http.Get(server.url() + "/api/ProcessedCrash/?crash_id=" + id.value());
   ASSERT_TRUE(r.ok());

@@ -9,8 +9,8 @@
 
 #include "app/base/log.h"
 #include "app/base/strings.h"
-#include "app/collector/multipart.h"
 #include "app/symsvc/missing_report.h"
+#include "app/wire/multipart.h"
 #include "web/http/status_map.h"
 
 namespace crashbox::web {
@@ -22,10 +22,10 @@ void Error(Response& resp, int status, const std::string& message) {
 }
 
 // Collects the first part that carries a file name.
-class FirstFilePart final : public collector::MultipartHandler {
+class FirstFilePart final : public wire::MultipartHandler {
  public:
   explicit FirstFilePart(uint64_t reserve) : reserve_(reserve) {}
-  Status OnPartBegin(const collector::PartHeaders& h) override {
+  Status OnPartBegin(const wire::PartHeaders& h) override {
     in_file_ = !found_ && h.filename.has_value();
     if (in_file_) {
       found_ = true;
@@ -91,8 +91,8 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
     // A multipart body goes through the parser as it is read, so only the
     // file part is held (not the body, the parser's buffer and the part);
     // a raw body is held as sent. Either way the upload is in memory once.
-    collector::MediaType media =
-        collector::ParseMediaType(req.Header("Content-Type").value_or(""));
+    wire::MediaType media =
+        wire::ParseMediaType(req.Header("Content-Type").value_or(""));
     bool multipart = media.type == "multipart/form-data";
     if (multipart && !media.boundary) {
       Error(resp, 400, "multipart upload without a boundary");
@@ -102,9 +102,9 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
     uint64_t reserve = std::min(req.content_length.value_or(0), cap);
     std::string body;
     FirstFilePart part(reserve);
-    std::optional<collector::MultipartParser> parser;
+    std::optional<wire::MultipartParser> parser;
     if (multipart) {
-      parser.emplace(*media.boundary, collector::MultipartLimits{}, part);
+      parser.emplace(*media.boundary, wire::MultipartLimits{}, part);
     } else {
       body.reserve(reserve);
     }

@@ -8,7 +8,7 @@
 
 #include "app/base/gzip.h"
 #include "app/base/log.h"
-#include "app/submitter/http_client.h"
+#include "app/httpclient/http_client.h"
 #include "app/symbols/suppliers/symbol_path.h"
 
 namespace crashbox::symbols {
@@ -76,7 +76,7 @@ Result<UpstreamSupplier::Downloaded> UpstreamSupplier::Download(
   CB_ASSIGN_OR_RETURN(ModuleKey checked, ParseSymbolPath(rel));
   rel = fmt::format("{}/{}/{}", checked.debug_file, checked.debug_id,
                     SymFileName(checked.debug_file));
-  submitter::HttpClient http(options.timeout_ms);
+  httpclient::HttpClient http(options.timeout_ms);
   http.set_max_body_bytes(options.max_sym_bytes);
   http.set_follow_redirects(true);
   Status last = Status::NotFound(fmt::format("no symbol server has {}", rel));
@@ -87,7 +87,7 @@ Result<UpstreamSupplier::Downloaded> UpstreamSupplier::Download(
     }
     while (base.ends_with('/')) base.pop_back();
     std::string url = base + "/" + rel;
-    Result<submitter::HttpResponse> r = http.Get(url);
+    Result<httpclient::HttpResponse> r = http.Get(url);
     if (!r.ok()) {
       CB_LOG_WARNING("symbols: {}: {}", url, r.status().ToString());
       last = r.status();

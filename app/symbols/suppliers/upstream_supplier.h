@@ -27,18 +27,9 @@
 #include "app/base/status.h"
 #include "app/base/thread_annotations.h"
 #include "app/symbols/suppliers/symbol_supplier.h"
+#include "app/symbols/suppliers/upstream_options.h"
 
 namespace crashbox::symbols {
-
-struct UpstreamOptions {
-  // Base URLs, tried in order; empty = the supplier never fetches.
-  std::vector<std::string> urls;
-  // Hosts the URLs may name; empty = any.
-  std::vector<std::string> allowed_hosts;
-  long timeout_ms = 30000;
-  uint64_t max_sym_bytes = uint64_t{2} << 30;
-  std::chrono::seconds miss_ttl{3600};
-};
 
 // kInvalidArgument unless `url` is http(s)://host[:port][/path] with a host
 // in `allowed_hosts` (when not empty).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-#include "app/collector/multipart.h"
+#include "app/wire/multipart.h"
 
 #include <cstring>
 
@@ -7,7 +7,7 @@
 
 #include "app/base/strings.h"
 
-namespace crashbox::collector {
+namespace crashbox::wire {
 namespace {
 
 using base::EqualsIgnoreCase;
@@ -261,4 +261,4 @@ Status MultipartParser::Finish() {
   return Status::Ok();
 }
 
-}  // namespace crashbox::collector
+}  // namespace crashbox::wire

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace crashbox::collector {
+namespace crashbox::wire {
 
 class MultipartWriter {
  public:
@@ -41,4 +41,4 @@ std::string EncodeCrashReport(
     const std::vector<std::pair<std::string, std::string>>& dumps,
     bool json_extra, MultipartWriter& writer);
 
-}  // namespace crashbox::collector
+}  // namespace crashbox::wire

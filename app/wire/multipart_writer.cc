@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
-#include "app/collector/multipart_writer.h"
+#include "app/wire/multipart_writer.h"
 
 #include <random>
 
 #include <fmt/format.h>
 
-namespace crashbox::collector {
+namespace crashbox::wire {
 
 MultipartWriter::MultipartWriter(std::string boundary)
     : boundary_(std::move(boundary)) {
@@ -65,4 +65,4 @@ std::string EncodeCrashReport(
   return writer.Finish();
 }
 
-}  // namespace crashbox::collector
+}  // namespace crashbox::wire

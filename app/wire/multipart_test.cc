@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
-#include "app/collector/multipart.h"
+#include "app/wire/multipart.h"
 
 #include <gtest/gtest.h>
 
-#include "app/collector/multipart_writer.h"
+#include "app/wire/multipart_writer.h"
 
-namespace crashbox::collector {
+namespace crashbox::wire {
 namespace {
 
 struct Recorder : MultipartHandler {
@@ -118,4 +118,4 @@ TEST(MediaType, ParsesQuotedBoundaryAndCharset) {
 }
 
 }  // namespace
-}  // namespace crashbox::collector
+}  // namespace crashbox::wire

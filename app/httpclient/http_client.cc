@@ -1,55 +1,41 @@
 // SPDX-License-Identifier: MPL-2.0
-#include "app/submitter/http_client.h"
+#include "app/httpclient/http_client.h"
 
 #include <curl/curl.h>
-
-#include <mutex>
 
 #include <fmt/format.h>
 
 #include "app/base/shared_library.h"
 #include "app/base/strings.h"
 
-namespace crashbox::submitter {
+namespace crashbox::httpclient {
 namespace {
 
 // libcurl is loaded on first use (see app/base/shared_library.h): it brings
 // some 27 shared libraries (TLS, LDAP, SSH, ...) whose mapping would otherwise
 // slow the start of every command, including those that never speak HTTP.
+#define CB_CURL_FUNCTIONS(X)           \
+  X(global_init, curl_global_init)     \
+  X(easy_init, curl_easy_init)         \
+  X(easy_cleanup, curl_easy_cleanup)   \
+  X(easy_reset, curl_easy_reset)       \
+  X(easy_setopt, curl_easy_setopt)     \
+  X(easy_perform, curl_easy_perform)   \
+  X(easy_getinfo, curl_easy_getinfo)   \
+  X(easy_strerror, curl_easy_strerror) \
+  X(slist_append, curl_slist_append)   \
+  X(slist_free_all, curl_slist_free_all)
+
 struct Curl {
-  decltype(&curl_global_init) global_init;
-  decltype(&curl_easy_init) easy_init;
-  decltype(&curl_easy_cleanup) easy_cleanup;
-  decltype(&curl_easy_reset) easy_reset;
-  decltype(&curl_easy_setopt) easy_setopt;
-  decltype(&curl_easy_perform) easy_perform;
-  decltype(&curl_easy_getinfo) easy_getinfo;
-  decltype(&curl_easy_strerror) easy_strerror;
-  decltype(&curl_slist_append) slist_append;
-  decltype(&curl_slist_free_all) slist_free_all;
-  std::string error;  // empty when loaded
+  static constexpr const char* kSoname = "libcurl.so.4";
+  CB_SHARED_LIBRARY_FUNCTIONS(CB_CURL_FUNCTIONS)
+  void OnLoad() const { global_init(CURL_GLOBAL_DEFAULT); }
 };
 
-const Curl& Lib() {
-  static const Curl lib = [] {
-    static base::SharedLibrary so("libcurl.so.4");
-    Curl c{};
-    so.Get("curl_global_init", &c.global_init);
-    so.Get("curl_easy_init", &c.easy_init);
-    so.Get("curl_easy_cleanup", &c.easy_cleanup);
-    so.Get("curl_easy_reset", &c.easy_reset);
-    so.Get("curl_easy_setopt", &c.easy_setopt);
-    so.Get("curl_easy_perform", &c.easy_perform);
-    so.Get("curl_easy_getinfo", &c.easy_getinfo);
-    so.Get("curl_easy_strerror", &c.easy_strerror);
-    so.Get("curl_slist_append", &c.slist_append);
-    so.Get("curl_slist_free_all", &c.slist_free_all);
-    c.error = so.error();
-    if (c.error.empty()) c.global_init(CURL_GLOBAL_DEFAULT);
-    return c;
-  }();
-  return lib;
+const base::LazyLibrary<Curl>& Loaded() {
+  return base::LazyLibrary<Curl>::Get();
 }
+const Curl& Lib() { return *Loaded(); }
 
 struct BodySink {
   HttpResponse* resp;
@@ -81,7 +67,7 @@ size_t WriteHeader(char* data, size_t size, size_t n, void* user) {
 }  // namespace
 
 HttpClient::HttpClient(long timeout_ms) : timeout_ms_(timeout_ms) {
-  curl_ = Lib().error.empty() ? Lib().easy_init() : nullptr;
+  curl_ = Loaded().ok() ? Lib().easy_init() : nullptr;
 }
 
 HttpClient::~HttpClient() {
@@ -148,7 +134,7 @@ Result<HttpResponse> HttpClient::Perform(
 }
 
 Status HttpClient::Unloaded() {
-  return Status::Unavailable("HTTP client: " + Lib().error);
+  return Status::Unavailable("HTTP client: " + Loaded().error());
 }
 
-}  // namespace crashbox::submitter
+}  // namespace crashbox::httpclient

@@ -15,7 +15,7 @@
 #include "app/base/byte_reader.h"
 #include "app/base/status.h"
 
-namespace crashbox::collector {
+namespace crashbox::wire {
 
 struct PartHeaders {
   std::optional<std::string> name;      // Content-Disposition name=, raw bytes
@@ -71,4 +71,4 @@ struct MediaType {
 };
 MediaType ParseMediaType(std::string_view header);
 
-}  // namespace crashbox::collector
+}  // namespace crashbox::wire

@@ -13,7 +13,7 @@
 
 #include "app/base/status.h"
 
-namespace crashbox::submitter {
+namespace crashbox::httpclient {
 
 struct HttpResponse {
   long status = 0;
@@ -49,4 +49,4 @@ class HttpClient {
   bool follow_redirects_ = false;
 };
 
-}  // namespace crashbox::submitter
+}  // namespace crashbox::httpclient
