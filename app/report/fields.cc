@@ -470,6 +470,10 @@ const Field<std::string> kModulesInStack =
 const Field<std::string> kMissingSymbols = Pick<std::string>("missing_symbols");
 const Field<std::string> kReportType = Pick<std::string>("report_type");
 const Field<std::string> kSignature = Pick<std::string>("signature");
+const Field<std::string> kProduct = Pick<std::string>("product");
+const Field<std::string> kVersion = Pick<std::string>("version");
+const Field<std::string> kBuild = Pick<std::string>("build");
+const Field<std::string> kReleaseChannel = Pick<std::string>("release_channel");
 const Field<nlohmann::json> kProtoSignature =
     Pick<nlohmann::json>("proto_signature");
 const Field<std::string> kSignatureDebug = Pick<std::string>("signature_debug");

@@ -207,6 +207,11 @@ extern const Field<std::string> kReportType;
 extern const Field<std::string> kSignature;
 extern const Field<nlohmann::json> kProtoSignature;
 extern const Field<std::string> kSignatureDebug;
+// Annotations that readers show (crashbox show, later the UI's summaries).
+extern const Field<std::string> kProduct;
+extern const Field<std::string> kVersion;
+extern const Field<std::string> kBuild;
+extern const Field<std::string> kReleaseChannel;
 // Annotations the rules read besides copying them.
 extern const Field<nlohmann::json> kHang;
 extern const Field<nlohmann::json> kOomAllocationSize;

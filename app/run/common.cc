@@ -67,7 +67,9 @@ std::string LocalUrl(const config::Config& config) {
   std::string listen = config.http.listen;
   size_t colon = listen.rfind(':');
   std::string host = listen.substr(0, colon);
+  // A wildcard address is reached on the loopback of its family.
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "[::]") host = "[::1]";
   return fmt::format("http://{}:{}", host, listen.substr(colon + 1));
 }
 

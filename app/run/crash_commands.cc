@@ -17,6 +17,7 @@
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
 #include "app/httpclient/http_client.h"
+#include "app/report/processed_crash.h"
 #include "app/run/common.h"
 
 namespace crashbox::run {
@@ -33,6 +34,15 @@ std::string Str(const json& obj, const char* key, const char* fallback = "") {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return fallback;
   return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+// A processed crash's field as text: a string as is, another value as JSON.
+template <typename T>
+std::string Str(const json& crash, const report::Field<T>& field,
+                const char* fallback = "") {
+  const json* v = report::Find(crash, field);
+  if (v == nullptr || v->is_null()) return fallback;
+  return v->is_string() ? v->get<std::string>() : v->dump();
 }
 
 std::vector<std::string> ReadLines(std::istream& in) {
@@ -67,24 +77,27 @@ std::string FormatProcessed(const json& p) {
   auto row = [&](const char* label, const std::string& value) {
     if (!value.empty()) out += fmt::format("{:<16}{}\n", label, value);
   };
-  row("Crash ID:", Str(p, "uuid"));
-  row("Signature:", Str(p, "signature"));
-  std::string product = Str(p, "product") + " " + Str(p, "version");
-  if (!Str(p, "release_channel").empty())
-    product += " (" + Str(p, "release_channel") + ")";
-  if (!Str(p, "build").empty()) product += ", build " + Str(p, "build");
+  row("Crash ID:", Str(p, report::kUuid));
+  row("Signature:", Str(p, report::kSignature));
+  std::string product =
+      Str(p, report::kProduct) + " " + Str(p, report::kVersion);
+  if (!Str(p, report::kReleaseChannel).empty())
+    product += " (" + Str(p, report::kReleaseChannel) + ")";
+  if (!Str(p, report::kBuild).empty())
+    product += ", build " + Str(p, report::kBuild);
   row("Product:", product);
-  row("OS:", Str(p, "os_pretty_version") + " (" + Str(p, "os_name") + " " +
-                 Str(p, "os_version") + ")");
-  row("CPU:", Str(p, "cpu_arch") + " (" + Str(p, "cpu_info") + ", " +
-                  Str(p, "cpu_count", "?") + " cores)");
-  row("Reason:", Str(p, "reason") + " at " + Str(p, "address", "?"));
-  row("Process:",
-      Str(p, "process_type") + ", uptime " + Str(p, "uptime", "?") + " s");
-  row("Crash time:", Str(p, "client_crash_date"));
-  row("Processed:", Str(p, "completed_datetime"));
+  row("OS:", Str(p, report::kOsPrettyVersion) + " (" + Str(p, report::kOsName) +
+                 " " + Str(p, report::kOsVersion) + ")");
+  row("CPU:", Str(p, report::kCpuArch) + " (" + Str(p, report::kCpuInfo) +
+                  ", " + Str(p, report::kCpuCount, "?") + " cores)");
+  row("Reason:",
+      Str(p, report::kReason) + " at " + Str(p, report::kAddress, "?"));
+  row("Process:", Str(p, report::kProcessType) + ", uptime " +
+                      Str(p, report::kUptime, "?") + " s");
+  row("Crash time:", Str(p, report::kClientCrashDate));
+  row("Processed:", Str(p, report::kCompletedDatetime));
   std::vector<std::string_view> missing;
-  std::string missing_text = Str(p, "missing_symbols");
+  std::string missing_text = Str(p, report::kMissingSymbols);
   for (std::string_view m : base::Split(missing_text, ';'))
     if (!m.empty()) missing.push_back(m);
   if (!missing.empty()) {
@@ -99,18 +112,17 @@ std::string FormatProcessed(const json& p) {
     if (missing.size() > kShown) {
       out += fmt::format(
           "{:<16}  … {} more: `crashbox show {} --json` lists all\n", "",
-          missing.size() - kShown, Str(p, "uuid"));
+          missing.size() - kShown, Str(p, report::kUuid));
     }
   }
-  const json& jd = p.contains("json_dump") ? p["json_dump"] : json::object();
-  if (jd.is_object() && jd.contains("crashing_thread") &&
-      jd["crashing_thread"].is_object()) {
-    const json& t = jd["crashing_thread"];
-    out +=
-        fmt::format("\nCrashing thread {}{}:\n", Str(p, "crashing_thread", "?"),
-                    t.contains("thread_name") && t["thread_name"].is_string()
-                        ? " (" + t["thread_name"].get<std::string>() + ")"
-                        : "");
+  const json* crashing = report::Find(p, report::kJsonDumpCrashingThread);
+  if (crashing != nullptr && crashing->is_object()) {
+    const json& t = *crashing;
+    out += fmt::format("\nCrashing thread {}{}:\n",
+                       Str(p, report::kCrashingThread, "?"),
+                       t.contains("thread_name") && t["thread_name"].is_string()
+                           ? " (" + t["thread_name"].get<std::string>() + ")"
+                           : "");
     int i = 0;
     for (const json& f : t.value("frames", json::array())) {
       if (f.contains("inlines") && f["inlines"].is_array()) {
@@ -127,7 +139,7 @@ std::string FormatProcessed(const json& p) {
       ++i;
     }
   }
-  std::string notes = Str(p, "processor_notes");
+  std::string notes = Str(p, report::kProcessorNotes);
   if (!notes.empty()) {
     out += "\nNotes:\n";
     for (std::string_view n : base::Split(notes, '\n'))
@@ -262,8 +274,8 @@ int Signature(const config::Config& config, const SignatureCommand& command) {
   auto sign_document = [&](const std::string& label, const json& doc,
                            bool stored) {
     Row row{label, stored ? Str(doc, "signature") : "", "", {}, stored};
-    bool processed =
-        doc.contains("json_dump") || doc.contains("processor_notes");
+    bool processed = report::Find(doc, report::kJsonDump) != nullptr ||
+                     report::Find(doc, report::kProcessorNotes) != nullptr;
     signature::SignatureResult r =
         processed ? (*runner)->Run(doc) : (*runner)->generator().Generate(doc);
     row.signature = r.signature;
