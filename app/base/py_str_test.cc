@@ -21,7 +21,7 @@ TEST(PyStr, FollowsPythonStr) {
   EXPECT_EQ(PyStr(json(1.5)), "1.5");
   EXPECT_EQ(PyStr(json(0.1)), "0.1");
   EXPECT_EQ(PyStr(json(1e16)), "1e+16");
-  EXPECT_EQ(PyStr(json::array({1, "a"})), "[1,\"a\"]");
+  EXPECT_EQ(PyStr(json::array({1, "a"})), "[1, 'a']");
 }
 
 TEST(IsoTime, FormatsAndParsesUtc) {

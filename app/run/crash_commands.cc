@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/base/py_json.h"
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
 #include "app/httpclient/http_client.h"
@@ -283,13 +284,19 @@ int Signature(const config::Config& config, const SignatureCommand& command) {
     rows.push_back(std::move(row));
   };
   auto sign_text = [&](const std::string& label, const std::string& text) {
-    json doc = json::parse(text, nullptr, false);
-    if (!doc.is_object()) {
-      Error("signature", fmt::format("{}: not a JSON object", label), 0);
+    // Read as Socorro's Python reads it: NaN, big integers and lone
+    // surrogates are values; nesting is bounded.
+    Result<json> doc = base::PyJsonLoads(text, {.exact = true});
+    if (!doc.ok() || !doc->is_object()) {
+      Error(
+          "signature",
+          fmt::format("{}: {}", label,
+                      doc.ok() ? "not a JSON object" : doc.status().message()),
+          0);
       ++failed;
       return;
     }
-    sign_document(label, doc, false);
+    sign_document(label, *doc, false);
   };
 
   std::vector<std::string> inputs = command.inputs;

@@ -6,6 +6,8 @@
 
 #include "app/signature/normalize.h"
 
+#include "app/base/py_unicode.h"
+
 namespace crashbox::signature {
 namespace {
 
@@ -14,14 +16,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
          s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::string_view StripSpaces(std::string_view s) {
-  // Python str.strip(): all whitespace.
-  const char* ws = " \t\n\r\f\v";
-  size_t b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(ws);
-  return s.substr(b, e - b + 1);
-}
+using base::PyStrip;
 
 // Socorro's replace_enclosed_slices: top-level open..close regions, counting
 // only this bracket pair; an unmatched close is text; a region still open at
@@ -53,13 +48,18 @@ std::string ReplaceEnclosed(std::string_view s, char open, char close,
 }
 
 // Python re.sub(r"::\$_\d+::", "::$::", s): clang numbers lambdas "$_52".
+// \d is any Unicode decimal digit.
 std::string DropLambdaNumbers(std::string_view s) {
   std::string out;
   size_t i = 0;
   while (i < s.size()) {
     if (s.substr(i, 4) == "::$_") {
       size_t j = i + 4;
-      while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+      for (size_t next = j;
+           j < s.size() &&
+           base::PyDecimalValue(base::NextCodePoint(s, &next)) >= 0;
+           j = next) {
+      }
       if (j > i + 4 && s.substr(j, 2) == "::") {
         out += "::$::";
         i = j + 2;
@@ -197,7 +197,7 @@ std::string NormalizeCppFunction(std::string_view function_in,
   // cv/ref qualifiers, each suffix checked once in this order.
   for (std::string_view ref : {"const", "const&", "const &", "&&", "&"}) {
     if (EndsWith(function, ref)) {
-      function = std::string(StripSpaces(
+      function = std::string(PyStrip(
           std::string_view(function).substr(0, function.size() - ref.size())));
     }
   }
@@ -238,12 +238,15 @@ std::string NormalizeRustFunction(std::string_view function_in,
       [](std::string_view, std::string_view) { return std::string(); });
   function = MaybeAppendLine(std::move(function), line_text, lists);
   function = FixSpacesAndCommas(function);
-  // Trailing symbol hash "::h7f635057bfba806a".
-  size_t p = function.rfind("::h");
-  if (p != std::string::npos && p + 3 < function.size() &&
-      function.find_first_not_of("0123456789abcdefABCDEF", p + 3) ==
+  // Trailing symbol hash "::h7f635057bfba806a" (re.sub with "$", which
+  // also matches before a final newline).
+  bool newline = function.ends_with('\n');
+  std::string_view body(function.data(), function.size() - (newline ? 1 : 0));
+  size_t p = body.rfind("::h");
+  if (p != std::string::npos && p + 3 < body.size() &&
+      body.find_first_not_of("0123456789abcdefABCDEF", p + 3) ==
           std::string::npos) {
-    function.resize(p);
+    function.erase(p, body.size() - p);
   }
   return function;
 }

@@ -20,7 +20,7 @@ std::shared_ptr<const Siglists> AbcDef(
 
 std::string Gen(const Frames& frames,
                 const std::shared_ptr<const Siglists>& lists) {
-  return rules::GenerateFromFrames(frames, 0, *lists).signature;
+  return rules::GenerateFromFrames(frames, "0", *lists).signature;
 }
 
 TEST(GenerateFromFrames, SkipsIrrelevantAndWalksPrefixes) {
@@ -46,7 +46,7 @@ TEST(GenerateFromFrames, StartsAtEarliestSentinel) {
   auto lists = AbcDef({"s2", "s1"});
   EXPECT_EQ(Gen({"x", "s1", "y", "s2", "z"}, lists), "s1");
   rules::StackSignature sig =
-      rules::GenerateFromFrames({"x", "s1", "y"}, 0, *lists);
+      rules::GenerateFromFrames({"x", "s1", "y"}, "0", *lists);
   ASSERT_FALSE(sig.debug.empty());
   EXPECT_EQ(sig.debug[0], "sentinel; starting at \"s1\" index 1");
 }
@@ -58,7 +58,8 @@ TEST(GenerateFromFrames, SentinelThatIsIrrelevantIsDroppedAfterUse) {
 
 TEST(GenerateFromFrames, AllIrrelevantFallsBackToFirstFrame) {
   auto lists = AbcDef();
-  rules::StackSignature sig = rules::GenerateFromFrames({"a", "b"}, 3, *lists);
+  rules::StackSignature sig =
+      rules::GenerateFromFrames({"a", "b"}, "3", *lists);
   EXPECT_EQ(sig.signature, "a");
   EXPECT_EQ(sig.notes,
             std::vector<std::string>{

@@ -2,84 +2,126 @@
 #include "app/signature/json_util.h"
 
 #include <cmath>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "app/base/strings.h"
-
 namespace crashbox::signature {
 
-const nlohmann::json* Field(const nlohmann::json& j, std::string_view key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return nullptr;
+using base::PyTypeName;
+using nlohmann::json;
+
+const json* Field(const json& d, std::string_view key) {
+  if (!d.is_object()) return nullptr;
+  auto it = d.find(key);
+  if (it == d.end() || it->is_null()) return nullptr;
   return &*it;
 }
 
-bool Truthy(const nlohmann::json& v) {
+const json* Get(const json& d, std::string_view key) {
+  if (!d.is_object()) {
+    throw PyError(
+        fmt::format("'{}' object has no attribute 'get'", PyTypeName(d)));
+  }
+  return Field(d, key);
+}
+
+bool Truthy(const json& v) {
   switch (v.type()) {
-    case nlohmann::json::value_t::null:
+    case json::value_t::null:
       return false;
-    case nlohmann::json::value_t::boolean:
+    case json::value_t::boolean:
       return v.get<bool>();
-    case nlohmann::json::value_t::number_integer:
+    case json::value_t::number_integer:
       return v.get<int64_t>() != 0;
-    case nlohmann::json::value_t::number_unsigned:
+    case json::value_t::number_unsigned:
       return v.get<uint64_t>() != 0;
-    case nlohmann::json::value_t::number_float:
-      return v.get<double>() != 0.0;
-    case nlohmann::json::value_t::string:
+    case json::value_t::number_float:
+      return v.get<double>() != 0.0;  // NaN is true, as in Python
+    case json::value_t::string:
       return !v.get_ref<const std::string&>().empty();
-    case nlohmann::json::value_t::array:
-    case nlohmann::json::value_t::object:
+    case json::value_t::array:
+    case json::value_t::object:
       return !v.empty();
     default:
-      return true;
+      return true;  // a big int is never 0
   }
 }
 
-bool TruthyField(const nlohmann::json& j, std::string_view key) {
-  const nlohmann::json* v = Field(j, key);
-  return v && Truthy(*v);
+bool TruthyField(const json& d, std::string_view key) {
+  return Truthy(Field(d, key));
 }
 
-std::string StrField(const nlohmann::json& j, std::string_view key) {
-  const nlohmann::json* v = Field(j, key);
-  if (!v || !Truthy(*v)) return {};
-  if (!v->is_string()) {
-    throw std::invalid_argument(
-        fmt::format("'{}' object has no attribute 'lower'", v->type_name()));
+const std::string& AsStr(const json* v, std::string_view method) {
+  if (v == nullptr || !v->is_string()) {
+    throw PyError(fmt::format("'{}' object has no attribute '{}'",
+                              v ? PyTypeName(*v) : "NoneType", method));
   }
-  return v->get<std::string>();
+  return v->get_ref<const std::string&>();
 }
 
-std::optional<long long> PyInt(const nlohmann::json& v) {
-  if (v.is_number_integer()) return v.get<long long>();
-  if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
-  if (v.is_number_float()) {
-    double d = v.get<double>();
-    if (!std::isfinite(d)) return std::nullopt;
-    return static_cast<long long>(d);  // int() truncates toward zero
-  }
-  if (v.is_string()) {
-    std::string_view s = base::Trim(v.get_ref<const std::string&>());
-    bool neg = false;
-    if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-      neg = s.front() == '-';
-      s.remove_prefix(1);
+bool PyContains(const json* v, std::string_view needle) {
+  if (v != nullptr && v->is_string())
+    return v->get_ref<const std::string&>().find(needle) != std::string::npos;
+  if (v != nullptr && v->is_array()) {
+    for (const json& item : *v) {
+      if (item.is_string() && item.get_ref<const std::string&>() == needle)
+        return true;
     }
-    std::optional<uint64_t> n = base::ParseUint(s);
-    if (!n || *n > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-    long long value = static_cast<long long>(*n);
-    return neg ? -value : value;
+    return false;
+  }
+  if (v != nullptr && v->is_object()) return v->contains(needle);
+  throw PyError(fmt::format("argument of type '{}' is not iterable",
+                            v ? PyTypeName(*v) : "NoneType"));
+}
+
+bool PyEquals(const json* v, std::string_view text) {
+  return v != nullptr && v->is_string() &&
+         v->get_ref<const std::string&>() == text;
+}
+
+std::optional<json> PyInt(const json* v, bool value_errors) {
+  if (v == nullptr) return std::nullopt;
+  if (base::IsPyInt(*v)) return *v;
+  if (v->is_boolean()) return json(v->get<bool>() ? 1 : 0);
+  if (v->is_number_float()) {
+    double d = v->get<double>();
+    if (std::isinf(d))
+      throw PyError("cannot convert float infinity to integer");
+    if (std::isnan(d)) {
+      if (value_errors) throw PyError("cannot convert float NaN to integer");
+      return std::nullopt;
+    }
+    d = std::trunc(d);
+    if (std::fabs(d) < 9.2e18) return json(static_cast<int64_t>(d));
+    // Only the sign and size matter to callers beyond 64 bits.
+    return base::PyBigInt(fmt::format("{:.0f}", d));
+  }
+  if (v->is_string()) {
+    std::optional<json> n =
+        base::PyIntFromText(v->get_ref<const std::string&>());
+    if (!n && value_errors) {
+      throw PyError(fmt::format("invalid literal for int() with base 10: {}",
+                                base::PyReprString(v->get<std::string>())));
+    }
+    return n;
   }
   return std::nullopt;
 }
 
-}  // namespace crashbox::signature
+const json::array_t& IterDicts(const json* v) {
+  static const json::array_t kNone;
+  if (v != nullptr && v->is_array()) return v->get_ref<const json::array_t&>();
+  if (v != nullptr && (v->is_string() || v->is_object())) {
+    bool empty =
+        v->is_string() ? v->get_ref<const std::string&>().empty() : v->empty();
+    if (empty) return kNone;
+    throw PyError("'str' object has no attribute 'get'");
+  }
+  throw PyError(fmt::format("'{}' object is not iterable",
+                            v ? PyTypeName(*v) : "NoneType"));
+}
 
-namespace crashbox::signature {
+std::string PyFormat(const json* v) { return v ? PyStr(*v) : "None"; }
 
 size_t Utf8Length(std::string_view s) {
   size_t n = 0;

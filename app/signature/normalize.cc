@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "app/base/py_unicode.h"
 #include "app/signature/json_util.h"
 
 namespace crashbox::signature {
@@ -37,44 +38,36 @@ constexpr std::array<RustFix, 9> kRustFixes{{
      "std::panicking::rust_panic_with_hook"},
 }};
 
+// fix_missing_module. The tuple (path, function) is hashed first, so an
+// unhashable function fails even when nothing would match.
 void FixRustMissingModule(FrameFields& f) {
-  std::optional<std::string> path = ParseSourceFile(f.file);
-  if (!path) return;
+  const nlohmann::json* function = f.Function();
+  if (function && (function->is_array() || function->is_object())) {
+    throw PyError(
+        fmt::format("unhashable type: '{}'", base::PyTypeName(*function)));
+  }
+  std::optional<std::string> path =
+      Truthy(f.file) ? ParseSourceFile(AsStr(f.file, "split")) : std::nullopt;
+  if (!path || !function || !function->is_string()) return;
   for (const RustFix& fix : kRustFixes) {
-    if (*path == fix.path && f.function == fix.function) {
-      f.function = fix.fixed;
+    if (*path == fix.path && *function == fix.function) {
+      f.function_override = std::string(fix.fixed);
       return;
     }
   }
 }
 
-// Python hex(int(text, 16)); unparsable text is returned unchanged.
-std::string StripLeadingZeros(std::string_view text) {
-  std::string_view s = text;
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  std::string sign;
-  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-    if (s.front() == '-') sign = "-";
-    s.remove_prefix(1);
-  }
-  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-    s.remove_prefix(2);
-  if (s.empty()) return std::string(text);
-  std::string digits;
-  for (char c : s) {
-    if (c == '_') continue;  // Python accepts digit separators
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::string(text);
-    if (digits.empty() && c == '0') continue;
-    digits += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (digits.empty()) return "0x0";
-  if (s.front() == '_' || s.back() == '_') return std::string(text);
-  return sign + "0x" + digits;
+// Python hex(int(text, 16)); text Python cannot parse is returned as it is
+// (str() of it, for a value that is not a str).
+std::string StripLeadingZeros(const nlohmann::json* value) {
+  if (!value || !value->is_string()) return PyFormat(value);
+  const std::string& text = value->get_ref<const std::string&>();
+  std::optional<base::PyIntDigits> n = base::PyParseInt(text, 16);
+  if (!n) return text;
+  return fmt::format("{}0x{}", n->negative ? "-" : "", n->digits);
 }
 
+// file.rstrip("/\\") then the part after the last "\\" (if any) or "/".
 std::string BaseName(std::string_view file) {
   size_t end = file.find_last_not_of("/\\");
   std::string_view f = end == std::string_view::npos ? std::string_view()
@@ -90,78 +83,94 @@ std::string StripBrackets(std::string_view m) {
   return std::string(m.substr(b, m.find_last_not_of("[]") - b + 1));
 }
 
-FrameFields Fields(const nlohmann::json& frame) {
+// One frame_generator entry: `values` supplies function, file and line;
+// `frame` the module and offsets.
+FrameFields Entry(const nlohmann::json& frame, const nlohmann::json& values,
+                  bool with_unloaded) {
   FrameFields f;
-  if (!frame.is_object()) return f;
-  f.module = StrField(frame, "module");
-  f.function = StrField(frame, "function");
-  f.file = StrField(frame, "file");
-  const nlohmann::json* line = Field(frame, "line");
-  f.line = line ? PyStr(*line) : "None";
-  f.line_truthy = line && Truthy(*line);
-  f.module_offset = StrField(frame, "module_offset");
-  f.offset = StrField(frame, "offset");
-  if (const nlohmann::json* u = Field(frame, "unloaded_modules");
-      u && u->is_array() && !u->empty()) {
-    f.first_unloaded_module = StrField((*u)[0], "module");
-  }
+  f.module = Get(frame, "module");
+  f.function = Get(values, "function");
+  f.file = Get(values, "file");
+  f.line = Get(values, "line");
+  f.module_offset = Get(frame, "module_offset");
+  f.offset = Get(frame, "offset");
+  if (with_unloaded) f.unloaded_modules = Get(frame, "unloaded_modules");
   return f;
 }
 
 }  // namespace
 
 std::string NormalizeFrame(const FrameFields& f, const Siglists& lists) {
-  if (!f.function.empty()) {
-    std::optional<std::string> path = ParseSourceFile(f.file);
-    if (path && path->ends_with(".rs"))
-      return NormalizeRustFunction(f.function, f.line, lists);
-    return NormalizeCppFunction(f.function, f.line, lists);
+  const nlohmann::json* function = f.Function();
+  const nlohmann::json* module = f.Module();
+  if (Truthy(function)) {
+    const std::string& name = AsStr(function, "endswith");
+    std::string line = PyFormat(f.line);
+    if (Truthy(f.file)) {
+      std::optional<std::string> path = ParseSourceFile(AsStr(f.file, "split"));
+      if (path && path->ends_with(".rs"))
+        return NormalizeRustFunction(name, line, lists);
+    }
+    return NormalizeCppFunction(name, line, lists);
   }
   // The raw file string is used: a VCS path keeps its ":rev" suffix.
-  if (!f.file.empty() && f.line_truthy)
-    return fmt::format("{}#{}", BaseName(f.file), f.line);
+  if (Truthy(f.file) && Truthy(f.line))
+    return fmt::format("{}#{}", BaseName(AsStr(f.file, "rstrip")),
+                       PyStr(*f.line));
   // No offsets since bug 1895527: "libfoo.so", not "libfoo.so@0x1234".
-  if (!f.module.empty()) return StripBrackets(f.module);
-  if (!f.first_unloaded_module.empty())
-    return fmt::format("(unloaded {})", f.first_unloaded_module);
-  if (!f.offset.empty()) return "@" + StripLeadingZeros(f.offset);
+  if (Truthy(module)) return StripBrackets(AsStr(module, "strip"));
+  if (!Truthy(f.module_offset)) {
+    if (Truthy(f.unloaded_modules)) {
+      const nlohmann::json& list = *f.unloaded_modules;
+      if (list.is_object()) {
+        // unloaded_modules[0] on a dict: KeyError, which the rule's except
+        // clause reports through a method Result does not have.
+        throw PyError("'Result' object has no attribute 'note'");
+      }
+      if (list.is_string())
+        throw PyError("'str' object has no attribute 'get'");
+      if (!list.is_array()) {
+        throw PyError(fmt::format("'{}' object is not subscriptable",
+                                  base::PyTypeName(list)));
+      }
+      const nlohmann::json* name = Get(list[0], "module");
+      if (Truthy(name)) return fmt::format("(unloaded {})", PyStr(*name));
+    }
+    if (Truthy(f.offset)) return "@" + StripLeadingZeros(f.offset);
+  }
   return {};
 }
 
-std::vector<std::string> NormalizeFrames(const nlohmann::json& frames,
+std::vector<std::string> NormalizeFrames(const nlohmann::json& thread,
                                          bool lower_case_modules,
                                          const Siglists& lists) {
-  std::vector<FrameFields> entries;
-  if (frames.is_array()) {
-    for (const nlohmann::json& frame : frames) {
-      if (entries.size() >= kMaxFramesToConsider) break;
-      FrameFields real = Fields(frame);
-      const nlohmann::json* inlines =
-          frame.is_object() ? Field(frame, "inlines") : nullptr;
-      if (inlines && inlines->is_array()) {
-        for (const nlohmann::json& in : *inlines) {
-          if (entries.size() >= kMaxFramesToConsider) break;
-          FrameFields f = Fields(in);
-          f.module = real.module;
-          f.module_offset = real.module_offset;
-          f.offset = real.offset;
-          f.first_unloaded_module.clear();
-          entries.push_back(std::move(f));
-        }
-      }
-      if (entries.size() < kMaxFramesToConsider)
-        entries.push_back(std::move(real));
-    }
+  // thread_data.get("frames", []): only an absent key gives the default.
+  if (!thread.is_object()) {
+    throw PyError(fmt::format("'{}' object has no attribute 'get'",
+                              base::PyTypeName(thread)));
   }
+  auto frames_it = thread.find("frames");
+  if (frames_it == thread.end()) return {};
   std::vector<std::string> out;
-  out.reserve(entries.size());
-  for (FrameFields& f : entries) {
+  // Each entry is normalized as soon as it is produced: the first error
+  // Python meets is the one it reports.
+  auto add = [&](FrameFields f) {
     FixRustMissingModule(f);
-    if (lower_case_modules) {
-      for (char& c : f.module)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    const nlohmann::json* module = f.Module();
+    if (lower_case_modules && Truthy(module))
+      f.module_override = base::PyLower(AsStr(module, "lower"));
     out.push_back(NormalizeFrame(f, lists));
+  };
+  for (const nlohmann::json& frame : IterDicts(&*frames_it)) {
+    if (out.size() >= kMaxFramesToConsider) break;
+    const nlohmann::json* inlines = Get(frame, "inlines");
+    if (Truthy(inlines)) {
+      for (const nlohmann::json& in : IterDicts(inlines)) {
+        add(Entry(frame, in, /*with_unloaded=*/false));
+        if (out.size() >= kMaxFramesToConsider) return out;
+      }
+    }
+    add(Entry(frame, frame, /*with_unloaded=*/true));
   }
   return out;
 }

@@ -41,28 +41,37 @@ std::string NormalizeRustFunction(std::string_view function,
                                   std::string_view line_text,
                                   const Siglists& lists);
 
-// One frame as Socorro reads it; absent JSON values are empty strings.
+// One entry of Socorro's frame_generator: the frame's (or, for an inline,
+// the inline's) values, any JSON type, null when absent. `module` and
+// `function` may be replaced (Windows lower-casing, the Rust 1.34 fix).
 struct FrameFields {
-  std::string module;
-  std::string function;
-  std::string file;
-  std::string line;          // str(line); "None" when absent/null
-  bool line_truthy = false;  // Python truthiness of the JSON value
-  std::string module_offset;
-  std::string offset;
-  std::string first_unloaded_module;  // unloaded_modules[0].module
+  const nlohmann::json* module = nullptr;
+  const nlohmann::json* function = nullptr;
+  const nlohmann::json* file = nullptr;
+  const nlohmann::json* line = nullptr;
+  const nlohmann::json* module_offset = nullptr;
+  const nlohmann::json* offset = nullptr;
+  const nlohmann::json* unloaded_modules = nullptr;
+  std::optional<nlohmann::json> module_override, function_override;
+
+  const nlohmann::json* Module() const {
+    return module_override ? &*module_override : module;
+  }
+  const nlohmann::json* Function() const {
+    return function_override ? &*function_override : function;
+  }
 };
 
 // normalize_frame: function (Rust or C++) → file#line → module → (unloaded m)
-// → @offset → "".
+// → @offset → "". Throws PyError where Python would raise for a value's type.
 std::string NormalizeFrame(const FrameFields& frame, const Siglists& lists);
 
-// Expands inline frames (innermost first, before their physical frame), caps at
-// kMaxFramesToConsider, applies the Rust 1.34 module fix and Windows module
-// lower-casing, and normalizes each entry. `frames` is threads[i].frames; a
-// non-array yields an empty list. Throws nlohmann::json exceptions on
-// wrongly-typed fields (the rule reports them as "Rule failed").
-std::vector<std::string> NormalizeFrames(const nlohmann::json& frames,
+// create_frame_list over one thread: expands inline frames (innermost first,
+// before their physical frame), stops at kMaxFramesToConsider entries (what
+// lies beyond is never read, as in Python's lazy islice), applies the Rust
+// 1.34 module fix and Windows module lower-casing, and normalizes each entry.
+// `thread` is threads[i] as glom found it. Throws PyError where Python raises.
+std::vector<std::string> NormalizeFrames(const nlohmann::json& thread,
                                          bool lower_case_modules,
                                          const Siglists& lists);
 

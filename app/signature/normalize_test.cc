@@ -123,45 +123,47 @@ TEST(DropPrefixAndReturnType, KeepsLastTokenAndSpacedArguments) {
   EXPECT_EQ(DropPrefixAndReturnType("a) b"), "b");  // unmatched close is text
 }
 
-FrameFields Frame(std::string module, std::string function, std::string file,
-                  std::string line, std::string offset = "") {
-  FrameFields f;
-  f.module = std::move(module);
-  f.function = std::move(function);
-  f.file = std::move(file);
-  f.line_truthy = !line.empty() && line != "0";
-  f.line = line.empty() ? "None" : line;
-  f.offset = std::move(offset);
-  return f;
+// One frame normalized alone; empty strings are absent keys.
+std::string Normalize(std::string module, std::string function,
+                      std::string file, std::string line,
+                      std::string offset = "") {
+  nlohmann::json frame = nlohmann::json::object();
+  if (!module.empty()) frame["module"] = module;
+  if (!function.empty()) frame["function"] = function;
+  if (!file.empty()) frame["file"] = file;
+  if (!line.empty()) frame["line"] = std::stoll(line);
+  if (!offset.empty()) frame["offset"] = offset;
+  std::vector<std::string> out =
+      NormalizeFrames({{"frames", {frame}}}, false, Lists());
+  return out.at(0);
+}
+
+std::vector<std::string> NormalizeStack(const nlohmann::json& frames,
+                                        bool windows, const Siglists& lists) {
+  return NormalizeFrames({{"frames", frames}}, windows, lists);
 }
 
 TEST(NormalizeFrame, FallsBackFromFunctionToFileToModuleToOffset) {
-  EXPECT_EQ(NormalizeFrame(Frame("m", "", "\\a\\b\\c\\source", "23"), Lists()),
-            "source#23");
-  EXPECT_EQ(NormalizeFrame(Frame("m", "", "/a/b/c/source", "23"), Lists()),
-            "source#23");
-  EXPECT_EQ(NormalizeFrame(Frame("m", "", "hg:host/repo:path/x.cpp:rev", "23"),
-                           Lists()),
+  EXPECT_EQ(Normalize("m", "", "\\a\\b\\c\\source", "23"), "source#23");
+  EXPECT_EQ(Normalize("m", "", "/a/b/c/source", "23"), "source#23");
+  EXPECT_EQ(Normalize("m", "", "hg:host/repo:path/x.cpp:rev", "23"),
             "x.cpp:rev#23");
-  EXPECT_EQ(NormalizeFrame(Frame("[[[module]]", "", "", ""), Lists()),
-            "module");
-  EXPECT_EQ(
-      NormalizeFrame(Frame("", "", "", "", "0x0000000000032ec0"), Lists()),
-      "@0x32ec0");
-  EXPECT_EQ(NormalizeFrame(Frame("", "", "", "", "zz"), Lists()), "@zz");
-  EXPECT_EQ(NormalizeFrame(Frame("", "", "", ""), Lists()), "");
-  FrameFields unloaded;
-  unloaded.first_unloaded_module = "unmod";
-  EXPECT_EQ(NormalizeFrame(unloaded, Lists()), "(unloaded unmod)");
+  EXPECT_EQ(Normalize("[[[module]]", "", "", ""), "module");
+  EXPECT_EQ(Normalize("", "", "", "", "0x0000000000032ec0"), "@0x32ec0");
+  EXPECT_EQ(Normalize("", "", "", "", "zz"), "@zz");
+  EXPECT_EQ(Normalize("", "", "", ""), "");
+  EXPECT_EQ(NormalizeStack(nlohmann::json::parse(
+                               R"J([{"unloaded_modules": [{"module": "unmod"}],
+                                      "offset": "0x10"}])J"),
+                           false, Lists()),
+            std::vector<std::string>{"(unloaded unmod)"});
 }
 
 TEST(NormalizeFrame, UsesRustRulesOnlyForRecognizedRsPaths) {
   // The hash survives C++ rules but not Rust rules.
-  EXPECT_EQ(NormalizeFrame(Frame("", "foo::bar::h0123abcd", "/src/lib.rs", "1"),
-                           Lists()),
+  EXPECT_EQ(Normalize("", "foo::bar::h0123abcd", "/src/lib.rs", "1"),
             "foo::bar");
-  EXPECT_EQ(NormalizeFrame(Frame("", "foo::bar::h0123abcd", "src/lib.rs", "1"),
-                           Lists()),
+  EXPECT_EQ(Normalize("", "foo::bar::h0123abcd", "src/lib.rs", "1"),
             "foo::bar::h0123abcd");
 }
 
@@ -172,7 +174,7 @@ TEST(NormalizeFrames, ExpandsInlinesBeforeTheirFrame) {
         {"function": "inner1()", "file": "/a.cc", "line": 2}]},
     {"module": "app", "function": "main"}])J");
   std::vector<std::string> want{"inner2", "inner1", "outer", "main"};
-  EXPECT_EQ(NormalizeFrames(frames, false, Lists()), want);
+  EXPECT_EQ(NormalizeStack(frames, false, Lists()), want);
 }
 
 TEST(NormalizeFrames, StopsAtFortyEntriesCountingInlines) {
@@ -181,7 +183,7 @@ TEST(NormalizeFrames, StopsAtFortyEntriesCountingInlines) {
     frames.push_back({{"function", "f" + std::to_string(i)},
                       {"inlines", {{{"function", "g"}}}}});
   }
-  std::vector<std::string> got = NormalizeFrames(frames, false, Lists());
+  std::vector<std::string> got = NormalizeStack(frames, false, Lists());
   ASSERT_EQ(got.size(), kMaxFramesToConsider);
   EXPECT_EQ(got[0], "g");
   EXPECT_EQ(got[39], "f19");
@@ -191,7 +193,7 @@ TEST(NormalizeFrames, RestoresRust134PanicModule) {
   nlohmann::json frames = nlohmann::json::parse(
       R"J([{"function": "panic_bounds_check", "file": "/rustc/x/src/libcore/panicking.rs"},
           {"function": "panic", "file": "hg:h:src/libcore/panicking.rs:r"}])J");
-  std::vector<std::string> got = NormalizeFrames(frames, false, Lists());
+  std::vector<std::string> got = NormalizeStack(frames, false, Lists());
   // Only the VCS form yields the exact relative path Socorro's table names.
   EXPECT_EQ(got[0], "panic_bounds_check");
   EXPECT_EQ(got[1], "core::panicking::panic");
@@ -200,9 +202,9 @@ TEST(NormalizeFrames, RestoresRust134PanicModule) {
 TEST(NormalizeFrames, LowercasesModulesOnWindowsOnly) {
   nlohmann::json frames = nlohmann::json::parse(
       R"J([{"module": "USER2.dll", "module_offset": "0x1"}])J");
-  EXPECT_EQ(NormalizeFrames(frames, true, Lists()),
+  EXPECT_EQ(NormalizeStack(frames, true, Lists()),
             std::vector<std::string>{"user2.dll"});
-  EXPECT_EQ(NormalizeFrames(frames, false, Lists()),
+  EXPECT_EQ(NormalizeStack(frames, false, Lists()),
             std::vector<std::string>{"USER2.dll"});
 }
 

@@ -35,6 +35,32 @@ std::string Join(const std::vector<std::string>& patterns) {
   return all;
 }
 
+// Python's \d, \w and \s (and their negations) are Unicode-aware in str
+// patterns; RE2's are ASCII. Rewritten outside and inside brackets alike
+// (RE2 takes \p{..} classes in both places).
+std::string PythonClassesToRe2(std::string_view p) {
+  std::string out;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] != '\\' || i + 1 >= p.size()) {
+      out += p[i];
+      continue;
+    }
+    char c = p[++i];
+    switch (c) {
+      case 'd':
+        out += "\\p{Nd}";
+        break;
+      case 'D':
+        out += "\\P{Nd}";
+        break;
+      default:
+        out += '\\';
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 RegexList::RegexList() = default;
@@ -45,10 +71,12 @@ RegexList& RegexList::operator=(RegexList&&) noexcept = default;
 RegexList RegexList::Make(const std::vector<std::string>& patterns,
                           std::vector<std::string>* rejected) {
   RegexList list;
-  for (const std::string& p : patterns) {
+  for (const std::string& line : patterns) {
+    std::string p = PythonClassesToRe2(line);
     RE2 one(p, ListOptions());
     if (!one.ok()) {
-      if (rejected) rejected->push_back(fmt::format("{}: {}", p, one.error()));
+      if (rejected)
+        rejected->push_back(fmt::format("{}: {}", line, one.error()));
       continue;
     }
     list.patterns_.push_back(p);
@@ -62,7 +90,12 @@ RegexList RegexList::Make(const std::vector<std::string>& patterns,
 
 bool RegexList::MatchesPrefix(std::string_view text) const {
   if (!re_) return false;
-  return re_->Match(text, 0, text.size(), RE2::ANCHOR_START, nullptr, 0);
+  if (re_->Match(text, 0, text.size(), RE2::ANCHOR_START, nullptr, 0))
+    return true;
+  // Python's "$" also matches before a final newline.
+  std::string_view head = text.substr(0, text.size() - 1);
+  return text.ends_with('\n') &&
+         re_->Match(head, 0, head.size(), RE2::ANCHOR_START, nullptr, 0);
 }
 
 std::vector<std::string> ParseListText(std::string_view text) {

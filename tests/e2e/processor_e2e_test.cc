@@ -227,6 +227,42 @@ TEST(ProcessorE2E, GarbageDumpIsProcessedWithANote) {
   EXPECT_EQ(processed["product"], "Broken");
 }
 
+// A report whose annotations hold JSON nested 100,000 deep (200 KB) is
+// processed with a note, as Socorro's RecursionError fails one rule; the
+// server keeps answering. It used to overflow the stack and take the
+// collector down with the processor.
+TEST(ProcessorE2E, DeeplyNestedAnnotationJsonFailsOneRuleNotTheServer) {
+  testing::TempDir dir;
+  testing::ServerProcess server((dir / "var").string(),
+                                {"--mozilla-signature-rules"});
+  ASSERT_TRUE(server.started());
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  submitter::CrashPayload p;
+  p.annotations =
+      json{{"ProductName", "Deep"},
+           {"Version", "1.0"},
+           {"AsyncShutdownTimeout",
+            R"({"phase": "x", "conditions": [)" + deep + "]}"},
+           {"JavaException", R"({"exception": {"values": [)" + deep + "]}}"}};
+  p.dumps.emplace_back("upload_file_minidump", std::string(5000, 'x'));
+  auto id = submitter::Submitter({server.url()}).Submit(p);
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  ASSERT_TRUE(WaitForQueues(server.url(), std::chrono::seconds(30)));
+  httpclient::HttpClient http;
+  json processed = GetJson(
+      http, server.url() + "/api/ProcessedCrash/?crash_id=" + id.value());
+  ASSERT_TRUE(processed.is_object()) << "the server stopped answering";
+  std::string notes = processed["processor_notes"].get<std::string>();
+  EXPECT_NE(notes.find("SignatureShutdownTimeout: Rule failed: maximum "
+                       "recursion depth exceeded while decoding a JSON array"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("JavaException value is malformed json"),
+            std::string::npos)
+      << notes;
+  EXPECT_EQ(processed.count("java_exception"), 0u);
+}
+
 TEST(ProcessorE2E, ShowSignatureAndReprocessFromTheCommandLine) {
   testing::TempDir dir;
   std::string data = (dir / "var").string();

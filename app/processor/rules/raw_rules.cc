@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "app/base/py_json.h"
 #include "app/base/strings.h"
 #include "app/processor/rule.h"
 #include "app/report/processed_crash.h"
@@ -83,10 +84,14 @@ bool CopyOne(RuleContext& ctx, const report::FieldSpec& spec,
       ctx.notes.push_back(fmt::format("{} has non-boolean value {}",
                                       spec.annotation, PyStr(value)));
   } else if (spec.type == report::FieldType::kInteger) {
-    std::optional<int64_t> n =
-        value.is_number_integer() ? std::optional<int64_t>(value.get<int64_t>())
-                                  : base::ParseInt(base::Trim(PyStr(value)));
-    if (n)
+    // Python's int(): any size. Beyond 64 bits the nearest double is kept,
+    // as JSON readers would read it.
+    std::optional<json> n = value.is_number_integer()
+                                ? std::optional<json>(value)
+                                : base::PyIntFromText(PyStr(value));
+    if (n && base::IsPyBigInt(*n))
+      ctx.processed[field] = std::strtod(base::PyIntText(*n).c_str(), nullptr);
+    else if (n)
       ctx.processed[field] = *n;
     else
       ctx.notes.push_back(
@@ -101,10 +106,14 @@ bool CopyOne(RuleContext& ctx, const report::FieldSpec& spec,
       ctx.notes.push_back(
           fmt::format("{} has a non-float value", spec.annotation));
   } else if (spec.type == report::FieldType::kObject) {
-    json obj = value.is_string()
-                   ? json::parse(value.get<std::string>(), nullptr, false)
-                   : value;
-    if (obj.is_discarded() || !obj.is_object()) {
+    // json.loads: Python's JSON (NaN, big integers), nesting bounded as
+    // Python's recursion limit bounds it.
+    Result<json> parsed =
+        value.is_string()
+            ? base::PyJsonLoads(value.get_ref<const std::string&>())
+            : Result<json>(value);
+    json obj = parsed.ok() ? std::move(parsed).value() : json();
+    if (!obj.is_object()) {
       ctx.notes.push_back(
           fmt::format("{} value is malformed json", spec.annotation));
     } else {

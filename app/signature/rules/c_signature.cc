@@ -25,23 +25,34 @@ bool IsCollapsibleModuleFrame(std::string_view s) {
 
 }  // namespace
 
-long long CrashingThread(const nlohmann::json& crash) {
-  const nlohmann::json* v = Field(crash, "crashing_thread");
-  if (!v) return 0;
-  return PyInt(*v).value_or(0);
+nlohmann::json CrashingThread(const nlohmann::json& crash) {
+  std::optional<nlohmann::json> n = PyInt(Field(crash, "crashing_thread"));
+  return n ? *n : nlohmann::json(0);
 }
 
-const nlohmann::json* ThreadAt(const nlohmann::json& crash, long long index) {
+const nlohmann::json& ThreadAt(const nlohmann::json& crash,
+                               const nlohmann::json& index) {
+  static const nlohmann::json kDefault = nlohmann::json::object();
   const nlohmann::json* threads = Field(crash, "threads");
-  if (!threads || !threads->is_array()) return nullptr;
+  if (threads && threads->is_object()) {
+    // glom looks a dict up by the segment's text.
+    auto it = threads->find(base::PyIntText(index));
+    return it != threads->end() ? *it : kDefault;
+  }
+  if (!threads || !threads->is_array() || !index.is_number_integer())
+    return kDefault;
+  long long i =
+      index.is_number_unsigned() && index.get<uint64_t>() > uint64_t{INT64_MAX}
+          ? INT64_MAX
+          : index.get<long long>();
   long long n = static_cast<long long>(threads->size());
-  if (index < 0) index += n;
-  if (index < 0 || index >= n) return nullptr;
-  return &(*threads)[static_cast<size_t>(index)];
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) return kDefault;
+  return (*threads)[static_cast<size_t>(i)];
 }
 
 StackSignature GenerateFromFrames(const std::vector<std::string>& all,
-                                  std::optional<long long> crashing_thread,
+                                  std::optional<std::string> crashing_thread,
                                   const Siglists& lists) {
   StackSignature out;
   // Sentinels: exact strings; the earliest one found starts the stack.
@@ -110,16 +121,12 @@ void SignatureGeneration(const RuleContext& ctx,
     sig = JavaExceptionSignature(*exc);
   } else {
     ctx.Debug("using CSignatureTool");
-    long long thread =
-        thread_override ? *thread_override : CrashingThread(ctx.crash);
-    const nlohmann::json* t = ThreadAt(ctx.crash, thread);
-    static const nlohmann::json kNoFrames = nlohmann::json::array();
-    const nlohmann::json* frames = t ? Field(*t, "frames") : nullptr;
-    const bool windows =
-        TruthyField(ctx.crash, "os") && ctx.crash["os"] == "Windows NT";
+    nlohmann::json thread = thread_override ? nlohmann::json(*thread_override)
+                                            : CrashingThread(ctx.crash);
+    const bool windows = PyEquals(Field(ctx.crash, "os"), "Windows NT");
     std::vector<std::string> normalized =
-        NormalizeFrames(frames ? *frames : kNoFrames, windows, ctx.lists);
-    sig = GenerateFromFrames(normalized, thread, ctx.lists);
+        NormalizeFrames(ThreadAt(ctx.crash, thread), windows, ctx.lists);
+    sig = GenerateFromFrames(normalized, base::PyIntText(thread), ctx.lists);
     if (!normalized.empty()) {
       ctx.result.extra["proto_signature"] =
           fmt::format("{}", fmt::join(normalized, " | "));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // Final text fix-ups (SOCORRO.md §3.2 rows 12-14): signatures are printable
 // ASCII, single-spaced, at most 255 characters.
+#include "app/base/py_unicode.h"
 #include "app/signature/rules/rules.h"
 
 namespace crashbox::signature::rules {
@@ -11,17 +12,10 @@ bool IsPyWhitespace(char c) {
          c == '\f' || (c >= '\x1c' && c <= '\x1f');
 }
 
-std::string PyStrip(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && IsPyWhitespace(s[b])) ++b;
-  while (e > b && IsPyWhitespace(s[e - 1])) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 }  // namespace
 
 void PrintableCharsOnlyAction(const RuleContext& ctx) {
-  std::string stripped = PyStrip(ctx.result.signature);
+  std::string stripped(base::PyStrip(ctx.result.signature));
   std::string out;
   for (char c : stripped) {
     if (c >= 32 && c <= 126) out += c;
@@ -33,7 +27,7 @@ void PrintableCharsOnlyAction(const RuleContext& ctx) {
 }
 
 void FixWhitespaceAction(const RuleContext& ctx) {
-  std::string stripped = PyStrip(ctx.result.signature);
+  std::string stripped(base::PyStrip(ctx.result.signature));
   std::string out;
   for (char c : stripped) {
     bool ws = IsPyWhitespace(c);

@@ -3,36 +3,15 @@
 // trace and JavaExceptionSignatureTool over the structured exception.
 #include <fmt/format.h>
 
+#include "app/base/py_unicode.h"
 #include "app/signature/json_util.h"
 #include "app/signature/rules/rules.h"
 
 namespace crashbox::signature::rules {
 namespace {
 
-// Python str.splitlines() for the ASCII line boundaries (\n \r \r\n \v \f
-// \x1c \x1d \x1e); the Unicode ones (\x85, U+2028, U+2029) are not split.
-std::vector<std::string_view> SplitLines(std::string_view s) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\x1c' ||
-        c == '\x1d' || c == '\x1e') {
-      lines.push_back(s.substr(start, i - start));
-      if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
-      start = i + 1;
-    }
-  }
-  if (start < s.size()) lines.push_back(s.substr(start));
-  return lines;
-}
-
-std::string_view PyStrip(std::string_view s) {
-  const char* ws = " \t\n\r\f\v\x1c\x1d\x1e\x1f";
-  size_t b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(ws) - b + 1);
-}
+using base::PySplitLines;
+using base::PyStrip;
 
 // re.sub(r"@[0-9a-f]{8}", "@<addr>"): object addresses differ per run.
 std::string HideAddresses(std::string_view s) {
@@ -51,11 +30,23 @@ std::string HideAddresses(std::string_view s) {
 }
 
 // re.sub(r"\.java\:\d+\)$", ".java)"): line numbers change between builds.
+// \d is any Unicode decimal digit, as in Python.
 std::string DropJavaLineNumber(std::string_view s) {
   if (!s.ends_with(")")) return std::string(s);
-  size_t digits_end = s.size() - 1, i = digits_end;
-  while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') --i;
-  if (i == digits_end || i == 0 || s[i - 1] != ':') return std::string(s);
+  std::string_view body = s.substr(0, s.size() - 1);
+  size_t i = body.size();
+  bool any = false;
+  while (i > 0) {  // walk back over digits, one code point at a time
+    size_t start = i - 1;
+    while (start > 0 &&
+           (static_cast<unsigned char>(body[start]) & 0xC0) == 0x80)
+      --start;
+    size_t next = start;
+    if (base::PyDecimalValue(base::NextCodePoint(body, &next)) < 0) break;
+    i = start;
+    any = true;
+  }
+  if (!any || i == 0 || s[i - 1] != ':') return std::string(s);
   std::string_view head = s.substr(0, i - 1);
   if (!head.ends_with(".java")) return std::string(s);
   return std::string(head) + ")";
@@ -87,7 +78,7 @@ StackSignature JavaSignature(const nlohmann::json& trace) {
     return BadFormat(kTool, "stack trace",
                      "stack trace not in expected format");
   std::vector<std::string_view> lines =
-      SplitLines(trace.get_ref<const std::string&>());
+      PySplitLines(trace.get_ref<const std::string&>());
   if (lines.empty())
     return BadFormat(kTool, "stack trace",
                      "stack trace not in expected format");

@@ -22,16 +22,15 @@ constexpr std::array<std::string_view, 2> kOomReasons{
     "STATUS_FATAL_MEMORY_EXHAUSTION", "STATUS_NO_MEMORY"};
 
 bool IsJsLargeAllocationReport(const RuleContext& ctx) {
-  const nlohmann::json* v = Field(ctx.crash, "js_large_allocation_failure");
-  return v && *v == "Reporting";
+  return PyEquals(Field(ctx.crash, "js_large_allocation_failure"), "Reporting");
 }
 
+// `v in [...]`: equality, so any type is allowed.
 template <size_t N>
 bool OneOf(const nlohmann::json* v,
            const std::array<std::string_view, N>& set) {
-  if (!v || !v->is_string()) return false;
   for (std::string_view s : set) {
-    if (v->get_ref<const std::string&>() == s) return true;
+    if (PyEquals(v, s)) return true;
   }
   return false;
 }
@@ -40,13 +39,14 @@ bool OneOf(const nlohmann::json* v,
 
 bool OomPredicate(const RuleContext& ctx) {
   if (TruthyField(ctx.crash, "oom_allocation_size")) return true;
+  // Without a signature there is nothing to mark (Socorro returns early).
+  if (ctx.result.signature.empty()) return false;
   for (std::string_view f : kOomFragments) {
     if (ctx.result.signature.find(f) != std::string::npos) return true;
   }
-  if (const nlohmann::json* t =
-          ThreadAt(ctx.crash, CrashingThread(ctx.crash))) {
-    if (OneOf(Field(*t, "last_error_value"), kOomLastErrors)) return true;
-  }
+  const nlohmann::json& thread = ThreadAt(ctx.crash, CrashingThread(ctx.crash));
+  if (Truthy(thread) && OneOf(Get(thread, "last_error_value"), kOomLastErrors))
+    return true;
   return OneOf(Field(ctx.crash, "reason"), kOomReasons) ||
          IsJsLargeAllocationReport(ctx);
 }
@@ -56,11 +56,13 @@ void OomAction(const RuleContext& ctx) {
     ctx.SetSignature(fmt::format("OOM | large | {}", ctx.result.signature));
     return;
   }
+  // int(): None, lists and dicts (TypeError) are "unknown"; text that is not
+  // a number (ValueError) fails the rule, as Socorro catches only TypeError.
   const nlohmann::json* v = Field(ctx.crash, "oom_allocation_size");
-  std::optional<long long> size = v ? PyInt(*v) : std::nullopt;
+  std::optional<nlohmann::json> size = PyInt(v, /*value_errors=*/true);
   if (!size) {
     ctx.SetSignature(fmt::format("OOM | unknown | {}", ctx.result.signature));
-  } else if (*size <= kOomSmallMaxBytes) {
+  } else if (base::PyIntCompare(*size, kOomSmallMaxBytes) <= 0) {
     // Small allocations fail anywhere once memory is exhausted; the stack
     // says nothing, so they all group together.
     ctx.SetSignature("OOM | small");
@@ -68,6 +70,9 @@ void OomAction(const RuleContext& ctx) {
     ctx.SetSignature(fmt::format("OOM | large | {}", ctx.result.signature));
   }
 }
+
+// drop_bad_characters, strip, and at most 80 characters.
+std::string PrintableAbortText(std::string_view text);
 
 bool AbortPredicate(const RuleContext& ctx) {
   return TruthyField(ctx.crash, "abort_message");
@@ -93,6 +98,10 @@ std::optional<std::string> CleanAbortMessage(std::string_view msg) {
       text = text.substr(0, open) + text.substr(close + 1);
     }
   }
+  return PrintableAbortText(text);
+}
+
+std::string PrintableAbortText(std::string_view text) {
   std::string printable;
   for (char c : text) {
     if (c >= 32 && c <= 126) printable += c;
@@ -106,9 +115,39 @@ std::optional<std::string> CleanAbortMessage(std::string_view msg) {
   return printable;
 }
 
+// The abort message when it is not a str: Python's `in` tests and
+// drop_bad_characters still run on a list or dict (its items or keys), and a
+// number fails the rule.
+std::optional<std::string> CleanOddAbortMessage(const nlohmann::json& msg) {
+  if (PyContains(&msg, "###!!! ABORT: file ")) return std::nullopt;
+  for (std::string_view marker : {"###!!! ABORT:", ": file "}) {
+    if (PyContains(&msg, marker)) {
+      throw PyError(fmt::format("'{}' object has no attribute 'split'",
+                                base::PyTypeName(msg)));
+    }
+  }
+  if (PyContains(&msg, "unable to find a usable font")) {
+    throw PyError(fmt::format("'{}' object has no attribute 'find'",
+                              base::PyTypeName(msg)));
+  }
+  std::string text;  // the items that are one printable ASCII character
+  auto keep = [&](const std::string& item) {
+    if (item.size() == 1 && item[0] >= 32 && item[0] <= 126) text += item;
+  };
+  if (msg.is_array()) {
+    for (const nlohmann::json& item : msg)
+      if (item.is_string()) keep(item.get_ref<const std::string&>());
+  } else {
+    for (const auto& [key, value] : msg.items()) keep(key);
+  }
+  return PrintableAbortText(text);
+}
+
 void AbortAction(const RuleContext& ctx) {
-  std::string message = StrField(ctx.crash, "abort_message");
-  std::optional<std::string> clean = CleanAbortMessage(message);
+  const nlohmann::json& raw = *Field(ctx.crash, "abort_message");
+  std::optional<std::string> clean =
+      raw.is_string() ? CleanAbortMessage(raw.get_ref<const std::string&>())
+                      : CleanOddAbortMessage(raw);
   if (!clean) {
     ctx.SetSignature(fmt::format("Abort | {}", ctx.result.signature));
   } else {

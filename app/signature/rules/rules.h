@@ -49,13 +49,17 @@ struct StackSignature {
 };
 
 // c_signature.cc ------------------------------------------------------------
-// get_crashing_thread: int(crashing_thread), 0 when absent or not a number.
-long long CrashingThread(const nlohmann::json& crash);
-// threads[index] (Python indexing, negative from the end) or null.
-const nlohmann::json* ThreadAt(const nlohmann::json& crash, long long index);
-// CSignatureTool.generate over normalized frames.
+// get_crashing_thread: int(crashing_thread), 0 when absent, None or not a
+// number; an int of any size. Throws PyError for an infinite float.
+nlohmann::json CrashingThread(const nlohmann::json& crash);
+// glom(crash, "threads.<index>", default={}): the thread (any JSON value), or
+// the empty dict when there is none at that index.
+const nlohmann::json& ThreadAt(const nlohmann::json& crash,
+                               const nlohmann::json& index);
+// CSignatureTool.generate over normalized frames; `crashing_thread` is the
+// index as Python prints it.
 StackSignature GenerateFromFrames(const std::vector<std::string>& frames,
-                                  std::optional<long long> crashing_thread,
+                                  std::optional<std::string> crashing_thread,
                                   const Siglists& lists);
 // SignatureGenerationRule: Java or C/C++/Rust. `thread_override` replaces
 // crashing_thread (SignatureRunWatchDog uses thread 0).

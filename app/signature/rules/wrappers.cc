@@ -7,15 +7,6 @@
 #include "app/signature/rules/rules.h"
 
 namespace crashbox::signature::rules {
-namespace {
-
-std::string Reason(const RuleContext& ctx) {
-  const nlohmann::json* r = Field(ctx.crash, "reason");
-  return r && r->is_string() ? r->get<std::string>() : std::string();
-}
-
-}  // namespace
-
 bool StackwalkerErrorPredicate(const RuleContext& ctx) {
   return ctx.result.signature.starts_with("EMPTY") &&
          TruthyField(ctx.crash, "mdsw_status_string");
@@ -27,7 +18,8 @@ void StackwalkerErrorAction(const RuleContext& ctx) {
 }
 
 bool BadHardwarePredicate(const RuleContext& ctx) {
-  return Reason(ctx).find("STATUS_DEVICE_DATA_ERROR") != std::string::npos;
+  const nlohmann::json* reason = Field(ctx.crash, "reason");
+  return Truthy(reason) && PyContains(reason, "STATUS_DEVICE_DATA_ERROR");
 }
 
 void BadHardwareAction(const RuleContext& ctx) {
@@ -35,7 +27,7 @@ void BadHardwareAction(const RuleContext& ctx) {
 }
 
 bool StackOverflowPredicate(const RuleContext& ctx) {
-  return Reason(ctx) == "EXCEPTION_STACK_OVERFLOW";
+  return PyEquals(Field(ctx.crash, "reason"), "EXCEPTION_STACK_OVERFLOW");
 }
 
 void StackOverflowAction(const RuleContext& ctx) {
