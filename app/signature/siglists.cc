@@ -145,6 +145,8 @@ Siglists MakeSiglists(const SiglistTexts& texts) {
   s.prefix = MakeList(kPrefixFile, texts.prefix, &s.load_notes);
   s.line_numbers =
       MakeList(kLineNumbersFile, texts.line_numbers, &s.load_notes);
+  s.collapse_repeated =
+      MakeList(kCollapseRepeatedFile, texts.collapse_repeated, &s.load_notes);
   return s;
 }
 
@@ -160,6 +162,11 @@ Result<std::shared_ptr<const Siglists>> LoadSiglists(
   CB_ASSIGN_OR_RETURN(t.irrelevant, ReadText(dir / kIrrelevantFile));
   CB_ASSIGN_OR_RETURN(t.prefix, ReadText(dir / kPrefixFile));
   CB_ASSIGN_OR_RETURN(t.line_numbers, ReadText(dir / kLineNumbersFile));
+  if (Result<std::string> c = ReadText(dir / kCollapseRepeatedFile); c.ok()) {
+    t.collapse_repeated = std::move(c).value();
+  } else if (c.status().code() != Status::Code::kNotFound) {
+    return c.status();
+  }
   return std::shared_ptr<const Siglists>(
       std::make_shared<Siglists>(MakeSiglists(t)));
 }
@@ -172,7 +179,8 @@ std::shared_ptr<const Siglists> DefaultSiglists() {
       return std::string(v.value_or(""));
     };
     SiglistTexts t{text(kSentinelsFile), text(kIrrelevantFile),
-                   text(kPrefixFile), text(kLineNumbersFile)};
+                   text(kPrefixFile), text(kLineNumbersFile),
+                   text(kCollapseRepeatedFile)};
     return std::make_shared<const Siglists>(MakeSiglists(t));
   }();
   return kDefault;

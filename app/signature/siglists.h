@@ -11,6 +11,12 @@
 //                                        the walk goes on to the next frame
 //   signatures_with_line_numbers_re.txt  regexes; matching functions get
 //   ":<line>"
+// and one crashbox adds, optional (Socorro's directory has no such file):
+//   collapse_repeated_re.txt             regexes; a matching frame equal to
+//                                        the frame kept before it is dropped
+//                                        (Socorro does this for ".dll" names
+//                                        only; our default list extends it to
+//                                        every module name without symbols)
 // One entry per line, surrounding whitespace stripped; empty lines and lines
 // starting with '#' are skipped; order is kept.
 //
@@ -71,6 +77,7 @@ struct Siglists {
   RegexList irrelevant;
   RegexList prefix;
   RegexList line_numbers;
+  RegexList collapse_repeated;
   // One line per entry that could not be used (see the top of this file).
   std::vector<std::string> load_notes;
 };
@@ -82,6 +89,8 @@ inline constexpr std::string_view kIrrelevantFile =
 inline constexpr std::string_view kPrefixFile = "prefix_signature_re.txt";
 inline constexpr std::string_view kLineNumbersFile =
     "signatures_with_line_numbers_re.txt";
+inline constexpr std::string_view kCollapseRepeatedFile =
+    "collapse_repeated_re.txt";
 
 // Splits list-file text into entries: strip, skip empty and '#' lines.
 std::vector<std::string> ParseListText(std::string_view text);
@@ -92,6 +101,7 @@ struct SiglistTexts {
   std::string irrelevant;
   std::string prefix;
   std::string line_numbers;
+  std::string collapse_repeated;
 };
 Siglists MakeSiglists(const SiglistTexts& texts);
 

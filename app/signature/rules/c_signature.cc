@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "app/base/strings.h"
 #include "app/signature/json_util.h"
 #include "app/signature/normalize.h"
 #include "app/signature/rules/rules.h"
@@ -11,16 +12,12 @@
 namespace crashbox::signature::rules {
 namespace {
 
-// Frames without symbols repeat the module name; one is enough.
-bool IsCollapsibleModuleFrame(std::string_view s) {
+// Socorro trims a frame naming a DLL to the part before "@" and drops it
+// when it repeats the frame kept before it; our lists may name more such
+// frames (collapse_repeated_re.txt).
+bool NamesDll(std::string_view s) {
   if (s.starts_with("(unloaded")) return false;
-  std::string lower =
-      s.size() >= 4 ? std::string(s.substr(s.size() - 4)) : std::string(s);
-  std::transform(
-      lower.begin(), lower.end(), lower.begin(),
-      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower.ends_with(".dll") || lower.ends_with(".so") || s == "XUL" ||
-         s == "<name omitted>" || s.starts_with("<unknown in");
+  return base::ToLower(std::string(s)).find(".dll") != std::string::npos;
 }
 
 }  // namespace
@@ -78,16 +75,19 @@ StackSignature GenerateFromFrames(const std::vector<std::string>& all,
       out.debug.push_back(fmt::format("irrelevant; ignoring: \"{}\"", frame));
       continue;
     }
-    if (IsCollapsibleModuleFrame(frame) && !kept.empty() &&
-        kept.back() == frame)
+    std::string_view name = frame;
+    bool dll = NamesDll(name);
+    if (dll) name = name.substr(0, name.find('@'));
+    if ((dll || lists.collapse_repeated.MatchesPrefix(name)) && !kept.empty() &&
+        kept.back() == name)
       continue;
-    kept.push_back(frame);
-    if (!lists.prefix.MatchesPrefix(frame)) {
-      out.debug.push_back(fmt::format("not a prefix; stop: \"{}\"", frame));
+    kept.push_back(name);
+    if (!lists.prefix.MatchesPrefix(name)) {
+      out.debug.push_back(fmt::format("not a prefix; stop: \"{}\"", name));
       break;
     }
     out.debug.push_back(
-        fmt::format("prefix; continue iterating: \"{}\"", frame));
+        fmt::format("prefix; continue iterating: \"{}\"", name));
   }
   out.signature = fmt::format("{}", fmt::join(kept, " | "));
 
