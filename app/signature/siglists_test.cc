@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "app/signature/signature.h"
+#include "app/signature/test_lists.h"
 #include "tests/testing/temp_dir.h"
 
 namespace crashbox::signature {
@@ -67,8 +68,11 @@ TEST(DefaultSiglists, EmbeddedListsLoadCleanly) {
 }
 
 // Generic crashes signed with the embedded lists.
-nlohmann::json Stack(std::initializer_list<nlohmann::json> frames) {
+nlohmann::json Stack(const nlohmann::json& frames) {
   return {{"crashing_thread", 0}, {"threads", {{{"frames", frames}}}}};
+}
+nlohmann::json Stack(std::initializer_list<nlohmann::json> frames) {
+  return Stack(nlohmann::json(frames));
 }
 
 TEST(DefaultSiglists, GlibcAbortSkipsToCaller) {
@@ -102,6 +106,38 @@ TEST(DefaultSiglists, UnsymbolizedModulesCollapseAndContinue) {
                                 {{"module", "libfoo.so"}, {"offset", "0x20"}},
                                 {{"function", "Caller()"}, {"module", "app"}}});
   EXPECT_EQ(gen.Generate(crash).signature, "libfoo.so | Caller");
+}
+
+// A Linux crash without symbols: versioned library names collapse too, and
+// a program function that merely starts like a libc name ("abort_call") is
+// not taken for it.
+TEST(DefaultSiglists, VersionedModulesCollapseOnceEach) {
+  SignatureGenerator gen(DefaultSiglists());
+  nlohmann::json frames = nlohmann::json::array();
+  for (const char* m : {"libc.so.6", "libc.so.6", "libc.so.6", "libstdc++.so.6",
+                        "libstdc++.so.6", "uncaught_exception",
+                        "uncaught_exception", "libc.so.6"}) {
+    frames.push_back({{"module", m}, {"offset", "0x10"}});
+  }
+  EXPECT_EQ(gen.Generate(Stack(frames)).signature,
+            "libc.so.6 | libstdc++.so.6 | uncaught_exception");
+  nlohmann::json abort_call =
+      Stack({{{"module", "libc.so.6"}},
+             {{"function", "abort_call"}},
+             {{"function", "main"}}});
+  EXPECT_EQ(gen.Generate(abort_call).signature, "libc.so.6 | abort_call");
+}
+
+// With Socorro's lists (no collapse list) only names containing ".dll"
+// collapse, trimmed at "@", as Socorro's generate() does.
+TEST(Siglists, WithoutACollapseListOnlyDllNamesCollapse) {
+  SignatureGenerator gen(MakeTestLists({}, {}, {".*"}));
+  nlohmann::json crash = Stack({{{"module", "a.so"}},
+                                {{"module", "a.so"}},
+                                {{"module", "B.DLL"}},
+                                {{"function", "f@B.DLL"}},
+                                {{"module", "c"}}});
+  EXPECT_EQ(gen.Generate(crash).signature, "a.so | a.so | B.DLL | f | c");
 }
 
 }  // namespace
