@@ -121,23 +121,25 @@ TEST(DefaultSiglists, VersionedModulesCollapseOnceEach) {
   }
   EXPECT_EQ(gen.Generate(Stack(frames)).signature,
             "libc.so.6 | libstdc++.so.6 | uncaught_exception");
-  nlohmann::json abort_call =
-      Stack({{{"module", "libc.so.6"}},
-             {{"function", "abort_call"}},
-             {{"function", "main"}}});
+  nlohmann::json abort_call = Stack({{{"module", "libc.so.6"}},
+                                     {{"function", "abort_call"}},
+                                     {{"function", "main"}}});
   EXPECT_EQ(gen.Generate(abort_call).signature, "libc.so.6 | abort_call");
 }
 
-// With Socorro's lists (no collapse list) only names containing ".dll"
-// collapse, trimmed at "@", as Socorro's generate() does.
-TEST(Siglists, WithoutACollapseListOnlyDllNamesCollapse) {
+// With Socorro's lists (no collapse list) only the names Socorro's code
+// collapses do: ".dll", ".so", XUL, "<name omitted>", "<unknown in ...>".
+TEST(Siglists, WithoutACollapseListSocorrosNamesCollapse) {
   SignatureGenerator gen(MakeTestLists({}, {}, {".*"}));
   nlohmann::json crash = Stack({{{"module", "a.so"}},
                                 {{"module", "a.so"}},
                                 {{"module", "B.DLL"}},
-                                {{"function", "f@B.DLL"}},
+                                {{"module", "B.DLL"}},
+                                {{"module", "libc.so.6"}},
+                                {{"module", "libc.so.6"}},
                                 {{"module", "c"}}});
-  EXPECT_EQ(gen.Generate(crash).signature, "a.so | a.so | B.DLL | f | c");
+  EXPECT_EQ(gen.Generate(crash).signature,
+            "a.so | B.DLL | libc.so.6 | libc.so.6 | c");
 }
 
 }  // namespace

@@ -12,12 +12,14 @@
 namespace crashbox::signature::rules {
 namespace {
 
-// Socorro trims a frame naming a DLL to the part before "@" and drops it
-// when it repeats the frame kept before it; our lists may name more such
-// frames (collapse_repeated_re.txt).
-bool NamesDll(std::string_view s) {
+// Socorro drops a frame equal to the one kept before it when it names a
+// module without symbols (SOCORRO.md §3.5); our lists may name more
+// (collapse_repeated_re.txt).
+bool IsCollapsibleModuleFrame(std::string_view s) {
   if (s.starts_with("(unloaded")) return false;
-  return base::ToLower(std::string(s)).find(".dll") != std::string::npos;
+  std::string tail = base::ToLower(s.substr(s.size() >= 4 ? s.size() - 4 : 0));
+  return tail.ends_with(".dll") || tail.ends_with(".so") || s == "XUL" ||
+         s == "<name omitted>" || s.starts_with("<unknown in");
 }
 
 }  // namespace
@@ -75,19 +77,17 @@ StackSignature GenerateFromFrames(const std::vector<std::string>& all,
       out.debug.push_back(fmt::format("irrelevant; ignoring: \"{}\"", frame));
       continue;
     }
-    std::string_view name = frame;
-    bool dll = NamesDll(name);
-    if (dll) name = name.substr(0, name.find('@'));
-    if ((dll || lists.collapse_repeated.MatchesPrefix(name)) && !kept.empty() &&
-        kept.back() == name)
+    if ((IsCollapsibleModuleFrame(frame) ||
+         lists.collapse_repeated.MatchesPrefix(frame)) &&
+        !kept.empty() && kept.back() == frame)
       continue;
-    kept.push_back(name);
-    if (!lists.prefix.MatchesPrefix(name)) {
-      out.debug.push_back(fmt::format("not a prefix; stop: \"{}\"", name));
+    kept.push_back(frame);
+    if (!lists.prefix.MatchesPrefix(frame)) {
+      out.debug.push_back(fmt::format("not a prefix; stop: \"{}\"", frame));
       break;
     }
     out.debug.push_back(
-        fmt::format("prefix; continue iterating: \"{}\"", name));
+        fmt::format("prefix; continue iterating: \"{}\"", frame));
   }
   out.signature = fmt::format("{}", fmt::join(kept, " | "));
 
