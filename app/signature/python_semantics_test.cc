@@ -211,6 +211,28 @@ TEST(PythonSemantics, WindowsModulesLowerCaseAsPython) {
   EXPECT_EQ(r.signature, "t.dll");
 }
 
+// JavaExceptionSignatureTool reads missing and falsy values alike.
+TEST(PythonSemantics, JavaExceptionFalsyValuesCountAsMissing) {
+  EXPECT_EQ(Sign(R"({"java_exception": {"exception": {"values": [
+                      {"stacktrace": {"type": "", "module": "org.m"}}]}}})"),
+            "org.m.Unknown");
+  EXPECT_EQ(Sign(R"({"java_exception": {"exception": {"values": [
+                      {"stacktrace": {}}]}}})"),
+            "EMPTY: Java exception not in expected format");
+}
+
+// normalize_frame: an unloaded module with an empty name says nothing; the
+// frame falls through to its offset. With a module_offset, neither applies.
+TEST(PythonSemantics, UnloadedModuleWithAnEmptyName) {
+  EXPECT_EQ(Sign(R"({"threads": [{"frames": [
+                      {"unloaded_modules": [{"module": ""}], "offset": "0x0010"}]}]})"),
+            "@0x10");
+  EXPECT_EQ(Sign(R"({"threads": [{"frames": [
+                      {"unloaded_modules": [{"module": "gone.so"}],
+                       "module_offset": "0x1", "offset": "0x10"}]}]})"),
+            "");
+}
+
 // Values of a type a rule does not expect: Python raises where the rule
 // calls a method or iterates, and only that rule fails.
 TEST(PythonSemantics, WrongTypesFailOnlyTheRuleThatReadsThem) {

@@ -127,10 +127,14 @@ StackSignature JavaExceptionSignature(const nlohmann::json& exc) {
                                     ? &(*values)[0]
                                     : nullptr;
   const nlohmann::json* st = first ? Field(*first, "stacktrace") : nullptr;
-  if (!st || !st->is_object())
+  // Falsy values count as missing, as Python's `x.get(k) or default` and
+  // `if not stacktrace` read them: an empty stacktrace object is not in the
+  // expected format, and an empty type is "Unknown".
+  if (!st || !st->is_object() || st->empty())
     return BadFormat(kTool, "exception", "value not in expected format");
 
-  std::string type = Field(*st, "type") ? PyStr((*st)["type"]) : "Unknown";
+  std::string type =
+      TruthyField(*st, "type") ? PyStr((*st)["type"]) : "Unknown";
   std::string module = TruthyField(*st, "module") ? PyStr((*st)["module"]) : "";
   std::string klass = module.empty() ? type : module + "." + type;
 
