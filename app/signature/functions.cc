@@ -7,6 +7,7 @@
 #include "app/signature/normalize.h"
 
 #include "app/base/py_unicode.h"
+#include "app/signature/json_util.h"
 
 namespace crashbox::signature {
 namespace {
@@ -153,9 +154,10 @@ std::string DropPrefixAndReturnType(std::string_view function) {
     tokens.pop_back();
     tokens.back() += " " + last;
   }
-  // Socorro indexes tokens[-1] unguarded: an empty function raises IndexError
-  // and the whole signature rule fails. Reproduced (the caller catches).
-  if (tokens.empty()) throw std::out_of_range("list index out of range");
+  // Socorro indexes tokens[-1] unguarded: an empty function raises
+  // IndexError. Its rule catches IndexError and reports it through a method
+  // its Result does not have, so what fails the rule is that AttributeError.
+  if (tokens.empty()) throw PyError("'Result' object has no attribute 'note'");
   return tokens.back();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // Frame normalization: SOCORRO.md §3.4 worked examples as tables.
 #include "app/signature/normalize.h"
+#include "app/signature/json_util.h"
 
 #include <gtest/gtest.h>
 
@@ -79,8 +80,7 @@ TEST(NormalizeCppFunction, AppendsLineForListedFunctions) {
 
 TEST(NormalizeCppFunction, QualifierOnlyFunctionFailsLikeSocorro) {
   // "const" strips to "", and Socorro's tokenizer indexes an empty list.
-  EXPECT_THROW(NormalizeCppFunction("const", "None", Lists()),
-               std::out_of_range);
+  EXPECT_THROW(NormalizeCppFunction("const", "None", Lists()), PyError);
 }
 
 TEST(NormalizeRustFunction, MatchesSocorroExamples) {
