@@ -39,6 +39,14 @@ Status StatusFromSqlite(int rc, sqlite3* db, std::string_view what) {
   }
 }
 
+namespace {
+// "<file>: <op>": which index failed, without plumbing its path around.
+std::string Where(sqlite3* db, std::string_view op) {
+  const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+  return fmt::format("{}: {}", file != nullptr ? file : "sqlite", op);
+}
+}  // namespace
+
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 Statement::Statement(Statement&& o) noexcept
@@ -69,7 +77,8 @@ Status Statement::Bind(int index, const Value& v) {
   } else {
     rc = sqlite3_bind_null(stmt_, index);
   }
-  return StatusFromSqlite(rc, db_, fmt::format("bind parameter {}", index));
+  return StatusFromSqlite(rc, db_,
+                          Where(db_, fmt::format("bind parameter {}", index)));
 }
 
 Status Statement::BindAll(std::span<const Value> values) {
@@ -88,7 +97,7 @@ Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return StatusFromSqlite(rc, db_, "step");
+  return StatusFromSqlite(rc, db_, Where(db_, "step"));
 }
 
 Status Statement::Run() {
@@ -188,9 +197,9 @@ Result<Statement> Connection::Prepare(std::string_view sql, bool persistent) {
   }
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
-  int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                              persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
-                              &tail);
+  int rc = sqlite3_prepare_v3(
+      db_.get(), sql.data(), static_cast<int>(sql.size()),
+      persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, &tail);
   Statement owned(db_.get(), stmt);
   if (rc != SQLITE_OK) {
     return StatusFromSqlite(rc, db_.get(), fmt::format("{}: prepare", path_));

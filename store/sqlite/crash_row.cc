@@ -37,12 +37,14 @@ std::optional<int64_t> ParseInt(std::string_view s) {
 Value AsText(const nlohmann::json& v, size_t max_bytes) {
   if (v.is_null()) return std::monostate{};
   if (v.is_string()) {
-    return std::string(TruncateUtf8(v.get_ref<const std::string&>(), max_bytes));
+    return std::string(
+        TruncateUtf8(v.get_ref<const std::string&>(), max_bytes));
   }
   // A number or object where text was expected: keep its JSON text, so a
   // search still finds what the crash said. replace: invalid UTF-8 must not
   // throw.
-  std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text =
+      v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return std::string(TruncateUtf8(text, max_bytes));
 }
 

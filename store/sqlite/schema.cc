@@ -19,11 +19,21 @@ namespace {
 // read from the top level when present. Changing this list is a schema
 // version (the FTS table must be rebuilt).
 constexpr std::array<std::string_view, 15> kFts = {
-    "signature",      "proto_signature",   "reason",
-    "moz_crash_reason", "abort_message",   "app_notes",
-    "url",            "user_comments",     "email",
-    "modules_in_stack", "topmost_filenames", "missing_symbols",
-    "app_init_dlls",  "ipc_channel_error", "async_shutdown_timeout",
+    "signature",
+    "proto_signature",
+    "reason",
+    "moz_crash_reason",
+    "abort_message",
+    "app_notes",
+    "url",
+    "user_comments",
+    "email",
+    "modules_in_stack",
+    "topmost_filenames",
+    "missing_symbols",
+    "app_init_dlls",
+    "ipc_channel_error",
+    "async_shutdown_timeout",
 };
 
 std::vector<std::string> SplitPath(std::string_view path) {
@@ -87,7 +97,10 @@ std::vector<Column> BuildColumns() {
     }
   }
   for (std::string_view name : kFts) {
-    add({std::string(name), ColumnType::kText, ColumnSource::kTopLevel, nullptr,
+    add({std::string(name),
+         ColumnType::kText,
+         ColumnSource::kTopLevel,
+         nullptr,
          {std::string(name)}});
   }
   return cols;
@@ -125,19 +138,19 @@ CountKey CountKeyOf(std::string_view row) {
   std::string sig = fmt::format("ifnull({}.signature, '')", row);
   std::string platform = fmt::format("ifnull({}.os_name, '')", row);
   std::string ptype = fmt::format("ifnull({}.process_type, '')", row);
-  return {
-      fmt::format("{}, {}, {}, {}, {}, {}", product, version, day, sig,
-                  platform, ptype),
-      fmt::format("product = {} AND version = {} AND day = {} AND "
-                  "signature = {} AND platform = {} AND process_type = {}",
-                  product, version, day, sig, platform, ptype)};
+  return {fmt::format("{}, {}, {}, {}, {}, {}", product, version, day, sig,
+                      platform, ptype),
+          fmt::format("product = {} AND version = {} AND day = {} AND "
+                      "signature = {} AND platform = {} AND process_type = {}",
+                      product, version, day, sig, platform, ptype)};
 }
 
 std::string SchemaV1() {
   std::string cols;
   for (const Column& c : CrashColumns()) {
-    cols += fmt::format(",\n  {} {}{}", c.name, ColumnTypeName(c.type),
-                        c.source == ColumnSource::kKey ? " NOT NULL UNIQUE" : "");
+    cols +=
+        fmt::format(",\n  {} {}{}", c.name, ColumnTypeName(c.type),
+                    c.source == ColumnSource::kKey ? " NOT NULL UNIQUE" : "");
   }
   std::span<const std::string_view> fts = FtsColumns();
   CountKey added = CountKeyOf("new");
@@ -313,8 +326,8 @@ Status Migrate(Connection& c) {
           c.path(), version, kSchemaVersion));
     }
     if (version < 0) {
-      return Status::Corrupt(fmt::format(
-          "search index {}: schema version {}", c.path(), version));
+      return Status::Corrupt(
+          fmt::format("search index {}: schema version {}", c.path(), version));
     }
     for (const Migration& m : kMigrations) {
       if (m.to_version <= version) continue;
@@ -327,8 +340,9 @@ Status Migrate(Connection& c) {
 }
 
 Status AddMissingColumns(Connection& c) {
-  CB_ASSIGN_OR_RETURN(Statement info,
-                      c.Prepare("SELECT name FROM pragma_table_info('crashes')"));
+  CB_ASSIGN_OR_RETURN(
+      Statement info,
+      c.Prepare("SELECT name FROM pragma_table_info('crashes')"));
   std::set<std::string, std::less<>> have;
   while (true) {
     CB_ASSIGN_OR_RETURN(bool row, info.Step());
@@ -339,8 +353,9 @@ Status AddMissingColumns(Connection& c) {
   // their value is NULL in rows indexed before (a reindex fills them).
   for (const Column& col : CrashColumns()) {
     if (have.contains(col.name)) continue;
-    CB_RETURN_IF_ERROR(c.Exec(fmt::format("ALTER TABLE crashes ADD COLUMN {} {}",
-                                          col.name, ColumnTypeName(col.type))));
+    CB_RETURN_IF_ERROR(
+        c.Exec(fmt::format("ALTER TABLE crashes ADD COLUMN {} {}", col.name,
+                           ColumnTypeName(col.type))));
   }
   return {};
 }

@@ -80,9 +80,9 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(
     CB_RETURN_IF_ERROR(db->Exec("PRAGMA query_only = 1"));
     CB_ASSIGN_OR_RETURN(int64_t version, db->QueryInt("PRAGMA user_version"));
     if (version > kSchemaVersion) {
-      return Status::InvalidArgument(fmt::format(
-          "{}: schema version {} is newer than this crashbox's {}", where,
-          version, kSchemaVersion));
+      return Status::InvalidArgument(
+          fmt::format("{}: schema version {} is newer than this crashbox's {}",
+                      where, version, kSchemaVersion));
     }
     if (version < kSchemaVersion) {
       return Status::Unavailable(fmt::format(
@@ -95,15 +95,19 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(
     // the next checkpoint, not at once; the index is derived data, rebuilt
     // from the crash store, so losing the last batches to a power cut is
     // acceptable and costs one fsync per checkpoint instead of per batch.
-    CB_ASSIGN_OR_RETURN(Statement wal, db->Prepare("PRAGMA journal_mode = WAL"));
-    CB_ASSIGN_OR_RETURN(bool row, wal.Step());
-    if (!row || wal.ColumnText(0) != "wal") {
-      return Status::IoError(fmt::format("{}: cannot enable WAL", where));
+    {
+      // Scoped: a statement left mid-step would keep COMMIT from running.
+      CB_ASSIGN_OR_RETURN(Statement wal,
+                          db->Prepare("PRAGMA journal_mode = WAL"));
+      CB_ASSIGN_OR_RETURN(bool row, wal.Step());
+      if (!row || wal.ColumnText(0) != "wal") {
+        return Status::IoError(fmt::format("{}: cannot enable WAL", where));
+      }
     }
     // recursive_triggers is on in Debian's build; the schema's triggers
     // never need it, and a REPLACE must not fire delete triggers twice.
-    CB_RETURN_IF_ERROR(
-        db->Exec("PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = 0;"));
+    CB_RETURN_IF_ERROR(db->Exec(
+        "PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = 0;"));
     CB_RETURN_IF_ERROR(Migrate(*db));
   }
   std::unique_ptr<SearchIndex> index(
@@ -114,8 +118,9 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(
 
 Status SearchIndex::PrepareWriters() {
   CB_ASSIGN_OR_RETURN(Statement ins, db_->Prepare(InsertSql(), true));
-  CB_ASSIGN_OR_RETURN(Statement del,
-                      db_->Prepare("DELETE FROM crashes WHERE crash_id = ?1", true));
+  CB_ASSIGN_OR_RETURN(
+      Statement del,
+      db_->Prepare("DELETE FROM crashes WHERE crash_id = ?1", true));
   insert_ = std::make_unique<Statement>(std::move(ins));
   delete_ = std::make_unique<Statement>(std::move(del));
   return {};
@@ -174,8 +179,8 @@ Status SearchIndex::Remove(std::string_view crash_id) {
   CB_RETURN_IF_ERROR(delete_->Bind(1, std::string(crash_id)));
   CB_RETURN_IF_ERROR(delete_->Run());
   if (db_->Changes() == 0) {
-    return Status::NotFound(fmt::format("search index: crash {} not indexed",
-                                        crash_id));
+    return Status::NotFound(
+        fmt::format("search index: crash {} not indexed", crash_id));
   }
   return {};
 }
@@ -193,8 +198,9 @@ Result<int64_t> SearchIndex::Count() {
 }
 
 Result<bool> SearchIndex::Contains(std::string_view crash_id) {
-  CB_ASSIGN_OR_RETURN(Statement stmt,
-                      db_->Prepare("SELECT 1 FROM crashes WHERE crash_id = ?1"));
+  CB_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db_->Prepare("SELECT 1 FROM crashes WHERE crash_id = ?1"));
   CB_RETURN_IF_ERROR(stmt.Bind(1, std::string(crash_id)));
   return stmt.Step();
 }

@@ -65,8 +65,8 @@ struct SignatureCount {
 };
 
 struct SignatureFirstSeen {
-  int64_t first_date_micros = 0;           // earliest date_processed
-  std::optional<int64_t> first_build;      // lowest numeric build id
+  int64_t first_date_micros = 0;       // earliest date_processed
+  std::optional<int64_t> first_build;  // lowest numeric build id
 };
 
 struct QueryOptions {
