@@ -108,10 +108,12 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(
     // never need it, and a REPLACE must not fire delete triggers twice.
     // cache_size: a batch's pages stay in memory until commit instead of
     // spilling to the log mid-transaction (32 MiB, SQLite's default is 2);
-    // temp_store: the triggers' statement journals never touch disk.
+    // temp_store: the triggers' statement journals never touch disk;
+    // journal_size_limit: a big rebuild leaves no huge -wal file behind.
     CB_RETURN_IF_ERROR(db->Exec(
         "PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = 0;"
-        "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"));
+        "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
+        "PRAGMA journal_size_limit = 67108864;"));
     CB_RETURN_IF_ERROR(Migrate(*db));
   }
   std::unique_ptr<SearchIndex> index(

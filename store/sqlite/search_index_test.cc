@@ -3,10 +3,12 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -441,6 +443,50 @@ TEST(SearchIndexOpen, ReadOnlyBesideAWriter) {
   EXPECT_EQ(reader->Remove("a").code(), Status::Code::kPermissionDenied);
   EXPECT_EQ(reader->Clear().code(), Status::Code::kPermissionDenied);
   EXPECT_TRUE(reader->IntegrityCheck().ok());
+}
+
+TEST(SearchIndexOpen, ReadOnlyAfterTheWriterClosed) {
+  TempDir dir;
+  {
+    auto writer = OpenOrDie(dir / "s.sqlite");
+    ASSERT_NE(writer, nullptr);
+    ASSERT_TRUE(IndexOne(*writer, "a", Crash("Sig")).ok());
+  }
+  auto reader = OpenOrDie(dir / "s.sqlite", /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->Count().value(), 1);
+  EXPECT_EQ(reader->FindFirstSeen("Sig")->first_build, 20240501000000);
+}
+
+TEST(SearchIndexOpen, ReadersSeeABatchWholeOrNotAtAll) {
+  TempDir dir;
+  auto writer = OpenOrDie(dir / "s.sqlite");
+  ASSERT_NE(writer, nullptr);
+  auto reader = OpenOrDie(dir / "s.sqlite", /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  constexpr int kN = 3000;
+  std::vector<json> crashes(kN, Crash("Sig"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < kN; ++i) ids.push_back(fmt::format("id-{}", i));
+  std::vector<IndexItem> batch;
+  for (int i = 0; i < kN; ++i) batch.push_back({ids[i], crashes[i]});
+  std::atomic<bool> done{false};
+  Status written;
+  std::thread t([&] {
+    written = writer->IndexBatch(batch);
+    done = true;
+  });
+  std::vector<int64_t> seen;
+  while (!done) {
+    auto n = reader->Count();
+    ASSERT_TRUE(n.ok()) << n.status().ToString();  // never blocked
+    seen.push_back(*n);
+  }
+  t.join();
+  ASSERT_TRUE(written.ok()) << written.ToString();
+  seen.push_back(reader->Count().value());
+  for (int64_t n : seen) EXPECT_TRUE(n == 0 || n == kN) << n;
+  EXPECT_EQ(seen.back(), kN);
 }
 
 TEST(SearchIndexOpen, ReadOnlyNeedsAnExistingFile) {
