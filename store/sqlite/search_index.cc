@@ -110,10 +110,10 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(
     // spilling to the log mid-transaction (32 MiB, SQLite's default is 2);
     // temp_store: the triggers' statement journals never touch disk;
     // journal_size_limit: a big rebuild leaves no huge -wal file behind.
-    CB_RETURN_IF_ERROR(db->Exec(
-        "PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = 0;"
-        "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
-        "PRAGMA journal_size_limit = 67108864;"));
+    CB_RETURN_IF_ERROR(
+        db->Exec("PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = 0;"
+                 "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
+                 "PRAGMA journal_size_limit = 67108864;"));
     CB_RETURN_IF_ERROR(Migrate(*db));
   }
   std::unique_ptr<SearchIndex> index(
