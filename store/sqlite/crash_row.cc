@@ -35,17 +35,15 @@ std::optional<int64_t> ParseInt(std::string_view s) {
 }
 
 Value AsText(const nlohmann::json& v, size_t max_bytes) {
-  if (v.is_null()) return std::monostate{};
   if (v.is_string()) {
     return std::string(
         TruncateUtf8(v.get_ref<const std::string&>(), max_bytes));
   }
-  // A number or object where text was expected: keep its JSON text, so a
-  // search still finds what the crash said. replace: invalid UTF-8 must not
-  // throw.
-  std::string text =
-      v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return std::string(TruncateUtf8(text, max_bytes));
+  // A number or boolean where text was expected: keep its JSON text, so a
+  // search still finds what the crash said. Objects and arrays are not text
+  // to search (and dumping one is unbounded work): NULL.
+  if (v.is_number() || v.is_boolean()) return v.dump();
+  return std::monostate{};
 }
 
 Value AsInteger(const nlohmann::json& v) {

@@ -177,11 +177,14 @@ TEST(SearchIndexRows, TypedColumnsReadBack) {
   crash["email"] = "someone@example.com";
   crash["install_age"] = "3600";       // a number as text still converts
   crash["crash_time"] = "not a time";  // the wrong type is NULL, not a failure
+  crash["reason"] = json::object({{"nested", "object"}});
+  crash["os_version"] = 10;  // a number where text belongs keeps its text
   ASSERT_TRUE(IndexOne(*index, "crash-1", crash).ok());
   auto r = index->Query(
       "SELECT crash_id, signature, uptime, success, uptime_ts, date_processed, "
       "build_id, json_dump__system_info__cpu_count, email, install_age, "
-      "crash_time, abort_message FROM crashes WHERE crash_id = ?1",
+      "crash_time, abort_message, reason, os_version FROM crashes "
+      "WHERE crash_id = ?1",
       std::vector<Value>{std::string("crash-1")});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->rows.size(), 1u);
@@ -202,6 +205,8 @@ TEST(SearchIndexRows, TypedColumnsReadBack) {
   EXPECT_EQ(std::get<int64_t>(row[9]), 3600);
   EXPECT_TRUE(IsNull(row[10]));
   EXPECT_TRUE(IsNull(row[11]));
+  EXPECT_TRUE(IsNull(row[12]));
+  EXPECT_EQ(std::get<std::string>(row[13]), "10");
   EXPECT_TRUE(index->Contains("crash-1").value());
   EXPECT_FALSE(index->Contains("crash-2").value());
 }
