@@ -178,6 +178,7 @@ CREATE TABLE signature_counts (
   PRIMARY KEY (product, version, day, signature, platform, process_type)
 ) WITHOUT ROWID;
 CREATE INDEX signature_counts_signature_day ON signature_counts(signature, day);
+CREATE INDEX signature_counts_product_day ON signature_counts(product, day);
 
 CREATE TABLE signature_first (
   signature TEXT PRIMARY KEY, first_date INTEGER NOT NULL, first_build INTEGER

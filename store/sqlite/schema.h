@@ -41,8 +41,9 @@
 //   os_name; day is DayOf(date_processed). Kept by triggers on crashes
 //   (insert adds 1, delete subtracts 1 and drops rows that reach 0); crashes
 //   without date_processed are not counted. Primary key in that column order
-//   (Top Crashers: one product, version and day range); index (signature,
-//   day).
+//   (Top Crashers: one product, version and day range); indexes (signature,
+//   day) for a signature's history and (product, day) for Top Crashers over
+//   every version.
 //
 // signature_first(signature, first_date, first_build): per signature the
 //   earliest date_processed (microseconds) and the lowest build_id ever
