@@ -199,6 +199,16 @@ Status SearchIndex::Clear() {
   return ResetSchema(*db_);
 }
 
+Status SearchIndex::Optimize() {
+  if (options_.read_only) {
+    return Status::PermissionDenied(
+        fmt::format("search index {}: opened read-only", path_.string()));
+  }
+  CB_RETURN_IF_ERROR(
+      db_->Exec("INSERT INTO crashes_fts(crashes_fts) VALUES ('optimize')"));
+  return db_->Exec("PRAGMA optimize");
+}
+
 Result<int64_t> SearchIndex::Count() {
   return db_->QueryInt("SELECT count(*) FROM crashes");
 }

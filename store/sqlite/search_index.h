@@ -112,6 +112,10 @@ class SearchIndex {
   Status Remove(std::string_view crash_id);
   // Drops and recreates every table: an empty index, ready for a rebuild.
   Status Clear();
+  // Merges the FTS index's segments into one and refreshes the planner's
+  // statistics (PRAGMA optimize): for a quiet hour (the compact job) or
+  // after a rebuild; minutes on a large index, holding the write lock.
+  Status Optimize();
 
   // Crashes indexed.
   Result<int64_t> Count();
