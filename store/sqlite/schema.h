@@ -20,6 +20,9 @@
 //     Search's build_id is a number);
 //   - FTS columns that the field table lacks (`email`, `moz_crash_reason`)
 //     are TEXT columns read from the processed crash's top level.
+//   Columns of fields added to the table later are added at open (NULL in
+//   older rows); a field whose type changes needs a schema version (the
+//   column keeps its declared type, whose affinity would convert values).
 //   NULL is "absent or of the wrong type". Text is cut at a UTF-8 boundary
 //   to max_text_bytes (SearchIndexOptions). Rows are replaced, never
 //   updated: a trigger refuses UPDATE, so aggregates stay exact.
