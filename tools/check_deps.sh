@@ -25,6 +25,7 @@ for i in "${!MODULES[@]}"; do RANK[${MODULES[$i]}]=$i; done
 declare -A OWNER=(
   ["http_parser.h"]="web/http/server.cc"
   ["lmdb.h"]="store/lmdb/"
+  ["sqlite3.h"]="store/sqlite/"
   ["CLI/CLI.hpp"]="app/cli/"
   ["zlib.h"]="app/base/gzip.cc"
   ["curl/curl.h"]="app/httpclient/http_client.cc"

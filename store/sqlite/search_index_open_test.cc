@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "store/sqlite/search_index.h"
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "store/sqlite/schema.h"
+#include "store/sqlite/search_index_test_util.h"
+#include "tests/testing/temp_dir.h"
+
+namespace crashbox::store::sqlite {
+namespace {
+
+using namespace test;  // NOLINT: the helpers are this file's vocabulary
+using nlohmann::json;
+using testing::TempDir;
+
+TEST(SearchIndexOpen, ReadOnlyBesideAWriter) {
+  TempDir dir;
+  auto writer = OpenOrDie(dir / "s.sqlite");
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(IndexOne(*writer, "a", Crash("Sig")).ok());
+  auto reader = OpenOrDie(dir / "s.sqlite", /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->Count().value(), 1);
+  ASSERT_TRUE(IndexOne(*writer, "b", Crash("Sig")).ok());
+  EXPECT_EQ(reader->Count().value(), 2);  // each statement sees the last commit
+  EXPECT_EQ(reader->SignatureCounts("Firefox", "128.0", kMay7Day, kMay7Day)
+                ->at(0)
+                .count,
+            2);
+  EXPECT_EQ(IndexOne(*reader, "c", Crash("Sig")).code(),
+            Status::Code::kPermissionDenied);
+  EXPECT_EQ(reader->Remove("a").code(), Status::Code::kPermissionDenied);
+  EXPECT_EQ(reader->Clear().code(), Status::Code::kPermissionDenied);
+  EXPECT_TRUE(reader->IntegrityCheck().ok());
+}
+
+TEST(SearchIndexOpen, ReadOnlyAfterTheWriterClosed) {
+  TempDir dir;
+  {
+    auto writer = OpenOrDie(dir / "s.sqlite");
+    ASSERT_NE(writer, nullptr);
+    ASSERT_TRUE(IndexOne(*writer, "a", Crash("Sig")).ok());
+  }
+  auto reader = OpenOrDie(dir / "s.sqlite", /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->Count().value(), 1);
+  EXPECT_EQ(reader->FindFirstSeen("Sig")->first_build, 20240501000000);
+}
+
+TEST(SearchIndexOpen, ReadersSeeABatchWholeOrNotAtAll) {
+  TempDir dir;
+  auto writer = OpenOrDie(dir / "s.sqlite");
+  ASSERT_NE(writer, nullptr);
+  auto reader = OpenOrDie(dir / "s.sqlite", /*read_only=*/true);
+  ASSERT_NE(reader, nullptr);
+  constexpr int kN = 3000;
+  std::vector<json> crashes(kN, Crash("Sig"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < kN; ++i) ids.push_back(fmt::format("id-{}", i));
+  std::vector<IndexItem> batch;
+  for (int i = 0; i < kN; ++i) batch.push_back({ids[i], crashes[i]});
+  std::atomic<bool> done{false};
+  Status written;
+  std::thread t([&] {
+    written = writer->IndexBatch(batch);
+    done = true;
+  });
+  std::vector<int64_t> seen;
+  while (!done) {
+    auto n = reader->Count();
+    ASSERT_TRUE(n.ok()) << n.status().ToString();  // never blocked
+    seen.push_back(*n);
+  }
+  t.join();
+  ASSERT_TRUE(written.ok()) << written.ToString();
+  seen.push_back(reader->Count().value());
+  for (int64_t n : seen) EXPECT_TRUE(n == 0 || n == kN) << n;
+  EXPECT_EQ(seen.back(), kN);
+}
+
+TEST(SearchIndexOpen, ReadOnlyNeedsAnExistingFile) {
+  TempDir dir;
+  auto r = SearchIndex::Open(dir / "absent.sqlite", true);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir / "absent.sqlite"));
+}
+
+TEST(SearchIndexOpen, GarbageFileIsCorrupt) {
+  TempDir dir;
+  auto path = dir / "s.sqlite";
+  {
+    auto index = OpenOrDie(path);
+    ASSERT_NE(index, nullptr);
+    ASSERT_TRUE(IndexOne(*index, "a", Crash("Sig")).ok());
+  }
+  ASSERT_FALSE(std::filesystem::exists(dir / "s.sqlite-wal"));
+  testing::WriteFileOrDie(path, std::string(64 * 1024, 'x'));
+  for (bool read_only : {false, true}) {
+    auto r = SearchIndex::Open(path, read_only);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Status::Code::kCorrupt)
+        << r.status().ToString();
+    EXPECT_NE(r.status().message().find("not a database"), std::string::npos)
+        << r.status().message();
+    EXPECT_NE(r.status().message().find("s.sqlite"), std::string::npos)
+        << r.status().message();
+  }
+}
+
+TEST(SearchIndexOpen, DamagedPagesAreFoundByIntegrityCheck) {
+  TempDir dir;
+  auto path = dir / "s.sqlite";
+  {
+    auto index = OpenOrDie(path);
+    ASSERT_NE(index, nullptr);
+    std::vector<json> crashes;
+    for (int i = 0; i < 2000; ++i)
+      crashes.push_back(Crash(fmt::format("S{}", i % 50)));
+    std::vector<std::string> ids;
+    for (int i = 0; i < 2000; ++i) ids.push_back(fmt::format("id-{}", i));
+    std::vector<IndexItem> batch;
+    for (int i = 0; i < 2000; ++i) batch.push_back({ids[i], crashes[i]});
+    ASSERT_TRUE(index->IndexBatch(batch).ok());
+    EXPECT_TRUE(index->IntegrityCheck().ok());
+  }
+  // Keep the header page, overwrite a run of pages in the middle.
+  std::string bytes = testing::ReadFileOrDie(path);
+  ASSERT_GT(bytes.size(), 64u * 1024);
+  for (size_t i = bytes.size() / 4; i < bytes.size() / 2; ++i) {
+    bytes[i] = static_cast<char>(0xA5 ^ (i * 31));
+  }
+  testing::WriteFileOrDie(path, bytes);
+  auto r = SearchIndex::Open(path, false);
+  if (!r.ok()) {  // the damage may already show while opening
+    EXPECT_EQ(r.status().code(), Status::Code::kCorrupt)
+        << r.status().ToString();
+    return;
+  }
+  Status s = r.value()->IntegrityCheck();
+  EXPECT_EQ(s.code(), Status::Code::kCorrupt) << s.ToString();
+  EXPECT_NE(s.message().find("s.sqlite"), std::string::npos) << s.message();
+}
+
+TEST(SearchIndexOpen, ClearEmptiesEverything) {
+  TempDir dir;
+  auto index = OpenOrDie(dir / "s.sqlite");
+  ASSERT_NE(index, nullptr);
+  ASSERT_TRUE(IndexOne(*index, "a", Crash("Sig")).ok());
+  ASSERT_TRUE(index->Clear().ok());
+  EXPECT_EQ(index->Count().value(), 0);
+  EXPECT_EQ(index->SchemaVersion().value(), kSchemaVersion);
+  EXPECT_TRUE(
+      index->SignatureCounts("Firefox", "", kMay7Day, kMay7Day)->empty());
+  EXPECT_EQ(index->FindFirstSeen("Sig").status().code(),
+            Status::Code::kNotFound);
+  // Statements prepared before Clear() still work on the new tables.
+  ASSERT_TRUE(IndexOne(*index, "a", Crash("Sig")).ok());
+  EXPECT_EQ(index->Count().value(), 1);
+  EXPECT_TRUE(index->IntegrityCheck().ok());
+}
+
+TEST(SearchIndexBatch, TenThousandCrashesInOneBatch) {
+  TempDir dir;
+  auto index = OpenOrDie(dir / "s.sqlite");
+  ASSERT_NE(index, nullptr);
+  constexpr int kN = 10'000;
+  std::vector<json> crashes;
+  std::vector<std::string> ids;
+  crashes.reserve(kN);
+  ids.reserve(kN);
+  for (int i = 0; i < kN; ++i) {
+    json c = Crash(fmt::format("Sig{}", i % 97), kMay7 + (i % 7) * 86400);
+    c["uptime"] = i;
+    crashes.push_back(std::move(c));
+    ids.push_back(fmt::format("{:08x}-0000-4000-8000-000000240507", i));
+  }
+  std::vector<IndexItem> batch;
+  batch.reserve(kN);
+  for (int i = 0; i < kN; ++i) batch.push_back({ids[i], crashes[i]});
+  ASSERT_TRUE(index->IndexBatch(batch).ok());
+  EXPECT_EQ(index->Count().value(), kN);
+  auto counts =
+      index->SignatureCounts("Firefox", "128.0", kMay7Day, kMay7Day + 6, 1000);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->size(), 97u);
+  int64_t total = 0;
+  for (const auto& c : *counts) total += c.count;
+  EXPECT_EQ(total, kN);
+}
+
+}  // namespace
+}  // namespace crashbox::store::sqlite
