@@ -10,6 +10,15 @@
 // the field's data_validation_type; a value with none is a "match" and all of
 // a field's match values (one group per negation) are OR-ed in one clause.
 //
+// What each operator means, for whoever compiles a Query (Socorro's ES
+// translation, SOCORRO.md §4.2): kMatch "has one of the terms": on text
+// fields (storage_type "text") a case-insensitive match of the value's
+// words, on semicolon_tokens fields one of the ';'-separated tokens, on
+// keyword, number, bool and enum fields the whole value; kIs the whole value
+// exactly; kContains, kStartsWith, kEndsWith case-sensitive on the whole
+// value; kRegex the whole value matches (Lucene regexps are anchored; the
+// syntax accepted is RE2's); kNull the field is absent (null or missing).
+//
 // Every error is kInvalidArgument whose message is Socorro's text word for
 // word (str() of its BadArgumentError) where Socorro has one; messages never
 // name a field the audience may not see. Parse is a pure function of its
