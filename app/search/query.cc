@@ -167,7 +167,7 @@ Result<Query> Parser::Run(const Params& params) {
   for (const std::string& name : filters_.keys) {
     const SearchField& f = *fields_.Find(name);
     CB_RETURN_IF_ERROR(AddFilter(f, *filters_.Find(name)));
-    if (name == "date") {
+    if (name == "date" && f.type == ValueType::kDatetime) {
       date = std::move(q_.filters.back());
       q_.filters.pop_back();
     }
@@ -234,7 +234,8 @@ Status Parser::AddFilter(const SearchField& field,
   for (Clause& g : groups) {
     if (!g.values.empty()) filter.clauses.push_back(std::move(g));
   }
-  if (field.name == "version") {
+  if (field.name == "version" &&
+      (field.type == ValueType::kStr || field.type == ValueType::kEnum)) {
     // fix_version_parameter: "128.0b" matches every 128.0 beta.
     std::vector<Clause> betas;
     for (auto it = filter.clauses.begin(); it != filter.clauses.end();) {
@@ -494,6 +495,10 @@ std::string Agg::ResultKey() const {
       return "cardinality_" + field->name;
   }
   return field->name;
+}
+
+bool IsVisible(const SearchField& field, Audience audience) {
+  return audience == Audience::kUnredacted || !field.is_protected;
 }
 
 Result<Query> Parse(const Params& params, Audience audience,

@@ -144,6 +144,9 @@ struct Query {
 // kUnredacted (`/api/SuperSearchUnredacted/`) keeps them.
 enum class Audience : uint8_t { kPublic, kUnredacted };
 
+// Whether `audience` may see `field` at all (filter, column, facet or hit).
+bool IsVisible(const SearchField& field, Audience audience);
+
 struct ParseOptions {
   const FieldSet* fields = &FieldSet::Default();
   // "Now" for the default date range.

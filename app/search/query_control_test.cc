@@ -260,6 +260,13 @@ TEST(PublicAudience, ErrorsNeverNameAProtectedField) {
   }
 }
 
+TEST(PublicAudience, IsVisible) {
+  const FieldSet& fs = FieldSet::Default();
+  EXPECT_FALSE(IsVisible(*fs.Find("url"), kPublic));
+  EXPECT_TRUE(IsVisible(*fs.Find("url"), Audience::kUnredacted));
+  EXPECT_TRUE(IsVisible(*fs.Find("signature"), kPublic));
+}
+
 TEST(PublicAudience, ProtectedAndUnknownLookAlikeInFilters) {
   // A filter on a protected field behaves as one on a field that does not
   // exist: both are silently ignored.

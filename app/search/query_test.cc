@@ -233,6 +233,12 @@ TEST(DateRules, NegatedBoundIsItsComplement) {
   EXPECT_TRUE(q.date_from.inclusive);
 }
 
+TEST(DateRules, NullIsDroppedAsSocorroDropsIt) {
+  Query q = Ok({{"date", "__null__"}});
+  EXPECT_EQ(q.date_to.at, Now());
+  EXPECT_EQ(q.date_from.at, Now() - std::chrono::days(7));
+}
+
 TEST(DateRules, Formats) {
   EXPECT_EQ(At("2012-01-10 12:13:14Z"), At("2012-01-10T12:13:14"));
   EXPECT_EQ(At("2012-01-10T12:13:14+01:00"), At("2012-01-10T11:13:14"));
