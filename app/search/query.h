@@ -34,6 +34,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/base/status.h"
 #include "app/search/fields.h"
 
@@ -168,6 +170,12 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 // parameters are ignored, as Socorro ignores them.
 Result<Query> Parse(const Params& params, Audience audience,
                     const ParseOptions& options);
+
+// The parsed query as JSON, for `_return_query`, logs and tests: filters
+// with their clauses (op text, negated, join, values; timestamps as ISO
+// text), the date bounds, columns, sort ("-f" descending), the window, and
+// the aggregations by result key.
+nlohmann::json QueryToJson(const Query& query);
 
 // Socorro's default `_columns`.
 inline constexpr std::string_view kDefaultColumns[] = {

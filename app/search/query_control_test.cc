@@ -175,6 +175,34 @@ TEST(ReturnQuery, Flag) {
   EXPECT_TRUE(Ok({{"_return_query", "true"}}).return_query);
 }
 
+TEST(QueryJson, ShowsWhatWasParsed) {
+  Query q = Ok({{"signature", "!~OOM"},
+                {"uptime", ">=10"},
+                {"date", ">=2024-05-01"},
+                {"_sort", "-date"},
+                {"_columns", "uuid"},
+                {"_histogram.date", "platform"},
+                {"_aggs.product.version", "_cardinality.install_time"}});
+  nlohmann::json j = QueryToJson(q);
+  EXPECT_EQ(j.at("filters").size(), 2u);
+  EXPECT_EQ(j.at("filters")[0].at("clauses")[0],
+            nlohmann::json::parse(
+                R"({"op":"~","negated":true,"join":"or","values":["OOM"]})"));
+  EXPECT_EQ(j.at("filters")[1].at("clauses")[0].at("values")[0], 10);
+  EXPECT_EQ(j.at("date").at("from").at("at"),
+            "2024-05-01T00:00:00.000000+00:00");
+  EXPECT_EQ(j.at("date").at("to").at("at"), "2024-05-07T12:00:00.000000+00:00");
+  EXPECT_EQ(j.at("sort"), nlohmann::json::array({"-date"}));
+  EXPECT_EQ(j.at("columns"), nlohmann::json::array({"uuid"}));
+  EXPECT_EQ(j.at("histograms")[0].at("key"), "histogram_date");
+  EXPECT_EQ(j.at("histograms")[0].at("interval"), "day");
+  EXPECT_EQ(j.at("aggs")[0].at("path"),
+            nlohmann::json::array({"product", "version"}));
+  EXPECT_EQ(j.at("aggs")[0].at("subs")[0].at("key"),
+            "cardinality_install_time");
+  EXPECT_EQ(j.at("facets")[0].at("key"), "signature");
+}
+
 TEST(UnknownControl, Ignored) { Ok({{"_bogus", "x"}, {"_fields", "y"}}); }
 
 // The public audience: protected fields can be neither used nor probed.
