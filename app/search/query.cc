@@ -485,22 +485,6 @@ Status Parser::ReadAggregations() {
 
 }  // namespace
 
-std::string Agg::ResultKey() const {
-  switch (kind) {
-    case AggKind::kTerms:
-      return field->name;
-    case AggKind::kHistogram:
-      return "histogram_" + field->name;
-    case AggKind::kCardinality:
-      return "cardinality_" + field->name;
-  }
-  return field->name;
-}
-
-bool IsVisible(const SearchField& field, Audience audience) {
-  return audience == Audience::kUnredacted || !field.is_protected;
-}
-
 Result<Query> Parse(const Params& params, Audience audience,
                     const ParseOptions& options) {
   return Parser(audience, options).Run(params);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // Value conversion for Super Search parameters: Socorro's convert_to_type and
-// datetimeutil.string_to_datetime, and the operator table.
+// datetimeutil.string_to_datetime, the operator table, and small helpers.
 #include "app/search/query_internal.h"
 
 #include <cerrno>
@@ -82,6 +82,22 @@ std::string_view OpText(Op op) {
       return "__true__";
   }
   return "";
+}
+
+std::string Agg::ResultKey() const {
+  switch (kind) {
+    case AggKind::kTerms:
+      return field->name;
+    case AggKind::kHistogram:
+      return "histogram_" + field->name;
+    case AggKind::kCardinality:
+      return "cardinality_" + field->name;
+  }
+  return field->name;
+}
+
+bool IsVisible(const SearchField& field, Audience audience) {
+  return audience == Audience::kUnredacted || !field.is_protected;
 }
 
 bool IsRange(Op op) {
