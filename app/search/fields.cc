@@ -229,6 +229,18 @@ const SearchField* FieldSet::Find(std::string_view name) const {
   return &*it;
 }
 
+std::vector<std::string> UnredactedPermissions(const FieldSet& fields) {
+  std::vector<std::string> out;
+  for (const SearchField& f : fields.all()) {
+    for (std::string& p : f.permissions_needed()) {
+      if (std::find(out.begin(), out.end(), p) == out.end()) {
+        out.push_back(std::move(p));
+      }
+    }
+  }
+  return out;
+}
+
 nlohmann::json FieldJson(const SearchField& f) {
   nlohmann::json perms = f.permissions_needed();
   return {

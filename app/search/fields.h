@@ -84,6 +84,10 @@ class FieldSet {
   std::vector<SearchField> fields_;  // sorted by name
 };
 
+// Every permission some field needs: what `/api/SuperSearchUnredacted/`
+// requires of its caller (Socorro's API_REQUIRED_PERMISSIONS).
+std::vector<std::string> UnredactedPermissions(const FieldSet& fields);
+
 // One field in the shape of Socorro's `GET /api/SuperSearchFields/`.
 nlohmann::json FieldJson(const SearchField& field);
 // The whole `GET /api/SuperSearchFields/` body: an object keyed by field

@@ -159,6 +159,12 @@ TEST(SearchFields, HistogramsOnDatesAndNumbersOnly) {
   EXPECT_FALSE(Fields().Find("startup_crash")->is_histogrammable());
 }
 
+TEST(SearchFields, UnredactedNeedsViewPii) {
+  EXPECT_EQ(UnredactedPermissions(Fields()),
+            std::vector<std::string>{"crashstats.view_pii"});
+  EXPECT_TRUE(UnredactedPermissions(FieldSet({})).empty());
+}
+
 TEST(SearchFields, FindMissesUnknownNames) {
   EXPECT_EQ(Fields().Find("no_such_field"), nullptr);
   EXPECT_EQ(Fields().Find(""), nullptr);

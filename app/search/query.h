@@ -151,7 +151,8 @@ bool IsVisible(const SearchField& field, Audience audience);
 
 struct ParseOptions {
   const FieldSet* fields = &FieldSet::Default();
-  // "Now" for the default date range.
+  // "Now" for the default date range: set it from the caller's clock (left
+  // at the epoch, every default window ends in 1970).
   Timestamp now{};
   // When set, every product named by a match or `=` value must be known to
   // it, else `Not valid products: <list>` (Socorro's product_details check).

@@ -113,6 +113,10 @@ TEST(FloatOperators, RangesAndValues) {
   EXPECT_DOUBLE_EQ(std::get<double>(c.values[0]), 1.5);
   EXPECT_EQ(Error({{"uptime_ts", ">x"}}),
             "Bad value for parameter uptime_ts: not a valid float");
+  Clause neg = One("uptime_ts", "!<1.5");
+  EXPECT_TRUE(neg.negated);
+  EXPECT_EQ(neg.op, Op::kLt);
+  EXPECT_EQ(One("uptime_ts", "__null__").op, Op::kNull);
   EXPECT_EQ(Error({{"uptime_ts", "nan"}}),
             "Bad value for parameter uptime_ts: not a valid float");
 }
