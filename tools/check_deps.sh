@@ -31,7 +31,7 @@ declare -A OWNER=(
   ["curl/curl.h"]="app/httpclient/http_client.cc"
   ["zip.h"]="app/symsvc/zip_reader.cc"
   ["openssl/"]="app/base/sha256.cc"
-  ["re2/re2.h"]="app/collector/ app/signature/"
+  ["re2/re2.h"]="app/collector/ app/signature/ app/search/"
 )
 
 module_of() {  # the longest module in the map that is a prefix of the path
