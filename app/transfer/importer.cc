@@ -98,26 +98,43 @@ void Importer::Add(store::CrashRecord crash) {
 }
 
 Status Importer::Flush() {
-  if (pending_.empty()) return Status::Ok();
-  store::QueueName queue = store::QueueName::kNormal;
-  Result<std::vector<bool>> stored = store_.PutNew(pending_, &queue);
-  if (!stored.ok()) {
-    stats_.failed += pending_.size();
+  if (Status s = Collect(); !s.ok()) {
+    stats_.failed += pending_.size();  // never written
     pending_.clear();
     pending_bytes_ = 0;
+    return s;
+  }
+  if (pending_.empty()) return Status::Ok();
+  inflight_ = std::move(pending_);
+  pending_.clear();
+  pending_bytes_ = 0;
+  // Packing and the commit run on their own thread while the next batch is
+  // read and parsed: two cores instead of one.
+  inflight_result_ = std::async(std::launch::async, [this] {
+    store::QueueName queue = store::QueueName::kNormal;
+    return store_.PutNew(inflight_, &queue);
+  });
+  return Status::Ok();
+}
+
+Status Importer::Collect() {
+  if (!inflight_result_.valid()) return Status::Ok();
+  Result<std::vector<bool>> stored = inflight_result_.get();
+  std::vector<store::CrashRecord> batch = std::move(inflight_);
+  inflight_.clear();
+  if (!stored.ok()) {
+    stats_.failed += batch.size();
     return stored.status();
   }
-  for (size_t i = 0; i < pending_.size(); ++i) {
+  for (size_t i = 0; i < batch.size(); ++i) {
     if (!stored.value()[i]) {
       ++stats_.present;
       continue;
     }
     ++stats_.imported;
-    if (!pending_[i].raw_json.empty() && pending_[i].processed_json.empty())
+    if (!batch[i].raw_json.empty() && batch[i].processed_json.empty())
       ++stats_.queued;
   }
-  pending_.clear();
-  pending_bytes_ = 0;
   if (options_.on_progress) options_.on_progress(stats_);
   return Status::Ok();
 }
@@ -165,6 +182,8 @@ Status Importer::ImportDirectory(const fs::path& root) {
     if (!error.empty()) Fail(processed_dir.string(), error);
   }
   if (stopped_.ok()) stopped_ = Flush();
+  Status last = Collect();
+  if (stopped_.ok()) stopped_ = last;
   return stopped_;
 }
 
@@ -314,6 +333,8 @@ Status Importer::ImportJsonLines(std::istream& in, const std::string& name) {
     Add(std::move(crash));
   }
   if (stopped_.ok()) stopped_ = Flush();
+  Status last = Collect();
+  if (stopped_.ok()) stopped_ = last;
   return stopped_;
 }
 

@@ -12,7 +12,8 @@
 //   not a crash id, a dump name that is not storable, over a size limit)
 //   fails its crash alone: it is reported by path through `on_problem` and
 //   the import goes on. A crash is stored whole or not at all.
-// - Writes go in batches, one durable transaction each. A store failure
+// - Writes go in batches, one durable transaction each, while the next
+//   batch is read and checked (one batch in flight). A store failure
 //   (kUnavailable: disk or store full) stops the import; its batch counts
 //   as failed.
 // Not thread-safe; one Importer per import.
@@ -20,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <istream>
 #include <string>
 #include <vector>
@@ -74,13 +76,18 @@ class Importer {
   bool IsPresent(const std::string& crash_id);
   void Fail(const std::string& where, const std::string& message);
   void Add(store::CrashRecord crash);
+  // Hands the pending batch to the writer (after the one in flight is done).
   Status Flush();
+  // Waits for the batch in flight and counts its outcome.
+  Status Collect();
 
   store::CrashStore& store_;
   ImportOptions options_;
   ImportStats stats_;
   std::vector<store::CrashRecord> pending_;
   uint64_t pending_bytes_ = 0;
+  std::vector<store::CrashRecord> inflight_;
+  std::future<Result<std::vector<bool>>> inflight_result_;
   Status stopped_;  // a store failure: nothing more is read
 };
 
