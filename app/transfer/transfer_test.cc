@@ -2,8 +2,10 @@
 #include <sys/stat.h>
 
 #include <map>
+#include <random>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "app/transfer/exporter.h"
@@ -277,6 +279,35 @@ TEST_F(TransferTest, JsonLinesStoreProcessedCrashesAsIs) {
   EXPECT_EQ(dest.crashes->GetProcessed(kA).value(), a);  // byte for byte
   EXPECT_EQ(dest.crashes->GetProcessed(kB).value(), b);
   EXPECT_EQ(dest.crashes->GetQueueDepths()->total(), 0u);
+}
+
+TEST_F(TransferTest, AFullStoreStopsTheImportAndCountsTheBatchFailed) {
+  fs::path in = tmp_ / "in";
+  std::mt19937 rng(7);
+  for (int i = 0; i < 12; ++i) {
+    std::string id = fmt::format("{:08x}-0000-4000-8000-000000161017", i);
+    WriteFileOrDie(in / "v1/raw_crash/20161017" / id, "{}");
+    WriteFileOrDie(in / "v1/dump_names" / id, R"(["upload_file_minidump"])");
+    std::string noise(1 << 20, '\0');
+    for (char& c : noise) c = static_cast<char>(rng());  // incompressible
+    WriteFileOrDie(in / "v1/dump" / id, noise);
+  }
+  store::lmdb::EnvOptions o;
+  o.path = (tmp_ / "s").string();
+  o.sync = false;
+  o.initial_map_bytes = 1 << 20;
+  o.max_map_bytes = 4 << 20;
+  auto env = std::move(store::lmdb::Env::Open(o)).value();
+  store::lmdb::LmdbCrashStore crashes(*env);
+  Problems p;
+  Importer importer(crashes, Options(p));
+  Status s = importer.ImportDirectory(in);
+  EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.ToString();
+  const ImportStats& st = importer.stats();
+  EXPECT_GT(st.failed, 0u);
+  EXPECT_LT(st.imported + st.failed, 12u + 1);
+  EXPECT_EQ(crashes.GetQueueDepths()->normal, st.queued);
+  EXPECT_EQ(st.imported, st.queued);
 }
 
 }  // namespace
