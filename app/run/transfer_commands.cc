@@ -106,6 +106,12 @@ int Import(const config::Config& config, const ImportCommand& command) {
   options.on_progress = [&](const transfer::ImportStats& s) {
     progress.Show(ImportSummary(s));
   };
+  if (from_stdin && ::isatty(STDIN_FILENO) == 1) {
+    std::fputs(
+        "crashbox import: reading processed crashes as JSON lines from stdin "
+        "(Ctrl-D ends; give a directory to import a bucket copy)\n",
+        stderr);
+  }
   transfer::Importer importer(*store->crashes, options);
   Status s = from_stdin ? importer.ImportJsonLines(std::cin, "<stdin>")
                         : importer.ImportDirectory(command.dir);

@@ -71,6 +71,11 @@ class Export {
           continue;
         }
         Result<std::string> dump = store_.GetDump(id, name);
+        if (!dump.ok() && dump.status().code() == Status::Code::kNotFound) {
+          Problem(id, fmt::format("dump {} is listed but not stored", name));
+          ok = false;
+          continue;
+        }
         if (!dump.ok()) return dump.status().WithContext(id);
         ok = Write(DumpPath(root_, id, name), dump.value()) && ok;
       }

@@ -139,17 +139,21 @@ Status Importer::Collect() {
   return Status::Ok();
 }
 
-Status Importer::ImportDirectory(const fs::path& root) {
+Status Importer::ImportDirectory(const fs::path& dir) {
+  std::error_code ec;
+  // The bucket's root, or its v1/ directory itself.
+  fs::path root = dir;
+  if (!fs::is_directory(dir / "v1", ec) && dir.filename() == "v1")
+    root = dir.parent_path();
   fs::path raw_dir = root / "v1" / "raw_crash";
   fs::path processed_dir = root / "v1" / "processed_crash";
-  std::error_code ec;
   bool has_raw = fs::is_directory(raw_dir, ec);
   bool has_processed = fs::is_directory(processed_dir, ec);
   if (!has_raw && !has_processed) {
     return Status::InvalidArgument(fmt::format(
         "{}: no v1/raw_crash or v1/processed_crash directory (Socorro's "
         "bucket layout)",
-        root.string()));
+        dir.string()));
   }
   std::string error;
   if (has_raw) {

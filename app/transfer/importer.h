@@ -56,11 +56,12 @@ class Importer {
   // `store` must outlive the importer.
   Importer(store::CrashStore& store, ImportOptions options);
 
-  // Imports every crash under root/v1/raw_crash (with its dumps and
-  // processed crash) and every processed crash of root/v1/processed_crash
-  // that has no raw crash there. kInvalidArgument when `root` holds neither
-  // directory; the store's error when a write failed (import stopped).
-  Status ImportDirectory(const fs::path& root);
+  // Imports every crash under DIR/v1/raw_crash (with its dumps and
+  // processed crash) and every processed crash of DIR/v1/processed_crash
+  // that has no raw crash there; `dir` may also be the v1/ directory itself.
+  // kInvalidArgument when neither directory is there; the store's error
+  // when a write failed (import stopped).
+  Status ImportDirectory(const fs::path& dir);
 
   // Imports processed crashes, one JSON object a line, each naming its id in
   // `uuid` (or `crash_id`); blank lines are skipped. `name` labels problems

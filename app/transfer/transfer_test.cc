@@ -126,9 +126,10 @@ TEST_F(TransferTest, ExportWritesSocorroLayoutAndImportReadsItBack) {
   EXPECT_EQ(entry.value()->crash_id, kB);
   EXPECT_EQ(dest.crashes->GetQueueDepths()->total(), 1u);
 
-  // Again: everything is present, nothing is written or queued.
+  // Again (named by its v1/ directory this time): everything is present,
+  // nothing is written or queued.
   Importer again(*dest.crashes, Options(p));
-  ASSERT_TRUE(again.ImportDirectory(out).ok());
+  ASSERT_TRUE(again.ImportDirectory(out / "v1").ok());
   EXPECT_EQ(again.stats().imported, 0u);
   EXPECT_EQ(again.stats().present, 2u);
   EXPECT_EQ(dest.crashes->GetQueueDepths()->total(), 1u);
