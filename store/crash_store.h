@@ -47,6 +47,18 @@ struct QueueEntry {
   std::string ruleset;  // "" = default
 };
 
+// Everything stored under one crash id, as Socorro's bucket holds it (import
+// and export, app/transfer).
+struct CrashRecord {
+  std::string crash_id;
+  std::string raw_json;        // "" = no raw crash (a processed crash alone)
+  std::vector<Dump> dumps;     // stored only with a raw crash
+  std::string processed_json;  // "" = not processed
+};
+
+// Which part of the stored crashes ListCrashIds walks.
+enum class CrashPart : uint8_t { kRaw, kProcessed };
+
 struct QueueDepths {
   uint64_t priority = 0;
   uint64_t reprocessing = 0;
@@ -92,6 +104,26 @@ class CrashStore {
 
   // The processed crash JSON; kNotFound when the crash was not processed.
   virtual Result<std::string> GetProcessed(const std::string& crash_id) = 0;
+
+  // Import: stores each crash the store does not hold yet (neither a raw nor
+  // a processed crash under its id), all of it or nothing, and queues on
+  // `queue` (unless null) each stored crash that has a raw crash and no
+  // processed one. One durable transaction for the whole batch, so a bulk
+  // import pays one fsync per batch. Returns, in order, true for a crash
+  // stored and false for one already present (nothing of it written).
+  // kUnavailable when the store or disk is full (nothing written).
+  virtual Result<std::vector<bool>> PutNew(
+      const std::vector<CrashRecord>& crashes, const QueueName* queue) = 0;
+
+  // Export: ids of stored crashes that have a raw crash (kRaw; in date, then
+  // id order) or a processed crash (kProcessed; in id order) whose date
+  // partition (YYYYMMDD, from the id) is >= `since_date` ("" = all), after
+  // `after_id` ("" = from the first), at most `limit`. Each call is one short
+  // read transaction, so a caller pages through a large store beside a
+  // running server.
+  virtual Result<std::vector<std::string>> ListCrashIds(
+      CrashPart part, const std::string& since_date,
+      const std::string& after_id, size_t limit) = 0;
 
   // Writes and removes a probe key in its own durable transaction: proves the
   // store is writable right now (the heartbeat's check). Also kUnavailable

@@ -18,6 +18,7 @@
 #include "app/run/crash_commands.h"
 #include "app/run/serve.h"
 #include "app/run/submit.h"
+#include "app/run/transfer_commands.h"
 
 namespace crashbox::cli {
 namespace {
@@ -158,6 +159,41 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   AddSettingFlags(sign, &config_file, &flags);
 
+  run::ImportCommand import_cmd;
+  CLI::App* import_crashes = app.add_subcommand(
+      "import",
+      "Load crashes into the store: DIR in Socorro's bucket layout "
+      "(v1/raw_crash/<date>/<id>,\n"
+      "v1/dump_names/<id>, v1/<dump name>/<id>, v1/processed_crash/<id>; what "
+      "`aws s3 sync` of a\n"
+      "Socorro bucket leaves), or processed crashes as JSON lines on stdin "
+      "('-' or no DIR).\n"
+      "Processed crashes are stored as they are; raw crashes without one are "
+      "queued for\n"
+      "processing. Ids already stored are skipped. Needs the data directory "
+      "to itself (stop\n"
+      "the server first). Exit 1 when some crashes failed (reported on "
+      "stderr), 3 when a\n"
+      "server holds the data directory.");
+  import_crashes->add_option("dir", import_cmd.dir,
+                             "bucket copy; '-' or none reads JSON lines");
+  AddSettingFlags(import_crashes, &config_file, &flags);
+
+  run::ExportCommand export_cmd;
+  CLI::App* export_crashes = app.add_subcommand(
+      "export",
+      "Write stored crashes to DIR in Socorro's bucket layout (what `crashbox "
+      "import` reads).\n"
+      "Never overwrites: a file already there with the same bytes is counted, "
+      "one with other\n"
+      "bytes is reported and its crash fails (exit 1). Runs beside a server.");
+  export_crashes->add_option("dir", export_cmd.dir, "target directory")
+      ->required();
+  export_crashes->add_option(
+      "--since", export_cmd.since,
+      "only crashes submitted on or after this day (YYYY-MM-DD, UTC)");
+  AddSettingFlags(export_crashes, &config_file, &flags);
+
   run::SubmitCommand submit_cmd;
   CLI::App* submit =
       app.add_subcommand("submit",
@@ -210,7 +246,8 @@ int Main(int argc, char** argv) {
   }
 
   if (serve->parsed() || show_config->parsed() || show->parsed() ||
-      reprocess->parsed() || sign->parsed() || symbols->parsed()) {
+      reprocess->parsed() || sign->parsed() || symbols->parsed() ||
+      import_crashes->parsed() || export_crashes->parsed()) {
     Result<config::Config> config = Load(config_file, flags);
     if (!config.ok()) return ConfigError(config.status());
     if (show_config->parsed()) {
@@ -222,6 +259,10 @@ int Main(int argc, char** argv) {
       return run::Reprocess(config.value(), reprocess_cmd);
     if (sign->parsed()) return run::Signature(config.value(), signature_cmd);
     if (symbols->parsed()) return run::Symbols(config.value(), symbols_cmd);
+    if (import_crashes->parsed())
+      return run::Import(config.value(), import_cmd);
+    if (export_crashes->parsed())
+      return run::Export(config.value(), export_cmd);
     return run::Serve(config.value());
   }
   if (submit->parsed()) return run::Submit(submit_cmd);

@@ -192,6 +192,113 @@ Result<std::string> LmdbCrashStore::GetProcessed(const std::string& crash_id) {
   return r;
 }
 
+Result<std::vector<bool>> LmdbCrashStore::PutNew(
+    const std::vector<CrashRecord>& crashes, const QueueName* queue) {
+  // Pack outside the writer, as PutRaw does.
+  struct Packed {
+    std::string raw_key, raw_blob, names_json, processed_blob;
+    std::vector<std::pair<std::string, std::string>> dumps;
+  };
+  std::vector<Packed> packed(crashes.size());
+  uint64_t bytes = 0;
+  int64_t may_queue = 0;
+  for (size_t i = 0; i < crashes.size(); ++i) {
+    const CrashRecord& c = crashes[i];
+    Packed& p = packed[i];
+    p.raw_key = RawCrashKey(c.crash_id);
+    if (!c.raw_json.empty()) {
+      p.raw_blob = base::PackBlob(AsBytes(c.raw_json));
+      std::vector<std::string> names;
+      for (const Dump& d : c.dumps) {
+        names.push_back(d.name);
+        p.dumps.emplace_back(DumpKey(c.crash_id, d.name),
+                             base::PackBlob(AsBytes(d.bytes)));
+        bytes += p.dumps.back().second.size();
+      }
+      std::sort(names.begin(), names.end());
+      p.names_json = nlohmann::json(names).dump();
+      if (c.processed_json.empty()) ++may_queue;
+    }
+    if (!c.processed_json.empty())
+      p.processed_blob = base::PackBlob(AsBytes(c.processed_json), 6);
+    bytes += p.raw_blob.size() + p.processed_blob.size() + 64;
+  }
+  // Counted before the entries can be leased (see PutRaw), corrected after.
+  if (queue != nullptr) CountEnqueued(*queue, may_queue);
+  std::vector<bool> stored;
+  int64_t queued = 0;
+  Status written = env_.Write(bytes, [&](WriteTxn& txn) -> Status {
+    stored.assign(crashes.size(), false);  // the writer may run this again
+    queued = 0;
+    for (size_t i = 0; i < crashes.size(); ++i) {
+      const CrashRecord& c = crashes[i];
+      const Packed& p = packed[i];
+      const std::string processed_key = ProcessedKey(c.crash_id);
+      bool present = false;
+      for (auto [db, key] : {std::pair{Db::kRaw, &p.raw_key},
+                             std::pair{Db::kProcessed, &processed_key}}) {
+        Result<std::string> there = txn.Get(db, *key);
+        if (there.ok()) present = true;
+        if (!there.ok() && there.status().code() != Status::Code::kNotFound)
+          return there.status();
+      }
+      if (present) continue;
+      if (!p.raw_blob.empty()) {
+        CB_RETURN_IF_ERROR(
+            txn.Put(Db::kDumps, DumpNamesKey(c.crash_id), p.names_json));
+        for (const auto& [key, blob] : p.dumps)
+          CB_RETURN_IF_ERROR(txn.Put(Db::kDumps, key, blob));
+        CB_RETURN_IF_ERROR(txn.Put(Db::kRaw, p.raw_key, p.raw_blob));
+      }
+      if (!p.processed_blob.empty())
+        CB_RETURN_IF_ERROR(
+            txn.Put(Db::kProcessed, processed_key, p.processed_blob));
+      if (queue != nullptr && !p.raw_blob.empty() && p.processed_blob.empty()) {
+        CB_RETURN_IF_ERROR(PutQueueEntry(txn, *queue, c.crash_id));
+        ++queued;
+      }
+      stored[i] = true;
+    }
+    return Status::Ok();
+  });
+  if (queue != nullptr) {
+    CountEnqueued(*queue, (written.ok() ? queued : 0) - may_queue);
+    if (written.ok() && queued > 0) NotifyWork();
+  }
+  if (!written.ok()) return written;
+  return stored;
+}
+
+Result<std::vector<std::string>> LmdbCrashStore::ListCrashIds(
+    CrashPart part, const std::string& since_date, const std::string& after_id,
+    size_t limit) {
+  std::vector<std::string> ids;
+  if (limit == 0) return ids;
+  bool raw = part == CrashPart::kRaw;
+  std::string prefix = raw ? "v1/raw_crash/" : "v1/processed_crash/";
+  std::string start;
+  if (!after_id.empty()) {
+    start = raw ? RawCrashKey(after_id) : ProcessedKey(after_id);
+  } else {
+    // Raw keys start with the date, so `since` is where the scan starts;
+    // processed keys do not, and are filtered.
+    start = raw ? prefix + since_date : prefix;
+  }
+  CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {
+    return txn.ScanFrom(raw ? Db::kRaw : Db::kProcessed, prefix, start,
+                        [&](std::string_view key, std::string_view) {
+                          size_t slash = key.rfind('/');
+                          std::string_view id = key.substr(slash + 1);
+                          if (!after_id.empty() && id == after_id) return true;
+                          if (!since_date.empty() && CrashDate(id) < since_date)
+                            return true;
+                          ids.emplace_back(id);
+                          return ids.size() < limit;
+                        });
+  }));
+  return ids;
+}
+
 Result<std::string> LmdbCrashStore::GetBlob(Db db, const std::string& key) {
   std::string packed;
   CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {

@@ -37,6 +37,12 @@ class LmdbCrashStore final : public CrashStore {
   void Release(const QueueEntry& entry) override;
   void WaitForWork(std::chrono::milliseconds timeout) override;
   Result<std::string> GetProcessed(const std::string& crash_id) override;
+  Result<std::vector<bool>> PutNew(const std::vector<CrashRecord>& crashes,
+                                   const QueueName* queue) override;
+  Result<std::vector<std::string>> ListCrashIds(CrashPart part,
+                                                const std::string& since_date,
+                                                const std::string& after_id,
+                                                size_t limit) override;
   Status CheckWritable() override;
 
  private:

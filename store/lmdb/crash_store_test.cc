@@ -306,5 +306,64 @@ TEST_F(LmdbCrashStoreTest, WaitForWorkWakesOnEnqueue) {
   producer.join();
 }
 
+TEST_F(LmdbCrashStoreTest, PutNewStoresOnlyAbsentCrashesAndQueuesRawOnly) {
+  Open();
+  const std::string a = "aaaaaaaa-cbbf-4589-a673-34f800161017";
+  const std::string b = "bbbbbbbb-cbbf-4589-a673-34f800161018";
+  const std::string c = "cccccccc-cbbf-4589-a673-34f800161019";
+  ASSERT_TRUE(store_->PutRaw(Crash(a), nullptr).ok());  // present already
+  std::vector<CrashRecord> batch = {
+      {a, R"({"x":1})", {}, R"({"uuid":"a"})"},
+      {b, R"({"ProductName":"B"})", {{"upload_file_minidump", "MDMP"}}, ""},
+      {c, "", {}, R"({"uuid":"c","signature":"s"})"},
+      {c, R"({"dup":1})", {}, ""},  // same id twice in one batch
+  };
+  QueueName q = QueueName::kNormal;
+  auto stored = store_->PutNew(batch, &q);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored.value(), (std::vector<bool>{false, true, true, false}));
+  EXPECT_EQ(store_->GetRawCrash(a).value(), R"({"ProductName":"Test"})");
+  EXPECT_FALSE(store_->GetProcessed(a).ok());
+  EXPECT_EQ(store_->GetDump(b, "upload_file_minidump").value(), "MDMP");
+  EXPECT_EQ(store_->GetProcessed(c).value(), R"({"uuid":"c","signature":"s"})");
+  EXPECT_FALSE(store_->GetRawCrash(c).ok());
+  // Only b (raw, not processed) was queued.
+  EXPECT_EQ(store_->GetQueueDepths()->normal, 1u);
+  auto e = store_->LeaseNext();
+  ASSERT_TRUE(e.ok() && e.value());
+  EXPECT_EQ(e.value()->crash_id, b);
+}
+
+TEST_F(LmdbCrashStoreTest, ListsCrashIdsByPartSinceADateInPages) {
+  Open();
+  std::vector<std::string> ids = {
+      "00000000-cbbf-4589-a673-34f800161019",
+      "11111111-cbbf-4589-a673-34f800161017",
+      "22222222-cbbf-4589-a673-34f800161018",
+      "33333333-cbbf-4589-a673-34f800161018",
+  };
+  for (const std::string& id : ids)
+    ASSERT_TRUE(store_->PutRaw(Crash(id, 10), nullptr).ok());
+  QueueEntry fake;
+  fake.crash_id = ids[1];
+  ASSERT_TRUE(store_->Complete(fake, "{}").ok());
+
+  auto all = store_->ListCrashIds(CrashPart::kRaw, "", "", 100);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all.value(),
+            (std::vector<std::string>{ids[1], ids[2], ids[3], ids[0]}));
+  auto since = store_->ListCrashIds(CrashPart::kRaw, "20161018", "", 100);
+  EXPECT_EQ(since.value(), (std::vector<std::string>{ids[2], ids[3], ids[0]}));
+  auto page1 = store_->ListCrashIds(CrashPart::kRaw, "20161018", "", 2);
+  EXPECT_EQ(page1.value(), (std::vector<std::string>{ids[2], ids[3]}));
+  auto page2 =
+      store_->ListCrashIds(CrashPart::kRaw, "20161018", page1->back(), 2);
+  EXPECT_EQ(page2.value(), (std::vector<std::string>{ids[0]}));
+  auto processed = store_->ListCrashIds(CrashPart::kProcessed, "", "", 10);
+  EXPECT_EQ(processed.value(), (std::vector<std::string>{ids[1]}));
+  EXPECT_TRUE(
+      store_->ListCrashIds(CrashPart::kProcessed, "20161018", "", 10)->empty());
+}
+
 }  // namespace
 }  // namespace crashbox::store::lmdb

@@ -103,12 +103,16 @@ class MdbReadTxn final : public ReadTxn {
   Status Scan(Db db, std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>&
                   visit) override {
+    return ScanFrom(db, prefix, prefix, visit);
+  }
+  Status ScanFrom(Db db, std::string_view prefix, std::string_view start,
+                  const std::function<bool(std::string_view, std::string_view)>&
+                      visit) override {
     MDB_cursor* cur = nullptr;
     int rc = mdb_cursor_open(txn_, dbis_[static_cast<int>(db)], &cur);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "cursor");
-    MDB_val k = Val(prefix), v;
-    rc =
-        mdb_cursor_get(cur, &k, &v, prefix.empty() ? MDB_FIRST : MDB_SET_RANGE);
+    MDB_val k = Val(start), v;
+    rc = mdb_cursor_get(cur, &k, &v, start.empty() ? MDB_FIRST : MDB_SET_RANGE);
     while (rc == MDB_SUCCESS) {
       std::string_view key = View(k);
       if (key.substr(0, prefix.size()) != prefix || !visit(key, View(v))) break;

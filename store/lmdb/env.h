@@ -69,6 +69,11 @@ class ReadTxn {
   virtual Status Scan(
       Db db, std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& visit) = 0;
+  // As Scan, from the first key >= `start` (paging through a large database
+  // in short transactions).
+  virtual Status ScanFrom(
+      Db db, std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view, std::string_view)>& visit) = 0;
   virtual Result<uint64_t> Count(Db db) = 0;
 };
 

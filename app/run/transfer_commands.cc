@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "app/run/transfer_commands.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app/run/common.h"
+#include "app/transfer/exporter.h"
+#include "app/transfer/importer.h"
+
+namespace crashbox::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A progress line on stderr when it is a terminal, redrawn at most five
+// times a second; problems clear it before they print.
+class Progress {
+ public:
+  explicit Progress(std::string command)
+      : command_(std::move(command)), tty_(::isatty(STDERR_FILENO) == 1) {}
+  void Show(const std::string& text) {
+    if (!tty_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    std::fprintf(stderr, "\r\033[K%s", text.c_str());
+    shown_ = true;
+  }
+  void Problem(const std::string& where, const std::string& message) {
+    Clear();
+    std::fprintf(stderr, "crashbox %s: %s: %s\n", command_.c_str(),
+                 where.c_str(), message.c_str());
+  }
+  void Clear() {
+    if (shown_) std::fputs("\r\033[K", stderr);
+    shown_ = false;
+  }
+
+ private:
+  std::string command_;
+  bool tty_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+int Error(const std::string& command, const std::string& message, int code) {
+  std::fprintf(stderr, "crashbox %s: %s\n", command.c_str(), message.c_str());
+  return code;
+}
+
+std::string ImportSummary(const transfer::ImportStats& s) {
+  return fmt::format(
+      "imported {}, skipped {} already present, failed {}, queued {} for "
+      "processing",
+      s.imported, s.present, s.failed, s.queued);
+}
+
+// The collector's limits, so a crash it would have accepted imports.
+transfer::TransferLimits LimitsFrom(const config::Config& config) {
+  transfer::TransferLimits limits;
+  limits.max_dump_bytes = config.collector.max_decompressed_bytes;
+  limits.max_crash_bytes = config.collector.max_decompressed_bytes;
+  limits.max_dumps = config.collector.max_parts;
+  limits.max_raw_json_bytes = config.processor_max_raw_crash_bytes;
+  return limits;
+}
+
+}  // namespace
+
+int Import(const config::Config& config, const ImportCommand& command) {
+  bool from_stdin = command.dir.empty() || command.dir == "-";
+  std::error_code ec;
+  if (!from_stdin && !fs::is_directory(command.dir, ec))
+    return Error("import", fmt::format("{}: not a directory", command.dir), 2);
+  Result<int> lock = LockDataDir(config.data_dir);
+  if (!lock.ok()) {
+    if (lock.status().code() == Status::Code::kUnavailable) {
+      return Error(
+          "import",
+          fmt::format("a crashbox server is using {}; stop it and run the "
+                      "import again (importing through a running server is "
+                      "not supported yet)",
+                      config.data_dir),
+          3);
+    }
+    return Error("import", lock.status().ToString(), 2);
+  }
+  Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/false);
+  if (!store.ok()) {
+    ::close(lock.value());
+    return Error("import", store.status().ToString(), 2);
+  }
+  Progress progress("import");
+  transfer::ImportOptions options;
+  options.limits = LimitsFrom(config);
+  options.on_problem = [&](const std::string& where, const std::string& m) {
+    progress.Problem(where, m);
+  };
+  options.on_progress = [&](const transfer::ImportStats& s) {
+    progress.Show(ImportSummary(s));
+  };
+  if (from_stdin && ::isatty(STDIN_FILENO) == 1) {
+    std::fputs(
+        "crashbox import: reading processed crashes as JSON lines from stdin "
+        "(Ctrl-D ends; give a directory to import a bucket copy)\n",
+        stderr);
+  }
+  transfer::Importer importer(*store->crashes, options);
+  Status s = from_stdin ? importer.ImportJsonLines(std::cin, "<stdin>")
+                        : importer.ImportDirectory(command.dir);
+  progress.Clear();
+  int code = importer.stats().failed > 0 ? 1 : 0;
+  if (!s.ok()) {
+    code = s.code() == Status::Code::kInvalidArgument ? 2 : 1;
+    Error("import", s.message(), code);
+  }
+  if (code != 2) std::printf("%s\n", ImportSummary(importer.stats()).c_str());
+  store->crashes.reset();  // close the store before giving up the lock
+  store->env.reset();
+  ::close(lock.value());
+  return code;
+}
+
+int Export(const config::Config& config, const ExportCommand& command) {
+  transfer::ExportOptions options;
+  if (!command.since.empty()) {
+    options.since_date = transfer::ParseSinceDate(command.since);
+    if (options.since_date.empty())
+      return Error(
+          "export",
+          fmt::format("--since '{}' is not a date (YYYY-MM-DD)", command.since),
+          2);
+  }
+  std::error_code ec;
+  if (!fs::is_directory(fs::path(config.store.path), ec))
+    return Error("export", fmt::format("no crash store in {}", config.data_dir),
+                 2);
+  Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/true);
+  if (!store.ok()) return Error("export", store.status().ToString(), 2);
+  Progress progress("export");
+  options.on_problem = [&](const std::string& where, const std::string& m) {
+    progress.Problem(where, m);
+  };
+  auto summary = [](const transfer::ExportStats& s) {
+    return fmt::format(
+        "exported {} crashes ({} files written, {} already there), failed {}",
+        s.exported, s.files_written, s.files_same, s.failed);
+  };
+  options.on_progress = [&](const transfer::ExportStats& s) {
+    progress.Show(summary(s));
+  };
+  transfer::ExportStats stats;
+  Status s =
+      transfer::ExportCrashes(*store->crashes, command.dir, options, &stats);
+  progress.Clear();
+  std::printf("%s\n", summary(stats).c_str());
+  if (!s.ok()) return Error("export", s.ToString(), 1);
+  return stats.failed > 0 ? 1 : 0;
+}
+
+}  // namespace crashbox::run

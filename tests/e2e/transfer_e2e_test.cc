@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MPL-2.0
+// `crashbox import` and `crashbox export` on the real binary (issue 12 point
+// 5): a store exported and imported elsewhere holds the same crashes; a bad
+// file is reported by path while the rest imports; a second import skips
+// everything; a raw crash alone is processed once a server starts; import
+// refuses a data directory a server holds.
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "app/httpclient/http_client.h"
+#include "app/submitter/submitter.h"
+#include "tests/e2e/server_process.h"
+#include "tests/testing/synth/synth_dump.h"
+#include "tests/testing/temp_dir.h"
+
+namespace crashbox {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::CommandResult;
+using testing::RunCrashbox;
+using testing::SynthContext;
+using testing::SynthCpu;
+using testing::SynthDump;
+
+std::string SmallDump(uint8_t seed) {
+  SynthDump dump(SynthCpu::kAmd64, /*platform=*/2);
+  std::array<uint8_t, 16> guid{};
+  guid.fill(seed);
+  dump.AddModule({.name = "C:\\app\\app.exe",
+                  .base = 0x400000,
+                  .size = 0x10000,
+                  .cv_record = SynthDump::Pdb70(guid, 1, "app.pdb")});
+  dump.AddThread(
+      1,
+      SynthContext{SynthCpu::kAmd64, {{"rip", 0x400020}, {"rsp", 0x7000}}, {}},
+      0x7000, SynthDump::Words64({0, 0}));
+  dump.SetException(1, 0xC0000005, 0, 0x10, {0, 0x10});
+  return dump.Build();
+}
+
+bool WaitForQueues(const std::string& url) {
+  httpclient::HttpClient http;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = http.Get(url + "/__heartbeat__");
+    if (r.ok() && r->status == 200) {
+      json hb = json::parse(r->body, nullptr, false);
+      if (hb.is_object() && hb["info"]["queue"]["normal"] == 0 &&
+          hb["info"]["queue"]["priority"] == 0 &&
+          hb["info"]["queue"]["reprocessing"] == 0)
+        return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+// Every file under `root`, relative path → bytes.
+std::map<std::string, std::string> Tree(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file())
+      out[fs::relative(e.path(), root).string()] =
+          testing::ReadFileOrDie(e.path());
+  }
+  return out;
+}
+
+TEST(TransferE2E, ExportImportRoundTripSkipsOnReimportAndRefusesABusyStore) {
+  testing::TempDir dir;
+  std::string a = (dir / "a").string(), b = (dir / "b").string();
+  std::vector<std::string> ids;
+  {
+    testing::ServerProcess server(a);
+    ASSERT_TRUE(server.started());
+    for (uint8_t i = 0; i < 3; ++i) {
+      submitter::CrashPayload p;
+      p.annotations =
+          json{{"ProductName", "Round"}, {"Version", "1." + std::to_string(i)}};
+      p.dumps.emplace_back("upload_file_minidump", SmallDump(0x20 + i));
+      if (i == 0) p.dumps.emplace_back("memory_report", "not really gzip");
+      auto id = submitter::Submitter({server.url()}).Submit(p);
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      ids.push_back(id.value());
+    }
+    ASSERT_TRUE(WaitForQueues(server.url()));
+  }
+  fs::path out = dir / "out";
+  CommandResult ex = RunCrashbox({"export", out.string(), "--data-dir", a});
+  ASSERT_EQ(ex.exit_code, 0) << ex.err;
+  EXPECT_NE(ex.out.find("exported 3 crashes"), std::string::npos) << ex.out;
+  EXPECT_TRUE(fs::exists(out / "v1/memory_report" / ids[0]));
+  EXPECT_TRUE(fs::exists(out / "v1/processed_crash" / ids[2]));
+
+  CommandResult im = RunCrashbox({"import", out.string(), "--data-dir", b});
+  ASSERT_EQ(im.exit_code, 0) << im.err;
+  EXPECT_EQ(im.out,
+            "imported 3, skipped 0 already present, failed 0, queued 0 for "
+            "processing\n");
+  for (const std::string& id : ids) {
+    CommandResult from_a = RunCrashbox({"show", "--json", "--data-dir", a, id});
+    CommandResult from_b = RunCrashbox({"show", "--json", "--data-dir", b, id});
+    ASSERT_EQ(from_b.exit_code, 0) << from_b.err;
+    EXPECT_EQ(from_a.out, from_b.out);
+  }
+  // Exported again from the copy, the tree is the same byte for byte.
+  CommandResult ex2 =
+      RunCrashbox({"export", (dir / "out2").string(), "--data-dir", b});
+  ASSERT_EQ(ex2.exit_code, 0) << ex2.err;
+  EXPECT_EQ(Tree(out), Tree(dir / "out2"));
+
+  CommandResult again = RunCrashbox({"import", out.string(), "--data-dir", b});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("imported 0, skipped 3 already present"),
+            std::string::npos)
+      << again.out;
+
+  testing::ServerProcess server(b);
+  ASSERT_TRUE(server.started());
+  CommandResult busy = RunCrashbox({"import", out.string(), "--data-dir", b});
+  EXPECT_EQ(busy.exit_code, 3);
+  EXPECT_NE(busy.err.find("stop it"), std::string::npos) << busy.err;
+  // Export reads beside the server; the files are already there, unchanged.
+  CommandResult beside = RunCrashbox({"export", out.string(), "--data-dir", b});
+  EXPECT_EQ(beside.exit_code, 0) << beside.err;
+  EXPECT_NE(beside.out.find("0 files written"), std::string::npos)
+      << beside.out;
+}
+
+TEST(TransferE2E, BadFileIsReportedAndARawCrashAloneIsProcessedLater) {
+  testing::TempDir dir;
+  fs::path in = dir / "in";
+  const std::string good = "a1b2c3d4-0000-4000-8000-000000261205";
+  const std::string bad = "b1b2c3d4-0000-4000-8000-000000261205";
+  testing::WriteFileOrDie(
+      in / "v1/raw_crash/20261205" / good,
+      R"({"ProductName": "Imported", "Version": "2.0", "submitted_timestamp": "2026-12-05T08:00:00+00:00"})");
+  testing::WriteFileOrDie(in / "v1/dump_names" / good,
+                          R"(["upload_file_minidump"])");
+  testing::WriteFileOrDie(in / "v1/dump" / good, SmallDump(0x40));
+  fs::path bad_path = in / "v1/raw_crash/20261205" / bad;
+  testing::WriteFileOrDie(bad_path, R"({"ProductName": "Broken",)");
+
+  std::string data = (dir / "var").string();
+  CommandResult im = RunCrashbox({"import", in.string(), "--data-dir", data});
+  EXPECT_EQ(im.exit_code, 1);
+  EXPECT_NE(im.err.find(bad_path.string() + ": invalid JSON"),
+            std::string::npos)
+      << im.err;
+  EXPECT_EQ(im.out,
+            "imported 1, skipped 0 already present, failed 1, queued 1 for "
+            "processing\n");
+  EXPECT_EQ(RunCrashbox({"show", "--data-dir", data, good}).exit_code, 1);
+
+  // Processed crashes as JSON lines on stdin, stored as they are.
+  const std::string line_id = "c1b2c3d4-0000-4000-8000-000000261204";
+  std::string line =
+      R"({"uuid": ")" + line_id +
+      R"(", "signature": "imported | as is", "product": "Lines"})";
+  CommandResult lines =
+      RunCrashbox({"import", "-", "--data-dir", data}, line + "\nnot json\n");
+  EXPECT_EQ(lines.exit_code, 1);
+  EXPECT_NE(lines.err.find("<stdin>:2: invalid JSON"), std::string::npos)
+      << lines.err;
+  CommandResult shown =
+      RunCrashbox({"show", "--json", "--data-dir", data, line_id});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(json::parse(shown.out)["signature"], "imported | as is");
+
+  testing::ServerProcess server(data);
+  ASSERT_TRUE(server.started());
+  ASSERT_TRUE(WaitForQueues(server.url()));
+  CommandResult processed =
+      RunCrashbox({"show", "--json", "--data-dir", data, good});
+  ASSERT_EQ(processed.exit_code, 0) << processed.err;
+  json p = json::parse(processed.out);
+  EXPECT_EQ(p["product"], "Imported");
+  EXPECT_EQ(p["version"], "2.0");
+  EXPECT_FALSE(p["signature"].get<std::string>().empty());
+}
+
+}  // namespace
+}  // namespace crashbox
