@@ -28,17 +28,22 @@ def ranges(pred):
     return out
 
 
-def emit_ranges(name, rs):
-    print(f"constexpr CodeRange {name}[] = {{")
+def emit_array(declaration, items):
+    """Prints a C++ array, its items wrapped at 78 columns."""
+    print(f"{declaration}[] = {{")
     line = "   "
-    for a, b in rs:
-        item = f" {{0x{a:X}, 0x{b:X}}},"
+    for item in items:
+        item = f" {item},"
         if len(line) + len(item) > 78:
             print(line)
             line = "   "
         line += item
     print(line)
     print("};")
+
+
+def emit_ranges(name, rs):
+    emit_array(f"constexpr CodeRange {name}", (f"{{0x{a:X}, 0x{b:X}}}" for a, b in rs))
 
 
 print("// SPDX-License-Identifier: MPL-2.0")
@@ -54,36 +59,14 @@ print()
 # Decimal digits (category Nd): int() and re's \d accept every one of them.
 zeros = [c for c in range(MAX) if unicodedata.decimal(chr(c), -1) == 0]
 assert all(unicodedata.decimal(chr(z + i), -1) == i for z in zeros for i in range(10))
-print("constexpr char32_t kDigitZeros[] = {")
-line = "   "
-for z in zeros:
-    item = f" 0x{z:X},"
-    if len(line) + len(item) > 78:
-        print(line)
-        line = "   "
-    line += item
-print(line)
-print("};")
+emit_array("constexpr char32_t kDigitZeros", (f"0x{z:X}" for z in zeros))
 print()
 # str.lower(): single code point mappings as deltas, and the few that grow.
 print("struct LowerMap {\n  char32_t from;\n  char32_t to;\n};")
-print("constexpr LowerMap kLower[] = {")
-special = []
-line = "   "
-for c in range(MAX):
-    lo = chr(c).lower()
-    if lo == chr(c):
-        continue
-    if len(lo) != 1:
-        special.append((c, lo))
-        continue
-    item = f" {{0x{c:X}, 0x{ord(lo):X}}},"
-    if len(line) + len(item) > 78:
-        print(line)
-        line = "   "
-    line += item
-print(line)
-print("};")
+lowers = [(c, chr(c).lower()) for c in range(MAX) if chr(c).lower() != chr(c)]
+special = [(c, lo) for c, lo in lowers if len(lo) != 1]
+emit_array("constexpr LowerMap kLower",
+           (f"{{0x{c:X}, 0x{ord(lo):X}}}" for c, lo in lowers if len(lo) == 1))
 print("struct LowerSpecial {\n  char32_t from;\n  char32_t to[3];\n};")
 print("constexpr LowerSpecial kLowerSpecial[] = {")
 for c, lo in special:
