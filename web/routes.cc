@@ -3,6 +3,7 @@
 
 #include "web/api/crashes.h"
 #include "web/api/health.h"
+#include "web/api/search.h"
 #include "web/api/symbols.h"
 #include "web/submit/submit_handler.h"
 #include "web/ui/pages.h"
@@ -27,6 +28,8 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Get("/api/ProcessedCrash", MakeProcessedCrashHandler(*s.crashes));
   r.Post("/api/Reprocessing/", MakeReprocessingHandler(*s.crashes));
   r.Post("/api/Reprocessing", MakeReprocessingHandler(*s.crashes));
+  r.Get("/api/SuperSearchFields/", MakeSuperSearchFieldsHandler());
+  r.Get("/api/SuperSearchFields", MakeSuperSearchFieldsHandler());
   // Browsers ask for /favicon.ico on their own; pages link the SVG.
   r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));

@@ -263,6 +263,25 @@ TEST(ProcessorE2E, DeeplyNestedAnnotationJsonFailsOneRuleNotTheServer) {
   EXPECT_EQ(processed.count("java_exception"), 0u);
 }
 
+// Socorro's field definitions, public as in Socorro: a client such as
+// crashstats-tools reads them to know the fields and their operators.
+TEST(SearchApiE2E, SuperSearchFieldsInSocorrosShape) {
+  testing::TempDir dir;
+  testing::ServerProcess server((dir / "var").string());
+  ASSERT_TRUE(server.started());
+  httpclient::HttpClient http;
+  json fields = GetJson(http, server.url() + "/api/SuperSearchFields/");
+  ASSERT_TRUE(fields.is_object());
+  EXPECT_GE(fields.size(), 156u);
+  ASSERT_TRUE(fields.contains("signature"));
+  EXPECT_EQ(fields["signature"]["name"], "signature");
+  EXPECT_EQ(fields["signature"]["query_type"], "string");
+  EXPECT_TRUE(fields["signature"]["permissions_needed"].empty());
+  ASSERT_TRUE(fields.contains("url"));
+  EXPECT_FALSE(fields["url"]["permissions_needed"].empty());
+  EXPECT_EQ(GetJson(http, server.url() + "/api/SuperSearchFields"), fields);
+}
+
 TEST(ProcessorE2E, ShowSignatureAndReprocessFromTheCommandLine) {
   testing::TempDir dir;
   std::string data = (dir / "var").string();
