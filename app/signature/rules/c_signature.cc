@@ -77,9 +77,10 @@ StackSignature GenerateFromFrames(const std::vector<std::string>& all,
       out.debug.push_back(fmt::format("irrelevant; ignoring: \"{}\"", frame));
       continue;
     }
-    if ((IsCollapsibleModuleFrame(frame) ||
-         lists.collapse_repeated.MatchesPrefix(frame)) &&
-        !kept.empty() && kept.back() == frame)
+    // The cheap test first: most frames differ from the one before.
+    if (!kept.empty() && kept.back() == frame &&
+        (IsCollapsibleModuleFrame(frame) ||
+         lists.collapse_repeated.MatchesPrefix(frame)))
       continue;
     kept.push_back(frame);
     if (!lists.prefix.MatchesPrefix(frame)) {
