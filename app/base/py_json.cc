@@ -199,6 +199,9 @@ class Parser {
     }
     std::string text(s_.substr(start, i - start));
     pos_ = i;
+    size_t count = text.size() - (text[0] == '-' ? 1 : 0);
+    if (!is_float && count > kPyMaxIntDigits)
+      return Status::InvalidArgument(PyIntDigitsError(count));
     if (is_float) {
       *out = std::strtod(text.c_str(), nullptr);
       return Status::Ok();

@@ -69,6 +69,17 @@ TEST(PyJsonLoads, AcceptsWhatPythonAccepts) {
   EXPECT_TRUE((*r)[6].is_number_unsigned());
 }
 
+// Python 3.11 refuses integers of more than 4,300 digits (ValueError).
+TEST(PyJsonLoads, IntegersOfMoreThan4300DigitsFailAsInPython) {
+  EXPECT_TRUE(PyJsonLoads(std::string(4300, '1'), {.exact = true}).ok());
+  EXPECT_EQ(ErrorOf("-" + std::string(4301, '1')),
+            "Exceeds the limit (4300 digits) for integer string conversion: "
+            "value has 4301 digits; use sys.set_int_max_str_digits() to "
+            "increase the limit");
+  EXPECT_FALSE(PyIntFromText(std::string(4301, '7')).has_value());
+  EXPECT_TRUE(PyIntFromText(std::string(4300, '7')).has_value());
+}
+
 TEST(PyJsonLoads, StorableModeGivesSerializableJson) {
   Result<json> r = PyJsonLoads("[123456789012345678901234567890, \"\\udc00\"]");
   ASSERT_TRUE(r.ok());

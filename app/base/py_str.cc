@@ -56,6 +56,13 @@ int PyIntCompare(const nlohmann::json& v, long long other) {
   return !text.empty() && text[0] == '-' ? -1 : 1;
 }
 
+std::string PyIntDigitsError(size_t digits) {
+  return fmt::format(
+      "Exceeds the limit ({} digits) for integer string conversion: value has "
+      "{} digits; use sys.set_int_max_str_digits() to increase the limit",
+      kPyMaxIntDigits, digits);
+}
+
 std::optional<PyIntDigits> PyParseInt(std::string_view text, int base) {
   std::string ascii = PyAsciiDigitsAndSpaces(text);
   std::string_view s = ascii;
@@ -91,6 +98,8 @@ std::optional<PyIntDigits> PyParseInt(std::string_view text, int base) {
     last_digit = any = true;
   }
   if (!any || !last_digit) return std::nullopt;
+  // Hexadecimal text has no limit in Python; decimal text does.
+  if (base == 10 && out.digits.size() > kPyMaxIntDigits) return std::nullopt;
   if (out.digits.empty()) {
     out.digits = "0";
     out.negative = false;

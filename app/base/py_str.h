@@ -33,6 +33,12 @@ class PyRecursionError : public std::runtime_error {
   explicit PyRecursionError(std::string_view what_while);
 };
 
+// Python 3.11 refuses to convert decimal text of more digits than this to an
+// int (ValueError), in int() and in json.loads alike; the bound also keeps a
+// hostile 10 MB number from becoming a 10 MB value.
+inline constexpr size_t kPyMaxIntDigits = 4300;
+std::string PyIntDigitsError(size_t digits);
+
 // An integer outside 64 bits, as Python's json.loads keeps it: a binary
 // value with subtype kPyBigIntSubtype holding the decimal text ("-123...").
 inline constexpr uint8_t kPyBigIntSubtype = 0x69;
