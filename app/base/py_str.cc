@@ -101,7 +101,7 @@ std::optional<PyIntDigits> PyParseInt(std::string_view text, int base) {
   // Hexadecimal text has no limit in Python; decimal text does.
   if (base == 10 && out.digits.size() > kPyMaxIntDigits) return std::nullopt;
   if (out.digits.empty()) {
-    out.digits = "0";
+    out.digits.assign(1, '0');  // not = "0": GCC 12 -Wrestrict misfires on it
     out.negative = false;
   }
   return out;
