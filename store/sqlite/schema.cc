@@ -2,6 +2,7 @@
 // The column table (schema.h) and the DDL and migrations (migrate.h).
 #include "store/sqlite/schema.h"
 
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -301,6 +302,14 @@ std::string_view ColumnTypeName(ColumnType type) {
 }
 
 std::span<const std::string_view> FtsColumns() { return kFts; }
+
+bool LeadsIndex(std::string_view column) {
+  // The first columns of SchemaV1's indexes (crash_id: its UNIQUE index).
+  static constexpr std::string_view kLeading[] = {
+      "crash_id", "product", "signature", "os_name", "date_processed"};
+  return std::find(std::begin(kLeading), std::end(kLeading), column) !=
+         std::end(kLeading);
+}
 
 std::string GlobLiteral(std::string_view text) {
   std::string out;

@@ -72,6 +72,10 @@ inline constexpr std::string_view kFtsTable = "crashes_fts";
 inline constexpr std::string_view kCountsTable = "signature_counts";
 inline constexpr std::string_view kFirstSeenTable = "signature_first";
 
+// The columns every search statement names.
+inline constexpr std::string_view kCrashIdColumn = "crash_id";
+inline constexpr std::string_view kDateColumn = "date_processed";
+
 inline constexpr int64_t kMicrosPerSecond = 1'000'000;
 inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 
@@ -107,6 +111,10 @@ const Column* ColumnForField(std::string_view field_name);
 // Field name → SQL name: '.' becomes "__".
 std::string ColumnNameOf(std::string_view field_name);
 std::string_view ColumnTypeName(ColumnType type);  // "TEXT", "INTEGER", "REAL"
+
+// True when `column` is the first column of an index of crashes (a lookup,
+// a range or a loose scan of its distinct values is cheap).
+bool LeadsIndex(std::string_view column);
 
 // The columns of crashes_fts, in order (each also a column of crashes).
 std::span<const std::string_view> FtsColumns();

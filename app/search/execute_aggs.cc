@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MPL-2.0
+// Facets (execute_internal.h: Facets): terms, nested `_aggs.*`, histograms
+// and cardinality. Each aggregation is one GROUP BY over the request's WHERE
+// (plus one per sub-aggregation); the buckets are assembled here, which is
+// also where ';'-token fields are split and dates fall into calendar
+// buckets.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "app/base/iso_time.h"
+#include "app/search/execute_internal.h"
+#include "store/sqlite/schema.h"
+
+namespace crashbox::search::internal {
+namespace {
+
+using nlohmann::json;
+
+int Rank(const sq::Value& v) {
+  if (sq::IsNull(v)) return 0;
+  if (std::holds_alternative<std::string>(v)) return 2;
+  return 1;
+}
+double AsDouble(const sq::Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+  return std::get<double>(v);
+}
+// Ascending term order: numbers by value, text by bytes.
+struct ValueLess {
+  bool operator()(const sq::Value& a, const sq::Value& b) const {
+    int ra = Rank(a), rb = Rank(b);
+    if (ra != rb) return ra < rb;
+    if (ra == 2) return std::get<std::string>(a) < std::get<std::string>(b);
+    if (ra == 1) {
+      if (a.index() == b.index() && std::holds_alternative<int64_t>(a)) {
+        return std::get<int64_t>(a) < std::get<int64_t>(b);
+      }
+      return AsDouble(a) < AsDouble(b);
+    }
+    return false;
+  }
+};
+
+// SQL floor division by a positive integer (SQLite's '/' truncates).
+std::string FloorDiv(std::string_view x, std::string_view d) {
+  return fmt::format(
+      "(CASE WHEN {0} >= 0 THEN {0} / {1} ELSE ({0} + 1) / {1} - 1 END)", x, d);
+}
+
+// One grouping of an aggregation: a terms field or a histogram.
+struct Key {
+  const SearchField* field = nullptr;
+  AggKind kind = AggKind::kTerms;
+  HistogramInterval interval;
+  FieldSql sql;
+  bool tokens = false;  // ';'-separated: one bucket per token
+  // The unit of a date histogram's SQL key: "minute", "hour" or "day"
+  // (day-based keys are folded into weeks, months, quarters, years here).
+  std::string date_unit;
+  std::string calendar;  // normalized: minute hour day week month quarter year
+  bool int_width = false;
+
+  std::string Expr(SqlParams& params) const {
+    if (kind != AggKind::kHistogram) return sql.expr;
+    if (sql.kind == Kind::kMicros) {
+      int64_t unit = date_unit == "minute" ? 60 * sq::kMicrosPerSecond
+                     : date_unit == "hour" ? 3600 * sq::kMicrosPerSecond
+                                           : sq::kMicrosPerDay;
+      return FloorDiv(sql.expr, std::to_string(unit));
+    }
+    if (int_width) {
+      return FloorDiv(sql.expr,
+                      params.Add(static_cast<int64_t>(interval.width)));
+    }
+    std::string w = params.Add(interval.width);
+    return fmt::format(
+        "(CAST({0} / {1} AS INTEGER) - ({0} < 0 AND CAST({0} / {1} AS INTEGER) "
+        "!= {0} / {1}))",
+        sql.expr, w);
+  }
+
+  // The bucket keys one grouped value falls in (none for NULL).
+  std::vector<sq::Value> Keys(const sq::Value& raw) const {
+    if (sq::IsNull(raw)) return {};
+    if (tokens) {
+      std::vector<sq::Value> out;
+      if (const auto* s = std::get_if<std::string>(&raw)) {
+        for (std::string& t : SemicolonTokens(*s))
+          out.emplace_back(std::move(t));
+      }
+      return out;
+    }
+    if (kind != AggKind::kHistogram || !std::holds_alternative<int64_t>(raw)) {
+      return {raw};
+    }
+    int64_t k = std::get<int64_t>(raw);
+    if (sql.kind == Kind::kMicros) return {DateBucketStart(k)};
+    if (int_width) return {k * static_cast<int64_t>(interval.width)};
+    return {static_cast<double>(k) * interval.width};
+  }
+
+  // The start (microseconds) of the calendar bucket holding SQL key `k`.
+  int64_t DateBucketStart(int64_t k) const {
+    using namespace std::chrono;
+    if (date_unit == "minute") return k * 60 * sq::kMicrosPerSecond;
+    if (date_unit == "hour") return k * 3600 * sq::kMicrosPerSecond;
+    int64_t day = k;
+    if (calendar == "week") {
+      // 1970-01-01 was a Thursday; weeks start on Monday (ISO, as ES).
+      int64_t w = (day + 3) >= 0 ? (day + 3) / 7 : (day + 3 - 6) / 7;
+      day = w * 7 - 3;
+    } else if (calendar == "month" || calendar == "quarter" ||
+               calendar == "year") {
+      year_month_day ymd{sys_days{days{day}}};
+      unsigned m = static_cast<unsigned>(ymd.month());
+      if (calendar == "quarter") m = (m - 1) / 3 * 3 + 1;
+      if (calendar == "year") m = 1;
+      day = sys_days{ymd.year() / month{m} / 1}.time_since_epoch().count();
+    }
+    return day * sq::kMicrosPerDay;
+  }
+
+  json Term(const sq::Value& key) const {
+    if (kind == AggKind::kHistogram && sql.kind == Kind::kMicros) {
+      const auto* us = std::get_if<int64_t>(&key);
+      if (us == nullptr) return nullptr;
+      int64_t s = *us / sq::kMicrosPerSecond;
+      return base::IsoTimestampSeconds(s);
+    }
+    if (kind == AggKind::kHistogram) return HitValue(key, Kind::kInt);
+    return TermValue(key, sql.kind);
+  }
+};
+
+Key MakeKey(const SearchField& f, AggKind kind,
+            const HistogramInterval& interval) {
+  Key k;
+  k.field = &f;
+  k.kind = kind;
+  k.interval = interval;
+  k.sql = SqlFor(f);
+  k.tokens = kind == AggKind::kTerms && f.semicolon_tokens;
+  if (kind == AggKind::kHistogram && k.sql.kind == Kind::kMicros) {
+    std::string c = interval.calendar.empty() ? "day" : interval.calendar;
+    static const std::map<std::string, std::string, std::less<>> kNames = {
+        {"1m", "minute"}, {"1h", "hour"},    {"1d", "day"}, {"1w", "week"},
+        {"1M", "month"},  {"1q", "quarter"}, {"1y", "year"}};
+    if (auto it = kNames.find(c); it != kNames.end()) c = it->second;
+    k.calendar = c;
+    k.date_unit = (c == "minute" || c == "hour") ? c : "day";
+  }
+  k.int_width = k.sql.kind != Kind::kReal &&
+                interval.width ==
+                    static_cast<double>(static_cast<int64_t>(interval.width));
+  return k;
+}
+
+struct Node {
+  int64_t count = 0;
+  std::map<sq::Value, Node, ValueLess> children;
+};
+
+// Adds `n` crashes with the grouped values `row[0..levels)` under `node`,
+// one path per combination of bucket keys (tokens give several).
+void Insert(Node& node, const std::vector<Key>& levels,
+            const std::vector<sq::Value>& row, size_t level, int64_t n) {
+  if (level == levels.size()) return;
+  for (sq::Value& k : levels[level].Keys(row[level])) {
+    Node& child = node.children[std::move(k)];
+    child.count += n;
+    Insert(child, levels, row, level + 1, n);
+  }
+}
+
+class Aggregator {
+ public:
+  Aggregator(const Query& q, Audience a, const std::string& where,
+             const SqlParams& params, Executor& exec)
+      : q_(q), audience_(a), where_(where), params_(params), exec_(exec) {}
+
+  Result<json> Run() {
+    json out = json::object();
+    if (q_.facets_size <= 0) return out;
+    for (const Agg& a : q_.facets) {
+      if (!Visible(a.field)) continue;
+      if (a.kind == AggKind::kCardinality) {
+        CB_ASSIGN_OR_RETURN(out[a.ResultKey()], Cardinality(a));
+      } else {
+        CB_ASSIGN_OR_RETURN(out[a.ResultKey()],
+                            Buckets({MakeKey(*a.field, a.kind, a.interval)}, {},
+                                    a.ResultKey()));
+      }
+    }
+    for (const NestedAgg& n : q_.aggs) {
+      std::vector<Key> levels;
+      bool visible = !n.path.empty();
+      for (const SearchField* f : n.path) {
+        visible = visible && Visible(f);
+        if (visible) levels.push_back(MakeKey(*f, AggKind::kTerms, {}));
+      }
+      if (!visible) continue;
+      CB_ASSIGN_OR_RETURN(out[n.path[0]->name],
+                          Buckets(levels, n.subs, n.path[0]->name));
+    }
+    for (const HistogramAgg& h : q_.histograms) {
+      if (!Visible(h.histogram.field)) continue;
+      std::string key = h.histogram.ResultKey();
+      CB_ASSIGN_OR_RETURN(
+          out[key], Buckets({MakeKey(*h.histogram.field, AggKind::kHistogram,
+                                     h.histogram.interval)},
+                            h.subs, key));
+    }
+    return out;
+  }
+
+ private:
+  bool Visible(const SearchField* f) const {
+    return f != nullptr && IsVisible(*f, audience_);
+  }
+
+  // SELECT <keys> [, count(*)] ... GROUP BY every key.
+  Result<sq::QueryResult> Group(const std::string& purpose,
+                                const std::vector<Key>& keys, bool with_count) {
+    SqlParams params = params_;
+    std::vector<std::string> select, group;
+    for (const Key& k : keys) {
+      select.push_back(k.Expr(params));
+      group.push_back(std::to_string(select.size()));
+    }
+    if (with_count) select.push_back("count(*)");
+    std::string sql = fmt::format("SELECT {} FROM {} WHERE {} GROUP BY {}",
+                                  fmt::join(select, ", "), sq::kCrashesTable,
+                                  where_, fmt::join(group, ", "));
+    return exec_.Query(purpose, sql, params);
+  }
+
+  Result<json> Cardinality(const Agg& a) {
+    FieldSql f = SqlFor(*a.field);
+    std::string purpose = "facet " + a.ResultKey();
+    if (f.kind == Kind::kNone) return json{{"value", 0}};
+    if (!a.field->semicolon_tokens) {
+      CB_ASSIGN_OR_RETURN(
+          sq::QueryResult r,
+          exec_.Query(purpose,
+                      fmt::format("SELECT count(DISTINCT {}) FROM {} WHERE {}",
+                                  f.expr, sq::kCrashesTable, where_),
+                      params_));
+      int64_t n = r.rows.empty() ? 0 : std::get<int64_t>(r.rows[0][0]);
+      return json{{"value", n}};
+    }
+    Key k = MakeKey(*a.field, AggKind::kTerms, {});
+    CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(purpose, {k}, false));
+    std::set<sq::Value, ValueLess> distinct;
+    for (const auto& row : r.rows) {
+      for (sq::Value& v : k.Keys(row[0])) distinct.insert(std::move(v));
+    }
+    return json{{"value", static_cast<int64_t>(distinct.size())}};
+  }
+
+  // The children of `node` as a bucket list, in the order and number the
+  // key's kind asks for.
+  std::vector<std::pair<const sq::Value*, const Node*>> Pick(const Node& node,
+                                                             const Key& key) {
+    std::vector<std::pair<const sq::Value*, const Node*>> picked;
+    for (const auto& [k, child] : node.children) picked.push_back({&k, &child});
+    if (key.kind == AggKind::kTerms) {
+      std::stable_sort(picked.begin(), picked.end(), [](auto& a, auto& b) {
+        return a.second->count > b.second->count;  // ties: key asc (map order)
+      });
+      if (picked.size() > static_cast<size_t>(q_.facets_size)) {
+        picked.resize(static_cast<size_t>(q_.facets_size));
+      }
+    }
+    return picked;
+  }
+
+  // Buckets of `levels` (outermost first) with `subs` inside the innermost.
+  Result<json> Buckets(const std::vector<Key>& levels,
+                       const std::vector<Agg>& subs, const std::string& name) {
+    for (const Key& k : levels) {
+      if (k.sql.kind == Kind::kNone) return json::array();  // always NULL
+    }
+    std::string purpose = "facet " + name;
+    Node root;
+    bool simple = levels.size() == 1 && !levels[0].tokens &&
+                  levels[0].kind == AggKind::kTerms;
+    if (simple) {
+      // One plain terms level: let SQL rank and cut.
+      SqlParams params = params_;
+      std::string tail = fmt::format(" ORDER BY count(*) DESC, 1 LIMIT {}",
+                                     params.Add(int64_t{q_.facets_size}));
+      CB_ASSIGN_OR_RETURN(sq::QueryResult r,
+                          GroupNotNull(purpose, levels[0], tail, params));
+      for (const auto& row : r.rows) {
+        Insert(root, levels, row, 0, std::get<int64_t>(row[1]));
+      }
+    } else {
+      CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(purpose, levels, true));
+      for (const auto& row : r.rows) {
+        Insert(root, levels, row, 0, std::get<int64_t>(row.back()));
+      }
+    }
+    // One grouping per sub-aggregation, by the levels plus its own key.
+    std::vector<Node> sub_roots(subs.size());
+    std::vector<bool> sub_visible(subs.size());
+    for (size_t i = 0; i < subs.size(); ++i) {
+      const Agg& s = subs[i];
+      sub_visible[i] = Visible(s.field);
+      if (!sub_visible[i]) continue;
+      std::string sub_purpose = purpose + " / " + s.ResultKey();
+      std::vector<Key> keys = levels;
+      if (s.kind == AggKind::kCardinality) {
+        keys.push_back(MakeKey(*s.field, AggKind::kTerms, {}));
+        // Distinct (levels, value) pairs; counted per bucket below.
+        CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(sub_purpose, keys, false));
+        for (const auto& row : r.rows) Insert(sub_roots[i], keys, row, 0, 1);
+        continue;
+      }
+      keys.push_back(MakeKey(*s.field, s.kind, s.interval));
+      if (keys.back().sql.kind == Kind::kNone) continue;
+      CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(sub_purpose, keys, true));
+      for (const auto& row : r.rows) {
+        Insert(sub_roots[i], keys, row, 0, std::get<int64_t>(row.back()));
+      }
+    }
+    std::vector<const Node*> sub_nodes;
+    for (const Node& n : sub_roots) sub_nodes.push_back(&n);
+    return Emit(root, levels, 0, subs, sub_visible, sub_nodes);
+  }
+
+  Result<sq::QueryResult> GroupNotNull(const std::string& purpose,
+                                       const Key& key, const std::string& tail,
+                                       SqlParams& params) {
+    std::string sql = fmt::format(
+        "SELECT {0}, count(*) FROM {1} WHERE {2} AND {0} IS NOT NULL "
+        "GROUP BY 1{3}",
+        key.sql.expr, sq::kCrashesTable, where_, tail);
+    return exec_.Query(purpose, sql, params);
+  }
+
+  Result<json> Emit(const Node& node, const std::vector<Key>& levels,
+                    size_t level, const std::vector<Agg>& subs,
+                    const std::vector<bool>& sub_visible,
+                    const std::vector<const Node*>& sub_nodes) {
+    json list = json::array();
+    const Key& key = levels[level];
+    for (const auto& [k, child] : Pick(node, key)) {
+      if (++buckets_ > kMaxBuckets) return TooManyBuckets();
+      json bucket = {{"term", key.Term(*k)}, {"count", child->count}};
+      // The same bucket in each sub-aggregation's tree (null: no crash of
+      // this bucket has the sub's field).
+      std::vector<const Node*> subs_here;
+      for (const Node* s : sub_nodes) {
+        const Node* found = nullptr;
+        if (s != nullptr) {
+          auto it = s->children.find(*k);
+          if (it != s->children.end()) found = &it->second;
+        }
+        subs_here.push_back(found);
+      }
+      if (level + 1 < levels.size()) {
+        CB_ASSIGN_OR_RETURN(json inner, Emit(*child, levels, level + 1, subs,
+                                             sub_visible, subs_here));
+        bucket["facets"] = {{levels[level + 1].field->name, std::move(inner)}};
+      } else if (!subs.empty()) {
+        json facets = json::object();
+        for (size_t i = 0; i < subs.size(); ++i) {
+          if (!sub_visible[i]) continue;
+          const Agg& s = subs[i];
+          if (s.kind == AggKind::kCardinality) {
+            int64_t n =
+                subs_here[i]
+                    ? static_cast<int64_t>(subs_here[i]->children.size())
+                    : 0;
+            facets[s.ResultKey()] = {{"value", n}};
+            continue;
+          }
+          Key sk = MakeKey(*s.field, s.kind, s.interval);
+          json sub_list = json::array();
+          if (subs_here[i] != nullptr) {
+            for (const auto& [sv, sn] : Pick(*subs_here[i], sk)) {
+              if (++buckets_ > kMaxBuckets) return TooManyBuckets();
+              sub_list.push_back(
+                  {{"term", sk.Term(*sv)}, {"count", sn->count}});
+            }
+          }
+          facets[s.ResultKey()] = std::move(sub_list);
+        }
+        bucket["facets"] = std::move(facets);
+      }
+      list.push_back(std::move(bucket));
+    }
+    return list;
+  }
+
+  const Query& q_;
+  Audience audience_;
+  const std::string& where_;
+  const SqlParams& params_;
+  Executor& exec_;
+  size_t buckets_ = 0;
+};
+
+}  // namespace
+
+Result<json> Facets(const Query& query, Audience audience,
+                    const std::string& where, const SqlParams& params,
+                    Executor& exec) {
+  return Aggregator(query, audience, where, params, exec).Run();
+}
+
+}  // namespace crashbox::search::internal
