@@ -203,5 +203,190 @@ TEST_F(ExecuteTest, DateRangeBoundsTheSearch) {
   EXPECT_EQ(Ids({{"date", "<" + IsoAt(kNow - 3 * 86400)}}), IdList{"old"});
 }
 
+TEST_F(ExecuteTest, HitsHaveTheColumnsInOrder) {
+  Add("a", {{"uptime", 7},
+            {"startup_crash", true},
+            {"date_processed", IsoAt(kNow - 60, 123456)}});
+  json r = Search({{"_columns", "uptime"},
+                   {"_columns", "date"},
+                   {"_columns", "startup_crash"},
+                   {"_columns", "uuid"},
+                   {"_columns", "reason"}});
+  ASSERT_EQ(r["hits"].size(), 1u);
+  const json& h = r["hits"][0];
+  EXPECT_EQ(h, json::parse(R"({"uptime":7,
+      "date":"2024-05-07T11:59:00.123456+00:00","startup_crash":true,
+      "uuid":"a","reason":null})"));
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : h.items()) keys.push_back(k);
+  EXPECT_EQ(keys.size(), 5u);
+  EXPECT_EQ(r["errors"], json::array());
+}
+
+TEST_F(ExecuteTest, DefaultColumnsAndNewestFirst) {
+  Add("a", {{"date_processed", IsoAt(kNow - 300)}});
+  Add("b", {{"date_processed", IsoAt(kNow - 100)}});
+  Add("c", {{"date_processed", IsoAt(kNow - 200)}});
+  json r = Search({});
+  ASSERT_EQ(r["hits"].size(), 3u);
+  EXPECT_EQ(r["hits"][0]["uuid"], "b");
+  EXPECT_EQ(r["hits"][1]["uuid"], "c");
+  EXPECT_EQ(r["hits"][0].size(), 5u);  // uuid date signature product version
+  EXPECT_EQ(r["hits"][0]["product"], "Firefox");
+}
+
+TEST_F(ExecuteTest, SortSeveralKeysMissingLastTiesByCrashId) {
+  Add("a", {{"uptime", 2}, {"signature", "x"}});
+  Add("b", {{"uptime", 1}, {"signature", "y"}});
+  Add("c", {{"uptime", 2}, {"signature", "y"}});
+  Add("d", {{"signature", "x"}});
+  Add("e", {{"uptime", 2}, {"signature", "y"}});
+  auto order = [&](Params p) {
+    p.emplace_back("_columns", "uuid");
+    json r = Search(p);
+    std::string ids;
+    for (const json& h : r["hits"]) ids += h["uuid"].get<std::string>();
+    return ids;
+  };
+  EXPECT_EQ(order({{"_sort", "uptime"}}), "baced");
+  EXPECT_EQ(order({{"_sort", "-uptime"}}), "acebd");
+  EXPECT_EQ(order({{"_sort", "signature"}, {"_sort", "-uptime"}}), "adceb");
+}
+
+TEST_F(ExecuteTest, ResultsNumberAndOffsetPage) {
+  for (char c = 'a'; c <= 'e'; ++c) Add(std::string(1, c), {});
+  auto page = [&](const char* number, const char* offset) {
+    json r = Search({{"_sort", "uuid"},
+                     {"_columns", "uuid"},
+                     {"_results_number", number},
+                     {"_results_offset", offset}});
+    EXPECT_EQ(r["total"], 5);
+    std::string ids;
+    for (const json& h : r["hits"]) ids += h["uuid"].get<std::string>();
+    return ids;
+  };
+  EXPECT_EQ(page("2", "0"), "ab");
+  EXPECT_EQ(page("2", "2"), "cd");
+  EXPECT_EQ(page("2", "4"), "e");
+  EXPECT_EQ(page("0", "0"), "");
+  EXPECT_EQ(page("3", "9"), "");
+}
+
+TEST_F(ExecuteTest, ReturnQueryShowsTheStatementsWithoutRunning) {
+  Add("a", {});
+  json r = Search({{"signature", "~it's"}, {"_return_query", "true"}});
+  ASSERT_TRUE(r.contains("query"));
+  EXPECT_EQ(r["indices"], json::array());
+  EXPECT_FALSE(r.contains("hits"));
+  const json& sql = r["query"]["sql"];
+  ASSERT_EQ(sql.size(), 3u);  // total, hits, the signature facet
+  EXPECT_EQ(sql[0]["purpose"], "total");
+  EXPECT_EQ(sql[1]["purpose"], "hits");
+  EXPECT_EQ(sql[2]["purpose"], "facet signature");
+  // The value is a parameter, never part of the text.
+  EXPECT_EQ(sql[0]["sql"].get<std::string>().find("it's"), std::string::npos);
+  EXPECT_EQ(sql[0]["params"][2], "*it's*");
+  EXPECT_EQ(r["query"]["filters"][0]["field"], "signature");
+}
+
+TEST_F(ExecuteTest, TimeLimitGivesSocorrosTimeoutMessage) {
+  Add("a", {});
+  RunOptions o;
+  o.time_limit = std::chrono::milliseconds(0);
+  Result<json> r = Try({}, Audience::kUnredacted, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), kTimeoutMessage);
+}
+
+TEST_F(ExecuteTest, TimeLimitInterruptsALongStatement) {
+  // Enough rows that a regex over all of them outlasts 1 ms.
+  std::vector<json> crashes;
+  for (int i = 0; i < 3000; ++i) {
+    crashes.push_back({{"signature", std::string(200, 'a') + std::to_string(i)},
+                       {"date_processed", IsoAt(kNow - 60)}});
+  }
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3000; ++i) ids.push_back(std::to_string(i));
+  std::vector<store::sqlite::IndexItem> items;
+  for (int i = 0; i < 3000; ++i) items.push_back({ids[i], crashes[i]});
+  ASSERT_TRUE(index_->IndexBatch(items).ok());
+  RunOptions o;
+  o.time_limit = std::chrono::milliseconds(1);
+  Result<json> r = Try({{"signature", "@(a|aa)*(b|c)"},
+                        {"_facets", "_cardinality.signature"},
+                        {"_facets", "_histogram.date"},
+                        {"_histogram_interval.date", "minute"}},
+                       Audience::kUnredacted, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), kTimeoutMessage);
+}
+
+class Protected : public ExecuteTest {
+ protected:
+  void SetUp() override {
+    ExecuteTest::SetUp();
+    // (email is no Super Search field at all: Socorro's collector drops
+    // it, so only url and user_comments carry personal data here.)
+    Add("a", {{"url", "https://secret.example/"},
+              {"user_comments", "my password is hunter2"}});
+  }
+  // Every place a field can show up, for `f`.
+  Params Everywhere(const std::string& f) {
+    return {{f, "!__null__"},
+            {"_columns", "uuid"},
+            {"_columns", f},
+            {"_sort", f},
+            {"_facets", f},
+            {"_facets", "_cardinality." + f},
+            {"_aggs." + f, "signature"},
+            {"_aggs.signature", f},
+            {"_aggs.signature", "_cardinality." + f}};
+  }
+};
+
+TEST_F(Protected, NeverReachThePublic) {
+  for (const char* f : {"url", "user_comments"}) {
+    json r = Search(Everywhere(f), Audience::kPublic);
+    std::string text = r.dump();
+    EXPECT_EQ(text.find("secret.example"), std::string::npos) << f;
+    EXPECT_EQ(text.find("hunter2"), std::string::npos) << f;
+    EXPECT_EQ(text.find(std::string("\"") + f + "\""), std::string::npos)
+        << f << ": " << text;
+    EXPECT_EQ(r["total"], 1);  // the filter was dropped, not applied
+  }
+}
+
+TEST_F(Protected, NeverReachThePublicEvenIfTheQueryCarriesThem) {
+  // A Query parsed for the unredacted audience, run for the public one.
+  ParseOptions o;
+  o.now = Timestamp(std::chrono::seconds(kNow));
+  Params p = Everywhere("url");
+  p.emplace_back("_histogram.uptime", "_cardinality.url");
+  p.emplace_back("_return_query", "1");
+  Result<Query> q = Parse(p, Audience::kUnredacted, o);
+  ASSERT_TRUE(q.ok());
+  Result<json> echoed = search::Run(*q, Audience::kPublic, *index_);
+  ASSERT_TRUE(echoed.ok());
+  EXPECT_EQ(echoed->dump().find("url"), std::string::npos) << echoed->dump();
+  q->return_query = false;
+  Result<json> r = search::Run(*q, Audience::kPublic, *index_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->dump().find("url"), std::string::npos) << r->dump();
+  EXPECT_EQ(r->dump().find("secret"), std::string::npos);
+}
+
+TEST_F(Protected, TheUnredactedAudienceSeesThem) {
+  json r = Search(Everywhere("url"), Audience::kUnredacted);
+  EXPECT_EQ(r["hits"][0]["url"], "https://secret.example/");
+  EXPECT_EQ(r["facets"]["url"][0]["term"], "https://secret.example/");
+  EXPECT_EQ(r["facets"]["cardinality_url"]["value"], 1);
+  EXPECT_EQ(r["facets"]["signature"][0]["facets"]["url"][0]["count"], 1);
+  r = Search({{"user_comments", "hunter2"}, {"_columns", "user_comments"}});
+  EXPECT_EQ(r["hits"][0]["user_comments"], "my password is hunter2");
+  r = Search({{"url", "~secret"}, {"_columns", "url"}});
+  EXPECT_EQ(r["hits"][0]["url"], "https://secret.example/");
+}
+
 }  // namespace
 }  // namespace crashbox::search::testing
