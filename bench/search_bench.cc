@@ -97,6 +97,8 @@ int main(int argc, char** argv) {
   app.add_option("--db", db, "index file (filled when empty)");
   app.add_option("--rows", rows, "crashes to index");
   app.add_option("--runs", runs, "runs per workload");
+  bool show = false;
+  app.add_flag("--show", show, "print each workload's statements first");
   CLI11_PARSE(app, argc, argv);
 
   auto opened = store::sqlite::SearchIndex::Open(db, false);
@@ -132,9 +134,8 @@ int main(int argc, char** argv) {
       {"contains", {{"signature", "~Function1234 "}}},
       {"histogram",
        {{"date", ">=2024-04-07T12:00:00"},
-        {"_histogram.date", ""},
-        {"_results_number", "0"},
-        {"_facets_size", "1"}}},
+        {"_facets", "_histogram.date"},
+        {"_results_number", "0"}}},
       {"page", {{"_sort", "-date"}, {"_results_number", "50"}}},
   };
   search::ParseOptions po;
@@ -144,6 +145,13 @@ int main(int argc, char** argv) {
     if (!q.ok()) {
       std::fprintf(stderr, "%s: %s\n", w.name, q.status().ToString().c_str());
       return 1;
+    }
+    if (show) {
+      search::Query shown = q.value();
+      shown.return_query = true;
+      auto r = search::Run(shown, search::Audience::kPublic, index);
+      if (r.ok())
+        std::printf("%s\n", r.value()["query"]["sql"].dump(1).c_str());
     }
     std::vector<double> ms;
     int64_t total = 0;
