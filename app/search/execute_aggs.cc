@@ -160,6 +160,11 @@ Key MakeKey(const SearchField& f, AggKind kind,
   return k;
 }
 
+bool IsDateHistogram(const Key& k) {
+  return k.kind == AggKind::kHistogram && k.sql.kind == Kind::kMicros &&
+         k.sql.expr == sq::kDateColumn;
+}
+
 struct Node {
   int64_t count = 0;
   std::map<sq::Value, Node, ValueLess> children;
@@ -180,8 +185,13 @@ void Insert(Node& node, const std::vector<Key>& levels,
 class Aggregator {
  public:
   Aggregator(const Query& q, Audience a, const std::string& where,
-             const SqlParams& params, Executor& exec)
-      : q_(q), audience_(a), where_(where), params_(params), exec_(exec) {}
+             const SqlParams& params, Executor& exec, int64_t* total)
+      : q_(q),
+        audience_(a),
+        where_(where),
+        params_(params),
+        exec_(exec),
+        total_(total) {}
 
   Result<json> Run() {
     json out = json::object();
@@ -305,6 +315,11 @@ class Aggregator {
         Insert(root, levels, row, 0, std::get<int64_t>(row.back()));
       }
     }
+    if (total_ != nullptr && IsDateHistogram(levels[0])) {
+      *total_ = 0;
+      for (const auto& [k, child] : root.children) *total_ += child.count;
+      total_ = nullptr;
+    }
     // One grouping per sub-aggregation, by the levels plus its own key.
     std::vector<Node> sub_roots(subs.size());
     std::vector<bool> sub_visible(subs.size());
@@ -403,6 +418,7 @@ class Aggregator {
   const std::string& where_;
   const SqlParams& params_;
   Executor& exec_;
+  int64_t* total_;  // set by the first top-level date histogram
   size_t buckets_ = 0;
 };
 
@@ -410,8 +426,24 @@ class Aggregator {
 
 Result<json> Facets(const Query& query, Audience audience,
                     const std::string& where, const SqlParams& params,
-                    Executor& exec) {
-  return Aggregator(query, audience, where, params, exec).Run();
+                    Executor& exec, int64_t* total) {
+  return Aggregator(query, audience, where, params, exec, total).Run();
+}
+
+bool TotalFromDateHistogram(const Query& query) {
+  if (query.facets_size <= 0) return false;
+  auto is_date = [](const Agg& a) {
+    return a.kind == AggKind::kHistogram && a.field != nullptr &&
+           SqlFor(*a.field).kind == Kind::kMicros &&
+           SqlFor(*a.field).expr == sq::kDateColumn;
+  };
+  for (const Agg& a : query.facets) {
+    if (is_date(a)) return true;
+  }
+  for (const HistogramAgg& h : query.histograms) {
+    if (is_date(h.histogram)) return true;
+  }
+  return false;
 }
 
 }  // namespace crashbox::search::internal

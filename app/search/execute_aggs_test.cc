@@ -120,6 +120,14 @@ TEST_F(Aggs, DateHistogramByDayAndWeek) {
             "2024-05-07T11:00:00+00:00");
 }
 
+TEST_F(Aggs, TotalFromADateHistogramIsTheCount) {
+  json r = Search({{"_facets", "_histogram.date"}, {"platform", "linux"}});
+  EXPECT_EQ(r["total"], 3);
+  r = Search({{"_histogram.date", "signature"}});
+  EXPECT_EQ(r["total"], 7);
+  EXPECT_EQ(r["facets"]["histogram_date"][1]["count"], 6);
+}
+
 TEST_F(Aggs, Cardinality) {
   json r = Search({{"_facets", "_cardinality.signature"},
                    {"_facets", "_cardinality.modules_in_stack"}});
