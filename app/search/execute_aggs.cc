@@ -299,7 +299,13 @@ class Aggregator {
     Node root;
     bool simple = levels.size() == 1 && !levels[0].tokens &&
                   levels[0].kind == AggKind::kTerms;
-    if (simple) {
+    bool counted = false;
+    if (levels.size() == 1 && subs.empty() && IsDateHistogram(levels[0])) {
+      CB_ASSIGN_OR_RETURN(counted, CountPerBucket(purpose, levels[0], root));
+    }
+    if (counted) {
+      // done: one count per bucket
+    } else if (simple) {
       // One plain terms level: let SQL rank and cut.
       SqlParams params = params_;
       std::string tail = fmt::format(" ORDER BY count(*) DESC, 1 LIMIT {}",
@@ -346,6 +352,54 @@ class Aggregator {
     std::vector<const Node*> sub_nodes;
     for (const Node& n : sub_roots) sub_nodes.push_back(&n);
     return Emit(root, levels, 0, subs, sub_visible, sub_nodes);
+  }
+
+  // A date histogram without sub-aggregations as one count per bucket, each
+  // a short range of the date index, rather than grouping every crash of
+  // the range by a computed key (which reads and sorts them all: 390 ms for
+  // 30 days of 1M crashes, against ~130 ms this way). False, and nothing
+  // done, past kMaxRangeBuckets SQL keys (minutes over long ranges).
+  Result<bool> CountPerBucket(const std::string& purpose, const Key& key,
+                              Node& root) {
+    constexpr int64_t kMaxRangeBuckets = 400;
+    auto micros = [](const DateBound& b) {
+      return static_cast<int64_t>(b.at.time_since_epoch().count());
+    };
+    const int64_t from = micros(q_.date_from), to = micros(q_.date_to);
+    if (to < from) return true;
+    const int64_t unit = key.date_unit == "minute" ? 60 * sq::kMicrosPerSecond
+                         : key.date_unit == "hour" ? 3600 * sq::kMicrosPerSecond
+                                                   : sq::kMicrosPerDay;
+    auto floor_div = [](int64_t a, int64_t b) {
+      return a >= 0 ? a / b : -((-a + b - 1) / b);
+    };
+    const int64_t k0 = floor_div(from, unit), k1 = floor_div(to, unit);
+    if (k1 - k0 > kMaxRangeBuckets) return false;
+    std::vector<int64_t> starts;
+    for (int64_t k = k0; k <= k1; ++k) {
+      int64_t start = key.DateBucketStart(k);
+      if (starts.empty() || starts.back() != start) starts.push_back(start);
+    }
+    for (size_t i = 0; i < starts.size(); ++i) {
+      // ?1 and ?2 keep the query's operators: the first and last buckets
+      // keep its bounds, inner edges are rewritten to mean [start, next).
+      SqlParams params = params_;
+      if (i > 0) {
+        params.Set(0, q_.date_from.inclusive ? starts[i] : starts[i] - 1);
+      }
+      if (i + 1 < starts.size()) {
+        params.Set(1, q_.date_to.inclusive ? starts[i + 1] - 1 : starts[i + 1]);
+      }
+      CB_ASSIGN_OR_RETURN(
+          sq::QueryResult r,
+          exec_.Query(fmt::format("{} [{}]", purpose, i),
+                      fmt::format("SELECT count(*) FROM {} WHERE {}",
+                                  sq::kCrashesTable, where_),
+                      params));
+      int64_t n = r.rows.empty() ? 0 : std::get<int64_t>(r.rows[0][0]);
+      if (n > 0) root.children[starts[i]].count = n;  // min_doc_count 1
+    }
+    return true;
   }
 
   Result<sq::QueryResult> GroupNotNull(const std::string& purpose,

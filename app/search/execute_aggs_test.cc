@@ -128,6 +128,30 @@ TEST_F(Aggs, TotalFromADateHistogramIsTheCount) {
   EXPECT_EQ(r["facets"]["histogram_date"][1]["count"], 6);
 }
 
+TEST_F(ExecuteTest, DateHistogramEdgesAgreeWithAndWithoutSubs) {
+  const int64_t may6 = kNow - 12 * 3600 - 86400;  // 2024-05-06T00:00:00Z
+  Add("edge", {{"date_processed", IsoAt(may6)}});
+  Add("before", {{"date_processed", IsoAt(may6 - 1, 999999)}});
+  Add("from", {{"date_processed", IsoAt(may6 - 86400 + 3600)}});
+  for (const char* from : {">=", ">"}) {
+    for (const char* to : {"<=", "<"}) {
+      Params p = {{"date", std::string(from) + IsoAt(may6 - 86400 + 3600)},
+                  {"date", std::string(to) + IsoAt(may6)}};
+      Params counted = p, grouped = p;
+      counted.emplace_back("_histogram.date", "");
+      grouped.emplace_back("_histogram.date", "product");
+      json a = Search(counted)["facets"]["histogram_date"];
+      json b = Search(grouped)["facets"]["histogram_date"];
+      for (json& bucket : b) bucket.erase("facets");
+      EXPECT_EQ(a, b) << from << to;
+      int64_t sum = 0;
+      for (const json& bucket : a) sum += bucket["count"].get<int64_t>();
+      EXPECT_EQ(sum, (from[1] == '=' ? 2 : 1) + (to[1] == '=' ? 1 : 0))
+          << from << to << a;
+    }
+  }
+}
+
 TEST_F(Aggs, Cardinality) {
   json r = Search({{"_facets", "_cardinality.signature"},
                    {"_facets", "_cardinality.modules_in_stack"}});

@@ -62,13 +62,16 @@ class SqlParams {
   // Returns "?N" for `v`.
   std::string Add(sq::Value v);
   const std::vector<sq::Value>& values() const { return values_; }
+  // Replaces the value of ?(i + 1).
+  void Set(size_t i, sq::Value v) { values_.at(i) = std::move(v); }
 
  private:
   std::vector<sq::Value> values_;
 };
 
 // The WHERE clause of every statement of a request: the date range and the
-// filters (each over its visible field), its parameters first in `params`.
+// filters (each over its visible field), its parameters first in `params`:
+// ?1 is the lower date bound, ?2 the upper one.
 std::string CompileWhere(const Query& query, Audience audience,
                          SqlParams& params);
 
