@@ -130,38 +130,65 @@ Executor::Executor(sq::SearchIndex& index, const RunOptions& options,
       record_only_(record_only),
       deadline_(Clock::now() + options.time_limit) {}
 
-Result<sq::QueryResult> Executor::Query(std::string purpose, std::string sql,
-                                        const SqlParams& params) {
-  if (record_only_) {
-    nlohmann::json ps = nlohmann::json::array();
-    for (const sq::Value& v : params.values()) ps.push_back(ParamJson(v));
-    recorded_.push_back(
-        {{"purpose", std::move(purpose)}, {"sql", sql}, {"params", ps}});
-    return sq::QueryResult{};
-  }
+void Executor::Record(std::string purpose, const std::string& sql,
+                      const SqlParams& params) {
+  nlohmann::json ps = nlohmann::json::array();
+  for (const sq::Value& v : params.values()) ps.push_back(ParamJson(v));
+  recorded_.push_back(
+      {{"purpose", std::move(purpose)}, {"sql", sql}, {"params", ps}});
+}
+
+Result<std::chrono::milliseconds> Executor::Left() const {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline_ - Clock::now());
   if (left.count() <= 0) {
     return Status::InvalidArgument(std::string(kTimeoutMessage));
   }
+  return left;
+}
+
+Status Executor::Mapped(const Status& s, const std::string& purpose) const {
+  if (s.code() == Status::Code::kLimitExceeded) {
+    return Status::InvalidArgument(std::string(kTimeoutMessage));
+  }
+  // A statement the executor wrote that SQLite refuses is a bug here, not
+  // the caller's bad argument: say so rather than blame the query.
+  if (s.code() == Status::Code::kInvalidArgument) {
+    return Status::IoError(fmt::format("search: {}: {}", purpose, s.message()));
+  }
+  return s;
+}
+
+Result<sq::QueryResult> Executor::Query(std::string purpose, std::string sql,
+                                        const SqlParams& params) {
+  if (record_only_) {
+    Record(std::move(purpose), sql, params);
+    return sq::QueryResult{};
+  }
+  CB_ASSIGN_OR_RETURN(std::chrono::milliseconds left, Left());
   sq::QueryOptions qo;
   qo.time_limit = left;
   qo.max_rows = options_.max_group_rows;
   Result<sq::QueryResult> r = index_.Query(sql, params.values(), qo);
-  if (!r.ok()) {
-    if (r.status().code() == Status::Code::kLimitExceeded) {
-      return Status::InvalidArgument(std::string(kTimeoutMessage));
-    }
-    // A statement the executor wrote that SQLite refuses is a bug here, not
-    // the caller's bad argument: say so rather than blame the query.
-    if (r.status().code() == Status::Code::kInvalidArgument) {
-      return Status::IoError(
-          fmt::format("search: {}: {}", purpose, r.status().message()));
-    }
-    return r.status();
-  }
+  if (!r.ok()) return Mapped(r.status(), purpose);
   if (r->truncated) return TooManyBuckets();
   return r;
+}
+
+Status Executor::QueryEach(std::string purpose, std::string sql,
+                           const SqlParams& params,
+                           const sq::SearchIndex::RowFn& row) {
+  if (record_only_) {
+    Record(std::move(purpose), sql, params);
+    return {};
+  }
+  CB_ASSIGN_OR_RETURN(std::chrono::milliseconds left, Left());
+  sq::QueryOptions qo;
+  qo.time_limit = left;
+  Status s = index_.QueryEach(sql, params.values(), qo, row);
+  // kNotFound is the callback's own "stop" (execute_aggs.cc), passed back.
+  if (s.ok() || s.code() == Status::Code::kNotFound) return s;
+  return Mapped(s, purpose);
 }
 
 nlohmann::json HitValue(const sq::Value& v, Kind kind) {

@@ -84,11 +84,22 @@ class Executor {
   // rows) within what is left of the request's time. Errors as Run.
   Result<sq::QueryResult> Query(std::string purpose, std::string sql,
                                 const SqlParams& params);
+  // As Query, streaming each row to `row` (store's QueryEach); in
+  // record-only mode notes the statement and calls nothing.
+  Status QueryEach(std::string purpose, std::string sql,
+                   const SqlParams& params, const sq::SearchIndex::RowFn& row);
   nlohmann::json Recorded() const { return recorded_; }
   const RunOptions& options() const { return options_; }
 
  private:
   sq::SearchIndex& index_;
+  // Time left, or the timeout error.
+  Result<std::chrono::milliseconds> Left() const;
+  // kLimitExceeded → the timeout message; SQL errors → kIoError (our bug).
+  Status Mapped(const Status& s, const std::string& purpose) const;
+  void Record(std::string purpose, const std::string& sql,
+              const SqlParams& params);
+
   RunOptions options_;
   bool record_only_;
   std::chrono::steady_clock::time_point deadline_;

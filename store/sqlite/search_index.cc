@@ -406,4 +406,42 @@ Result<QueryResult> SearchIndex::Query(std::string_view sql,
   return result;
 }
 
+Status SearchIndex::QueryEach(std::string_view sql,
+                              std::span<const Value> params,
+                              const QueryOptions& options, const RowFn& row) {
+  CB_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
+  if (!stmt.IsReadOnly()) {
+    return Status::InvalidArgument("search index query: statement would write");
+  }
+  CB_RETURN_IF_ERROR(stmt.BindAll(params));
+  Clock::time_point deadline;
+  const bool timed = options.time_limit.count() > 0;
+  if (timed) {
+    deadline = Clock::now() + options.time_limit;
+    sqlite3_progress_handler(db_->get(), kProgressOps, PastDeadline, &deadline);
+  }
+  const int n = stmt.ColumnCount();
+  std::vector<SqlArg> columns(static_cast<size_t>(n));
+  Status s;
+  while (true) {
+    Result<bool> more = stmt.Step();
+    if (!more.ok()) {
+      s = more.status();
+      break;
+    }
+    if (!*more) break;
+    for (int i = 0; i < n; ++i)
+      columns[static_cast<size_t>(i)] = stmt.ColumnView(i);
+    s = row(columns);
+    if (!s.ok()) break;
+  }
+  if (timed) sqlite3_progress_handler(db_->get(), 0, nullptr, nullptr);
+  if (s.code() == Status::Code::kLimitExceeded && timed) {
+    return Status::LimitExceeded(
+        fmt::format("search index query: time limit of {} ms exceeded",
+                    options.time_limit.count()));
+  }
+  return s;
+}
+
 }  // namespace crashbox::store::sqlite

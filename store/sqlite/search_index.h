@@ -164,6 +164,15 @@ class SearchIndex {
   Status RegisterFunction(const std::string& name, int num_args,
                           ScalarFunction fn);
 
+  // Runs one read-only statement as Query does, but hands each row to
+  // `row` as views (valid during the call) instead of copying it: for
+  // callers that fold many rows into little (counting terms). A non-OK
+  // Status from `row` stops the statement and is returned. max_rows is
+  // ignored; the time limit applies.
+  using RowFn = std::function<Status(std::span<const SqlArg> columns)>;
+  Status QueryEach(std::string_view sql, std::span<const Value> params,
+                   const QueryOptions& options, const RowFn& row);
+
   const std::filesystem::path& path() const { return path_; }
   bool read_only() const { return options_.read_only; }
 
