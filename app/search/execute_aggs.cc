@@ -6,6 +6,7 @@
 // buckets.
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -235,19 +236,82 @@ class Aggregator {
   }
 
   // SELECT <keys> [, count(*)] ... GROUP BY every key.
+  // The distinct tuples of <keys> among matching crashes [with how many
+  // crashes have each, appended]: SQLite streams the key values and a hash
+  // map groups them (GROUP BY would sort every matching crash first).
+  // TooManyBuckets past options.max_group_rows tuples.
   Result<sq::QueryResult> Group(const std::string& purpose,
                                 const std::vector<Key>& keys, bool with_count) {
     SqlParams params = params_;
-    std::vector<std::string> select, group;
-    for (const Key& k : keys) {
-      select.push_back(k.Expr(params));
-      group.push_back(std::to_string(select.size()));
+    std::vector<std::string> select;
+    for (const Key& k : keys) select.push_back(k.Expr(params));
+    std::string sql =
+        fmt::format("SELECT {} FROM {} WHERE {}", fmt::join(select, ", "),
+                    sq::kCrashesTable, where_);
+    // Tuples encoded as bytes: a tag per value, then its bytes (text with
+    // its length first), so that equal tuples are equal strings.
+    std::unordered_map<std::string, int64_t> counts;
+    std::string enc;
+    const size_t max_rows = exec_.options().max_group_rows;
+    bool too_many = false;
+    CB_RETURN_IF_ERROR(exec_.QueryEach(
+        purpose, sql, params, [&](std::span<const sq::SqlArg> cols) -> Status {
+          enc.clear();
+          for (const sq::SqlArg& c : cols) {
+            if (const auto* i = std::get_if<int64_t>(&c)) {
+              enc += 'i';
+              enc.append(reinterpret_cast<const char*>(i), sizeof *i);
+            } else if (const auto* d = std::get_if<double>(&c)) {
+              enc += 'd';
+              enc.append(reinterpret_cast<const char*>(d), sizeof *d);
+            } else if (const auto* t = std::get_if<std::string_view>(&c)) {
+              uint32_t n = static_cast<uint32_t>(t->size());
+              enc += 's';
+              enc.append(reinterpret_cast<const char*>(&n), sizeof n);
+              enc.append(*t);
+            } else {
+              enc += 'n';
+            }
+          }
+          auto [it, fresh] = counts.try_emplace(enc, 0);
+          ++it->second;
+          if (fresh && counts.size() > max_rows) {
+            too_many = true;
+            return Status::NotFound("too many groups");
+          }
+          return {};
+        }));
+    if (too_many) return TooManyBuckets();
+    sq::QueryResult out;
+    out.rows.reserve(counts.size());
+    for (const auto& [e, n] : counts) {
+      std::vector<sq::Value>& row = out.rows.emplace_back();
+      size_t i = 0;
+      while (i < e.size()) {
+        char tag = e[i++];
+        if (tag == 'i') {
+          int64_t v;
+          std::memcpy(&v, e.data() + i, sizeof v);
+          i += sizeof v;
+          row.emplace_back(v);
+        } else if (tag == 'd') {
+          double v;
+          std::memcpy(&v, e.data() + i, sizeof v);
+          i += sizeof v;
+          row.emplace_back(v);
+        } else if (tag == 's') {
+          uint32_t len;
+          std::memcpy(&len, e.data() + i, sizeof len);
+          i += sizeof len;
+          row.emplace_back(e.substr(i, len));
+          i += len;
+        } else {
+          row.emplace_back(std::monostate{});
+        }
+      }
+      if (with_count) row.emplace_back(n);
     }
-    if (with_count) select.push_back("count(*)");
-    std::string sql = fmt::format("SELECT {} FROM {} WHERE {} GROUP BY {}",
-                                  fmt::join(select, ", "), sq::kCrashesTable,
-                                  where_, fmt::join(group, ", "));
-    return exec_.Query(purpose, sql, params);
+    return out;
   }
 
   Result<json> Cardinality(const Agg& a) {
