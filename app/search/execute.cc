@@ -228,9 +228,16 @@ Result<nlohmann::json> Run(const Query& asked, Audience audience,
   SqlParams where_params;
   std::string where = CompileWhere(query, audience, where_params);
 
-  int64_t total = 0;
-  const bool from_histogram = TotalFromDateHistogram(query);
-  if (!from_histogram) {
+  // Aggregations first: one that reads every matching crash (the default
+  // signature facet does) gives the total, which then costs no scan.
+  std::optional<int64_t> counted;
+  CB_ASSIGN_OR_RETURN(
+      nlohmann::json facets,
+      Facets(query, audience, where, where_params, exec, &counted));
+  CB_ASSIGN_OR_RETURN(nlohmann::json hits,
+                      Hits(query, audience, where, where_params, exec));
+  int64_t total = counted.value_or(0);
+  if (!counted) {
     CB_ASSIGN_OR_RETURN(
         sq::QueryResult count,
         exec.Query("total",
@@ -239,13 +246,6 @@ Result<nlohmann::json> Run(const Query& asked, Audience audience,
                    where_params));
     if (!count.rows.empty()) total = std::get<int64_t>(count.rows[0][0]);
   }
-  CB_ASSIGN_OR_RETURN(nlohmann::json hits,
-                      Hits(query, audience, where, where_params, exec));
-  // A date histogram already counts every matching crash once: its sum is
-  // the total, which saves a scan of the whole range.
-  CB_ASSIGN_OR_RETURN(nlohmann::json facets,
-                      Facets(query, audience, where, where_params, exec,
-                             from_histogram ? &total : nullptr));
   if (query.return_query) {
     nlohmann::json q = QueryToJson(query);
     q["sql"] = exec.Recorded();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -187,13 +188,11 @@ void Insert(Node& node, const std::vector<Key>& levels,
 class Aggregator {
  public:
   Aggregator(const Query& q, Audience a, const std::string& where,
-             const SqlParams& params, Executor& exec, int64_t* total)
-      : q_(q),
-        audience_(a),
-        where_(where),
-        params_(params),
-        exec_(exec),
-        total_(total) {}
+             const SqlParams& params, Executor& exec)
+      : q_(q), audience_(a), where_(where), params_(params), exec_(exec) {}
+
+  // The number of matching crashes, when an aggregation read them all.
+  std::optional<int64_t> total() const { return total_; }
 
   Result<json> Run() {
     json out = json::object();
@@ -231,6 +230,10 @@ class Aggregator {
   }
 
  private:
+  void SawTotal(int64_t n) {
+    if (!total_) total_ = n;
+  }
+
   bool Visible(const SearchField* f) const {
     return f != nullptr && IsVisible(*f, audience_);
   }
@@ -254,7 +257,7 @@ class Aggregator {
     std::string enc;
     const size_t max_rows = exec_.options().max_group_rows;
     bool too_many = false;
-    CB_RETURN_IF_ERROR(exec_.QueryEach(
+    Status s = exec_.QueryEach(
         purpose, sql, params, [&](std::span<const sq::SqlArg> cols) -> Status {
           enc.clear();
           for (const sq::SqlArg& c : cols) {
@@ -280,8 +283,9 @@ class Aggregator {
             return Status::NotFound("too many groups");
           }
           return {};
-        }));
+        });
     if (too_many) return TooManyBuckets();
+    CB_RETURN_IF_ERROR(s);
     sq::QueryResult out;
     out.rows.reserve(counts.size());
     for (const auto& [e, n] : counts) {
@@ -367,6 +371,12 @@ class Aggregator {
     bool counted = false;
     if (levels.size() == 1 && subs.empty() && IsDateHistogram(levels[0])) {
       CB_ASSIGN_OR_RETURN(counted, CountPerBucket(purpose, levels[0], root));
+      // Every crash of the range has a date, in exactly one bucket.
+      if (counted) {
+        int64_t sum = 0;
+        for (const auto& [k, child] : root.children) sum += child.count;
+        SawTotal(sum);
+      }
     }
     if (counted) {
       // done: one count per bucket
@@ -387,14 +397,12 @@ class Aggregator {
       }
     } else {
       CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(purpose, levels, true));
+      int64_t sum = 0;  // NULL tuples included: every matching crash
       for (const auto& row : r.rows) {
+        sum += std::get<int64_t>(row.back());
         Insert(root, levels, row, 0, std::get<int64_t>(row.back()));
       }
-    }
-    if (total_ != nullptr && IsDateHistogram(levels[0])) {
-      *total_ = 0;
-      for (const auto& [k, child] : root.children) *total_ += child.count;
-      total_ = nullptr;
+      SawTotal(sum);
     }
     // One grouping per sub-aggregation, by the levels plus its own key.
     std::vector<Node> sub_roots(subs.size());
@@ -487,13 +495,18 @@ class Aggregator {
       }
     };
     std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> counts;
-    std::string sql =
-        fmt::format("SELECT {0} FROM {1} WHERE {2} AND {0} IS NOT NULL",
-                    key.sql.expr, sq::kCrashesTable, where_);
+    std::string sql = fmt::format("SELECT {0} FROM {1} WHERE {2}", key.sql.expr,
+                                  sq::kCrashesTable, where_);
+    // NULLs are streamed too, only counted: with them the rows are every
+    // matching crash, so the request's total needs no statement of its own.
+    int64_t nulls = 0;
     Status s = exec_.QueryEach(
         purpose, sql, params_, [&](std::span<const sq::SqlArg> cols) -> Status {
           const auto* v = std::get_if<std::string_view>(&cols[0]);
-          if (v == nullptr) return {};
+          if (v == nullptr) {
+            ++nulls;
+            return {};
+          }
           if (auto it = counts.find(*v); it != counts.end()) {
             ++it->second;
           } else if (counts.size() >= kMaxHashTerms) {
@@ -505,6 +518,9 @@ class Aggregator {
         });
     if (s.code() == Status::Code::kNotFound) return false;
     CB_RETURN_IF_ERROR(s);
+    int64_t sum = nulls;
+    for (const auto& [term, n] : counts) sum += n;
+    SawTotal(sum);
     // Keep the top facets_size by count, then term; Pick orders them.
     std::vector<std::pair<const std::string*, int64_t>> ranked;
     ranked.reserve(counts.size());
@@ -591,7 +607,7 @@ class Aggregator {
   const std::string& where_;
   const SqlParams& params_;
   Executor& exec_;
-  int64_t* total_;  // set by the first top-level date histogram
+  std::optional<int64_t> total_;
   size_t buckets_ = 0;
 };
 
@@ -599,24 +615,11 @@ class Aggregator {
 
 Result<json> Facets(const Query& query, Audience audience,
                     const std::string& where, const SqlParams& params,
-                    Executor& exec, int64_t* total) {
-  return Aggregator(query, audience, where, params, exec, total).Run();
-}
-
-bool TotalFromDateHistogram(const Query& query) {
-  if (query.facets_size <= 0) return false;
-  auto is_date = [](const Agg& a) {
-    return a.kind == AggKind::kHistogram && a.field != nullptr &&
-           SqlFor(*a.field).kind == Kind::kMicros &&
-           SqlFor(*a.field).expr == sq::kDateColumn;
-  };
-  for (const Agg& a : query.facets) {
-    if (is_date(a)) return true;
-  }
-  for (const HistogramAgg& h : query.histograms) {
-    if (is_date(h.histogram)) return true;
-  }
-  return false;
+                    Executor& exec, std::optional<int64_t>* total) {
+  Aggregator agg(query, audience, where, params, exec);
+  Result<json> out = agg.Run();
+  if (total != nullptr) *total = agg.total();
+  return out;
 }
 
 }  // namespace crashbox::search::internal

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,16 +112,14 @@ nlohmann::json HitValue(const sq::Value& v, Kind kind);
 // A bucket term as the response prints it (terms: bools "T"/"F").
 nlohmann::json TermValue(const sq::Value& v, Kind kind);
 
-// The whole "facets" object: `_facets`, `_aggs.*` and `_histogram.*`. When
-// `total` is not null and the query has a top-level histogram of `date`
-// (TotalFromDateHistogram), sets *total to the sum of its buckets.
+// The whole "facets" object: `_facets`, `_aggs.*` and `_histogram.*`. Sets
+// *total to the number of matching crashes when an aggregation counted them
+// all (a facet hashed over every row, a grouping, a date histogram), else
+// to nullopt.
 Result<nlohmann::json> Facets(const Query& query, Audience audience,
                               const std::string& where, const SqlParams& params,
-                              Executor& exec, int64_t* total = nullptr);
-// True when a top-level date histogram counts every matching crash exactly
-// once (every crash in the date range has a date), so the total needs no
-// statement of its own.
-bool TotalFromDateHistogram(const Query& query);
+                              Executor& exec,
+                              std::optional<int64_t>* total = nullptr);
 
 Status TooManyBuckets();
 
