@@ -197,16 +197,6 @@ class Aggregator {
   Result<json> Run() {
     json out = json::object();
     if (q_.facets_size <= 0) return out;
-    for (const Agg& a : q_.facets) {
-      if (!Visible(a.field)) continue;
-      if (a.kind == AggKind::kCardinality) {
-        CB_ASSIGN_OR_RETURN(out[a.ResultKey()], Cardinality(a));
-      } else {
-        CB_ASSIGN_OR_RETURN(out[a.ResultKey()],
-                            Buckets({MakeKey(*a.field, a.kind, a.interval)}, {},
-                                    a.ResultKey()));
-      }
-    }
     for (const NestedAgg& n : q_.aggs) {
       std::vector<Key> levels;
       bool visible = !n.path.empty();
@@ -225,6 +215,19 @@ class Aggregator {
           out[key], Buckets({MakeKey(*h.histogram.field, AggKind::kHistogram,
                                      h.histogram.interval)},
                             h.subs, key));
+    }
+    for (const Agg& a : q_.facets) {
+      // Elasticsearch keeps the last aggregation of a name: `_aggs.<f>` and
+      // `_histogram.<f>` are added after `_facets`, so a facet of the same
+      // key is never computed.
+      if (!Visible(a.field) || out.contains(a.ResultKey())) continue;
+      if (a.kind == AggKind::kCardinality) {
+        CB_ASSIGN_OR_RETURN(out[a.ResultKey()], Cardinality(a));
+      } else {
+        CB_ASSIGN_OR_RETURN(out[a.ResultKey()],
+                            Buckets({MakeKey(*a.field, a.kind, a.interval)}, {},
+                                    a.ResultKey()));
+      }
     }
     return out;
   }

@@ -85,6 +85,13 @@ TEST_F(Aggs, NestedAggsPutSubsInTheInnermostBucket) {
                  "startup_crash":[]}}])"));
 }
 
+TEST_F(Aggs, AggsOfAFacetsNameReplaceTheFacet) {
+  json r = Search({{"_facets", "signature"}, {"_aggs.signature", "platform"}});
+  ASSERT_EQ(r["facets"].size(), 1u);
+  EXPECT_TRUE(r["facets"]["signature"][0].contains("facets"));
+  EXPECT_EQ(r["total"], 7);
+}
+
 TEST_F(Aggs, OneLevelAggsWithSubs) {
   json r = Search({{"_aggs.platform", "signature"}});
   EXPECT_EQ(r["facets"]["platform"][1],
