@@ -23,7 +23,11 @@
 // - With query.return_query nothing runs; the body is
 //   {"query": QueryToJson(query) + {"sql": [{"purpose": "total"|"hits"|
 //    "facet <key>"|..., "sql": "...", "params": [...]}]}, "indices": []}:
-//   the statements Run would execute, in order, with their bound values.
+//   the statements Run would execute, in order, with their bound values
+//   (a text facet with over 100,000 distinct terms adds a GROUP BY fallback
+//   that is not listed). There is no "total" statement when an aggregation
+//   reads every matching crash anyway (the default signature facet does):
+//   the total is counted there.
 //
 // Matching (query.h's contract) is done in SQL with every value bound as a
 // parameter; column names come only from store/sqlite/schema.h.
@@ -50,9 +54,9 @@ struct RunOptions {
   // Per request, over all its statements. Past it the request fails with
   // kTimeoutMessage.
   std::chrono::milliseconds time_limit{10'000};
-  // Rows one aggregation statement may return before the request is refused
-  // as too large (a memory bound: a grouping by several high-cardinality
-  // fields at once).
+  // Distinct key tuples one aggregation may group before the request is
+  // refused as too large (a memory bound: a grouping by several
+  // high-cardinality fields at once).
   size_t max_group_rows = 500'000;
 };
 
