@@ -223,6 +223,20 @@ Result<nlohmann::json> Run(const Query& asked, Audience audience,
                            const RunOptions& options) {
   using namespace internal;
   const Query query = VisibleQuery(asked, audience);
+  // SQLite parses at most ~100 nested parentheses and 1,000-deep
+  // expressions; a field's clauses fold into nested ones, its values into a
+  // chain. Refuse clearly rather than fail in SQLite.
+  for (const Filter& f : query.filters) {
+    size_t values = 0;
+    for (const Clause& c : f.clauses) values += c.values.size();
+    if (f.clauses.size() > kMaxClausesPerField || values > kMaxValuesPerField) {
+      return Status::InvalidArgument(fmt::format(
+          "too many conditions on {}: {} operators and {} values, at most {} "
+          "and {}",
+          f.field->name, f.clauses.size(), values, kMaxClausesPerField,
+          kMaxValuesPerField));
+    }
+  }
   CB_RETURN_IF_ERROR(RegisterFunctions(index));
   Executor exec(index, options, query.return_query);
   SqlParams where_params;

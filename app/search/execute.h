@@ -64,6 +64,9 @@ struct RunOptions {
 // its ES backend's full text was not found, see docs/decisions.md).
 inline constexpr std::string_view kTimeoutMessage =
     "Search query timed out. Try a smaller date range or fewer filters.";
+// Conditions on one field (crashbox's bounds: SQL nests a field's clauses).
+inline constexpr size_t kMaxClausesPerField = 64;
+inline constexpr size_t kMaxValuesPerField = 500;
 // Elasticsearch's search.max_buckets (10,000), over one response.
 inline constexpr size_t kMaxBuckets = 10'000;
 
@@ -72,8 +75,9 @@ inline constexpr size_t kMaxBuckets = 10'000;
 // `query` carries them (Parse already strips them).
 // Errors: kInvalidArgument with Socorro's message word for word (the web
 // layer answers {"error": "Bad request: BadArgumentError: <message>"}):
-// kTimeoutMessage past options.time_limit; "Trying to create too many
-// buckets. Must be less than or equal to: [10000]." past kMaxBuckets or
+// kTimeoutMessage past options.time_limit; "too many conditions on <f>:
+// ..." past kMaxClausesPerField or kMaxValuesPerField; "Trying to create too
+// many buckets. Must be less than or equal to: [10000]." past kMaxBuckets or
 // options.max_group_rows. kUnavailable, kCorrupt and kIoError from the
 // index, unchanged.
 Result<nlohmann::json> Run(const Query& query, Audience audience,

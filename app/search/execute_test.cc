@@ -190,6 +190,37 @@ TEST_F(ExecuteTest, CombinationFoldsLeftToRight) {
   EXPECT_EQ(Ids({{"signature", "alpha"}, {"uptime", "2"}}), IdList{});
 }
 
+TEST_F(ExecuteTest, ManyClausesStayAClearAnswer) {
+  Add("a", {{"signature", "x42"}, {"uptime", 42}});
+  auto clauses = [](int n, const char* field, const char* odd,
+                    const char* even) {
+    Params p;
+    for (int i = 0; i < n; ++i) {
+      p.emplace_back(field, std::string(i % 2 ? odd : even) +
+                                (field[0] == 's' ? std::to_string(i) : ""));
+    }
+    return p;
+  };
+  // At the bound: answered (alternating joins nest deepest).
+  Result<json> r = Try(clauses(kMaxClausesPerField, "signature", "~x", "!=x"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)["total"], 1);
+  r = Try(clauses(kMaxClausesPerField, "uptime", ">1", "!<0"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)["total"], 1);
+  r = Try(clauses(kMaxValuesPerField, "signature", "y", "z"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Past it: a clear bad argument, not SQLite's parser stack.
+  r = Try(clauses(kMaxClausesPerField + 1, "uptime", ">1", "!<0"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "too many conditions on uptime: 65 operators and 65 values, at "
+            "most 64 and 500");
+  r = Try(clauses(kMaxValuesPerField + 1, "signature", "y", "z"));
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+}
+
 TEST_F(ExecuteTest, DateRangeBoundsTheSearch) {
   Add("old", {{"date_processed", IsoAt(kNow - 8 * 86400)}});
   Add("new", {{"date_processed", IsoAt(kNow - 60)}});
