@@ -139,6 +139,24 @@ Value Statement::Column(int i) const {
   }
 }
 
+std::variant<std::monostate, int64_t, double, std::string_view>
+Statement::ColumnView(int i) const {
+  switch (sqlite3_column_type(stmt_, i)) {
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(stmt_, i));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(stmt_, i);
+    case SQLITE_NULL:
+      return std::monostate{};
+    default: {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
+      int n = sqlite3_column_bytes(stmt_, i);
+      return p != nullptr ? std::string_view(p, static_cast<size_t>(n))
+                          : std::string_view();
+    }
+  }
+}
+
 int64_t Statement::ColumnInt(int i) const {
   return sqlite3_column_int64(stmt_, i);
 }

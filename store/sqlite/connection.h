@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "app/base/status.h"
 #include "store/sqlite/value.h"
@@ -56,6 +57,9 @@ class Statement {
   Value Column(int i) const;
   int64_t ColumnInt(int i) const;
   std::string ColumnText(int i) const;
+  // The column as a view into SQLite's buffer, valid until the next Step.
+  std::variant<std::monostate, int64_t, double, std::string_view> ColumnView(
+      int i) const;
   bool ColumnIsNull(int i) const;
   // True when the statement cannot write (sqlite3_stmt_readonly).
   bool IsReadOnly() const;

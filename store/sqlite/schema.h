@@ -26,8 +26,13 @@
 //   NULL is "absent or of the wrong type". Text is cut at a UTF-8 boundary
 //   to max_text_bytes (SearchIndexOptions). Rows are replaced, never
 //   updated: a trigger refuses UPDATE, so aggregates stay exact.
-//   Indexes: (product, version, date_processed), (signature,
-//   date_processed), (os_name, date_processed), (date_processed).
+//   Indexes (version 2): (product, version, date_processed, os_name,
+//   process_type, signature), (os_name, date_processed, product, version,
+//   process_type, signature), (date_processed, product, version, os_name,
+//   process_type, signature), (signature, date_processed): each leads with
+//   a common filter and covers the columns Super Search groups by most, so
+//   those queries never read the table (version 1 had the first three
+//   without their trailing columns).
 //
 // crashes_fts: FTS5, trigram tokenizer (case-insensitive), detail=column,
 //   external content (content=crashes, content_rowid=id) over FtsColumns():
@@ -65,12 +70,16 @@
 
 namespace crashbox::store::sqlite {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 inline constexpr std::string_view kCrashesTable = "crashes";
 inline constexpr std::string_view kFtsTable = "crashes_fts";
 inline constexpr std::string_view kCountsTable = "signature_counts";
 inline constexpr std::string_view kFirstSeenTable = "signature_first";
+
+// The columns every search statement names.
+inline constexpr std::string_view kCrashIdColumn = "crash_id";
+inline constexpr std::string_view kDateColumn = "date_processed";
 
 inline constexpr int64_t kMicrosPerSecond = 1'000'000;
 inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
@@ -107,6 +116,10 @@ const Column* ColumnForField(std::string_view field_name);
 // Field name → SQL name: '.' becomes "__".
 std::string ColumnNameOf(std::string_view field_name);
 std::string_view ColumnTypeName(ColumnType type);  // "TEXT", "INTEGER", "REAL"
+
+// True when `column` is the first column of an index of crashes (a lookup,
+// a range or a loose scan of its distinct values is cheap).
+bool LeadsIndex(std::string_view column);
 
 // The columns of crashes_fts, in order (each also a column of crashes).
 std::span<const std::string_view> FtsColumns();

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <system_error>
 #include <utility>
 
@@ -24,6 +25,48 @@ constexpr int kProgressOps = 10'000;
 int PastDeadline(void* arg) {
   return Clock::now() >= *static_cast<Clock::time_point*>(arg) ? 1 : 0;
 }
+
+// sqlite3_create_function's trampolines for a ScalarFunction.
+void CallScalar(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto* fn = static_cast<ScalarFunction*>(sqlite3_user_data(ctx));
+  // Functions take few arguments; a fixed array avoids a heap allocation
+  // per row.
+  constexpr int kMaxArgs = 8;
+  SqlArg args[kMaxArgs];
+  int n = std::min(argc, kMaxArgs);
+  for (int i = 0; i < n; ++i) {
+    switch (sqlite3_value_type(argv[i])) {
+      case SQLITE_INTEGER:
+        args[i] = static_cast<int64_t>(sqlite3_value_int64(argv[i]));
+        break;
+      case SQLITE_FLOAT:
+        args[i] = sqlite3_value_double(argv[i]);
+        break;
+      case SQLITE_NULL:
+        args[i] = std::monostate{};
+        break;
+      default: {
+        const auto* p = static_cast<const char*>(sqlite3_value_blob(argv[i]));
+        int bytes = sqlite3_value_bytes(argv[i]);
+        args[i] = p != nullptr ? std::string_view(p, static_cast<size_t>(bytes))
+                               : std::string_view();
+      }
+    }
+  }
+  Value out = (*fn)(std::span<const SqlArg>(args, static_cast<size_t>(n)));
+  if (const auto* i = std::get_if<int64_t>(&out)) {
+    sqlite3_result_int64(ctx, *i);
+  } else if (const auto* d = std::get_if<double>(&out)) {
+    sqlite3_result_double(ctx, *d);
+  } else if (const auto* s = std::get_if<std::string>(&out)) {
+    sqlite3_result_text64(ctx, s->data(), s->size(), SQLITE_TRANSIENT,
+                          SQLITE_UTF8);
+  } else {
+    sqlite3_result_null(ctx);
+  }
+}
+
+void DestroyScalar(void* p) { delete static_cast<ScalarFunction*>(p); }
 
 std::string InsertSql() {
   std::string names;
@@ -295,6 +338,28 @@ Status SearchIndex::IntegrityCheck() {
   return {};
 }
 
+Status SearchIndex::RegisterFunction(const std::string& name, int num_args,
+                                     ScalarFunction fn) {
+  if (std::find(functions_.begin(), functions_.end(), name) !=
+      functions_.end()) {
+    return {};
+  }
+  if (num_args < 0 || num_args > 8) {
+    return Status::InvalidArgument(
+        fmt::format("sql function {}: {} arguments (0 to 8)", name, num_args));
+  }
+  // SQLite owns the copy from here: DestroyScalar frees it when the function
+  // is replaced or the connection closes, also on failure.
+  auto* owned = new ScalarFunction(std::move(fn));
+  int rc = sqlite3_create_function_v2(
+      db_->get(), name.c_str(), num_args,
+      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, owned, CallScalar,
+      nullptr, nullptr, DestroyScalar);
+  CB_RETURN_IF_ERROR(StatusFromSqlite(rc, db_->get(), "sql function " + name));
+  functions_.push_back(name);
+  return {};
+}
+
 Result<QueryResult> SearchIndex::Query(std::string_view sql,
                                        std::span<const Value> params,
                                        const QueryOptions& options) {
@@ -339,6 +404,44 @@ Result<QueryResult> SearchIndex::Query(std::string_view sql,
     return s;
   }
   return result;
+}
+
+Status SearchIndex::QueryEach(std::string_view sql,
+                              std::span<const Value> params,
+                              const QueryOptions& options, const RowFn& row) {
+  CB_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
+  if (!stmt.IsReadOnly()) {
+    return Status::InvalidArgument("search index query: statement would write");
+  }
+  CB_RETURN_IF_ERROR(stmt.BindAll(params));
+  Clock::time_point deadline;
+  const bool timed = options.time_limit.count() > 0;
+  if (timed) {
+    deadline = Clock::now() + options.time_limit;
+    sqlite3_progress_handler(db_->get(), kProgressOps, PastDeadline, &deadline);
+  }
+  const int n = stmt.ColumnCount();
+  std::vector<SqlArg> columns(static_cast<size_t>(n));
+  Status s;
+  while (true) {
+    Result<bool> more = stmt.Step();
+    if (!more.ok()) {
+      s = more.status();
+      break;
+    }
+    if (!*more) break;
+    for (int i = 0; i < n; ++i)
+      columns[static_cast<size_t>(i)] = stmt.ColumnView(i);
+    s = row(columns);
+    if (!s.ok()) break;
+  }
+  if (timed) sqlite3_progress_handler(db_->get(), 0, nullptr, nullptr);
+  if (s.code() == Status::Code::kLimitExceeded && timed) {
+    return Status::LimitExceeded(
+        fmt::format("search index query: time limit of {} ms exceeded",
+                    options.time_limit.count()));
+  }
+  return s;
 }
 
 }  // namespace crashbox::store::sqlite

@@ -23,11 +23,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +78,13 @@ struct QueryOptions {
   // Rows beyond this are not read; QueryResult::truncated says so.
   size_t max_rows = 100'000;
 };
+
+// One argument of a caller-defined SQL function (RegisterFunction), viewed
+// in place: text (and blobs, as their bytes) is valid only during the call.
+using SqlArg = std::variant<std::monostate, int64_t, double, std::string_view>;
+// A deterministic scalar SQL function: arguments in, one value out. Runs on
+// the thread that runs the statement; must not throw.
+using ScalarFunction = std::function<Value(std::span<const SqlArg> args)>;
 
 struct QueryResult {
   std::vector<std::string> columns;
@@ -145,6 +154,25 @@ class SearchIndex {
                             std::span<const Value> params = {},
                             const QueryOptions& options = {});
 
+  // Makes `fn` callable from this index's statements as `name(...)` with
+  // exactly `num_args` arguments (the search layer's regexp and word
+  // matching, which need libraries this module does not own). Registered
+  // once per name: a second call with a known name changes nothing and
+  // succeeds, so callers may register on every request. The function is
+  // deterministic and direct-only (never callable from the schema's triggers
+  // or views). kInvalidArgument for a name SQLite refuses.
+  Status RegisterFunction(const std::string& name, int num_args,
+                          ScalarFunction fn);
+
+  // Runs one read-only statement as Query does, but hands each row to
+  // `row` as views (valid during the call) instead of copying it: for
+  // callers that fold many rows into little (counting terms). A non-OK
+  // Status from `row` stops the statement and is returned. max_rows is
+  // ignored; the time limit applies.
+  using RowFn = std::function<Status(std::span<const SqlArg> columns)>;
+  Status QueryEach(std::string_view sql, std::span<const Value> params,
+                   const QueryOptions& options, const RowFn& row);
+
   const std::filesystem::path& path() const { return path_; }
   bool read_only() const { return options_.read_only; }
 
@@ -159,6 +187,7 @@ class SearchIndex {
   // Reused for every crash of every batch (read-write only).
   std::unique_ptr<Statement> insert_;
   std::unique_ptr<Statement> delete_;
+  std::vector<std::string> functions_;  // names registered
 };
 
 }  // namespace crashbox::store::sqlite

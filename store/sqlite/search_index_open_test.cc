@@ -197,5 +197,54 @@ TEST(SearchIndexBatch, TenThousandCrashesInOneBatch) {
   EXPECT_EQ(total, kN);
 }
 
+TEST(SearchIndexOpen, MigratesVersion1IndexesToCoveringOnes) {
+  crashbox::testing::TempDir dir;
+  auto p = dir / "s.sqlite";
+  {
+    auto index = OpenOrDie(p);
+    ASSERT_TRUE(IndexOne(*index, "a", Crash("sig")).ok());
+  }
+  // Back to version 1's narrow index, as a file made by an older build.
+  RawExec(p,
+          "DROP INDEX crashes_date; CREATE INDEX crashes_date ON "
+          "crashes(date_processed); PRAGMA user_version = 1;");
+  auto index = OpenOrDie(p);
+  EXPECT_EQ(index->SchemaVersion().value(), 2);
+  auto cols = index->Query(
+      "SELECT name FROM pragma_index_info('crashes_date') ORDER BY seqno");
+  ASSERT_TRUE(cols.ok());
+  ASSERT_EQ(cols->rows.size(), 6u);
+  EXPECT_EQ(std::get<std::string>(cols->rows[5][0]), "signature");
+  EXPECT_EQ(index->Count().value(), 1);
+}
+
+TEST(SearchIndexFunctions, RegisteredOnceAndCalledWithViews) {
+  crashbox::testing::TempDir dir;
+  auto index = OpenOrDie(dir / "s.sqlite");
+  int calls = 0;
+  auto twice_len = [&](std::span<const SqlArg> a) -> Value {
+    ++calls;
+    if (const auto* s = std::get_if<std::string_view>(&a[0])) {
+      return static_cast<int64_t>(2 * s->size());
+    }
+    return std::monostate{};
+  };
+  ASSERT_TRUE(index->RegisterFunction("twice_len", 1, twice_len).ok());
+  // A second registration changes nothing (the first stays).
+  ASSERT_TRUE(index
+                  ->RegisterFunction("twice_len", 1,
+                                     [](std::span<const SqlArg>) -> Value {
+                                       return int64_t{-1};
+                                     })
+                  .ok());
+  std::vector<Value> params = {std::string("abc")};
+  auto r = index->Query("SELECT twice_len(?1), twice_len(NULL)", params);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(std::get<int64_t>(r->rows[0][0]), 6);
+  EXPECT_TRUE(IsNull(r->rows[0][1]));
+  EXPECT_EQ(calls, 2);
+  EXPECT_FALSE(index->RegisterFunction("bad", 9, twice_len).ok());
+}
+
 }  // namespace
 }  // namespace crashbox::store::sqlite

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MPL-2.0
+// The executor's aggregations: facets, nested aggs, histograms,
+// cardinality, and their shapes in the response.
+#include <gtest/gtest.h>
+
+#include "app/search/execute_test_util.h"
+
+namespace crashbox::search::testing {
+namespace {
+
+class Aggs : public ExecuteTest {
+ protected:
+  void SetUp() override {
+    ExecuteTest::SetUp();
+    // 3 × A (Linux, Linux, Windows NT), 2 × B (Mac), 1 × C (Linux), 1 none.
+    Add("1", {{"signature", "A"}, {"uptime", 5}, {"startup_crash", true}});
+    Add("2", {{"signature", "A"}, {"uptime", 15}, {"startup_crash", false}});
+    Add("3", {{"signature", "A"},
+              {"os_name", "Windows NT"},
+              {"uptime", 25},
+              {"date_processed", IsoAt(kNow - 2 * 86400)}});
+    Add("4", {{"signature", "B"},
+              {"os_name", "Mac OS X"},
+              {"uptime", -5},
+              {"modules_in_stack", "libxul.so;libc.so"}});
+    Add("5", {{"signature", "B"},
+              {"os_name", "Mac OS X"},
+              {"modules_in_stack", "LIBXUL.so;libxul.so"}});
+    Add("6", {{"signature", "C"}, {"startup_crash", true}});
+    Add("7", {{"signature", nullptr}, {"os_name", nullptr}});
+  }
+};
+
+TEST_F(Aggs, TermsByCountThenTerm) {
+  json r = Search({{"_facets", "signature"}, {"_facets", "platform"}});
+  EXPECT_EQ(r["facets"]["signature"],
+            json::parse(R"([{"term":"A","count":3},{"term":"B","count":2},
+                            {"term":"C","count":1}])"));
+  EXPECT_EQ(r["facets"]["platform"], json::parse(R"([{"term":"Linux","count":3},
+                            {"term":"Mac OS X","count":2},
+                            {"term":"Windows NT","count":1}])"));
+  EXPECT_EQ(r["total"], 7);
+}
+
+TEST_F(Aggs, FacetsSizeCutsEveryList) {
+  json r = Search({{"_facets", "signature"}, {"_facets_size", "2"}});
+  EXPECT_EQ(r["facets"]["signature"].size(), 2u);
+  EXPECT_EQ(r["facets"]["signature"][1]["term"], "B");
+  // 0: no aggregation at all.
+  EXPECT_EQ(Search({{"_facets_size", "0"}})["facets"], json::object());
+}
+
+TEST_F(Aggs, DefaultFacetIsSignature) {
+  json r = Search({});
+  ASSERT_TRUE(r["facets"].contains("signature"));
+  EXPECT_EQ(r["facets"].size(), 1u);
+}
+
+TEST_F(Aggs, BoolTermsAreTF) {
+  json r = Search({{"_facets", "startup_crash"}});
+  EXPECT_EQ(r["facets"]["startup_crash"],
+            json::parse(R"([{"term":"T","count":2},{"term":"F","count":1}])"));
+}
+
+TEST_F(Aggs, SemicolonTermsAreTokensCountedOncePerCrash) {
+  json r = Search({{"_facets", "modules_in_stack"}});
+  EXPECT_EQ(r["facets"]["modules_in_stack"],
+            json::parse(R"([{"term":"libxul.so","count":2},
+                            {"term":"libc.so","count":1}])"));
+}
+
+TEST_F(Aggs, NestedAggsPutSubsInTheInnermostBucket) {
+  json r = Search({{"_aggs.signature.platform", "_cardinality.uptime"},
+                   {"_aggs.signature.platform", "startup_crash"}});
+  const json& a = r["facets"]["signature"][0];
+  EXPECT_EQ(a["term"], "A");
+  EXPECT_EQ(a["count"], 3);
+  EXPECT_EQ(a["facets"]["platform"], json::parse(R"([
+              {"term":"Linux","count":2,"facets":{
+                 "cardinality_uptime":{"value":2},
+                 "startup_crash":[{"term":"F","count":1},
+                                  {"term":"T","count":1}]}},
+              {"term":"Windows NT","count":1,"facets":{
+                 "cardinality_uptime":{"value":1},
+                 "startup_crash":[]}}])"));
+}
+
+TEST_F(Aggs, AggsOfAFacetsNameReplaceTheFacet) {
+  json r = Search({{"_facets", "signature"}, {"_aggs.signature", "platform"}});
+  ASSERT_EQ(r["facets"].size(), 1u);
+  EXPECT_TRUE(r["facets"]["signature"][0].contains("facets"));
+  EXPECT_EQ(r["total"], 7);
+}
+
+TEST_F(Aggs, OneLevelAggsWithSubs) {
+  json r = Search({{"_aggs.platform", "signature"}});
+  EXPECT_EQ(r["facets"]["platform"][1],
+            json::parse(R"({"term":"Mac OS X","count":2,"facets":{
+                              "signature":[{"term":"B","count":2}]}})"));
+}
+
+TEST_F(Aggs, NumberHistogramFloorsToTheInterval) {
+  json r = Search({{"_histogram.uptime", "signature"},
+                   {"_histogram_interval.uptime", "10"}});
+  EXPECT_EQ(r["facets"]["histogram_uptime"], json::parse(R"([
+              {"term":-10,"count":1,"facets":{"signature":[{"term":"B","count":1}]}},
+              {"term":0,"count":1,"facets":{"signature":[{"term":"A","count":1}]}},
+              {"term":10,"count":1,"facets":{"signature":[{"term":"A","count":1}]}},
+              {"term":20,"count":1,"facets":{"signature":[{"term":"A","count":1}]}}])"));
+}
+
+TEST_F(Aggs, DateHistogramByDayAndWeek) {
+  json r = Search({{"_facets", "_histogram.date"}});
+  EXPECT_EQ(r["facets"]["histogram_date"],
+            json::parse(R"([{"term":"2024-05-05T00:00:00+00:00","count":1},
+                            {"term":"2024-05-07T00:00:00+00:00","count":6}])"));
+  r = Search({{"_histogram.date", ""}, {"_histogram_interval.date", "week"}});
+  // 2024-05-07 is a Tuesday, 05-05 a Sunday: weeks start on Monday.
+  EXPECT_EQ(r["facets"]["histogram_date"],
+            json::parse(R"([{"term":"2024-04-29T00:00:00+00:00","count":1},
+                            {"term":"2024-05-06T00:00:00+00:00","count":6}])"));
+  r = Search({{"_histogram.date", ""}, {"_histogram_interval.date", "1M"}});
+  EXPECT_EQ(r["facets"]["histogram_date"],
+            json::parse(R"([{"term":"2024-05-01T00:00:00+00:00","count":7}])"));
+  r = Search({{"_histogram.date", ""}, {"_histogram_interval.date", "hour"}});
+  EXPECT_EQ(r["facets"]["histogram_date"][1]["term"],
+            "2024-05-07T11:00:00+00:00");
+}
+
+TEST_F(Aggs, TotalFromADateHistogramIsTheCount) {
+  json r = Search({{"_facets", "_histogram.date"}, {"platform", "linux"}});
+  EXPECT_EQ(r["total"], 3);
+  r = Search({{"_histogram.date", "signature"}});
+  EXPECT_EQ(r["total"], 7);
+  EXPECT_EQ(r["facets"]["histogram_date"][1]["count"], 6);
+}
+
+TEST_F(ExecuteTest, DateHistogramEdgesAgreeWithAndWithoutSubs) {
+  const int64_t may6 = kNow - 12 * 3600 - 86400;  // 2024-05-06T00:00:00Z
+  Add("edge", {{"date_processed", IsoAt(may6)}});
+  Add("before", {{"date_processed", IsoAt(may6 - 1, 999999)}});
+  Add("from", {{"date_processed", IsoAt(may6 - 86400 + 3600)}});
+  for (const char* from : {">=", ">"}) {
+    for (const char* to : {"<=", "<"}) {
+      Params p = {{"date", std::string(from) + IsoAt(may6 - 86400 + 3600)},
+                  {"date", std::string(to) + IsoAt(may6)}};
+      Params counted = p, grouped = p;
+      counted.emplace_back("_histogram.date", "");
+      grouped.emplace_back("_histogram.date", "product");
+      json a = Search(counted)["facets"]["histogram_date"];
+      json b = Search(grouped)["facets"]["histogram_date"];
+      for (json& bucket : b) bucket.erase("facets");
+      EXPECT_EQ(a, b) << from << to;
+      int64_t sum = 0;
+      for (const json& bucket : a) sum += bucket["count"].get<int64_t>();
+      EXPECT_EQ(sum, (from[1] == '=' ? 2 : 1) + (to[1] == '=' ? 1 : 0))
+          << from << to << a;
+    }
+  }
+}
+
+TEST_F(Aggs, Cardinality) {
+  json r = Search({{"_facets", "_cardinality.signature"},
+                   {"_facets", "_cardinality.modules_in_stack"}});
+  EXPECT_EQ(r["facets"]["cardinality_signature"], (json{{"value", 3}}));
+  EXPECT_EQ(r["facets"]["cardinality_modules_in_stack"], (json{{"value", 2}}));
+}
+
+TEST_F(Aggs, FacetsFollowTheFilters) {
+  json r = Search({{"platform", "linux"}, {"_facets", "signature"}});
+  EXPECT_EQ(r["facets"]["signature"],
+            json::parse(R"([{"term":"A","count":2},{"term":"C","count":1}])"));
+}
+
+TEST_F(Aggs, TooManyBucketsIsRefused) {
+  RunOptions o;
+  o.max_group_rows = 2;
+  Result<json> r =
+      Try({{"_facets", "_histogram.uptime"}}, Audience::kUnredacted, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "Trying to create too many buckets. Must be less than or equal "
+            "to: [10000].");
+}
+
+}  // namespace
+}  // namespace crashbox::search::testing
