@@ -79,27 +79,40 @@ int Import(const config::Config& config, const ImportCommand& command) {
   std::error_code ec;
   if (!from_stdin && !fs::is_directory(command.dir, ec))
     return Error("import", fmt::format("{}: not a directory", command.dir), 2);
+  // With the data directory's lock, import has the store to itself. Without
+  // it (a server, or another import, holds it) import writes beside that
+  // process: LMDB serializes write transactions across processes and PutNew
+  // checks presence inside its own, so both stay consistent. What cannot be
+  // shared yet is the processing queue (see refuse_queue_reason below).
   Result<int> lock = LockDataDir(config.data_dir);
+  bool beside = false;
   if (!lock.ok()) {
-    if (lock.status().code() == Status::Code::kUnavailable) {
-      return Error(
-          "import",
-          fmt::format("a crashbox server is using {}; stop it and run the "
-                      "import again (importing through a running server is "
-                      "not supported yet)",
-                      config.data_dir),
-          3);
-    }
-    return Error("import", lock.status().ToString(), 2);
+    if (lock.status().code() != Status::Code::kUnavailable)
+      return Error("import", lock.status().ToString(), 2);
+    beside = true;
   }
+  auto unlock = [&] {
+    if (lock.ok()) ::close(lock.value());
+  };
   Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/false);
   if (!store.ok()) {
-    ::close(lock.value());
+    unlock();
     return Error("import", store.status().ToString(), 2);
   }
   Progress progress("import");
   transfer::ImportOptions options;
   options.limits = LimitsFrom(config);
+  if (beside) {
+    // The store hands out queue sequence numbers per process (counted from
+    // the greatest stored key once, then in memory), so an entry queued here
+    // could overwrite one the server queues, or the reverse: a submitted
+    // crash never processed. Processed crashes need no queue entry.
+    options.refuse_queue_reason = fmt::format(
+        "a raw crash without a processed crash must be queued for "
+        "processing, which only the crashbox using {} may do while it runs; "
+        "stop it and import again (crashes already imported are skipped)",
+        config.data_dir);
+  }
   options.on_problem = [&](const std::string& where, const std::string& m) {
     progress.Problem(where, m);
   };
@@ -124,7 +137,7 @@ int Import(const config::Config& config, const ImportCommand& command) {
   if (code != 2) std::printf("%s\n", ImportSummary(importer.stats()).c_str());
   store->crashes.reset();  // close the store before giving up the lock
   store->env.reset();
-  ::close(lock.value());
+  unlock();
   return code;
 }
 
