@@ -59,6 +59,14 @@ struct CrashRecord {
 // Which part of the stored crashes ListCrashIds walks.
 enum class CrashPart : uint8_t { kRaw, kProcessed };
 
+// One crash waiting for the search index: written with its processed crash
+// (Complete, PutNew) in the same transaction, so a crash stored is a crash
+// that will be indexed, whatever happens to the index or the process.
+struct IndexEntry {
+  uint64_t seq = 0;  // orders entries; a reprocessed crash gets a new one
+  std::string crash_id;
+};
+
 struct QueueDepths {
   uint64_t priority = 0;
   uint64_t reprocessing = 0;
@@ -115,6 +123,15 @@ class CrashStore {
   virtual Result<std::vector<bool>> PutNew(
       const std::vector<CrashRecord>& crashes, const QueueName* queue) = 0;
 
+  // Search indexing. The oldest entries waiting (at most `limit`), oldest
+  // first; a crash stored twice before it was indexed has two. Entries stay
+  // until acknowledged, across restarts.
+  virtual Result<std::vector<IndexEntry>> PendingIndex(size_t limit) = 0;
+  // Removes these entries once their crashes are indexed. Entries added
+  // since (the crash reprocessed meanwhile) stay, so the newer version is
+  // indexed too.
+  virtual Status AckIndexed(const std::vector<IndexEntry>& entries) = 0;
+
   // Export: ids of stored crashes that have a raw crash (kRaw; in date, then
   // id order) or a processed crash (kProcessed; in id order) whose date
   // partition (YYYYMMDD, from the id) is >= `since_date` ("" = all), after
@@ -124,6 +141,10 @@ class CrashStore {
   virtual Result<std::vector<std::string>> ListCrashIds(
       CrashPart part, const std::string& since_date,
       const std::string& after_id, size_t limit) = 0;
+
+  // How many crashes have a raw (kRaw) or a processed (kProcessed) crash;
+  // constant time (progress bars, "is the store empty").
+  virtual Result<uint64_t> CountCrashes(CrashPart part) = 0;
 
   // Writes and removes a probe key in its own durable transaction: proves the
   // store is writable right now (the heartbeat's check). Also kUnavailable

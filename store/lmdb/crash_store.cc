@@ -59,7 +59,8 @@ Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash,
       CB_RETURN_IF_ERROR(txn.Put(Db::kDumps, key, blob));
     CB_RETURN_IF_ERROR(txn.Put(Db::kRaw, raw_key, raw_blob));
     if (queue != nullptr)
-      CB_RETURN_IF_ERROR(PutQueueEntry(txn, *queue, crash.crash_id));
+      CB_RETURN_IF_ERROR(
+          PutQueueEntry(txn, QueueNameString(*queue), crash.crash_id));
     return Status::Ok();
   });
   if (queue != nullptr) {
@@ -72,21 +73,24 @@ Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash,
   return written;
 }
 
-Status LmdbCrashStore::PutQueueEntry(WriteTxn& txn, QueueName queue,
+Status LmdbCrashStore::PutQueueEntry(WriteTxn& txn, std::string_view prefix,
                                      const std::string& value) {
-  if (!seq_loaded_.load()) {
-    // First enqueue since open: continue after the greatest stored sequence.
-    uint64_t max_seq = 0;
-    for (QueueName q : kQueues) {
-      Result<std::string> last = txn.LastKeyWithPrefix(
-          Db::kQueue, std::string(QueueNameString(q)) + "/");
-      if (last.ok()) max_seq = std::max(max_seq, SeqFromKey(last.value()) + 1);
-    }
-    next_seq_ = max_seq;
-    seq_loaded_ = true;
+  // Continue after the queue's greatest stored key, read inside the write
+  // transaction: LMDB serializes writers across processes, so an import
+  // running beside the server never reuses a key (and overwrites an entry).
+  std::string start(prefix);
+  start.push_back('/');
+  uint64_t seq = next_seq_;
+  Result<std::string> last = txn.LastKeyWithPrefix(Db::kQueue, start);
+  if (last.ok()) {
+    seq = std::max(seq, SeqFromKey(last.value()) + 1);
+  } else if (last.status().code() != Status::Code::kNotFound) {
+    return last.status();
   }
-  return txn.Put(Db::kQueue, QueueKey(QueueNameString(queue), next_seq_++),
-                 value);
+  // Not advanced past a transaction that aborts: harmless, numbers only
+  // need to rise.
+  next_seq_ = seq + 1;
+  return txn.Put(Db::kQueue, QueueKey(prefix, seq), value);
 }
 
 void LmdbCrashStore::CountEnqueued(QueueName queue, int64_t delta) {
@@ -114,8 +118,9 @@ Status LmdbCrashStore::Enqueue(QueueName queue, const std::string& crash_id,
                           ? crash_id
                           : crash_id + ":" + ruleset;
   CountEnqueued(queue, 1);  // before the entry can be leased, as in PutRaw
-  Status s = env_.Write(
-      64, [&](WriteTxn& txn) { return PutQueueEntry(txn, queue, value); });
+  Status s = env_.Write(64, [&](WriteTxn& txn) {
+    return PutQueueEntry(txn, QueueNameString(queue), value);
+  });
   if (s.ok()) {
     NotifyWork();
   } else {
@@ -158,9 +163,11 @@ Status LmdbCrashStore::Complete(const QueueEntry& entry,
                          ? std::string()
                          : base::PackBlob(AsBytes(processed_json), 6);
   Status s = env_.Write(blob.size() + 64, [&](WriteTxn& txn) -> Status {
-    if (!blob.empty())
+    if (!blob.empty()) {
       CB_RETURN_IF_ERROR(
           txn.Put(Db::kProcessed, ProcessedKey(entry.crash_id), blob));
+      CB_RETURN_IF_ERROR(PutQueueEntry(txn, kIndexQueue, entry.crash_id));
+    }
     Status del = txn.Delete(Db::kQueue, key);
     return del.code() == Status::Code::kNotFound ? Status::Ok() : del;
   });
@@ -250,11 +257,14 @@ Result<std::vector<bool>> LmdbCrashStore::PutNew(
           CB_RETURN_IF_ERROR(txn.Put(Db::kDumps, key, blob));
         CB_RETURN_IF_ERROR(txn.Put(Db::kRaw, p.raw_key, p.raw_blob));
       }
-      if (!p.processed_blob.empty())
+      if (!p.processed_blob.empty()) {
         CB_RETURN_IF_ERROR(
             txn.Put(Db::kProcessed, processed_key, p.processed_blob));
+        CB_RETURN_IF_ERROR(PutQueueEntry(txn, kIndexQueue, c.crash_id));
+      }
       if (queue != nullptr && !p.raw_blob.empty() && p.processed_blob.empty()) {
-        CB_RETURN_IF_ERROR(PutQueueEntry(txn, *queue, c.crash_id));
+        CB_RETURN_IF_ERROR(
+            PutQueueEntry(txn, QueueNameString(*queue), c.crash_id));
         ++queued;
       }
       stored[i] = true;
@@ -267,6 +277,31 @@ Result<std::vector<bool>> LmdbCrashStore::PutNew(
   }
   if (!written.ok()) return written;
   return stored;
+}
+
+Result<std::vector<IndexEntry>> LmdbCrashStore::PendingIndex(size_t limit) {
+  std::vector<IndexEntry> out;
+  if (limit == 0) return out;
+  std::string prefix = std::string(kIndexQueue) + "/";
+  CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {
+    return txn.Scan(Db::kQueue, prefix,
+                    [&](std::string_view key, std::string_view value) {
+                      out.push_back({SeqFromKey(key), std::string(value)});
+                      return out.size() < limit;
+                    });
+  }));
+  return out;
+}
+
+Status LmdbCrashStore::AckIndexed(const std::vector<IndexEntry>& entries) {
+  if (entries.empty()) return Status::Ok();
+  return env_.Write(entries.size() * 32, [&](WriteTxn& txn) -> Status {
+    for (const IndexEntry& e : entries) {
+      Status del = txn.Delete(Db::kQueue, QueueKey(kIndexQueue, e.seq));
+      if (!del.ok() && del.code() != Status::Code::kNotFound) return del;
+    }
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<std::string>> LmdbCrashStore::ListCrashIds(
@@ -382,6 +417,16 @@ Result<QueueDepths> LmdbCrashStore::CountQueues() {
     return Status::Ok();
   }));
   return d;
+}
+
+Result<uint64_t> LmdbCrashStore::CountCrashes(CrashPart part) {
+  uint64_t n = 0;
+  CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {
+    CB_ASSIGN_OR_RETURN(
+        n, txn.Count(part == CrashPart::kRaw ? Db::kRaw : Db::kProcessed));
+    return Status::Ok();
+  }));
+  return n;
 }
 
 Status LmdbCrashStore::CheckWritable() {

@@ -39,26 +39,31 @@ class LmdbCrashStore final : public CrashStore {
   Result<std::string> GetProcessed(const std::string& crash_id) override;
   Result<std::vector<bool>> PutNew(const std::vector<CrashRecord>& crashes,
                                    const QueueName* queue) override;
+  Result<std::vector<IndexEntry>> PendingIndex(size_t limit) override;
+  Status AckIndexed(const std::vector<IndexEntry>& entries) override;
   Result<std::vector<std::string>> ListCrashIds(CrashPart part,
                                                 const std::string& since_date,
                                                 const std::string& after_id,
                                                 size_t limit) override;
+  Result<uint64_t> CountCrashes(CrashPart part) override;
   Status CheckWritable() override;
 
  private:
   Result<std::string> GetBlob(Db db, const std::string& key);
   Result<QueueDepths> CountQueues();  // scans the queue database
-  // Appends a queue entry inside a write transaction (the writer thread).
-  Status PutQueueEntry(WriteTxn& txn, QueueName queue,
+  // Appends an entry to the queue named `prefix` inside a write transaction
+  // (the writer thread).
+  Status PutQueueEntry(WriteTxn& txn, std::string_view prefix,
                        const std::string& value);
   void CountEnqueued(QueueName queue, int64_t delta);
   void NotifyWork();  // wakes WaitForWork() callers
 
   Env& env_;
   uint64_t max_blob_bytes_;
-  // Next queue sequence number; initialised from the greatest stored key.
-  std::atomic<uint64_t> next_seq_{0};
-  std::atomic<bool> seq_loaded_{false};
+  // Lower bound for the next queue sequence number (only the writer thread
+  // touches it): keeps sequence numbers rising in this process even when a
+  // queue empties.
+  uint64_t next_seq_ = 0;
   // Queue depths: counted once when the store opens, then kept up to date, so
   // health checks and /metrics never scan a long backlog.
   std::mutex depth_mu_;

@@ -365,5 +365,52 @@ TEST_F(LmdbCrashStoreTest, ListsCrashIdsByPartSinceADateInPages) {
       store_->ListCrashIds(CrashPart::kProcessed, "20161018", "", 10)->empty());
 }
 
+// Every stored processed crash leaves an index entry in the same
+// transaction; acknowledging removes exactly the entries read, so a crash
+// reprocessed while the indexer worked on it is indexed again.
+TEST_F(LmdbCrashStoreTest, StoredProcessedCrashesWaitForTheIndexUntilAcked) {
+  Open();
+  QueueName q = QueueName::kNormal;
+  ASSERT_TRUE(store_->PutRaw(Crash(kId), &q).ok());
+  EXPECT_TRUE(store_->PendingIndex(10).value().empty());  // not processed
+  auto lease = store_->LeaseNext().value();
+  ASSERT_TRUE(lease.has_value());
+  ASSERT_TRUE(store_->Complete(*lease, R"({"signature":"a"})").ok());
+
+  const std::string other = "00000000-0000-0000-0000-000000161018";
+  std::vector<CrashRecord> imported = {{other, "", {}, R"({"a":1})"}};
+  ASSERT_TRUE(store_->PutNew(imported, nullptr).ok());
+
+  EXPECT_EQ(store_->CountCrashes(CrashPart::kProcessed).value(), 2u);
+  EXPECT_EQ(store_->CountCrashes(CrashPart::kRaw).value(), 1u);
+  std::vector<IndexEntry> pending = store_->PendingIndex(10).value();
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].crash_id, kId);
+  EXPECT_EQ(pending[1].crash_id, other);
+  EXPECT_LT(pending[0].seq, pending[1].seq);
+  EXPECT_EQ(store_->PendingIndex(1).value().size(), 1u);
+
+  // Reprocessed after the indexer read the entries, before it acknowledged.
+  ASSERT_TRUE(store_->Enqueue(QueueName::kReprocessing, kId, "").ok());
+  lease = store_->LeaseNext().value();
+  ASSERT_TRUE(store_->Complete(*lease, R"({"signature":"b"})").ok());
+  ASSERT_TRUE(store_->AckIndexed(pending).ok());
+  std::vector<IndexEntry> left = store_->PendingIndex(10).value();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].crash_id, kId);
+  EXPECT_GT(left[0].seq, pending[1].seq);
+
+  // Durable: the entry is still there after a reopen; acking twice is fine.
+  Open();
+  left = store_->PendingIndex(10).value();
+  ASSERT_EQ(left.size(), 1u);
+  ASSERT_TRUE(store_->AckIndexed(left).ok());
+  ASSERT_TRUE(store_->AckIndexed(left).ok());
+  EXPECT_TRUE(store_->PendingIndex(10).value().empty());
+  // Index entries are not processing work.
+  EXPECT_EQ(store_->GetQueueDepths().value().total(), 0u);
+  EXPECT_FALSE(store_->LeaseNext().value().has_value());
+}
+
 }  // namespace
 }  // namespace crashbox::store::lmdb

@@ -10,7 +10,8 @@
 //                   other dump (blob codec)
 //   db "processed"  v1/processed_crash/<crash_id>        processed crash JSON
 //   (blob codec) db "queue"      <queue>/<seq: 8 bytes big-endian>    crash id
-//   [":" ruleset] db "meta"       schema_version                       "1"
+//   [":" ruleset]; queue "index" holds crashes waiting for the search index db
+//   "meta"       schema_version                       "1"
 //                   probe                                heartbeat write probe
 //                   (removed again)
 //
@@ -61,6 +62,10 @@ inline std::string CodeIdKey(std::string_view code_file,
                              std::string_view code_id) {
   return "symbols/code/" + std::string(code_file) + "/" + std::string(code_id);
 }
+// The queue of crashes waiting for the search index (CrashStore::
+// PendingIndex), beside the processing queues in db "queue".
+inline constexpr std::string_view kIndexQueue = "index";
+
 inline std::string QueueKey(std::string_view queue, uint64_t seq) {
   std::string key(queue);
   key.push_back('/');
