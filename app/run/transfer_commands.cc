@@ -81,16 +81,14 @@ int Import(const config::Config& config, const ImportCommand& command) {
     return Error("import", fmt::format("{}: not a directory", command.dir), 2);
   // With the data directory's lock, import has the store to itself. Without
   // it (a server, or another import, holds it) import writes beside that
-  // process: LMDB serializes write transactions across processes and PutNew
-  // checks presence inside its own, so both stay consistent. What cannot be
-  // shared yet is the processing queue (see refuse_queue_reason below).
+  // process, which is safe: LMDB serializes write transactions across
+  // processes; PutNew checks presence inside its own; queue and index
+  // entries take the sequence after the greatest stored key inside the same
+  // transaction; and the server's processor and indexer poll the store, so
+  // they take up what another process queued within a second.
   Result<int> lock = LockDataDir(config.data_dir);
-  bool beside = false;
-  if (!lock.ok()) {
-    if (lock.status().code() != Status::Code::kUnavailable)
-      return Error("import", lock.status().ToString(), 2);
-    beside = true;
-  }
+  if (!lock.ok() && lock.status().code() != Status::Code::kUnavailable)
+    return Error("import", lock.status().ToString(), 2);
   auto unlock = [&] {
     if (lock.ok()) ::close(lock.value());
   };
@@ -102,17 +100,6 @@ int Import(const config::Config& config, const ImportCommand& command) {
   Progress progress("import");
   transfer::ImportOptions options;
   options.limits = LimitsFrom(config);
-  if (beside) {
-    // The store hands out queue sequence numbers per process (counted from
-    // the greatest stored key once, then in memory), so an entry queued here
-    // could overwrite one the server queues, or the reverse: a submitted
-    // crash never processed. Processed crashes need no queue entry.
-    options.refuse_queue_reason = fmt::format(
-        "a raw crash without a processed crash must be queued for "
-        "processing, which only the crashbox using {} may do while it runs; "
-        "stop it and import again (crashes already imported are skipped)",
-        config.data_dir);
-  }
   options.on_problem = [&](const std::string& where, const std::string& m) {
     progress.Problem(where, m);
   };

@@ -5,10 +5,9 @@
 //   crashbox export DIR [--since DATE]   the same layout, from the store
 // Import writes the store directly, with the data directory's lock or, while
 // a server holds that, beside the server (LMDB shares the store between
-// processes): processed crashes import either way; a raw crash that would
-// need queueing for processing is refused beside a server (reported, exit 1),
-// since the queue's sequence numbers are allocated per process. Export reads
-// the store read-only, so it runs beside a server.
+// processes; the server processes the raw crashes import queues and indexes
+// the processed ones). Export reads the store read-only, so it also runs
+// beside a server.
 #pragma once
 
 #include <string>

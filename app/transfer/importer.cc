@@ -206,11 +206,6 @@ void Importer::ImportRawCrash(const fs::path& root, const std::string& date,
     ++stats_.present;
     return;
   }
-  std::error_code ec;
-  if (!options_.refuse_queue_reason.empty() &&
-      !fs::exists(ProcessedPath(root, id), ec)) {
-    return Fail(path.string(), options_.refuse_queue_reason);
-  }
   store::CrashRecord crash;
   crash.crash_id = id;
   Result<std::string> raw = ReadBoundedFile(path, limits.max_raw_json_bytes);
@@ -279,8 +274,6 @@ void Importer::ImportRawCrash(const fs::path& root, const std::string& date,
     crash.processed_json = std::move(processed).value();
   } else if (processed.status().code() != Status::Code::kNotFound) {
     return Fail(processed_path.string(), processed.status().message());
-  } else if (!options_.refuse_queue_reason.empty()) {
-    return Fail(path.string(), options_.refuse_queue_reason);  // it vanished
   }
   Add(std::move(crash));
 }

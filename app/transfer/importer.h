@@ -49,11 +49,6 @@ struct ImportOptions {
       on_problem;
   // Called after each batch is written (progress on a terminal).
   std::function<void(const ImportStats&)> on_progress;
-  // When not empty, a raw crash without a processed crash (one that would be
-  // queued for processing) is not imported: it fails, reported with this
-  // reason. Set when another process (a running server) writes the store's
-  // processing queue, whose sequence numbers are allocated per process.
-  std::string refuse_queue_reason;
 };
 
 class Importer {
