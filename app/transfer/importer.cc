@@ -359,23 +359,24 @@ Status Importer::ImportJsonLines(std::istream& in, const std::string& name) {
   LineReader reader(in, options_.limits.max_processed_json_bytes);
   while (stopped_.ok() && reader.Next(&line, &too_long)) {
     ++number;
-    std::string where = fmt::format("{}:{}", name, number);
+    // Formatted only for a problem: most lines have none.
+    auto where = [&] { return fmt::format("{}:{}", name, number); };
     if (too_long) {
-      Fail(where, fmt::format("line longer than the limit of {} bytes",
-                              options_.limits.max_processed_json_bytes));
+      Fail(where(), fmt::format("line longer than the limit of {} bytes",
+                                options_.limits.max_processed_json_bytes));
       continue;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     Result<json> doc = ParseObject(line);
     if (!doc.ok()) {
-      Fail(where, doc.status().message());
+      Fail(where(), doc.status().message());
       continue;
     }
     std::string id = DocumentId(doc.value());
     if (!IsCrashId(id)) {
-      Fail(where, id.empty() ? "no `uuid` or `crash_id` string"
-                             : fmt::format("'{}' is not a crash id", id));
+      Fail(where(), id.empty() ? "no `uuid` or `crash_id` string"
+                               : fmt::format("'{}' is not a crash id", id));
       continue;
     }
     if (IsPresent(id)) {
