@@ -44,7 +44,7 @@ struct ImportStats {
 struct ImportOptions {
   TransferLimits limits;
   // A batch is written when it holds this many crashes or bytes.
-  size_t batch_crashes = 256;
+  size_t batch_crashes = 1024;
   uint64_t batch_bytes = 64ull << 20;
   // Batches being packed and written at once (each on its own thread).
   size_t inflight = 2;
