@@ -94,6 +94,7 @@ for n in "${sizes[@]}"; do
   probe="$url/api/SuperSearch/?_results_number=0&_facets_size=0&date=%3E%3D${since//+/%2B}"
   searchable=1
   deadline=$(($(date +%s) + ${CB_INDEX_TIMEOUT:-1800}))
+  next_report=$(($(date +%s) + 30))
   while :; do
     code=$(curl -s -o "$work/probe.json" -w '%{http_code}' "$probe" || true)
     if [[ "$code" == 404 ]]; then
@@ -101,8 +102,17 @@ for n in "${sizes[@]}"; do
       searchable=0
       break
     fi
+    if [[ "$code" == 4* ]]; then
+      echo "crashbox: the probe was refused (HTTP $code: $(head -c 300 "$work/probe.json")): crashbox queries skipped"
+      searchable=0
+      break
+    fi
     total=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("total", -1))' "$work/probe.json" 2> /dev/null || echo -1)
     [[ "$total" == "$n" ]] && break
+    if (($(date +%s) >= next_report)); then
+      echo "  indexed $total of $n (HTTP $code)"
+      next_report=$(($(date +%s) + 30))
+    fi
     if (($(date +%s) > deadline)); then
       echo "search.sh: index holds $total of $n crashes after ${CB_INDEX_TIMEOUT:-1800} s (last answer HTTP $code)" >&2
       exit 1
