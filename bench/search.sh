@@ -123,7 +123,7 @@ for n in "${sizes[@]}"; do
   if ((searchable)); then
     awk -v t0="$t0" -v t1="$t2" -v n="$n" 'BEGIN { t = t1 - t0;
       printf "searchable (import + indexing): %.1f s after the import started, %.0f crashes/s\n", t, n/t }'
-    idx=$(cat "$data"/search.sqlite* 2> /dev/null | wc -c)
+    idx=$( (stat -c %s "$data"/search.sqlite* 2> /dev/null || true) | awk '{ s += $1 } END { print s + 0 }')
     awk -v b="$idx" -v n="$n" 'BEGIN { printf "index: %.0f bytes per crash (var/search.sqlite*: %.1f MB)\n", b/n, b/1e6 }'
   fi
 
