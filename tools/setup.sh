@@ -12,7 +12,8 @@ PACKAGES=(
 )
 # Benchmarks compare against nginx; the fuzz preset needs clang.
 if [[ "${CB_SETUP_EXTRAS:-}" == *bench* ]]; then
-  PACKAGES+=(nginx-light time curl python3)  # python3: bench/gen_sym.py
+  PACKAGES+=(nginx-light time curl python3)  # python3: bench/gen_sym.py, tools/gencrashes
+  PACKAGES+=(postgresql-15)  # bench/search.sh's baseline (its server binaries, psql, pg_trgm)
   command -v npm >/dev/null || PACKAGES+=(npm)  # fetches Breakpad's tools (tools/fetch_breakpad.sh)
 fi
 if [[ "${CB_SETUP_EXTRAS:-}" == *fuzz* ]]; then PACKAGES+=(clang libclang-rt-14-dev); fi

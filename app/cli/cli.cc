@@ -170,11 +170,9 @@ int Main(int argc, char** argv) {
       "('-' or no DIR).\n"
       "Processed crashes are stored as they are; raw crashes without one are "
       "queued for\n"
-      "processing. Ids already stored are skipped. Needs the data directory "
-      "to itself (stop\n"
-      "the server first). Exit 1 when some crashes failed (reported on "
-      "stderr), 3 when a\n"
-      "server holds the data directory.");
+      "processing. Ids already stored are skipped. Runs beside a running "
+      "server or with none.\n"
+      "Exit 1 when some crashes failed (reported on stderr).");
   import_crashes->add_option("dir", import_cmd.dir,
                              "bucket copy; '-' or none reads JSON lines");
   AddSettingFlags(import_crashes, &config_file, &flags);

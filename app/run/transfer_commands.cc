@@ -79,22 +79,22 @@ int Import(const config::Config& config, const ImportCommand& command) {
   std::error_code ec;
   if (!from_stdin && !fs::is_directory(command.dir, ec))
     return Error("import", fmt::format("{}: not a directory", command.dir), 2);
+  // With the data directory's lock, import has the store to itself. Without
+  // it (a server, or another import, holds it) import writes beside that
+  // process, which is safe: LMDB serializes write transactions across
+  // processes; PutNew checks presence inside its own; queue and index
+  // entries take the sequence after the greatest stored key inside the same
+  // transaction; and the server's processor and indexer poll the store, so
+  // they take up what another process queued within a second.
   Result<int> lock = LockDataDir(config.data_dir);
-  if (!lock.ok()) {
-    if (lock.status().code() == Status::Code::kUnavailable) {
-      return Error(
-          "import",
-          fmt::format("a crashbox server is using {}; stop it and run the "
-                      "import again (importing through a running server is "
-                      "not supported yet)",
-                      config.data_dir),
-          3);
-    }
+  if (!lock.ok() && lock.status().code() != Status::Code::kUnavailable)
     return Error("import", lock.status().ToString(), 2);
-  }
+  auto unlock = [&] {
+    if (lock.ok()) ::close(lock.value());
+  };
   Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/false);
   if (!store.ok()) {
-    ::close(lock.value());
+    unlock();
     return Error("import", store.status().ToString(), 2);
   }
   Progress progress("import");
@@ -124,7 +124,7 @@ int Import(const config::Config& config, const ImportCommand& command) {
   if (code != 2) std::printf("%s\n", ImportSummary(importer.stats()).c_str());
   store->crashes.reset();  // close the store before giving up the lock
   store->env.reset();
-  ::close(lock.value());
+  unlock();
   return code;
 }
 

@@ -3,10 +3,11 @@
 //   crashbox import [DIR | -]            a Socorro bucket copy, or processed
 //                                        crashes as JSON lines on stdin
 //   crashbox export DIR [--since DATE]   the same layout, from the store
-// Import writes the store directly and so needs the data directory to itself:
-// while a server holds it, import refuses (exit 3) and says to stop the
-// server (an HTTP import endpoint does not exist yet). Export reads the store
-// read-only, so it runs beside a server.
+// Import writes the store directly, with the data directory's lock or, while
+// a server holds that, beside the server (LMDB shares the store between
+// processes; the server processes the raw crashes import queues and indexes
+// the processed ones). Export reads the store read-only, so it also runs
+// beside a server.
 #pragma once
 
 #include <string>
@@ -21,7 +22,7 @@ struct ImportCommand {
 // Prints problems on stderr (by path), progress on a terminal, and one
 // summary line on stdout. Exit codes: 0 all imported or present, 1 some
 // crashes failed (reported) or a store write failed, 2 usage error (no such
-// directory, not the layout, no store), 3 a server holds the data directory.
+// directory, not the layout, no store).
 int Import(const config::Config& config, const ImportCommand& command);
 
 struct ExportCommand {

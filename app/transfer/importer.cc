@@ -2,6 +2,7 @@
 #include "app/transfer/importer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include <fmt/format.h>
@@ -47,27 +48,60 @@ std::vector<fs::path> SortedEntries(const fs::path& dir, std::string* error) {
   return out;
 }
 
-// Reads one line of at most `max_bytes`; false at the end of input. A
-// longer line is skipped to its end and flagged, never held whole.
-bool ReadLine(std::istream& in, uint64_t max_bytes, std::string* line,
-              bool* too_long) {
-  line->clear();
-  *too_long = false;
-  std::streambuf* buf = in.rdbuf();
-  bool any = false;
-  for (;;) {
-    int c = buf->sbumpc();
-    if (c == std::char_traits<char>::eof()) return any;
-    any = true;
-    if (c == '\n') return true;
-    if (line->size() >= max_bytes) {
-      *too_long = true;
-      line->clear();
-      continue;
+// Reads lines of at most `max_bytes` from a stream in 1 MiB chunks; a longer
+// line is skipped to its end and flagged, never held whole. Chunks, not
+// characters: std::cin synced with stdio reads a character per getc() call,
+// which was a fifth of an import's time.
+class LineReader {
+ public:
+  LineReader(std::istream& in, uint64_t max_bytes)
+      : in_(in), max_bytes_(max_bytes), buffer_(1 << 20) {}
+
+  // False at the end of input.
+  bool Next(std::string* line, bool* too_long) {
+    line->clear();
+    *too_long = false;
+    bool any = false;
+    for (;;) {
+      if (pos_ == end_ && !Fill()) return any;
+      any = true;
+      const char* begin = buffer_.data() + pos_;
+      const char* nl =
+          static_cast<const char*>(std::memchr(begin, '\n', end_ - pos_));
+      size_t n = nl ? static_cast<size_t>(nl - begin) : end_ - pos_;
+      if (!*too_long) {
+        if (line->size() + n > max_bytes_) {
+          *too_long = true;
+          line->clear();
+        } else {
+          line->append(begin, n);
+        }
+      }
+      pos_ += n;
+      if (nl) {
+        ++pos_;
+        return true;
+      }
     }
-    if (!*too_long) line->push_back(static_cast<char>(c));
   }
-}
+
+ private:
+  bool Fill() {
+    if (eof_) return false;
+    in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    std::streamsize got = in_.gcount();
+    if (got < static_cast<std::streamsize>(buffer_.size())) eof_ = true;
+    pos_ = 0;
+    end_ = static_cast<size_t>(got);
+    return got > 0;
+  }
+
+  std::istream& in_;
+  uint64_t max_bytes_;
+  std::vector<char> buffer_;
+  size_t pos_ = 0, end_ = 0;
+  bool eof_ = false;
+};
 
 }  // namespace
 
@@ -98,42 +132,60 @@ void Importer::Add(store::CrashRecord crash) {
 }
 
 Status Importer::Flush() {
-  if (Status s = Collect(); !s.ok()) {
+  // Room for this batch: the oldest in flight is collected first.
+  Status s;
+  while (s.ok() && inflight_.size() >= std::max<size_t>(1, options_.inflight))
+    s = CollectOldest();
+  if (!s.ok()) {
     stats_.failed += pending_.size();  // never written
     pending_.clear();
     pending_bytes_ = 0;
     return s;
   }
   if (pending_.empty()) return Status::Ok();
-  inflight_ = std::move(pending_);
+  InFlight& next = inflight_.emplace_back();
+  next.batch =
+      std::make_unique<std::vector<store::CrashRecord>>(std::move(pending_));
   pending_.clear();
   pending_bytes_ = 0;
-  // Packing and the commit run on their own thread while the next batch is
-  // read and parsed: two cores instead of one.
-  inflight_result_ = std::async(std::launch::async, [this] {
+  // Packing (compression) and the commit run on their own threads while the
+  // next batch is read and parsed. Packing costs more than parsing, so two
+  // batches pack at once; the store's writer commits them together.
+  const std::vector<store::CrashRecord>* batch = next.batch.get();
+  next.result = std::async(std::launch::async, [this, batch] {
     store::QueueName queue = store::QueueName::kNormal;
-    return store_.PutNew(inflight_, &queue);
+    return store_.PutNew(*batch, &queue);
   });
   return Status::Ok();
 }
 
 Status Importer::Collect() {
-  if (!inflight_result_.valid()) return Status::Ok();
-  Result<std::vector<bool>> stored = inflight_result_.get();
-  std::vector<store::CrashRecord> batch = std::move(inflight_);
-  inflight_.clear();
+  Status first;
+  while (!inflight_.empty()) {
+    Status s = CollectOldest();
+    if (first.ok()) first = s;
+  }
+  return first;
+}
+
+Status Importer::CollectOldest() {
+  if (inflight_.empty()) return Status::Ok();
+  Result<std::vector<bool>> stored = inflight_.front().result.get();
+  std::unique_ptr<std::vector<store::CrashRecord>> batch =
+      std::move(inflight_.front().batch);
+  inflight_.pop_front();
   if (!stored.ok()) {
-    stats_.failed += batch.size();
+    stats_.failed += batch->size();
     return stored.status();
   }
-  for (size_t i = 0; i < batch.size(); ++i) {
+  for (size_t i = 0; i < batch->size(); ++i) {
     if (!stored.value()[i]) {
       ++stats_.present;
       continue;
     }
     ++stats_.imported;
-    if (!batch[i].raw_json.empty() && batch[i].processed_json.empty())
-      ++stats_.queued;
+    const store::CrashRecord& c = (*batch)[i];
+    if (!c.raw_json.empty() && c.processed_json.empty()) ++stats_.queued;
   }
   if (options_.on_progress) options_.on_progress(stats_);
   return Status::Ok();
@@ -304,26 +356,27 @@ Status Importer::ImportJsonLines(std::istream& in, const std::string& name) {
   std::string line;
   bool too_long = false;
   uint64_t number = 0;
-  while (stopped_.ok() && ReadLine(in, options_.limits.max_processed_json_bytes,
-                                   &line, &too_long)) {
+  LineReader reader(in, options_.limits.max_processed_json_bytes);
+  while (stopped_.ok() && reader.Next(&line, &too_long)) {
     ++number;
-    std::string where = fmt::format("{}:{}", name, number);
+    // Formatted only for a problem: most lines have none.
+    auto where = [&] { return fmt::format("{}:{}", name, number); };
     if (too_long) {
-      Fail(where, fmt::format("line longer than the limit of {} bytes",
-                              options_.limits.max_processed_json_bytes));
+      Fail(where(), fmt::format("line longer than the limit of {} bytes",
+                                options_.limits.max_processed_json_bytes));
       continue;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     Result<json> doc = ParseObject(line);
     if (!doc.ok()) {
-      Fail(where, doc.status().message());
+      Fail(where(), doc.status().message());
       continue;
     }
     std::string id = DocumentId(doc.value());
     if (!IsCrashId(id)) {
-      Fail(where, id.empty() ? "no `uuid` or `crash_id` string"
-                             : fmt::format("'{}' is not a crash id", id));
+      Fail(where(), id.empty() ? "no `uuid` or `crash_id` string"
+                               : fmt::format("'{}' is not a crash id", id));
       continue;
     }
     if (IsPresent(id)) {

@@ -13,16 +13,18 @@
 //   fails its crash alone: it is reported by path through `on_problem` and
 //   the import goes on. A crash is stored whole or not at all.
 // - Writes go in batches, one durable transaction each, while the next
-//   batch is read and checked (one batch in flight). A store failure
-//   (kUnavailable: disk or store full) stops the import; its batch counts
-//   as failed.
+//   batch is read and checked (two batches in flight by default). A store
+//   failure (kUnavailable: disk or store full) stops the import; its batch
+//   counts as failed.
 // Not thread-safe; one Importer per import.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <future>
 #include <istream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,8 +44,10 @@ struct ImportStats {
 struct ImportOptions {
   TransferLimits limits;
   // A batch is written when it holds this many crashes or bytes.
-  size_t batch_crashes = 256;
+  size_t batch_crashes = 1024;
   uint64_t batch_bytes = 64ull << 20;
+  // Batches being packed and written at once (each on its own thread).
+  size_t inflight = 2;
   // A file (or "<stdin>:LINE") that failed, and why.
   std::function<void(const std::string& where, const std::string& message)>
       on_problem;
@@ -77,19 +81,28 @@ class Importer {
   bool IsPresent(const std::string& crash_id);
   void Fail(const std::string& where, const std::string& message);
   void Add(store::CrashRecord crash);
-  // Hands the pending batch to the writer (after the one in flight is done).
+  // Hands the pending batch to a writer thread (after collecting the oldest
+  // in flight when `inflight` batches are).
   Status Flush();
-  // Waits for the batch in flight and counts its outcome.
+  // Waits for every batch in flight and counts their outcome; the first
+  // store failure.
   Status Collect();
+  // Waits for the oldest batch in flight.
+  Status CollectOldest();
 
   store::CrashStore& store_;
   ImportOptions options_;
   ImportStats stats_;
   std::vector<store::CrashRecord> pending_;
   uint64_t pending_bytes_ = 0;
-  std::vector<store::CrashRecord> inflight_;
-  std::future<Result<std::vector<bool>>> inflight_result_;
-  Status stopped_;  // a store failure: nothing more is read
+  struct InFlight {
+    // Declared before `result`, whose destructor waits for the write that
+    // reads the batch.
+    std::unique_ptr<std::vector<store::CrashRecord>> batch;
+    std::future<Result<std::vector<bool>>> result;
+  };
+  std::deque<InFlight> inflight_;  // oldest first
+  Status stopped_;                 // a store failure: nothing more is read
 };
 
 }  // namespace crashbox::transfer

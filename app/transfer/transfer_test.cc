@@ -282,6 +282,39 @@ TEST_F(TransferTest, JsonLinesStoreProcessedCrashesAsIs) {
   EXPECT_EQ(dest.crashes->GetQueueDepths()->total(), 0u);
 }
 
+// Lines read in 1 MiB chunks: lines that straddle chunk boundaries, an
+// over-long line spanning chunks, and a last line without a newline all come
+// out whole (or flagged), through several batches in flight.
+TEST_F(TransferTest, JsonLinesAcrossReadChunksAndBatchesInFlight) {
+  std::string input;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 3000; ++i) {
+    std::string id = fmt::format("{:08x}-0000-4000-8000-000000161017", i);
+    // About 1 KiB a line, an odd size so lines cross chunk boundaries.
+    lines.push_back(fmt::format(R"({{"uuid": "{}", "pad": "{}"}})", id,
+                                std::string(1000 + i % 37, 'x')));
+    input += lines.back() + "\n";
+    if (i == 1500) input += std::string(3 << 20, 'y') + "\n";  // too long
+  }
+  input.pop_back();  // the last line ends without a newline
+  Store dest(tmp_ / "s");
+  Problems p;
+  ImportOptions o = Options(p);
+  o.batch_crashes = 64;
+  o.inflight = 3;
+  o.limits.max_processed_json_bytes = 1 << 20;
+  Importer importer(*dest.crashes, o);
+  std::istringstream in(input);
+  ASSERT_TRUE(importer.ImportJsonLines(in, "<stdin>").ok());
+  EXPECT_EQ(importer.stats().imported, 3000u);
+  EXPECT_EQ(importer.stats().failed, 1u);
+  EXPECT_NE(p.by_where["<stdin>:1502"].find("longer than"), std::string::npos);
+  for (int i : {0, 1234, 1501, 2999}) {
+    std::string id = fmt::format("{:08x}-0000-4000-8000-000000161017", i);
+    EXPECT_EQ(dest.crashes->GetProcessed(id).value(), lines[i]);
+  }
+}
+
 TEST_F(TransferTest, AFullStoreStopsTheImportAndCountsTheBatchFailed) {
   fs::path in = tmp_ / "in";
   std::mt19937 rng(7);

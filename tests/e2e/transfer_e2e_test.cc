@@ -3,13 +3,15 @@
 // 5): a store exported and imported elsewhere holds the same crashes; a bad
 // file is reported by path while the rest imports; a second import skips
 // everything; a raw crash alone is processed once a server starts; import
-// refuses a data directory a server holds.
+// imports beside a running server, which serves the processed crashes and
+// processes the raw ones.
 #include <array>
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -74,7 +76,7 @@ std::map<std::string, std::string> Tree(const fs::path& root) {
   return out;
 }
 
-TEST(TransferE2E, ExportImportRoundTripSkipsOnReimportAndRefusesABusyStore) {
+TEST(TransferE2E, ExportImportRoundTripSkipsOnReimportAlsoBesideAServer) {
   testing::TempDir dir;
   std::string a = (dir / "a").string(), b = (dir / "b").string();
   std::vector<std::string> ids;
@@ -125,9 +127,12 @@ TEST(TransferE2E, ExportImportRoundTripSkipsOnReimportAndRefusesABusyStore) {
 
   testing::ServerProcess server(b);
   ASSERT_TRUE(server.started());
+  // Beside the server, everything is present already: nothing to queue.
   CommandResult busy = RunCrashbox({"import", out.string(), "--data-dir", b});
-  EXPECT_EQ(busy.exit_code, 3);
-  EXPECT_NE(busy.err.find("stop it"), std::string::npos) << busy.err;
+  EXPECT_EQ(busy.exit_code, 0) << busy.err;
+  EXPECT_NE(busy.out.find("imported 0, skipped 3 already present"),
+            std::string::npos)
+      << busy.out;
   // Export reads beside the server; the files are already there, unchanged.
   CommandResult beside = RunCrashbox({"export", out.string(), "--data-dir", b});
   EXPECT_EQ(beside.exit_code, 0) << beside.err;
@@ -185,6 +190,89 @@ TEST(TransferE2E, BadFileIsReportedAndARawCrashAloneIsProcessedLater) {
   EXPECT_EQ(p["product"], "Imported");
   EXPECT_EQ(p["version"], "2.0");
   EXPECT_FALSE(p["signature"].get<std::string>().empty());
+}
+
+TEST(TransferE2E, ImportsBesideARunningServerWhichServesAndProcesses) {
+  testing::TempDir dir;
+  std::string data = (dir / "var").string();
+  testing::ServerProcess server(data);
+  ASSERT_TRUE(server.started());
+  httpclient::HttpClient http;
+  // Submitted before the import, so the server's store is in use.
+  submitter::CrashPayload p;
+  p.annotations = json{{"ProductName", "Live"}, {"Version", "3.0"}};
+  p.dumps.emplace_back("upload_file_minidump", SmallDump(0x50));
+  auto live = submitter::Submitter({server.url()}).Submit(p);
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+
+  std::string lines;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) {  // more than one import batch
+    std::string id = fmt::format("d1b2c3d4-0000-4000-8000-{:06d}261205", i);
+    ids.push_back(id);
+    lines += json{{"uuid", id},
+                  {"signature", fmt::format("beside | {}", i)},
+                  {"product", "Beside"}}
+                 .dump() +
+             "\n";
+  }
+  CommandResult im = RunCrashbox({"import", "-", "--data-dir", data}, lines);
+  ASSERT_EQ(im.exit_code, 0) << im.err;
+  EXPECT_EQ(im.out,
+            "imported 300, skipped 0 already present, failed 0, queued 0 for "
+            "processing\n");
+  for (const std::string& id : {ids.front(), ids.back()}) {
+    auto r = http.Get(server.url() + "/api/ProcessedCrash/?crash_id=" + id);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->status, 200) << r->body;
+    json doc = json::parse(r->body, nullptr, false);
+    ASSERT_TRUE(doc.is_object()) << r->body;
+    EXPECT_EQ(doc["uuid"], id);
+    EXPECT_EQ(doc["product"], "Beside");
+  }
+
+  // A bucket copy: the processed crash is stored as is, the raw crash is
+  // queued, and the running server processes it (its workers poll the
+  // store, so an entry another process queued is taken up).
+  fs::path in = dir / "in";
+  const std::string raw_id = "e1b2c3d4-0000-4000-8000-000000261205";
+  const std::string done_id = "f1b2c3d4-0000-4000-8000-000000261205";
+  testing::WriteFileOrDie(in / "v1/raw_crash/20261205" / raw_id,
+                          R"({"ProductName": "Queued", "Version": "4.0"})");
+  testing::WriteFileOrDie(in / "v1/dump_names" / raw_id,
+                          R"(["upload_file_minidump"])");
+  testing::WriteFileOrDie(in / "v1/dump" / raw_id, SmallDump(0x60));
+  testing::WriteFileOrDie(in / "v1/processed_crash" / done_id,
+                          json{{"uuid", done_id}, {"product", "Done"}}.dump());
+  CommandResult dir_im =
+      RunCrashbox({"import", in.string(), "--data-dir", data});
+  EXPECT_EQ(dir_im.exit_code, 0) << dir_im.err;
+  EXPECT_EQ(dir_im.out,
+            "imported 2, skipped 0 already present, failed 0, queued 1 for "
+            "processing\n");
+  auto done =
+      http.Get(server.url() + "/api/ProcessedCrash/?crash_id=" + done_id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, 200) << done->body;
+  auto processed_by_server = [&](const std::string& id) -> json {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = http.Get(server.url() + "/api/ProcessedCrash/?crash_id=" + id);
+      if (r.ok() && r->status == 200)
+        return json::parse(r->body, nullptr, false);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return json();
+  };
+  json queued = processed_by_server(raw_id);
+  ASSERT_TRUE(queued.is_object()) << "the server never processed " << raw_id;
+  EXPECT_EQ(queued["product"], "Queued");
+  EXPECT_FALSE(queued["signature"].get<std::string>().empty());
+  // The server's own submission is processed too: its queue entry was not
+  // overwritten by the import's.
+  json own = processed_by_server(*live);
+  ASSERT_TRUE(own.is_object()) << "the server never processed " << *live;
+  EXPECT_EQ(own["product"], "Live");
 }
 
 }  // namespace
