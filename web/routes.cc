@@ -30,6 +30,13 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Post("/api/Reprocessing", MakeReprocessingHandler(*s.crashes));
   r.Get("/api/SuperSearchFields/", MakeSuperSearchFieldsHandler());
   r.Get("/api/SuperSearchFields", MakeSuperSearchFieldsHandler());
+  if (s.search) {
+    SuperSearchHandlers search = MakeSuperSearchHandlers(*s.search);
+    r.Get("/api/SuperSearch/", search.search);
+    r.Get("/api/SuperSearch", search.search);
+    r.Get("/api/SuperSearchUnredacted/", search.unredacted);
+    r.Get("/api/SuperSearchUnredacted", search.unredacted);
+  }
   // Browsers ask for /favicon.ico on their own; pages link the SVG.
   r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));

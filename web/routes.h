@@ -8,6 +8,7 @@
 #include "app/collector/collector.h"
 #include "app/symsvc/symbol_service.h"
 #include "store/crash_store.h"
+#include "web/api/search.h"
 #include "web/http/router.h"
 
 namespace crashbox::web {
@@ -19,6 +20,7 @@ struct Services {
   store::CrashStore* crashes = nullptr;
   symsvc::SymbolService* symbols = nullptr;  // null: no symbol upload/download
   base::MetricsRegistry* metrics = nullptr;
+  const SearchServices* search = nullptr;  // null: no Super Search
   std::string version_json = "{}";
 };
 

@@ -36,5 +36,8 @@ std::string Utf8Lossy(std::string_view s);
 // Length of the valid UTF-8 prefix of `s` (s.size() when all of it is valid).
 size_t ValidUtf8Prefix(std::string_view s);
 std::string HexEncode(std::string_view bytes);
+// RFC 3986 percent-encoding of everything but unreserved characters (a
+// query-string key or value).
+std::string PercentEncode(std::string_view s);
 
 }  // namespace crashbox::base

@@ -108,5 +108,12 @@ TEST(Utf8Lossy, EveryTwoByteInputBecomesValidAndValidOnesStay) {
   }
 }
 
+TEST(Strings, PercentEncodeKeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(PercentEncode("~OOM | small"), "~OOM%20%7C%20small");
+  EXPECT_EQ(PercentEncode(">=2024-05-07"), "%3E%3D2024-05-07");
+  EXPECT_EQ(PercentEncode("a&b=c+d/é"), "a%26b%3Dc%2Bd%2F%C3%A9");
+  EXPECT_EQ(PercentEncode("Az09-._~"), "Az09-._~");
+}
+
 }  // namespace
 }  // namespace crashbox::base

@@ -16,6 +16,7 @@
 #include "app/config/config.h"
 #include "app/run/build_info.h"
 #include "app/run/crash_commands.h"
+#include "app/run/search_commands.h"
 #include "app/run/serve.h"
 #include "app/run/submit.h"
 #include "app/run/transfer_commands.h"
@@ -192,6 +193,35 @@ int Main(int argc, char** argv) {
       "only crashes submitted on or after this day (YYYY-MM-DD, UTC)");
   AddSettingFlags(export_crashes, &config_file, &flags);
 
+  run::SearchCommand search_cmd;
+  CLI::App* search = app.add_subcommand(
+      "search",
+      "Super Search from the command line: Socorro's parameters as --name "
+      "VALUE, repeatable\n"
+      "(crashbox search --product Firefox --signature '~OOM' --_facets "
+      "platform). Values that\n"
+      "start with '-' go after '=' (--_sort=-date). Reads the local index "
+      "(beside a running\n"
+      "server) or, with --url, asks a server. Exit 1 when the search is "
+      "refused (message on stderr).");
+  search->allow_extras();
+  search->add_option("--url", search_cmd.url,
+                     "server to ask instead of the local index");
+  search->add_option("--format", search_cmd.format, "table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  search->add_flag("--unredacted", search_cmd.unredacted,
+                   "protected fields too (SuperSearchUnredacted)");
+  AddSettingFlags(search, &config_file, &flags);
+
+  CLI::App* reindex = app.add_subcommand(
+      "reindex",
+      "Rebuild the search index (var/search.sqlite) from the crash store, "
+      "with a progress bar.\n"
+      "Stop the server first; it rebuilds a missing or damaged index by "
+      "itself when it starts.");
+  AddSettingFlags(reindex, &config_file, &flags);
+
   run::SubmitCommand submit_cmd;
   CLI::App* submit =
       app.add_subcommand("submit",
@@ -245,7 +275,8 @@ int Main(int argc, char** argv) {
 
   if (serve->parsed() || show_config->parsed() || show->parsed() ||
       reprocess->parsed() || sign->parsed() || symbols->parsed() ||
-      import_crashes->parsed() || export_crashes->parsed()) {
+      import_crashes->parsed() || export_crashes->parsed() ||
+      search->parsed() || reindex->parsed()) {
     Result<config::Config> config = Load(config_file, flags);
     if (!config.ok()) return ConfigError(config.status());
     if (show_config->parsed()) {
@@ -261,6 +292,11 @@ int Main(int argc, char** argv) {
       return run::Import(config.value(), import_cmd);
     if (export_crashes->parsed())
       return run::Export(config.value(), export_cmd);
+    if (search->parsed()) {
+      search_cmd.args = search->remaining();
+      return run::Search(config.value(), search_cmd);
+    }
+    if (reindex->parsed()) return run::Reindex(config.value());
     return run::Serve(config.value());
   }
   if (submit->parsed()) return run::Submit(submit_cmd);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -71,6 +72,43 @@ std::string LocalUrl(const config::Config& config) {
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
   if (host == "[::]") host = "[::1]";
   return fmt::format("http://{}:{}", host, listen.substr(colon + 1));
+}
+
+std::filesystem::path SearchIndexPath(const config::Config& config) {
+  return std::filesystem::path(config.data_dir) / "search.sqlite";
+}
+
+std::filesystem::path ProductDetailsDir(const config::Config& config) {
+  return std::filesystem::path(config.data_dir) / "product_details";
+}
+
+Progress::Progress(std::string command)
+    : command_(std::move(command)), tty_(::isatty(STDERR_FILENO) == 1) {}
+
+void Progress::Show(const std::string& text) {
+  if (!tty_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::milliseconds(200)) return;
+  last_ = now;
+  std::fprintf(stderr, "\r\033[K%s", text.c_str());
+  shown_ = true;
+}
+
+void Progress::Problem(const std::string& where, const std::string& message) {
+  Clear();
+  std::fprintf(stderr, "crashbox %s: %s: %s\n", command_.c_str(),
+               where.c_str(), message.c_str());
+}
+
+void Progress::Clear() {
+  if (shown_) std::fputs("\r\033[K", stderr);
+  shown_ = false;
+}
+
+int CommandError(const std::string& command, const std::string& message,
+                 int code) {
+  std::fprintf(stderr, "crashbox %s: %s\n", command.c_str(), message.c_str());
+  return code;
 }
 
 }  // namespace crashbox::run

@@ -3,6 +3,8 @@
 // store, and building the signature generator from the configuration.
 #pragma once
 
+#include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -28,6 +30,33 @@ Result<OpenStore> OpenCrashStore(const config::Config& config, bool read_only);
 
 Result<std::shared_ptr<const processor::SignatureRunner>> MakeSignatureRunner(
     const config::Config& config);
+
+// <data_dir>/search.sqlite: the search index.
+std::filesystem::path SearchIndexPath(const config::Config& config);
+// <data_dir>/product_details/: a team's own product files.
+std::filesystem::path ProductDetailsDir(const config::Config& config);
+
+// A progress line on stderr when it is a terminal, redrawn at most five
+// times a second; problems clear it before they print
+// ("crashbox <command>: <where>: <message>").
+class Progress {
+ public:
+  explicit Progress(std::string command);
+  bool tty() const { return tty_; }
+  void Show(const std::string& text);
+  void Problem(const std::string& where, const std::string& message);
+  void Clear();
+
+ private:
+  std::string command_;
+  bool tty_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+// Prints "crashbox <command>: <message>" on stderr and returns `code`.
+int CommandError(const std::string& command, const std::string& message,
+                 int code);
 
 // http://host:port of the configured listen address (0.0.0.0 → 127.0.0.1).
 std::string LocalUrl(const config::Config& config);

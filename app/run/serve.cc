@@ -7,8 +7,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,7 +21,9 @@
 #include "app/base/metrics.h"
 #include "app/collector/collector.h"
 #include "app/collector/throttler.h"
+#include "app/indexer/indexer.h"
 #include "app/processor/processor.h"
+#include "app/products/products.h"
 #include "app/run/build_info.h"
 #include "app/run/common.h"
 #include "app/signature/signature.h"
@@ -96,8 +100,30 @@ int Serve(const config::Config& config) {
     symbol_options.symbol_dirs.emplace_back(p);
   symsvc::SymbolService symbol_service(symbol_store, &crashes, symbol_options);
 
+  Result<products::ProductDetails> products =
+      products::ProductDetails::Load(ProductDetailsDir(config));
+  if (!products.ok()) return Fail(products.status());
+  // The index follows the store on its own thread; a rebuild it needs runs
+  // there too, so the server answers at once.
+  indexer::Indexer indexer(crashes, metrics, {.path = SearchIndexPath(config)});
+  indexer.Start();
+  web::SearchServices search;
+  search.index = &indexer;
+  search.products = &products.value();
+  search.clock = &clock;
+  // Searches may take half the workers, one address half of that: crash
+  // submission always keeps workers of its own.
+  int workers = config.http.num_threads > 0
+                    ? config.http.num_threads
+                    : 4 * static_cast<int>(
+                              std::max(1u, std::thread::hardware_concurrency()));
+  search.max_concurrent = static_cast<size_t>(std::max(1, workers / 2));
+  search.max_concurrent_per_address =
+      std::max<size_t>(1, search.max_concurrent / 2);
+
   web::Router router;
   web::Services services;
+  services.search = &search;
   services.symbols = &symbol_service;
   services.collector = &collector;
   services.crashes = &crashes;
@@ -150,6 +176,7 @@ int Serve(const config::Config& config) {
   server.value()
       .reset();  // stop taking requests; running ones finish and commit
   if (processor) processor->Stop();
+  indexer.Stop();  // what it has not indexed stays queued in the store
   return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -67,12 +68,17 @@ std::string CrashboxBinary() {
 }
 
 ServerProcess::ServerProcess(const std::string& data_dir,
-                             const std::vector<std::string>& args) {
+                             const std::vector<std::string>& args,
+                             const std::string& stderr_path) {
   int out[2];
   EXPECT_EQ(pipe(out), 0);
   pid_ = fork();
   if (pid_ == 0) {
     dup2(out[1], 1);
+    if (!stderr_path.empty()) {
+      int fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) dup2(fd, 2);
+    }
     close(out[0]);
     close(out[1]);
     std::vector<std::string> argv = {"serve",      "--listen", "127.0.0.1:0",

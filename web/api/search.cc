@@ -1,15 +1,136 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/api/search.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/base/strings.h"
+#include "app/search/execute.h"
 #include "app/search/fields.h"
+#include "app/search/query.h"
 
 namespace crashbox::web {
+namespace {
+
+using nlohmann::json;
+
+void Error(Response& resp, int status, const std::string& message) {
+  resp.Json(status, json{{"error", base::Utf8Lossy(message)}}.dump());
+}
+
+// Counts searches in flight, in all and per client address.
+class Gate {
+ public:
+  Gate(size_t max_total, size_t max_per_address)
+      : max_total_(max_total), max_per_address_(max_per_address) {}
+  bool Enter(const std::string& address) {
+    std::lock_guard<std::mutex> lock(mu_);
+    size_t& mine = per_address_[address];
+    if (total_ >= max_total_ || mine >= max_per_address_) {
+      if (mine == 0) per_address_.erase(address);
+      return false;
+    }
+    ++total_;
+    ++mine;
+    return true;
+  }
+  void Leave(const std::string& address) {
+    std::lock_guard<std::mutex> lock(mu_);
+    --total_;
+    auto it = per_address_.find(address);
+    if (--it->second == 0) per_address_.erase(it);
+  }
+
+ private:
+  std::mutex mu_;
+  size_t max_total_, max_per_address_;
+  size_t total_ = 0;
+  std::map<std::string, size_t> per_address_;
+};
+
+// Whether `product` has crashes in the index (Socorro also accepts products
+// it has data for only through product details; crashbox accepts both, so
+// a team's own product is searchable before anyone writes its file).
+bool Indexed(store::sqlite::SearchIndex& index, std::string_view product) {
+  Result<store::sqlite::QueryResult> r = index.Query(
+      "SELECT 1 FROM crashes WHERE product = ?1 LIMIT 1",
+      std::vector<store::sqlite::Value>{std::string(product)});
+  return r.ok() && !r.value().rows.empty();
+}
+
+}  // namespace
 
 Handler MakeSuperSearchFieldsHandler() {
   // The definitions are fixed for the life of the process: render once.
   static const std::string kBody =
       search::FieldsJson(search::FieldSet::Default()).dump();
   return [](Request&, Response& resp) { resp.Json(200, kBody); };
+}
+
+namespace {
+
+Handler MakeSearch(const SearchServices& s, std::shared_ptr<Gate> gate,
+                   bool unredacted) {
+  const search::Audience audience =
+      unredacted ? search::Audience::kUnredacted : search::Audience::kPublic;
+  return [&s, gate, audience, unredacted](Request& req, Response& resp) {
+    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    if (unredacted && !req.is_loopback) {
+      Error(resp, 403,
+            "SuperSearchUnredacted is served to loopback clients only until "
+            "authentication is set up");
+      return;
+    }
+    if (!gate->Enter(req.remote_addr)) {
+      resp.headers.emplace_back("Retry-After", "1");
+      Error(resp, 429, "Too many searches at once; retry in a moment");
+      return;
+    }
+    search::Params params = req.Query();
+    Status status = s.index->Read([&](store::sqlite::SearchIndex& index) {
+      search::ParseOptions options;
+      options.now = std::chrono::time_point_cast<std::chrono::microseconds>(
+          s.clock->Now());
+      options.is_known_product = [&](std::string_view product) {
+        return s.products->Find(product) != nullptr ||
+               Indexed(index, product);
+      };
+      Result<search::Query> query = search::Parse(params, audience, options);
+      if (!query.ok()) return query.status();
+      search::RunOptions run;
+      run.time_limit = s.time_limit;
+      Result<json> body = search::Run(query.value(), audience, index, run);
+      if (!body.ok()) return body.status();
+      resp.Json(200, body.value().dump(-1, ' ', false,
+                                       json::error_handler_t::replace));
+      return Status::Ok();
+    });
+    gate->Leave(req.remote_addr);
+    if (status.ok()) return;
+    switch (status.code()) {
+      case Status::Code::kInvalidArgument:
+        Error(resp, 400, "Bad request: BadArgumentError: " + status.message());
+        return;
+      case Status::Code::kUnavailable:
+        resp.headers.emplace_back("Retry-After", "5");
+        Error(resp, 503, status.message());
+        return;
+      default:
+        Error(resp, 500, "search failed: " + status.ToString());
+    }
+  };
+}
+
+}  // namespace
+
+SuperSearchHandlers MakeSuperSearchHandlers(const SearchServices& s) {
+  auto gate =
+      std::make_shared<Gate>(s.max_concurrent, s.max_concurrent_per_address);
+  return {MakeSearch(s, gate, false), MakeSearch(s, gate, true)};
 }
 
 }  // namespace crashbox::web

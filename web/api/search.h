@@ -1,15 +1,48 @@
 // SPDX-License-Identifier: MPL-2.0
 // Super Search endpoints (SOCORRO.md §4.1):
-//   GET /api/SuperSearchFields/  every field's definition, Socorro's shape (a
-//                                dict keyed by field name); public, as in
-//                                Socorro, protected fields included with
-//                                their permissions_needed
+//   GET /api/SuperSearchFields/      every field's definition, Socorro's
+//                                    shape (a dict keyed by field name);
+//                                    public, as in Socorro, protected fields
+//                                    included with their permissions_needed
+//   GET /api/SuperSearch/            search; parameters naming protected
+//                                    fields are dropped, hits carry public
+//                                    fields only
+//   GET /api/SuperSearchUnredacted/  every field; loopback clients only until
+//                                    accounts exist (then view_pii)
+// Errors: 400 {"error": "Bad request: BadArgumentError: <Socorro's text>"};
+// 503 with Retry-After while the index is rebuilt or unavailable; 429 when
+// too many searches run at once (in all, or from one address), so searches
+// never take every worker from crash submission.
 #pragma once
 
+#include <cstddef>
+
+#include "app/base/clock.h"
+#include "app/indexer/indexer.h"
+#include "app/products/products.h"
 #include "web/http/request.h"
 
 namespace crashbox::web {
 
+struct SearchServices {
+  indexer::Indexer* index = nullptr;
+  const products::ProductDetails* products = nullptr;
+  const base::Clock* clock = nullptr;
+  // Searches running at once: in all, and from one client address.
+  size_t max_concurrent = 4;
+  size_t max_concurrent_per_address = 2;
+  // Per search, over all its statements.
+  std::chrono::milliseconds time_limit{10'000};
+};
+
 Handler MakeSuperSearchFieldsHandler();
+
+// The two search endpoints, sharing one set of concurrency caps. The
+// services must outlive the handlers.
+struct SuperSearchHandlers {
+  Handler search;      // /api/SuperSearch/
+  Handler unredacted;  // /api/SuperSearchUnredacted/
+};
+SuperSearchHandlers MakeSuperSearchHandlers(const SearchServices& services);
 
 }  // namespace crashbox::web
