@@ -96,8 +96,8 @@ void Progress::Show(const std::string& text) {
 
 void Progress::Problem(const std::string& where, const std::string& message) {
   Clear();
-  std::fprintf(stderr, "crashbox %s: %s: %s\n", command_.c_str(),
-               where.c_str(), message.c_str());
+  std::fprintf(stderr, "crashbox %s: %s: %s\n", command_.c_str(), where.c_str(),
+               message.c_str());
 }
 
 void Progress::Clear() {

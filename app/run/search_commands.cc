@@ -63,7 +63,8 @@ void AppendTable(std::string& out, const std::vector<std::string>& header,
     for (size_t c = 0; c < cells.size(); ++c) {
       std::string v = Cut(cells[c]);
       out += v;
-      if (c + 1 < cells.size()) out += std::string(width[c] - v.size() + 2, ' ');
+      if (c + 1 < cells.size())
+        out += std::string(width[c] - v.size() + 2, ' ');
     }
     out += '\n';
   };
@@ -99,7 +100,8 @@ void FlattenFacets(const json& facets, const std::string& prefix,
     if (!buckets.is_array()) continue;
     for (const json& b : buckets) {
       std::string term = Cell(b.value("term", json()));
-      std::string full = parent_term.empty() ? term : parent_term + " / " + term;
+      std::string full =
+          parent_term.empty() ? term : parent_term + " / " + term;
       rows.push_back({path, full, Cell(b.value("count", json()))});
       if (b.contains("facets")) FlattenFacets(b["facets"], path, full, rows);
     }
@@ -129,8 +131,9 @@ Result<json> SearchLocal(const config::Config& config, const Params& params,
     }
     return index.status();
   }
-  CB_ASSIGN_OR_RETURN(products::ProductDetails products,
-                      products::ProductDetails::Load(ProductDetailsDir(config)));
+  CB_ASSIGN_OR_RETURN(
+      products::ProductDetails products,
+      products::ProductDetails::Load(ProductDetailsDir(config)));
   search::Audience audience =
       unredacted ? search::Audience::kUnredacted : search::Audience::kPublic;
   search::ParseOptions options;
@@ -170,9 +173,9 @@ Result<json> SearchRemote(const std::string& base_url, const Params& params,
     std::string message = body.is_object() && body.contains("error")
                               ? Cell(body["error"])
                               : base::Utf8Lossy(resp.body.substr(0, 500));
-    Status::Code code = resp.status == 400 ? Status::Code::kInvalidArgument
-                                           : Status::Code::kUnavailable;
-    return Status(code, fmt::format("HTTP {}: {}", resp.status, message));
+    std::string text = fmt::format("HTTP {}: {}", resp.status, message);
+    return resp.status == 400 ? Status::InvalidArgument(std::move(text))
+                              : Status::Unavailable(std::move(text));
   }
   if (!body.is_object())
     return Status::Corrupt(fmt::format("{}: the answer is not JSON", url));
@@ -220,7 +223,8 @@ std::string FormatSearchResult(const json& body,
     hit_rows.push_back(std::move(row));
   }
   std::vector<std::vector<std::string>> facet_rows;
-  if (body.contains("facets")) FlattenFacets(body["facets"], "", "", facet_rows);
+  if (body.contains("facets"))
+    FlattenFacets(body["facets"], "", "", facet_rows);
 
   std::string out;
   if (format == "csv") {
@@ -309,9 +313,8 @@ int Reindex(const config::Config& config) {
               int width = 30;
               int filled = total ? static_cast<int>(width * done / total) : 0;
               progress.Show(fmt::format(
-                  "[{}{}] {} of {} crashes, {:.0f}/s",
-                  std::string(filled, '#'), std::string(width - filled, ' '),
-                  done, total, rate(done)));
+                  "[{}{}] {} of {} crashes, {:.0f}/s", std::string(filled, '#'),
+                  std::string(width - filled, ' '), done, total, rate(done)));
             } else if (std::chrono::steady_clock::now() - last_log >=
                        std::chrono::seconds(10)) {
               last_log = std::chrono::steady_clock::now();
@@ -321,7 +324,8 @@ int Reindex(const config::Config& config) {
             return true;
           });
       progress.Clear();
-      if (s.ok() && covered.ok()) s = store->crashes->AckIndexed(covered.value());
+      if (s.ok() && covered.ok())
+        s = store->crashes->AckIndexed(covered.value());
       if (!s.ok()) {
         code = CommandError("reindex", s.ToString(), 1);
       } else {

@@ -115,8 +115,8 @@ int Serve(const config::Config& config) {
   // submission always keeps workers of its own.
   int workers = config.http.num_threads > 0
                     ? config.http.num_threads
-                    : 4 * static_cast<int>(
-                              std::max(1u, std::thread::hardware_concurrency()));
+                    : 4 * static_cast<int>(std::max(
+                              1u, std::thread::hardware_concurrency()));
   search.max_concurrent = static_cast<size_t>(std::max(1, workers / 2));
   search.max_concurrent_per_address =
       std::max<size_t>(1, search.max_concurrent / 2);

@@ -3,8 +3,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -18,42 +16,6 @@ namespace crashbox::run {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A progress line on stderr when it is a terminal, redrawn at most five
-// times a second; problems clear it before they print.
-class Progress {
- public:
-  explicit Progress(std::string command)
-      : command_(std::move(command)), tty_(::isatty(STDERR_FILENO) == 1) {}
-  void Show(const std::string& text) {
-    if (!tty_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(200)) return;
-    last_ = now;
-    std::fprintf(stderr, "\r\033[K%s", text.c_str());
-    shown_ = true;
-  }
-  void Problem(const std::string& where, const std::string& message) {
-    Clear();
-    std::fprintf(stderr, "crashbox %s: %s: %s\n", command_.c_str(),
-                 where.c_str(), message.c_str());
-  }
-  void Clear() {
-    if (shown_) std::fputs("\r\033[K", stderr);
-    shown_ = false;
-  }
-
- private:
-  std::string command_;
-  bool tty_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point last_{};
-};
-
-int Error(const std::string& command, const std::string& message, int code) {
-  std::fprintf(stderr, "crashbox %s: %s\n", command.c_str(), message.c_str());
-  return code;
-}
 
 std::string ImportSummary(const transfer::ImportStats& s) {
   return fmt::format(
@@ -78,7 +40,8 @@ int Import(const config::Config& config, const ImportCommand& command) {
   bool from_stdin = command.dir.empty() || command.dir == "-";
   std::error_code ec;
   if (!from_stdin && !fs::is_directory(command.dir, ec))
-    return Error("import", fmt::format("{}: not a directory", command.dir), 2);
+    return CommandError("import",
+                        fmt::format("{}: not a directory", command.dir), 2);
   // With the data directory's lock, import has the store to itself. Without
   // it (a server, or another import, holds it) import writes beside that
   // process, which is safe: LMDB serializes write transactions across
@@ -88,14 +51,14 @@ int Import(const config::Config& config, const ImportCommand& command) {
   // they take up what another process queued within a second.
   Result<int> lock = LockDataDir(config.data_dir);
   if (!lock.ok() && lock.status().code() != Status::Code::kUnavailable)
-    return Error("import", lock.status().ToString(), 2);
+    return CommandError("import", lock.status().ToString(), 2);
   auto unlock = [&] {
     if (lock.ok()) ::close(lock.value());
   };
   Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/false);
   if (!store.ok()) {
     unlock();
-    return Error("import", store.status().ToString(), 2);
+    return CommandError("import", store.status().ToString(), 2);
   }
   Progress progress("import");
   transfer::ImportOptions options;
@@ -119,7 +82,7 @@ int Import(const config::Config& config, const ImportCommand& command) {
   int code = importer.stats().failed > 0 ? 1 : 0;
   if (!s.ok()) {
     code = s.code() == Status::Code::kInvalidArgument ? 2 : 1;
-    Error("import", s.message(), code);
+    CommandError("import", s.message(), code);
   }
   if (code != 2) std::printf("%s\n", ImportSummary(importer.stats()).c_str());
   store->crashes.reset();  // close the store before giving up the lock
@@ -133,17 +96,17 @@ int Export(const config::Config& config, const ExportCommand& command) {
   if (!command.since.empty()) {
     options.since_date = transfer::ParseSinceDate(command.since);
     if (options.since_date.empty())
-      return Error(
+      return CommandError(
           "export",
           fmt::format("--since '{}' is not a date (YYYY-MM-DD)", command.since),
           2);
   }
   std::error_code ec;
   if (!fs::is_directory(fs::path(config.store.path), ec))
-    return Error("export", fmt::format("no crash store in {}", config.data_dir),
-                 2);
+    return CommandError(
+        "export", fmt::format("no crash store in {}", config.data_dir), 2);
   Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/true);
-  if (!store.ok()) return Error("export", store.status().ToString(), 2);
+  if (!store.ok()) return CommandError("export", store.status().ToString(), 2);
   Progress progress("export");
   options.on_problem = [&](const std::string& where, const std::string& m) {
     progress.Problem(where, m);
@@ -161,7 +124,7 @@ int Export(const config::Config& config, const ExportCommand& command) {
       transfer::ExportCrashes(*store->crashes, command.dir, options, &stats);
   progress.Clear();
   std::printf("%s\n", summary(stats).c_str());
-  if (!s.ok()) return Error("export", s.ToString(), 1);
+  if (!s.ok()) return CommandError("export", s.ToString(), 1);
   return stats.failed > 0 ? 1 : 0;
 }
 

@@ -48,9 +48,10 @@ Answer Search(const std::string& base,
 }
 
 // Waits until the public search sees `n` crashes (processed and indexed).
-bool WaitForTotal(const std::string& base, int64_t n,
-                  const std::vector<std::pair<std::string, std::string>>&
-                      params = {{"_results_number", "0"}}) {
+bool WaitForTotal(
+    const std::string& base, int64_t n,
+    const std::vector<std::pair<std::string, std::string>>& params = {
+        {"_results_number", "0"}}) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     Answer a = Search(base, params);
@@ -86,7 +87,7 @@ class SearchE2E : public ::testing::Test {
                                  {"ReleaseChannel", "beta"}}));
     ids_.push_back(Submit(base, {{"ProductName", "InHouseApp"},
                                  {"Version", "2.1"},
-                                 {"OOMAllocationSize", "1000"}}));
+                                 {"ipc_channel_error", "ShutDownKill"}}));
   }
   testing::TempDir dir_;
   std::string data_ = (dir_ / "var").string();
@@ -168,19 +169,18 @@ TEST_F(SearchE2E, ProtectedFieldsNeverReachThePublicEndpoint) {
   SubmitThree(server.url());
   ASSERT_TRUE(WaitForTotal(server.url(), 3));
 
-  const std::vector<std::vector<std::pair<std::string, std::string>>> probes =
-      {
-          {{"_columns", "url"}},
-          {{"url", "~secret"}},
-          {{"url", "__null__"}},
-          {{"url", "!__null__"}},
-          {{"_sort", "url"}},
-          {{"_facets", "url"}},
-          {{"_aggs.product", "url"}},
-          {{"_aggs.url", "product"}},
-          {{"_cardinality.url", "1"}, {"_facets", "_cardinality.url"}},
-          {{"_facets", "_cardinality.url"}},
-      };
+  const std::vector<std::vector<std::pair<std::string, std::string>>> probes = {
+      {{"_columns", "url"}},
+      {{"url", "~secret"}},
+      {{"url", "__null__"}},
+      {{"url", "!__null__"}},
+      {{"_sort", "url"}},
+      {{"_facets", "url"}},
+      {{"_aggs.product", "url"}},
+      {{"_aggs.url", "product"}},
+      {{"_cardinality.url", "1"}, {"_facets", "_cardinality.url"}},
+      {{"_facets", "_cardinality.url"}},
+  };
   Answer baseline = Search(server.url(), {});
   ASSERT_EQ(baseline.status, 200);
   for (const auto& probe : probes) {
@@ -217,24 +217,27 @@ TEST_F(SearchE2E, AReprocessedCrashMovesToItsNewSignature) {
     ASSERT_EQ(a.body["hits"].size(), 1u);
     before = a.body["hits"][0]["signature"];
   }
-  // With Mozilla's rules the OOM annotation makes the signature.
+  // With Mozilla's rules the IPC channel error makes the signature.
   testing::ServerProcess server(data_, {"--mozilla-signature-rules"});
   ASSERT_TRUE(server.started());
   httpclient::HttpClient http;
-  auto r = http.Post(server.url() + "/api/Reprocessing/",
-                     "crash_ids=" + ids_[2],
-                     {"Content-Type: application/x-www-form-urlencoded"});
+  auto r =
+      http.Post(server.url() + "/api/Reprocessing/", "crash_ids=" + ids_[2],
+                {"Content-Type: application/x-www-form-urlencoded"});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, 200) << r->body;
   ASSERT_TRUE(WaitForTotal(server.url(), 1,
-                           {{"signature", "=OOM | small"},
-                            {"_results_number", "0"}}));
-  EXPECT_NE(before, "OOM | small");
+                           {{"signature", "=IPCError-content | ShutDownKill"},
+                            {"_results_number", "0"}}))
+      << Search(server.url(), {{"_facets", "signature"}}).body;
+  EXPECT_NE(before, "IPCError-content | ShutDownKill");
   Answer a = Search(server.url(), {{"_facets", "signature"}});
   EXPECT_EQ(a.body["total"], 3);
   int64_t counted = 0;
   for (const json& b : a.body["facets"]["signature"]) {
-    if (b["term"] == "OOM | small") EXPECT_EQ(b["count"], 1);
+    if (b["term"] == "IPCError-content | ShutDownKill") {
+      EXPECT_EQ(b["count"], 1);
+    }
     if (b["term"] == before) counted += b["count"].get<int64_t>();
   }
   EXPECT_EQ(counted, 2) << a.body["facets"];  // the two Firefox crashes
@@ -248,32 +251,32 @@ TEST_F(SearchE2E, CommandLineSearchLocalAndRemote) {
   SubmitThree(server.url());
   ASSERT_TRUE(WaitForTotal(server.url(), 3));
 
-  testing::CommandResult local = testing::RunCrashbox(
-      {"search", "--data-dir", data_, "--format", "json", "--product",
-       "Firefox", "--_facets", "version"});
+  testing::CommandResult local =
+      testing::RunCrashbox({"search", "--data-dir", data_, "--format", "json",
+                            "--product", "Firefox", "--_facets", "version"});
   ASSERT_EQ(local.exit_code, 0) << local.err;
   json l = json::parse(local.out);
   EXPECT_EQ(l["total"], 2);
   EXPECT_EQ(l["facets"]["version"].size(), 2u);
 
-  testing::CommandResult remote = testing::RunCrashbox(
-      {"search", "--url", server.url(), "--format", "json", "--product",
-       "Firefox", "--_facets=version"});
+  testing::CommandResult remote =
+      testing::RunCrashbox({"search", "--url", server.url(), "--format", "json",
+                            "--product", "Firefox", "--_facets=version"});
   ASSERT_EQ(remote.exit_code, 0) << remote.err;
   json rj = json::parse(remote.out);
   EXPECT_EQ(rj["total"], l["total"]);
   EXPECT_EQ(rj["facets"], l["facets"]);
 
-  testing::CommandResult table = testing::RunCrashbox(
-      {"search", "--data-dir", data_, "--_sort=-version", "--_facets",
-       "product"});
+  testing::CommandResult table =
+      testing::RunCrashbox({"search", "--data-dir", data_, "--_sort=-version",
+                            "--_facets", "product"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_NE(table.out.find("3 crashes"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("InHouseApp"), std::string::npos) << table.out;
 
-  testing::CommandResult csv = testing::RunCrashbox(
-      {"search", "--data-dir", data_, "--format", "csv", "--_columns",
-       "version", "--_sort", "version"});
+  testing::CommandResult csv =
+      testing::RunCrashbox({"search", "--data-dir", data_, "--format", "csv",
+                            "--_columns", "version", "--_sort", "version"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_EQ(csv.out, "version\r\n128.0b2\r\n128.0b3\r\n2.1\r\n");
 
@@ -325,8 +328,8 @@ TEST_F(SearchE2E, DamagedOrDeletedIndexIsRebuiltFromTheStore) {
       testing::RunCrashbox({"reindex", "--data-dir", data_});
   ASSERT_EQ(re.exit_code, 0) << re.err;
   EXPECT_NE(re.out.find("indexed 3 crashes"), std::string::npos) << re.out;
-  testing::CommandResult after = testing::RunCrashbox(
-      {"search", "--data-dir", data_, "--format", "json"});
+  testing::CommandResult after =
+      testing::RunCrashbox({"search", "--data-dir", data_, "--format", "json"});
   EXPECT_EQ(json::parse(after.out)["total"], 3) << after.err;
 }
 

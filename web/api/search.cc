@@ -56,9 +56,9 @@ class Gate {
 // it has data for only through product details; crashbox accepts both, so
 // a team's own product is searchable before anyone writes its file).
 bool Indexed(store::sqlite::SearchIndex& index, std::string_view product) {
-  Result<store::sqlite::QueryResult> r = index.Query(
-      "SELECT 1 FROM crashes WHERE product = ?1 LIMIT 1",
-      std::vector<store::sqlite::Value>{std::string(product)});
+  Result<store::sqlite::QueryResult> r =
+      index.Query("SELECT 1 FROM crashes WHERE product = ?1 LIMIT 1",
+                  std::vector<store::sqlite::Value>{std::string(product)});
   return r.ok() && !r.value().rows.empty();
 }
 
@@ -96,8 +96,7 @@ Handler MakeSearch(const SearchServices& s, std::shared_ptr<Gate> gate,
       options.now = std::chrono::time_point_cast<std::chrono::microseconds>(
           s.clock->Now());
       options.is_known_product = [&](std::string_view product) {
-        return s.products->Find(product) != nullptr ||
-               Indexed(index, product);
+        return s.products->Find(product) != nullptr || Indexed(index, product);
       };
       Result<search::Query> query = search::Parse(params, audience, options);
       if (!query.ok()) return query.status();
