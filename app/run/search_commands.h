@@ -38,7 +38,8 @@ int Search(const config::Config& config, const SearchCommand& command);
 // directory.
 int Reindex(const config::Config& config);
 
-// "--product Firefox --_sort=-date" → {{"product","Firefox"},{"_sort","-date"}}.
+// "--product Firefox --_sort=-date" →
+// {{"product","Firefox"},{"_sort","-date"}}.
 Result<std::vector<std::pair<std::string, std::string>>> SearchParamsFromArgs(
     const std::vector<std::string>& args);
 
