@@ -21,6 +21,8 @@ if [[ "${CB_SETUP_EXTRAS:-}" == *fuzz* ]]; then PACKAGES+=(clang libclang-rt-14-
 # clang-format-14 checks the formatting (tools/check_format.sh).
 if [[ "${CB_SETUP_EXTRAS:-}" == *test* ]]; then
   PACKAGES+=(chromium clang-format-14)
+  # crashstats-tools (an unmodified client in ../shared/clients) runs on these.
+  PACKAGES+=(python3-click python3-requests python3-rich python3-more-itertools python3-dotenv)
   command -v npm >/dev/null || PACKAGES+=(npm)
 fi
 
