@@ -15,6 +15,7 @@
 #include "app/base/strings.h"
 #include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
+#include "tests/e2e/e2e_http.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -24,28 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-json GetJson(httpclient::HttpClient& http, const std::string& url) {
-  auto r = http.Get(url);
-  if (!r.ok() || r->status != 200) return json();
-  return json::parse(r->body, nullptr, false);
-}
-
-// Waits until every queue is empty (processing done); false after `limit`.
-bool WaitForQueues(const std::string& url,
-                   std::chrono::seconds limit = std::chrono::seconds(120)) {
-  httpclient::HttpClient http;
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    json hb = GetJson(http, url + "/__heartbeat__");
-    if (hb.is_object() && hb["info"]["queue"]["normal"] == 0 &&
-        hb["info"]["queue"]["priority"] == 0 &&
-        hb["info"]["queue"]["reprocessing"] == 0) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
+using testing::GetJson;
+using testing::WaitForQueues;
 
 // Breakpad's -m output: OS|, CPU|, Crash| lines.
 struct BreakpadFacts {
