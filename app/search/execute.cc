@@ -242,23 +242,38 @@ Result<nlohmann::json> Run(const Query& asked, Audience audience,
   SqlParams where_params;
   std::string where = CompileWhere(query, audience, where_params);
 
+  const Rollup rollup = PlanRollup(query, audience);
+
   // Aggregations first: one that reads every matching crash (the default
   // signature facet does) gives the total, which then costs no scan.
   std::optional<int64_t> counted;
   CB_ASSIGN_OR_RETURN(
       nlohmann::json facets,
-      Facets(query, audience, where, where_params, exec, &counted));
+      Facets(query, audience, where, where_params, rollup, exec, &counted));
   CB_ASSIGN_OR_RETURN(nlohmann::json hits,
                       Hits(query, audience, where, where_params, exec));
   int64_t total = counted.value_or(0);
   if (!counted) {
-    CB_ASSIGN_OR_RETURN(
-        sq::QueryResult count,
-        exec.Query("total",
-                   fmt::format("SELECT count(*) FROM {} WHERE {}",
-                               sq::kCrashesTable, where),
-                   where_params));
-    if (!count.rows.empty()) total = std::get<int64_t>(count.rows[0][0]);
+    std::vector<CountSource> sources = rollup.parts;
+    if (sources.empty()) {
+      sources.push_back({sq::kCrashesTable, where, where_params, false});
+    }
+    for (const CountSource& src : sources) {
+      CB_ASSIGN_OR_RETURN(
+          sq::QueryResult count,
+          exec.Query(sources.size() > 1 ? fmt::format("total [{}]", src.table)
+                                        : std::string("total"),
+                     fmt::format("SELECT {} FROM {} WHERE {}",
+                                 src.weighted ? "sum(count)" : "count(*)",
+                                 src.table, src.where),
+                     src.params));
+      // sum() of no rows is NULL.
+      if (!count.rows.empty()) {
+        if (const auto* n = std::get_if<int64_t>(&count.rows[0][0])) {
+          total += *n;
+        }
+      }
+    }
   }
   if (query.return_query) {
     nlohmann::json q = QueryToJson(query);

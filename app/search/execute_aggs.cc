@@ -42,11 +42,24 @@ void Insert(Node& node, const std::vector<Key>& levels,
   }
 }
 
+// A key daily_counts can group by: one of its columns, or the date by day
+// or by a calendar unit made of days.
+bool InRollup(const Key& k) {
+  if (k.tokens) return false;
+  if (k.kind == AggKind::kTerms) return InDailyCounts(k.sql);
+  return IsDateHistogram(k) && k.date_unit == "day";
+}
+
 class Aggregator {
  public:
   Aggregator(const Query& q, Audience a, const std::string& where,
-             const SqlParams& params, Executor& exec)
-      : q_(q), audience_(a), where_(where), params_(params), exec_(exec) {}
+             const SqlParams& params, const Rollup& rollup, Executor& exec)
+      : q_(q),
+        audience_(a),
+        where_(where),
+        params_(params),
+        rollup_(rollup),
+        exec_(exec) {}
 
   // The number of matching crashes, when an aggregation read them all.
   std::optional<int64_t> total() const { return total_; }
@@ -101,51 +114,72 @@ class Aggregator {
   // SELECT <keys> [, count(*)] ... GROUP BY every key.
   // The distinct tuples of <keys> among matching crashes [with how many
   // crashes have each, appended]: SQLite streams the key values and a hash
-  // map groups them (GROUP BY would sort every matching crash first).
-  // TooManyBuckets past options.max_group_rows tuples.
+  // map groups them (GROUP BY would sort every matching crash first). With
+  // `rollup`, each of its parts is streamed into the same map, daily_counts
+  // rows adding their count. TooManyBuckets past options.max_group_rows
+  // tuples.
   Result<sq::QueryResult> Group(const std::string& purpose,
-                                const std::vector<Key>& keys, bool with_count) {
-    SqlParams params = params_;
-    std::vector<std::string> select;
-    for (const Key& k : keys) select.push_back(k.Expr(params));
-    std::string sql =
-        fmt::format("SELECT {} FROM {} WHERE {}", fmt::join(select, ", "),
-                    sq::kCrashesTable, where_);
+                                const std::vector<Key>& keys, bool with_count,
+                                bool rollup = false) {
+    std::vector<CountSource> crashes;
+    const std::vector<CountSource>* sources = &rollup_.parts;
+    if (!rollup) {
+      crashes.push_back({sq::kCrashesTable, where_, params_, false});
+      sources = &crashes;
+    }
     // Tuples encoded as bytes: a tag per value, then its bytes (text with
     // its length first), so that equal tuples are equal strings.
     std::unordered_map<std::string, int64_t> counts;
     std::string enc;
     const size_t max_rows = exec_.options().max_group_rows;
     bool too_many = false;
-    Status s = exec_.QueryEach(
-        purpose, sql, params, [&](std::span<const sq::SqlArg> cols) -> Status {
-          enc.clear();
-          for (const sq::SqlArg& c : cols) {
-            if (const auto* i = std::get_if<int64_t>(&c)) {
-              enc += 'i';
-              enc.append(reinterpret_cast<const char*>(i), sizeof *i);
-            } else if (const auto* d = std::get_if<double>(&c)) {
-              enc += 'd';
-              enc.append(reinterpret_cast<const char*>(d), sizeof *d);
-            } else if (const auto* t = std::get_if<std::string_view>(&c)) {
-              uint32_t n = static_cast<uint32_t>(t->size());
-              enc += 's';
-              enc.append(reinterpret_cast<const char*>(&n), sizeof n);
-              enc.append(*t);
-            } else {
-              enc += 'n';
+    for (const CountSource& src : *sources) {
+      SqlParams params = src.params;
+      std::vector<std::string> select;
+      for (const Key& k : keys) select.push_back(k.Expr(params));
+      if (src.weighted) select.emplace_back("count");
+      std::string sql =
+          fmt::format("SELECT {} FROM {} WHERE {}", fmt::join(select, ", "),
+                      src.table, src.where);
+      Status s = exec_.QueryEach(
+          sources->size() > 1 ? fmt::format("{} [{}]", purpose, src.table)
+                              : purpose,
+          sql, params, [&](std::span<const sq::SqlArg> row) -> Status {
+            std::span<const sq::SqlArg> cols = row;
+            int64_t weight = 1;
+            if (src.weighted) {
+              cols = row.first(row.size() - 1);
+              const auto* n = std::get_if<int64_t>(&row.back());
+              weight = n != nullptr ? *n : 0;
             }
-          }
-          auto [it, fresh] = counts.try_emplace(enc, 0);
-          ++it->second;
-          if (fresh && counts.size() > max_rows) {
-            too_many = true;
-            return Status::NotFound("too many groups");
-          }
-          return {};
-        });
-    if (too_many) return TooManyBuckets();
-    CB_RETURN_IF_ERROR(s);
+            enc.clear();
+            for (const sq::SqlArg& c : cols) {
+              if (const auto* i = std::get_if<int64_t>(&c)) {
+                enc += 'i';
+                enc.append(reinterpret_cast<const char*>(i), sizeof *i);
+              } else if (const auto* d = std::get_if<double>(&c)) {
+                enc += 'd';
+                enc.append(reinterpret_cast<const char*>(d), sizeof *d);
+              } else if (const auto* t = std::get_if<std::string_view>(&c)) {
+                uint32_t n = static_cast<uint32_t>(t->size());
+                enc += 's';
+                enc.append(reinterpret_cast<const char*>(&n), sizeof n);
+                enc.append(*t);
+              } else {
+                enc += 'n';
+              }
+            }
+            auto [it, fresh] = counts.try_emplace(enc, 0);
+            it->second += weight;
+            if (fresh && counts.size() > max_rows) {
+              too_many = true;
+              return Status::NotFound("too many groups");
+            }
+            return {};
+          });
+      if (too_many) return TooManyBuckets();
+      CB_RETURN_IF_ERROR(s);
+    }
     sq::QueryResult out;
     out.rows.reserve(counts.size());
     for (const auto& [e, n] : counts) {
@@ -226,10 +260,18 @@ class Aggregator {
     }
     std::string purpose = "facet " + name;
     Node root;
-    bool simple = levels.size() == 1 && !levels[0].tokens &&
+    // Every level and sub-aggregation from daily_counts, or none.
+    bool rollup =
+        rollup_.usable() && std::all_of(levels.begin(), levels.end(), InRollup);
+    for (const Agg& sub : subs) {
+      rollup = rollup && sub.kind != AggKind::kCardinality &&
+               InRollup(MakeKey(*sub.field, sub.kind, sub.interval));
+    }
+    bool simple = !rollup && levels.size() == 1 && !levels[0].tokens &&
                   levels[0].kind == AggKind::kTerms;
     bool counted = false;
-    if (levels.size() == 1 && subs.empty() && IsDateHistogram(levels[0])) {
+    if (!rollup && levels.size() == 1 && subs.empty() &&
+        IsDateHistogram(levels[0])) {
       CB_ASSIGN_OR_RETURN(counted, CountPerBucket(purpose, levels[0], root));
       // Every crash of the range has a date, in exactly one bucket.
       if (counted) {
@@ -256,7 +298,8 @@ class Aggregator {
         Insert(root, levels, row, 0, std::get<int64_t>(row[1]));
       }
     } else {
-      CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(purpose, levels, true));
+      CB_ASSIGN_OR_RETURN(sq::QueryResult r,
+                          Group(purpose, levels, true, rollup));
       int64_t sum = 0;  // NULL tuples included: every matching crash
       for (const auto& row : r.rows) {
         sum += std::get<int64_t>(row.back());
@@ -282,7 +325,8 @@ class Aggregator {
       }
       keys.push_back(MakeKey(*s.field, s.kind, s.interval));
       if (keys.back().sql.kind == Kind::kNone) continue;
-      CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(sub_purpose, keys, true));
+      CB_ASSIGN_OR_RETURN(sq::QueryResult r,
+                          Group(sub_purpose, keys, true, rollup));
       for (const auto& row : r.rows) {
         Insert(sub_roots[i], keys, row, 0, std::get<int64_t>(row.back()));
       }
@@ -466,6 +510,7 @@ class Aggregator {
   Audience audience_;
   const std::string& where_;
   const SqlParams& params_;
+  const Rollup& rollup_;
   Executor& exec_;
   std::optional<int64_t> total_;
   size_t buckets_ = 0;
@@ -473,10 +518,55 @@ class Aggregator {
 
 }  // namespace
 
+bool InDailyCounts(const FieldSql& f) {
+  static constexpr std::string_view kColumns[] = {"product", "version",
+                                                  "os_name", "process_type"};
+  return f.kind == Kind::kText &&
+         std::find(std::begin(kColumns), std::end(kColumns), f.expr) !=
+             std::end(kColumns);
+}
+
+Rollup PlanRollup(const Query& query, Audience audience) {
+  for (const Filter& f : query.filters) {
+    // The filters CompileWhere writes (it skips the same ones).
+    if (f.field == nullptr || !IsVisible(*f.field, audience)) continue;
+    if (f.clauses.empty()) continue;
+    if (!InDailyCounts(SqlFor(*f.field))) return {};
+  }
+  constexpr int64_t kDay = sq::kMicrosPerDay;
+  auto micros = [](const DateBound& b) {
+    return static_cast<int64_t>(b.at.time_since_epoch().count());
+  };
+  // [a, b], inclusive; whole days first..last.
+  const int64_t a =
+      micros(query.date_from) + (query.date_from.inclusive ? 0 : 1);
+  const int64_t b = micros(query.date_to) - (query.date_to.inclusive ? 0 : 1);
+  if (a < 0 || b < a) return {};
+  const int64_t first = (a + kDay - 1) / kDay, last = (b + 1) / kDay - 1;
+  if (first > last) return {};
+  Rollup r;
+  auto add = [&](int64_t from, int64_t to, bool daily) {
+    Query part = query;
+    part.date_from = {Timestamp(std::chrono::microseconds(from)), true};
+    part.date_to = {Timestamp(std::chrono::microseconds(to)), true};
+    CountSource src;
+    src.table = daily ? sq::kDailyCountsTable : sq::kCrashesTable;
+    src.weighted = daily;
+    src.where = CompileWhere(part, audience, src.params);
+    r.parts.push_back(std::move(src));
+  };
+  // daily_counts' date_processed is the day's start: <= the last day's.
+  add(first * kDay, last * kDay, true);
+  if (a < first * kDay) add(a, first * kDay - 1, false);
+  if ((last + 1) * kDay <= b) add((last + 1) * kDay, b, false);
+  return r;
+}
+
 Result<json> Facets(const Query& query, Audience audience,
                     const std::string& where, const SqlParams& params,
-                    Executor& exec, std::optional<int64_t>* total) {
-  Aggregator agg(query, audience, where, params, exec);
+                    const Rollup& rollup, Executor& exec,
+                    std::optional<int64_t>* total) {
+  Aggregator agg(query, audience, where, params, rollup, exec);
   Result<json> out = agg.Run();
   if (total != nullptr) *total = agg.total();
   return out;

@@ -3,6 +3,8 @@
 // cardinality, and their shapes in the response.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "app/search/execute_test_util.h"
 
 namespace crashbox::search::testing {
@@ -157,6 +159,81 @@ TEST_F(ExecuteTest, DateHistogramEdgesAgreeWithAndWithoutSubs) {
           << from << to << a;
     }
   }
+}
+
+// Whole days come from daily_counts (execute_internal.h, Rollup), partial
+// ones from crash rows: every facet, histogram and total must be what the
+// crash rows alone give, at any bounds, with absent values and after
+// reprocessing. `signature=!__null__` matches every crash here and names a
+// column daily_counts lacks, so it turns the rollup off.
+TEST_F(ExecuteTest, DailyCountsAgreeWithCrashRows) {
+  const int64_t midnight = kNow - 12 * 3600;  // 2024-05-07T00:00:00Z
+  const char* products[] = {"Firefox", "Fenix", nullptr};
+  const char* versions[] = {"128.0", "129.0b1", nullptr};
+  const char* platforms[] = {"Linux", "Windows NT", nullptr};
+  const char* types[] = {"parent", "content", nullptr};
+  uint64_t seed = 12345;
+  auto next = [&](uint64_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % n;
+  };
+  auto value = [](const char* v) { return v ? json(v) : json(nullptr); };
+  auto add = [&](const std::string& id) {
+    // Ten days back, some crashes exactly on a midnight.
+    int64_t at = midnight - static_cast<int64_t>(next(10)) * 86400 +
+                 (next(4) == 0 ? 0 : static_cast<int64_t>(next(86400)));
+    Add(id, {{"product", value(products[next(3)])},
+             {"version", value(versions[next(3)])},
+             {"os_name", value(platforms[next(3)])},
+             {"process_type", value(types[next(3)])},
+             {"date_processed", IsoAt(at, next(2) ? 0 : 500000)}});
+  };
+  for (int i = 0; i < 300; ++i) add(fmt::format("c{:03}", i));
+  for (int i = 0; i < 300; i += 7) add(fmt::format("c{:03}", i));  // again
+  const Params aggs = {
+      {"_facets", "product"},       {"_facets", "platform"},
+      {"_facets", "process_type"},  {"_histogram.date", "version"},
+      {"_aggs.product", "version"}, {"_aggs.product.platform", "process_type"}};
+  const std::vector<Params> filters = {
+      {},
+      {{"product", "Firefox"}},
+      {{"product", "__null__"}, {"platform", "!Linux"}},
+      {{"version", "128.0"}, {"process_type", "!content"}},
+      {{"product", "=Fenix"}, {"product", "=Firefox"}},
+  };
+  const std::vector<Params> ranges = {
+      {},  // the default: the last 7 days from now
+      {{"date", ">=" + IsoAt(midnight - 5 * 86400)},
+       {"date", "<" + IsoAt(midnight)}},
+      {{"date", ">" + IsoAt(midnight - 5 * 86400)},
+       {"date", "<=" + IsoAt(midnight)}},
+      {{"date", ">=" + IsoAt(midnight - 8 * 86400 + 7)},
+       {"date", "<" + IsoAt(midnight - 86400 + 5, 250000)}},
+      {{"date", ">=" + IsoAt(midnight - 2 * 86400 + 1)},
+       {"date", "<=" + IsoAt(midnight - 86400 - 1)}},  // no whole day
+  };
+  int rolled_up = 0;
+  for (const Params& f : filters) {
+    for (const Params& r : ranges) {
+      Params p = f;
+      p.insert(p.end(), r.begin(), r.end());
+      p.insert(p.end(), aggs.begin(), aggs.end());
+      Params rows = p;
+      rows.emplace_back("signature", "!__null__");
+      json a = Search(p), b = Search(rows);
+      EXPECT_EQ(a["total"], b["total"]) << a["total"] << " " << b["total"];
+      EXPECT_EQ(a["facets"], b["facets"]);
+      Params shown = p;
+      shown.emplace_back("_return_query", "true");
+      rolled_up += Search(shown)["query"].dump().find("daily_counts") !=
+                   std::string::npos;
+      // The total alone (no aggregation) as well.
+      p.emplace_back("_facets_size", "0");
+      rows.emplace_back("_facets_size", "0");
+      EXPECT_EQ(Search(p)["total"], Search(rows)["total"]);
+    }
+  }
+  EXPECT_EQ(rolled_up, 20);  // every range but the one without a whole day
 }
 
 TEST_F(Aggs, Cardinality) {

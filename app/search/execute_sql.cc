@@ -170,8 +170,9 @@ class ClauseCompiler {
       case Op::kEndsWith:
         return Glob(c.op, std::get<std::string>(c.values[0]));
       case Op::kRegex:
-        return fmt::format("{}({}, {})", kRegexpFn, x,
-                           params_.Add(std::get<std::string>(c.values[0])));
+        return ByDistinct(
+            fmt::format("{}({{}}, {})", kRegexpFn,
+                        params_.Add(std::get<std::string>(c.values[0]))));
       case Op::kGt:
       case Op::kGe:
       case Op::kLt:
@@ -198,6 +199,7 @@ class ClauseCompiler {
     std::string joined = fmt::format("{}", fmt::join(terms, words ? " " : ";"));
     std::string fn = fmt::format("{}({{}}, {})", words ? kWordsFn : kTokensFn,
                                  params_.Add(joined));
+    if (HasDistinctTable()) return ByDistinct(fn);
     std::string check = fmt::format(fmt::runtime(fn), x);
     if (sql_.fts) {
       // A candidate filter per term of 3+ characters without LIKE's
@@ -235,12 +237,30 @@ class ClauseCompiler {
                           : op == Op::kStartsWith ? lit + "*"
                                                   : "*" + lit;
     std::string p = params_.Add(pattern);
+    if (HasDistinctTable()) return ByDistinct("{} GLOB " + p);
     std::string check = fmt::format("{} GLOB {}", sql_.expr, p);
     if (sql_.fts && op != Op::kStartsWith && Utf8Chars(value) >= 3) {
       return fmt::format("(id IN (SELECT rowid FROM {} WHERE {}) AND {})",
                          sq::kFtsTable, check, check);
     }
     return check;  // GLOB 'abc*' uses an index on the column directly
+  }
+
+  // signature: every value ever indexed is a row of signature_first
+  // (schema.h; '' stands for NULL there, and a crash without a date, which
+  // no search reaches, is not counted).
+  bool HasDistinctTable() const { return sql_.expr == sq::kSignatureColumn; }
+
+  // `check` ("{}" for the value) tested once per distinct value rather than
+  // per crash: the values that pass, then crashes with one of them through
+  // the column's index. Tens of thousands of signatures against millions of
+  // crashes; the trigram index, for a common substring, returns a candidate
+  // per crash (262 ms at 100k crashes for "Shutdown", against 3 ms here). A
+  // NULL value is not IN the list and stays NULL, as the check on it is.
+  std::string ByDistinct(const std::string& check) {
+    return fmt::format("{0} IN (SELECT {0} FROM {1} WHERE {2})", sql_.expr,
+                       sq::kFirstSeenTable,
+                       fmt::format(fmt::runtime(check), sql_.expr));
   }
 
   const SearchField& field_;

@@ -26,13 +26,15 @@
 //   NULL is "absent or of the wrong type". Text is cut at a UTF-8 boundary
 //   to max_text_bytes (SearchIndexOptions). Rows are replaced, never
 //   updated: a trigger refuses UPDATE, so aggregates stay exact.
-//   Indexes (version 2): (product, version, date_processed, os_name,
+//   Indexes (version 3): (product, date_processed, version, os_name,
 //   process_type, signature), (os_name, date_processed, product, version,
 //   process_type, signature), (date_processed, product, version, os_name,
 //   process_type, signature), (signature, date_processed): each leads with
-//   a common filter and covers the columns Super Search groups by most, so
-//   those queries never read the table (version 1 had the first three
-//   without their trailing columns).
+//   a common filter, then the date every search bounds, and covers the
+//   columns Super Search groups by most, so those queries read one date
+//   range of the index and never the table (version 1 had the first three
+//   without their trailing columns; version 2 had version before the date
+//   in the first).
 //
 // crashes_fts: FTS5, trigram tokenizer (case-insensitive), detail=column,
 //   external content (content=crashes, content_rowid=id) over FtsColumns():
@@ -53,11 +55,22 @@
 //   day) for a signature's history and (product, day) for Top Crashers over
 //   every version.
 //
+// daily_counts(date_processed, product, version, os_name, process_type,
+//   count): crashes per UTC day and key, NULLs kept (rows matched with IS).
+//   The columns are crashes' own, date_processed holding the day's start
+//   (DayOf() * kMicrosPerDay): a WHERE written for crashes that names only
+//   these columns, with date bounds on day starts, runs unchanged on it and
+//   sum(count) gives what count(*) gives on crashes for those whole days.
+//   Kept by triggers as signature_counts is; indexed by all its key columns,
+//   date first.
+//
 // signature_first(signature, first_date, first_build): per signature the
 //   earliest date_processed (microseconds) and the lowest build_id ever
 //   indexed, each lowered independently (Socorro's signatures table). Only
 //   ever lowered, as in Socorro: removing or reprocessing a crash does not
-//   raise them; Clear() and a reindex recompute them.
+//   raise them; Clear() and a reindex recompute them. It also holds every
+//   signature ever indexed ('' for none), which Super Search reads as the
+//   list of distinct signatures to test a pattern against.
 #pragma once
 
 #include <cstdint>
@@ -70,16 +83,18 @@
 
 namespace crashbox::store::sqlite {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 inline constexpr std::string_view kCrashesTable = "crashes";
 inline constexpr std::string_view kFtsTable = "crashes_fts";
 inline constexpr std::string_view kCountsTable = "signature_counts";
 inline constexpr std::string_view kFirstSeenTable = "signature_first";
+inline constexpr std::string_view kDailyCountsTable = "daily_counts";
 
 // The columns every search statement names.
 inline constexpr std::string_view kCrashIdColumn = "crash_id";
 inline constexpr std::string_view kDateColumn = "date_processed";
+inline constexpr std::string_view kSignatureColumn = "signature";
 
 inline constexpr int64_t kMicrosPerSecond = 1'000'000;
 inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;

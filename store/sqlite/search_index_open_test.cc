@@ -197,6 +197,57 @@ TEST(SearchIndexBatch, TenThousandCrashesInOneBatch) {
   EXPECT_EQ(total, kN);
 }
 
+// What version 2 had that version 3 changed (schema.cc, MigrateV2ToV3).
+constexpr const char* kBackToVersion2 =
+    "DROP TRIGGER daily_counts_ai; DROP TRIGGER daily_counts_ad; "
+    "DROP TABLE daily_counts; DROP INDEX crashes_product_date; "
+    "CREATE INDEX crashes_product_version_date ON crashes(product, version, "
+    "date_processed, os_name, process_type, signature); "
+    "PRAGMA user_version = 2;";
+
+// A file of the previous version, as an older build left it, indexed crash
+// included: reopening migrates it to kSchemaVersion with its data.
+void ExpectMigratedToCurrent(const std::filesystem::path& p) {
+  auto index = OpenOrDie(p);
+  EXPECT_EQ(index->SchemaVersion().value(), kSchemaVersion);
+  auto cols = index->Query(
+      "SELECT name FROM pragma_index_info('crashes_date') ORDER BY seqno");
+  ASSERT_TRUE(cols.ok());
+  ASSERT_EQ(cols->rows.size(), 6u);
+  EXPECT_EQ(std::get<std::string>(cols->rows[5][0]), "signature");
+  auto product = index->Query(
+      "SELECT name FROM pragma_index_info('crashes_product_date') "
+      "ORDER BY seqno");
+  ASSERT_TRUE(product.ok());
+  ASSERT_EQ(product->rows.size(), 6u);
+  EXPECT_EQ(std::get<std::string>(product->rows[1][0]), "date_processed");
+  EXPECT_EQ(index->Count().value(), 1);
+  // The crash indexed before the migration is counted by day.
+  auto daily = index->Query(
+      "SELECT product, version, count, date_processed % 86400000000 "
+      "FROM daily_counts");
+  ASSERT_TRUE(daily.ok());
+  ASSERT_EQ(daily->rows.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(daily->rows[0][0]), "Firefox");
+  EXPECT_EQ(std::get<int64_t>(daily->rows[0][2]), 1);
+  EXPECT_EQ(std::get<int64_t>(daily->rows[0][3]), 0);  // the day's start
+  // And the triggers keep it current afterwards.
+  ASSERT_TRUE(IndexOne(*index, "b", Crash("sig")).ok());
+  EXPECT_EQ(index->Query("SELECT sum(count) FROM daily_counts")->rows[0][0],
+            Value(int64_t{2}));
+}
+
+TEST(SearchIndexOpen, MigratesVersion2ToDailyCounts) {
+  crashbox::testing::TempDir dir;
+  auto p = dir / "s.sqlite";
+  {
+    auto index = OpenOrDie(p);
+    ASSERT_TRUE(IndexOne(*index, "a", Crash("sig")).ok());
+  }
+  RawExec(p, kBackToVersion2);
+  ExpectMigratedToCurrent(p);
+}
+
 TEST(SearchIndexOpen, MigratesVersion1IndexesToCoveringOnes) {
   crashbox::testing::TempDir dir;
   auto p = dir / "s.sqlite";
@@ -205,17 +256,11 @@ TEST(SearchIndexOpen, MigratesVersion1IndexesToCoveringOnes) {
     ASSERT_TRUE(IndexOne(*index, "a", Crash("sig")).ok());
   }
   // Back to version 1's narrow index, as a file made by an older build.
+  RawExec(p, kBackToVersion2);
   RawExec(p,
           "DROP INDEX crashes_date; CREATE INDEX crashes_date ON "
           "crashes(date_processed); PRAGMA user_version = 1;");
-  auto index = OpenOrDie(p);
-  EXPECT_EQ(index->SchemaVersion().value(), 2);
-  auto cols = index->Query(
-      "SELECT name FROM pragma_index_info('crashes_date') ORDER BY seqno");
-  ASSERT_TRUE(cols.ok());
-  ASSERT_EQ(cols->rows.size(), 6u);
-  EXPECT_EQ(std::get<std::string>(cols->rows[5][0]), "signature");
-  EXPECT_EQ(index->Count().value(), 1);
+  ExpectMigratedToCurrent(p);
 }
 
 TEST(SearchIndexFunctions, RegisteredOnceAndCalledWithViews) {
