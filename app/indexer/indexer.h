@@ -73,7 +73,7 @@ std::string RebuildReason(store::CrashStore& store,
 
 struct IndexerOptions {
   std::filesystem::path path;                   // var/search.sqlite
-  size_t batch = 1000;                          // crashes per index transaction
+  size_t batch = 5000;                          // crashes per index transaction
   std::chrono::milliseconds idle_poll{200};     // check for work this often
   std::chrono::milliseconds retry_after{2000};  // after an index failure
 };

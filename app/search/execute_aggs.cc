@@ -267,10 +267,42 @@ class Aggregator {
       rollup = rollup && sub.kind != AggKind::kCardinality &&
                InRollup(MakeKey(*sub.field, sub.kind, sub.interval));
     }
+    // One grouping per sub-aggregation, by the levels plus its own key. The
+    // first that counts crashes (not a cardinality) also gives the levels'
+    // counts: its rows, NULL tuples kept, partition the matching crashes.
+    std::vector<Node> sub_roots(subs.size());
+    std::vector<bool> sub_visible(subs.size());
+    bool counted = false;
+    for (size_t i = 0; i < subs.size(); ++i) {
+      const Agg& s = subs[i];
+      sub_visible[i] = Visible(s.field);
+      if (!sub_visible[i]) continue;
+      std::string sub_purpose = purpose + " / " + s.ResultKey();
+      std::vector<Key> keys = levels;
+      if (s.kind == AggKind::kCardinality) {
+        keys.push_back(MakeKey(*s.field, AggKind::kTerms, {}));
+        // Distinct (levels, value) pairs; counted per bucket below.
+        CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(sub_purpose, keys, false));
+        for (const auto& row : r.rows) Insert(sub_roots[i], keys, row, 0, 1);
+        continue;
+      }
+      keys.push_back(MakeKey(*s.field, s.kind, s.interval));
+      if (keys.back().sql.kind == Kind::kNone) continue;
+      CB_ASSIGN_OR_RETURN(sq::QueryResult r,
+                          Group(sub_purpose, keys, true, rollup));
+      int64_t sum = 0;
+      for (const auto& row : r.rows) {
+        int64_t n = std::get<int64_t>(row.back());
+        Insert(sub_roots[i], keys, row, 0, n);
+        if (!counted) Insert(root, levels, row, 0, n);
+        sum += n;
+      }
+      if (!counted) SawTotal(sum);
+      counted = true;
+    }
     bool simple = !rollup && levels.size() == 1 && !levels[0].tokens &&
                   levels[0].kind == AggKind::kTerms;
-    bool counted = false;
-    if (!rollup && levels.size() == 1 && subs.empty() &&
+    if (!counted && !rollup && levels.size() == 1 &&
         IsDateHistogram(levels[0])) {
       CB_ASSIGN_OR_RETURN(counted, CountPerBucket(purpose, levels[0], root));
       // Every crash of the range has a date, in exactly one bucket.
@@ -280,9 +312,7 @@ class Aggregator {
         SawTotal(sum);
       }
     }
-    if (counted) {
-      // done: one count per bucket
-    } else if (simple && levels[0].sql.kind == Kind::kText) {
+    if (!counted && simple && levels[0].sql.kind == Kind::kText) {
       CB_ASSIGN_OR_RETURN(counted, HashTerms(purpose, levels[0], root));
     }
     if (counted) {
@@ -306,30 +336,6 @@ class Aggregator {
         Insert(root, levels, row, 0, std::get<int64_t>(row.back()));
       }
       SawTotal(sum);
-    }
-    // One grouping per sub-aggregation, by the levels plus its own key.
-    std::vector<Node> sub_roots(subs.size());
-    std::vector<bool> sub_visible(subs.size());
-    for (size_t i = 0; i < subs.size(); ++i) {
-      const Agg& s = subs[i];
-      sub_visible[i] = Visible(s.field);
-      if (!sub_visible[i]) continue;
-      std::string sub_purpose = purpose + " / " + s.ResultKey();
-      std::vector<Key> keys = levels;
-      if (s.kind == AggKind::kCardinality) {
-        keys.push_back(MakeKey(*s.field, AggKind::kTerms, {}));
-        // Distinct (levels, value) pairs; counted per bucket below.
-        CB_ASSIGN_OR_RETURN(sq::QueryResult r, Group(sub_purpose, keys, false));
-        for (const auto& row : r.rows) Insert(sub_roots[i], keys, row, 0, 1);
-        continue;
-      }
-      keys.push_back(MakeKey(*s.field, s.kind, s.interval));
-      if (keys.back().sql.kind == Kind::kNone) continue;
-      CB_ASSIGN_OR_RETURN(sq::QueryResult r,
-                          Group(sub_purpose, keys, true, rollup));
-      for (const auto& row : r.rows) {
-        Insert(sub_roots[i], keys, row, 0, std::get<int64_t>(row.back()));
-      }
     }
     std::vector<const Node*> sub_nodes;
     for (const Node& n : sub_roots) sub_nodes.push_back(&n);

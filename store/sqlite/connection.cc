@@ -183,8 +183,12 @@ Result<Connection> Connection::Open(const std::filesystem::path& path,
                                     bool read_only, int busy_timeout_ms) {
   Connection c;
   c.path_ = path.string();
-  int flags = read_only ? SQLITE_OPEN_READONLY
-                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // NOMUTEX: a Connection belongs to one thread at a time (connection.h),
+  // so SQLite's per-call connection mutex only costs (a lock and an unlock
+  // around every step and column read).
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY
+                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(c.path_.c_str(), &raw, flags, nullptr);
   c.db_.reset(raw);
@@ -238,5 +242,9 @@ Result<int64_t> Connection::QueryInt(std::string_view sql) {
 }
 
 int64_t Connection::Changes() const { return sqlite3_changes64(db_.get()); }
+
+bool Connection::InTransaction() const {
+  return sqlite3_get_autocommit(db_.get()) == 0;
+}
 
 }  // namespace crashbox::store::sqlite

@@ -89,6 +89,8 @@ class Connection {
   Result<int64_t> QueryInt(std::string_view sql);
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int64_t Changes() const;
+  // A transaction is open (BEGIN without its COMMIT or ROLLBACK yet).
+  bool InTransaction() const;
 
   sqlite3* get() const { return db_.get(); }
   const std::string& path() const { return path_; }

@@ -41,7 +41,7 @@
 //   the index stores trigrams only, the text stays in crashes. Triggers on
 //   crashes keep it current. Use it as a candidate filter that FTS5
 //   rechecks against the text itself:
-//     SELECT rowid FROM crashes_fts WHERE signature GLOB ?   -- '*foo*'
+//     SELECT rowid FROM crashes_fts WHERE url GLOB ?   -- '*foo*'
 //   GLOB is case-sensitive (Super Search's ~ ^ $), LIKE is not; patterns of
 //   fewer than 3 characters still work but scan. Escape values with
 //   GlobLiteral().
@@ -51,9 +51,8 @@
 //   os_name; day is DayOf(date_processed). Kept by triggers on crashes
 //   (insert adds 1, delete subtracts 1 and drops rows that reach 0); crashes
 //   without date_processed are not counted. Primary key in that column order
-//   (Top Crashers: one product, version and day range); indexes (signature,
-//   day) for a signature's history and (product, day) for Top Crashers over
-//   every version.
+//   (Top Crashers: one product, version and day range), its only index
+//   since version 3.
 //
 // daily_counts(date_processed, product, version, os_name, process_type,
 //   count): crashes per UTC day and key, NULLs kept (rows matched with IS).

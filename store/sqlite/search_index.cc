@@ -200,7 +200,9 @@ Status SearchIndex::IndexBatch(std::span<const IndexItem> items) {
     }
   }
   if (items.empty()) return {};
-  CB_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  // Joining the caller's transaction: its end commits or undoes this.
+  const bool own = !db_->InTransaction();
+  if (own) CB_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
   Status s;
   for (const IndexItem& item : items) {
     // Delete, then insert: the delete triggers subtract the old row's counts
@@ -216,11 +218,24 @@ Status SearchIndex::IndexBatch(std::span<const IndexItem> items) {
     if (!s.ok()) {
       delete_->Reset();
       insert_->Reset();
-      (void)db_->Exec("ROLLBACK");
+      if (own) (void)db_->Exec("ROLLBACK");
       return s.WithContext(fmt::format("index crash {}", item.crash_id));
     }
   }
+  if (!own) return {};
   s = db_->Exec("COMMIT");
+  if (!s.ok()) (void)db_->Exec("ROLLBACK");
+  return s;
+}
+
+Status SearchIndex::InTransaction(const std::function<Status()>& work) {
+  if (options_.read_only) {
+    return Status::PermissionDenied(
+        fmt::format("search index {}: opened read-only", path_.string()));
+  }
+  CB_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  Status s = work();
+  if (s.ok()) s = db_->Exec("COMMIT");
   if (!s.ok()) (void)db_->Exec("ROLLBACK");
   return s;
 }

@@ -114,8 +114,15 @@ class SearchIndex {
   // nothing. kInvalidArgument, before anything is written, for an empty or
   // over-long crash id or a processed crash that is not a JSON object;
   // kPermissionDenied on a read-only index; kUnavailable when the write
-  // lock stays taken.
+  // lock stays taken. Inside InTransaction's `work` the batch joins that
+  // transaction (an error then undoes the whole transaction).
   Status IndexBatch(std::span<const IndexItem> items);
+  // Runs `work` in one write transaction, committed when it returns OK and
+  // rolled back otherwise: several IndexBatch calls, one commit. A caller
+  // parses a few hundred crashes at a time yet commits thousands at once
+  // (a commit flushes a new FTS segment and may merge older ones, so fewer
+  // commits index faster) without holding thousands of parsed crashes.
+  Status InTransaction(const std::function<Status()>& work);
   // Removes one crash and its contribution to the counts. kNotFound when it
   // is not indexed.
   Status Remove(std::string_view crash_id);
