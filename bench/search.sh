@@ -157,8 +157,9 @@ SQL
     driver+=(--psql "$psql_cmd")
   fi
   "${driver[@]}"
-  rss=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
-  awk -v k="$rss" 'BEGIN { printf "crashbox server peak RSS (VmHWM): %.1f MB\n", k/1024 }'
+  awk '/^VmHWM/ { hwm = $2 } /^RssAnon/ { anon = $2 } /^RssFile/ { file = $2 }
+    END { printf "crashbox server peak RSS (VmHWM): %.1f MB; now %.1f MB anonymous + %.1f MB mapped file pages\n",
+      hwm/1024, anon/1024, file/1024 }' "/proc/$server_pid/status"
   kill "$server_pid" 2> /dev/null || true
   wait "$server_pid" 2> /dev/null || true
   server_pid=""

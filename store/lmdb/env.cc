@@ -2,15 +2,19 @@
 #include "store/lmdb/env.h"
 
 #include <lmdb.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cinttypes>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <shared_mutex>
@@ -98,8 +102,11 @@ class MdbReadTxn final : public ReadTxn {
     MDB_val k = Val(key), v;
     int rc = mdb_get(txn_, dbis_[static_cast<int>(db)], &k, &v);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "get");
+    bytes_read_ += v.mv_size;
     return View(v);
   }
+  // Bytes of keys and values this transaction handed out.
+  uint64_t bytes_read() const { return bytes_read_; }
   Status Scan(Db db, std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>&
                   visit) override {
@@ -114,6 +121,7 @@ class MdbReadTxn final : public ReadTxn {
     MDB_val k = Val(start), v;
     rc = mdb_cursor_get(cur, &k, &v, start.empty() ? MDB_FIRST : MDB_SET_RANGE);
     while (rc == MDB_SUCCESS) {
+      bytes_read_ += k.mv_size + v.mv_size;
       std::string_view key = View(k);
       if (key.substr(0, prefix.size()) != prefix || !visit(key, View(v))) break;
       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
@@ -132,7 +140,18 @@ class MdbReadTxn final : public ReadTxn {
  private:
   MDB_txn* txn_;
   const MDB_dbi* dbis_;
+  uint64_t bytes_read_ = 0;
 };
+
+// The map's pages are the file's pages in the page cache; every one the
+// process touches counts in its resident set until unmapped, so a server
+// that reads its whole store (indexing, a rebuild) would show the store's
+// size as its RSS. After this many bytes read or written, the mapping's
+// pages are dropped (MADV_DONTNEED on a read-only shared file mapping: the
+// page cache keeps them, the next access maps them again, and data stays
+// what LMDB's transactions see). Measured cost: a few hundred minor faults
+// for the hot branch pages per release.
+constexpr uint64_t kReleaseMapEvery = 32ull << 20;
 
 class MdbEnv final : public Env {
  public:
@@ -226,6 +245,7 @@ class MdbEnv final : public Env {
     MdbReadTxn view(txn, dbis_);
     Status s = fn(view);
     mdb_txn_abort(txn);
+    Touched(view.bytes_read());
     return s;
   }
 
@@ -284,6 +304,13 @@ class MdbEnv final : public Env {
       bool wrote = false;  // LMDB skips writing (and flushing) a commit that
                            // changed nothing
       Status committed = CommitBatch(batch, &results, &wrote);
+      {
+        // A commit reads the pages on its paths through the map.
+        std::shared_lock<std::shared_mutex> resize_guard(resize_mu_);
+        uint64_t bytes = 0;
+        for (const auto& op : batch) bytes += op->bytes;
+        Touched(bytes);
+      }
       if (!unsynced.empty() && (wrote || !committed.ok())) {
         // A commit that wrote flushed the file, the earlier meta page with it.
         Answer(unsynced, unsynced_results, wrote ? Status::Ok() : Sync());
@@ -296,6 +323,43 @@ class MdbEnv final : public Env {
         Answer(batch, results, committed);
       }
     }
+  }
+
+  // Counts bytes that went through the map and, past kReleaseMapEvery,
+  // drops the mapping's resident pages. Callers hold resize_mu_ (shared),
+  // so the map is not moved meanwhile.
+  void Touched(uint64_t bytes) {
+    if (touched_.fetch_add(bytes) + bytes < kReleaseMapEvery) return;
+    touched_ = 0;
+    auto [addr, len] = MapRange();
+    if (addr != nullptr && ::madvise(addr, len, MADV_DONTNEED) == 0) {
+      std::lock_guard<std::mutex> lock(mu_);
+      stats_.map_releases++;
+    }
+  }
+
+  // Where the data file is mapped in this process. LMDB does not say
+  // (mdb_env_info's address is only set for MDB_FIXEDMAP), so it is read
+  // from /proc/self/maps: the mapping of <path>/data.mdb. {nullptr, 0} when
+  // not found (the release is then skipped, nothing else changes).
+  std::pair<void*, size_t> MapRange() const {
+    const std::string file =
+        std::filesystem::weakly_canonical(options_.path + "/data.mdb").string();
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+      if (line.size() <= file.size() ||
+          line.compare(line.size() - file.size(), file.size(), file) != 0) {
+        continue;
+      }
+      uintptr_t from = 0, to = 0;
+      if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &from, &to) ==
+              2 &&
+          to > from) {
+        return {reinterpret_cast<void*>(from), to - from};
+      }
+    }
+    return {nullptr, 0};
   }
 
   // Flushes the data file: data and meta pages of every commit so far.
@@ -442,6 +506,7 @@ class MdbEnv final : public Env {
   Stats stats_ CB_GUARDED_BY(mu_);
   std::thread writer_;
   std::atomic<int64_t> last_space_failure_ns_{0};
+  std::atomic<uint64_t> touched_{0};  // bytes through the map since release
 };
 
 }  // namespace

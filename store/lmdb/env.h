@@ -102,6 +102,7 @@ class Env {
     uint64_t writes = 0;     // Write() calls committed
     uint64_t map_bytes = 0;  // current map size
     uint64_t map_grows = 0;
+    uint64_t map_releases = 0;  // resident map pages dropped (env.cc)
   };
   virtual Stats GetStats() const = 0;
 };
