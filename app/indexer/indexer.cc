@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/indexer/indexer.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <span>
@@ -273,6 +276,12 @@ bool Indexer::Stopping() {
 }
 
 void Indexer::Run() {
+  // Catch-up work: on a busy machine the collector's, the processor's and
+  // an import's threads come first (a search index a few seconds behind
+  // costs nothing; an import beside the server went from 5,000 to 4,300
+  // crashes/s competing with it at equal priority). Raising one's own nice
+  // value needs no privilege.
+  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
   base::Counter* indexed = metrics_.GetCounter(
       "indexer.indexed", "", "processed crashes written to the search index");
   base::Counter* failures = metrics_.GetCounter(

@@ -160,6 +160,58 @@ TEST_F(SearchE2E, SubmittedCrashesAreFoundFilteredFacetedAndPaged) {
   EXPECT_NE(a.body.dump().find("_results_number"), std::string::npos);
 }
 
+// Hostile parameters get a clear answer, a 400 with Socorro's form of
+// message or a result, always a valid JSON body (invalid UTF-8 is echoed as
+// U+FFFD), and the server keeps answering.
+TEST_F(SearchE2E, HostileParametersGetClearAnswers) {
+  testing::ServerProcess server(data_);
+  ASSERT_TRUE(server.started());
+  SubmitThree(server.url());
+  ASSERT_TRUE(WaitForTotal(server.url(), 3));
+  struct Probe {
+    std::vector<std::pair<std::string, std::string>> params;
+    long status;
+    std::string says;
+  };
+  const std::string bad = "\xFF\xFE";
+  const std::string replaced = "\xEF\xBF\xBD\xEF\xBF\xBD";
+  const std::vector<Probe> probes = {
+      {{{"product", bad}}, 400, "Not valid products: " + replaced},
+      {{{"_columns", bad}}, 400, "Unknown field '" + replaced},
+      {{{"signature", "~" + bad + "ab"}}, 200, "\"total\":0"},
+      {{{"date", ">=" + bad}}, 400, "not a valid datetime"},
+      {{{"_aggs.product.version.platform.signature", "process_type"}},
+       400,
+       "at most 3 nested fields"},
+      {{{"_histogram.date", "product"}, {"_histogram_interval.date", "0"}},
+       400,
+       "_histogram_interval.date"},
+      {{{"signature", "@(a+)+b"}}, 200, "\"total\":0"},  // RE2: linear time
+      {{{"signature", "@("}}, 400, "not a valid regex"},
+      {{{"signature", std::string(5000, 'a')}}, 200, "\"total\":0"},
+      {{{"_results_number", "-1"}}, 400, "cannot be negative"},
+      {{{"_facets_size", "abc"}}, 400, "not a valid int"},
+      {std::vector<std::pair<std::string, std::string>>(1001, {"version", "1"}),
+       400, "too many parameters: 1001, at most 1000"},
+  };
+  for (const Probe& p : probes) {
+    Answer a = Search(server.url(), p.params);
+    EXPECT_EQ(a.status, p.status) << p.params[0].first << ": " << a.body;
+    ASSERT_FALSE(a.body.is_discarded()) << p.params[0].first << ": not JSON";
+    EXPECT_NE(
+        a.body.dump(-1, ' ', false, json::error_handler_t::strict).find(p.says),
+        std::string::npos)
+        << p.params[0].first << ": " << a.body;
+  }
+  // A request line past the server's header limit is refused before any
+  // search runs.
+  Answer big = Search(server.url(), {{"signature", std::string(20000, 'a')}});
+  EXPECT_EQ(big.status, 414);
+  Answer a = Search(server.url(), {{"product", "Firefox"}});
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.body["total"], 2);
+}
+
 // Protected fields (url here) can be neither read nor probed through the
 // public endpoint, whichever parameter names them; the unredacted endpoint
 // (loopback only until accounts exist) sees them.

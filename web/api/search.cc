@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/api/search.h"
 
-#include <map>
 #include <memory>
-#include <mutex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +10,7 @@
 #include "app/search/execute.h"
 #include "app/search/fields.h"
 #include "app/search/query.h"
+#include "web/api/search_gate.h"
 
 namespace crashbox::web {
 namespace {
@@ -21,36 +20,6 @@ using nlohmann::json;
 void Error(Response& resp, int status, const std::string& message) {
   resp.Json(status, json{{"error", base::Utf8Lossy(message)}}.dump());
 }
-
-// Counts searches in flight, in all and per client address.
-class Gate {
- public:
-  Gate(size_t max_total, size_t max_per_address)
-      : max_total_(max_total), max_per_address_(max_per_address) {}
-  bool Enter(const std::string& address) {
-    std::lock_guard<std::mutex> lock(mu_);
-    size_t& mine = per_address_[address];
-    if (total_ >= max_total_ || mine >= max_per_address_) {
-      if (mine == 0) per_address_.erase(address);
-      return false;
-    }
-    ++total_;
-    ++mine;
-    return true;
-  }
-  void Leave(const std::string& address) {
-    std::lock_guard<std::mutex> lock(mu_);
-    --total_;
-    auto it = per_address_.find(address);
-    if (--it->second == 0) per_address_.erase(it);
-  }
-
- private:
-  std::mutex mu_;
-  size_t max_total_, max_per_address_;
-  size_t total_ = 0;
-  std::map<std::string, size_t> per_address_;
-};
 
 // Whether `product` has crashes in the index (Socorro also accepts products
 // it has data for only through product details; crashbox accepts both, so
@@ -73,7 +42,7 @@ Handler MakeSuperSearchFieldsHandler() {
 
 namespace {
 
-Handler MakeSearch(const SearchServices& s, std::shared_ptr<Gate> gate,
+Handler MakeSearch(const SearchServices& s, std::shared_ptr<SearchGate> gate,
                    bool unredacted) {
   const search::Audience audience =
       unredacted ? search::Audience::kUnredacted : search::Audience::kPublic;
@@ -127,8 +96,8 @@ Handler MakeSearch(const SearchServices& s, std::shared_ptr<Gate> gate,
 }  // namespace
 
 SuperSearchHandlers MakeSuperSearchHandlers(const SearchServices& s) {
-  auto gate =
-      std::make_shared<Gate>(s.max_concurrent, s.max_concurrent_per_address);
+  auto gate = std::make_shared<SearchGate>(s.max_concurrent,
+                                           s.max_concurrent_per_address);
   return {MakeSearch(s, gate, false), MakeSearch(s, gate, true)};
 }
 
