@@ -27,7 +27,17 @@ constexpr QueueName kQueues[] = {QueueName::kPriority, QueueName::kReprocessing,
 LmdbCrashStore::LmdbCrashStore(Env& env, uint64_t max_blob_bytes)
     : env_(env), max_blob_bytes_(max_blob_bytes) {
   // Count the queues once, before any write can race with the count.
-  if (Result<QueueDepths> d = CountQueues(); d.ok()) depths_ = d.value();
+  Recount();
+}
+
+void LmdbCrashStore::Recount() {
+  auto start = std::chrono::steady_clock::now();
+  Result<QueueDepths> d = CountQueues();
+  auto end = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(depth_mu_);
+  counted_at_ = end;
+  count_took_ = end - start;
+  if (d.ok()) depths_ = d.value();
 }
 
 Status LmdbCrashStore::PutRaw(const RawCrashRecord& crash,
@@ -392,10 +402,19 @@ Result<std::string> LmdbCrashStore::GetDump(const std::string& crash_id,
 }
 
 Result<QueueDepths> LmdbCrashStore::GetQueueDepths() {
+  constexpr auto kRecountEvery = std::chrono::seconds(2);
   {
     std::lock_guard<std::mutex> lock(depth_mu_);
-    if (depths_) return *depths_;
+    auto age = std::chrono::steady_clock::now() - counted_at_;
+    if (depths_ && (age < kRecountEvery || age < 50 * count_took_)) {
+      return *depths_;
+    }
   }
+  // A write racing with the count may be counted twice or not at all until
+  // the next count: depths are a gauge, not a ledger.
+  Recount();
+  std::lock_guard<std::mutex> lock(depth_mu_);
+  if (depths_) return *depths_;
   return CountQueues();
 }
 

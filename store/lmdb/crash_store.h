@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,7 @@ class LmdbCrashStore final : public CrashStore {
   Status PutQueueEntry(WriteTxn& txn, std::string_view prefix,
                        const std::string& value);
   void CountEnqueued(QueueName queue, int64_t delta);
+  void Recount();     // CountQueues() into depths_
   void NotifyWork();  // wakes WaitForWork() callers
 
   Env& env_;
@@ -64,10 +66,16 @@ class LmdbCrashStore final : public CrashStore {
   // touches it): keeps sequence numbers rising in this process even when a
   // queue empties.
   uint64_t next_seq_ = 0;
-  // Queue depths: counted once when the store opens, then kept up to date, so
-  // health checks and /metrics never scan a long backlog.
+  // Queue depths: counted when the store opens, then kept up to date by this
+  // process's own writes, so health checks and /metrics never scan a long
+  // backlog on every call. Another process (an import beside the server)
+  // queues without telling this one, so the count is redone when it is
+  // older than kRecountEvery and than 50 times the last count's duration
+  // (a backlog of a million entries is not scanned every second).
   std::mutex depth_mu_;
-  std::optional<QueueDepths> depths_;  // guarded by depth_mu_
+  std::optional<QueueDepths> depths_;                 // guarded by depth_mu_
+  std::chrono::steady_clock::time_point counted_at_;  // guarded by depth_mu_
+  std::chrono::steady_clock::duration count_took_{};  // guarded by depth_mu_
   // Queue keys leased to workers of this process, and a wake-up for them.
   std::mutex lease_mu_;
   std::condition_variable work_cv_;

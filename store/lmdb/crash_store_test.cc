@@ -90,6 +90,22 @@ TEST_F(LmdbCrashStoreTest, SurvivesReopenAndContinuesQueueSequence) {
   EXPECT_TRUE(store_->GetRawCrash(kId).ok());
 }
 
+// Another writer of the same store (an import process beside the server)
+// queues crashes this store object never hears of: its depths catch up at
+// the next count, a couple of seconds later.
+TEST_F(LmdbCrashStoreTest, QueueDepthsCatchUpWithAnotherWriter) {
+  Open();
+  QueueName q = QueueName::kNormal;
+  ASSERT_TRUE(store_->PutRaw(Crash(kId), &q).ok());
+  EXPECT_EQ(store_->GetQueueDepths().value().normal, 1u);
+  LmdbCrashStore other(*env_);
+  ASSERT_TRUE(
+      other.PutRaw(Crash("00000000-0000-0000-0000-000000161017"), &q).ok());
+  EXPECT_EQ(other.GetQueueDepths().value().normal, 2u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(store_->GetQueueDepths().value().normal, 2u);
+}
+
 TEST_F(LmdbCrashStoreTest, GrowsTheMapWhenFull) {
   EnvOptions opts;
   opts.initial_map_bytes = 1 << 20;

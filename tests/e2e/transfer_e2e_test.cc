@@ -17,6 +17,7 @@
 
 #include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
+#include "tests/e2e/e2e_http.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/synth/synth_dump.h"
 #include "tests/testing/temp_dir.h"
@@ -31,6 +32,7 @@ using testing::RunCrashbox;
 using testing::SynthContext;
 using testing::SynthCpu;
 using testing::SynthDump;
+using testing::WaitForQueues;
 
 std::string SmallDump(uint8_t seed) {
   SynthDump dump(SynthCpu::kAmd64, /*platform=*/2);
@@ -46,23 +48,6 @@ std::string SmallDump(uint8_t seed) {
       0x7000, SynthDump::Words64({0, 0}));
   dump.SetException(1, 0xC0000005, 0, 0x10, {0, 0x10});
   return dump.Build();
-}
-
-bool WaitForQueues(const std::string& url) {
-  httpclient::HttpClient http;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto r = http.Get(url + "/__heartbeat__");
-    if (r.ok() && r->status == 200) {
-      json hb = json::parse(r->body, nullptr, false);
-      if (hb.is_object() && hb["info"]["queue"]["normal"] == 0 &&
-          hb["info"]["queue"]["priority"] == 0 &&
-          hb["info"]["queue"]["reprocessing"] == 0)
-        return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
 }
 
 // Every file under `root`, relative path → bytes.

@@ -13,6 +13,7 @@
 #include "app/base/strings.h"
 #include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
+#include "tests/e2e/e2e_http.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/synth/synth_dump.h"
 #include "tests/testing/temp_dir.h"
@@ -25,6 +26,7 @@ using nlohmann::json;
 using testing::SynthContext;
 using testing::SynthCpu;
 using testing::SynthDump;
+using testing::WaitForQueues;
 
 const std::string kRep = "\xEF\xBF\xBD";  // U+FFFD
 constexpr uint64_t kApp = 0x400000, kLib = 0x500000;
@@ -106,23 +108,6 @@ TEST(Utf8E2E, StackwalkJsonReplacesInvalidBytesAndBreakpadFormatsKeepThem) {
   testing::CommandResult m = testing::RunCrashbox(
       {"stackwalk", "--format", "breakpad-m", dump_path.string()});
   EXPECT_NE(m.out.find("caf\xe9\xff.pdb"), std::string::npos) << m.out;
-}
-
-// Waits until every queue is empty (processing done); false after `limit`.
-bool WaitForQueues(const std::string& url, std::chrono::seconds limit) {
-  httpclient::HttpClient http;
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto r = http.Get(url + "/__heartbeat__");
-    json hb = r.ok() ? json::parse(r->body, nullptr, false) : json();
-    if (hb.is_object() && hb["info"]["queue"]["normal"] == 0 &&
-        hb["info"]["queue"]["priority"] == 0 &&
-        hb["info"]["queue"]["reprocessing"] == 0) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
 }
 
 TEST(Utf8E2E, ServerKeepsJsonDumpAndSignatureOfADumpWithAnAnsiPdbPath) {
