@@ -242,19 +242,20 @@ Result<nlohmann::json> Run(const Query& asked, Audience audience,
   SqlParams where_params;
   std::string where = CompileWhere(query, audience, where_params);
 
-  const Rollup rollup = PlanRollup(query, audience);
+  const Rollups rollups = PlanRollups(query, audience);
 
   // Aggregations first: one that reads every matching crash (the default
   // signature facet does) gives the total, which then costs no scan.
   std::optional<int64_t> counted;
   CB_ASSIGN_OR_RETURN(
       nlohmann::json facets,
-      Facets(query, audience, where, where_params, rollup, exec, &counted));
+      Facets(query, audience, where, where_params, rollups, exec, &counted));
   CB_ASSIGN_OR_RETURN(nlohmann::json hits,
                       Hits(query, audience, where, where_params, exec));
   int64_t total = counted.value_or(0);
   if (!counted) {
-    std::vector<CountSource> sources = rollup.parts;
+    std::vector<CountSource> sources =
+        rollups.daily.usable() ? rollups.daily.parts : rollups.signature.parts;
     if (sources.empty()) {
       sources.push_back({sq::kCrashesTable, where, where_params, false});
     }

@@ -42,23 +42,23 @@ void Insert(Node& node, const std::vector<Key>& levels,
   }
 }
 
-// A key daily_counts can group by: one of its columns, or the date by day
-// or by a calendar unit made of days.
-bool InRollup(const Key& k) {
+// A key a rollup on `table` can group by: one of its key columns, or the
+// date by day or by a calendar unit made of days.
+bool InRollup(const Key& k, RollupTable table) {
   if (k.tokens) return false;
-  if (k.kind == AggKind::kTerms) return InDailyCounts(k.sql);
+  if (k.kind == AggKind::kTerms) return InRollupTable(k.sql, table);
   return IsDateHistogram(k) && k.date_unit == "day";
 }
 
 class Aggregator {
  public:
   Aggregator(const Query& q, Audience a, const std::string& where,
-             const SqlParams& params, const Rollup& rollup, Executor& exec)
+             const SqlParams& params, const Rollups& rollups, Executor& exec)
       : q_(q),
         audience_(a),
         where_(where),
         params_(params),
-        rollup_(rollup),
+        rollups_(rollups),
         exec_(exec) {}
 
   // The number of matching crashes, when an aggregation read them all.
@@ -115,15 +115,17 @@ class Aggregator {
   // The distinct tuples of <keys> among matching crashes [with how many
   // crashes have each, appended]: SQLite streams the key values and a hash
   // map groups them (GROUP BY would sort every matching crash first). With
-  // `rollup`, each of its parts is streamed into the same map, daily_counts
+  // `rollup`, each of its parts is streamed into the same map, rollup
   // rows adding their count. TooManyBuckets past options.max_group_rows
   // tuples.
   Result<sq::QueryResult> Group(const std::string& purpose,
                                 const std::vector<Key>& keys, bool with_count,
-                                bool rollup = false) {
+                                const Rollup* rollup = nullptr) {
     std::vector<CountSource> crashes;
-    const std::vector<CountSource>* sources = &rollup_.parts;
-    if (!rollup) {
+    const std::vector<CountSource>* sources = nullptr;
+    if (rollup != nullptr) {
+      sources = &rollup->parts;
+    } else {
       crashes.push_back({sq::kCrashesTable, where_, params_, false});
       sources = &crashes;
     }
@@ -260,12 +262,22 @@ class Aggregator {
     }
     std::string purpose = "facet " + name;
     Node root;
-    // Every level and sub-aggregation from daily_counts, or none.
-    bool rollup =
-        rollup_.usable() && std::all_of(levels.begin(), levels.end(), InRollup);
-    for (const Agg& sub : subs) {
-      rollup = rollup && sub.kind != AggKind::kCardinality &&
-               InRollup(MakeKey(*sub.field, sub.kind, sub.interval));
+    // Every level and sub-aggregation from one rollup, or none.
+    const Rollup* rollup = nullptr;
+    for (RollupTable table : {RollupTable::kDaily, RollupTable::kSignature}) {
+      const Rollup& r =
+          table == RollupTable::kDaily ? rollups_.daily : rollups_.signature;
+      bool fits = r.usable() &&
+                  std::all_of(levels.begin(), levels.end(),
+                              [&](const Key& k) { return InRollup(k, table); });
+      for (const Agg& sub : subs) {
+        fits = fits && sub.kind != AggKind::kCardinality &&
+               InRollup(MakeKey(*sub.field, sub.kind, sub.interval), table);
+      }
+      if (fits) {
+        rollup = &r;
+        break;
+      }
     }
     // One grouping per sub-aggregation, by the levels plus its own key. The
     // first that counts crashes (not a cardinality) also gives the levels'
@@ -300,9 +312,9 @@ class Aggregator {
       if (!counted) SawTotal(sum);
       counted = true;
     }
-    bool simple = !rollup && levels.size() == 1 && !levels[0].tokens &&
-                  levels[0].kind == AggKind::kTerms;
-    if (!counted && !rollup && levels.size() == 1 &&
+    bool simple = rollup == nullptr && levels.size() == 1 &&
+                  !levels[0].tokens && levels[0].kind == AggKind::kTerms;
+    if (!counted && rollup == nullptr && levels.size() == 1 &&
         IsDateHistogram(levels[0])) {
       CB_ASSIGN_OR_RETURN(counted, CountPerBucket(purpose, levels[0], root));
       // Every crash of the range has a date, in exactly one bucket.
@@ -516,7 +528,7 @@ class Aggregator {
   Audience audience_;
   const std::string& where_;
   const SqlParams& params_;
-  const Rollup& rollup_;
+  const Rollups& rollups_;
   Executor& exec_;
   std::optional<int64_t> total_;
   size_t buckets_ = 0;
@@ -524,21 +536,30 @@ class Aggregator {
 
 }  // namespace
 
-bool InDailyCounts(const FieldSql& f) {
-  static constexpr std::string_view kColumns[] = {"product", "version",
-                                                  "os_name", "process_type"};
+bool InRollupTable(const FieldSql& f, RollupTable table) {
+  static constexpr std::string_view kColumns[] = {
+      "product", "version", "os_name", "process_type", "signature"};
+  // signature is the last: daily_counts has the others.
+  const size_t n = table == RollupTable::kDaily ? 4 : 5;
   return f.kind == Kind::kText &&
-         std::find(std::begin(kColumns), std::end(kColumns), f.expr) !=
-             std::end(kColumns);
+         std::find(kColumns, kColumns + n, f.expr) != kColumns + n;
 }
 
-Rollup PlanRollup(const Query& query, Audience audience) {
+Rollup PlanRollup(const Query& query, Audience audience, RollupTable table) {
+  bool one_product = false;
   for (const Filter& f : query.filters) {
     // The filters CompileWhere writes (it skips the same ones).
     if (f.field == nullptr || !IsVisible(*f.field, audience)) continue;
     if (f.clauses.empty()) continue;
-    if (!InDailyCounts(SqlFor(*f.field))) return {};
+    const FieldSql sql = SqlFor(*f.field);
+    if (!InRollupTable(sql, table)) return {};
+    // One positive clause of exact values: an index lookup of each.
+    const Clause& c = f.clauses[0];
+    one_product =
+        one_product || (sql.expr == "product" && f.clauses.size() == 1 &&
+                        !c.negated && (c.op == Op::kMatch || c.op == Op::kIs));
   }
+  if (table == RollupTable::kSignature && !one_product) return {};
   constexpr int64_t kDay = sq::kMicrosPerDay;
   auto micros = [](const DateBound& b) {
     return static_cast<int64_t>(b.at.time_since_epoch().count());
@@ -551,28 +572,35 @@ Rollup PlanRollup(const Query& query, Audience audience) {
   const int64_t first = (a + kDay - 1) / kDay, last = (b + 1) / kDay - 1;
   if (first > last) return {};
   Rollup r;
-  auto add = [&](int64_t from, int64_t to, bool daily) {
+  auto add = [&](int64_t from, int64_t to, bool whole_days) {
     Query part = query;
     part.date_from = {Timestamp(std::chrono::microseconds(from)), true};
     part.date_to = {Timestamp(std::chrono::microseconds(to)), true};
     CountSource src;
-    src.table = daily ? sq::kDailyCountsTable : sq::kCrashesTable;
-    src.weighted = daily;
+    src.table = !whole_days                    ? sq::kCrashesTable
+                : table == RollupTable::kDaily ? sq::kDailyCountsTable
+                                               : sq::kCountsTable;
+    src.weighted = whole_days;
     src.where = CompileWhere(part, audience, src.params);
     r.parts.push_back(std::move(src));
   };
-  // daily_counts' date_processed is the day's start: <= the last day's.
+  // A rollup's date_processed is the day's start: <= the last day's.
   add(first * kDay, last * kDay, true);
   if (a < first * kDay) add(a, first * kDay - 1, false);
   if ((last + 1) * kDay <= b) add((last + 1) * kDay, b, false);
   return r;
 }
 
+Rollups PlanRollups(const Query& query, Audience audience) {
+  return {PlanRollup(query, audience, RollupTable::kDaily),
+          PlanRollup(query, audience, RollupTable::kSignature)};
+}
+
 Result<json> Facets(const Query& query, Audience audience,
                     const std::string& where, const SqlParams& params,
-                    const Rollup& rollup, Executor& exec,
+                    const Rollups& rollups, Executor& exec,
                     std::optional<int64_t>* total) {
-  Aggregator agg(query, audience, where, params, rollup, exec);
+  Aggregator agg(query, audience, where, params, rollups, exec);
   Result<json> out = agg.Run();
   if (total != nullptr) *total = agg.total();
   return out;

@@ -161,17 +161,18 @@ TEST_F(ExecuteTest, DateHistogramEdgesAgreeWithAndWithoutSubs) {
   }
 }
 
-// Whole days come from daily_counts (execute_internal.h, Rollup), partial
-// ones from crash rows: every facet, histogram and total must be what the
-// crash rows alone give, at any bounds, with absent values and after
-// reprocessing. `signature=!__null__` matches every crash here and names a
-// column daily_counts lacks, so it turns the rollup off.
-TEST_F(ExecuteTest, DailyCountsAgreeWithCrashRows) {
+// Whole days come from daily_counts or signature_counts (execute_internal.h,
+// Rollup), partial ones from crash rows: every facet, histogram and total
+// must be what the crash rows alone give, at any bounds, with absent values
+// and after reprocessing. `uptime=7` matches every crash here and names a
+// column no rollup has, so it turns them off.
+TEST_F(ExecuteTest, RollupsAgreeWithCrashRows) {
   const int64_t midnight = kNow - 12 * 3600;  // 2024-05-07T00:00:00Z
   const char* products[] = {"Firefox", "Fenix", nullptr};
   const char* versions[] = {"128.0", "129.0b1", nullptr};
   const char* platforms[] = {"Linux", "Windows NT", nullptr};
   const char* types[] = {"parent", "content", nullptr};
+  const char* signatures[] = {"A", "B | c", nullptr};
   uint64_t seed = 12345;
   auto next = [&](uint64_t n) {
     seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -186,6 +187,8 @@ TEST_F(ExecuteTest, DailyCountsAgreeWithCrashRows) {
              {"version", value(versions[next(3)])},
              {"os_name", value(platforms[next(3)])},
              {"process_type", value(types[next(3)])},
+             {"signature", value(signatures[next(3)])},
+             {"uptime", 7},
              {"date_processed", IsoAt(at, next(2) ? 0 : 500000)}});
   };
   for (int i = 0; i < 300; ++i) add(fmt::format("c{:03}", i));
@@ -193,13 +196,16 @@ TEST_F(ExecuteTest, DailyCountsAgreeWithCrashRows) {
   const Params aggs = {
       {"_facets", "product"},       {"_facets", "platform"},
       {"_facets", "process_type"},  {"_histogram.date", "version"},
-      {"_aggs.product", "version"}, {"_aggs.product.platform", "process_type"}};
+      {"_aggs.product", "version"}, {"_aggs.product.platform", "process_type"},
+      {"_facets", "signature"},     {"_aggs.signature", "platform"}};
   const std::vector<Params> filters = {
       {},
       {{"product", "Firefox"}},
       {{"product", "__null__"}, {"platform", "!Linux"}},
       {{"version", "128.0"}, {"process_type", "!content"}},
       {{"product", "=Fenix"}, {"product", "=Firefox"}},
+      {{"product", "Firefox"}, {"signature", "~B"}},
+      {{"product", "Fenix"}, {"signature", "__null__"}, {"version", "!128.0"}},
   };
   const std::vector<Params> ranges = {
       {},  // the default: the last 7 days from now
@@ -212,28 +218,32 @@ TEST_F(ExecuteTest, DailyCountsAgreeWithCrashRows) {
       {{"date", ">=" + IsoAt(midnight - 2 * 86400 + 1)},
        {"date", "<=" + IsoAt(midnight - 86400 - 1)}},  // no whole day
   };
-  int rolled_up = 0;
+  int daily = 0, by_signature = 0;
   for (const Params& f : filters) {
     for (const Params& r : ranges) {
       Params p = f;
       p.insert(p.end(), r.begin(), r.end());
       p.insert(p.end(), aggs.begin(), aggs.end());
       Params rows = p;
-      rows.emplace_back("signature", "!__null__");
+      rows.emplace_back("uptime", "7");
       json a = Search(p), b = Search(rows);
       EXPECT_EQ(a["total"], b["total"]) << a["total"] << " " << b["total"];
       EXPECT_EQ(a["facets"], b["facets"]);
       Params shown = p;
       shown.emplace_back("_return_query", "true");
-      rolled_up += Search(shown)["query"].dump().find("daily_counts") !=
-                   std::string::npos;
+      std::string sql = Search(shown)["query"].dump();
+      daily += sql.find("daily_counts") != std::string::npos;
+      by_signature += sql.find("signature_counts") != std::string::npos;
       // The total alone (no aggregation) as well.
       p.emplace_back("_facets_size", "0");
       rows.emplace_back("_facets_size", "0");
       EXPECT_EQ(Search(p)["total"], Search(rows)["total"]);
     }
   }
-  EXPECT_EQ(rolled_up, 20);  // every range but the one without a whole day
+  // Every range but the one without a whole day; signature_counts for the
+  // filters on products (=Fenix and =Firefox are one clause of two values).
+  EXPECT_EQ(daily, 20);
+  EXPECT_EQ(by_signature, 16);
 }
 
 TEST_F(Aggs, Cardinality) {

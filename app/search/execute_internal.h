@@ -113,34 +113,47 @@ nlohmann::json HitValue(const sq::Value& v, Kind kind);
 nlohmann::json TermValue(const sq::Value& v, Kind kind);
 
 // Where a request's counts can be read: the crashes table, or (a rollup)
-// daily_counts (schema.h) for the whole UTC days of its range plus crashes
-// for the partial days at either edge. Each part is one WHERE, compiled by
-// CompileWhere for that part's date bounds, that runs on its table as is.
+// daily_counts or signature_counts (schema.h) for the whole UTC days of its
+// range plus crashes for the partial days at either edge. Each part is one
+// WHERE, compiled by CompileWhere for that part's date bounds, that runs on
+// its table as is.
 struct CountSource {
   std::string_view table;
   std::string where;
   SqlParams params;
-  bool weighted = false;  // rows carry a `count` column (daily_counts)
+  bool weighted = false;  // rows carry a `count` column (a rollup table)
+};
+enum class RollupTable : uint8_t {
+  kDaily,      // daily_counts: product, version, os_name, process_type
+  kSignature,  // signature_counts: those and signature
 };
 struct Rollup {
   std::vector<CountSource> parts;  // empty: the request cannot use one
   bool usable() const { return !parts.empty(); }
 };
-// A daily_counts column: product, version, os_name, process_type.
-bool InDailyCounts(const FieldSql& f);
-// The rollup of `query` when every filter names a daily_counts column, the
-// range holds at least one whole day and starts after 1970; else empty.
-Rollup PlanRollup(const Query& query, Audience audience);
+// The rollups of one request, the smaller table first.
+struct Rollups {
+  Rollup daily;
+  Rollup signature;
+};
+// A key column of `table` (a text column of crashes under its own name).
+bool InRollupTable(const FieldSql& f, RollupTable table);
+// The rollup of `query` on `table` when every filter names a key column of
+// it, the range holds at least one whole day and starts after 1970, and,
+// for signature_counts (whose index leads with the product), one filter
+// names a product or a few; else empty.
+Rollup PlanRollup(const Query& query, Audience audience, RollupTable table);
+Rollups PlanRollups(const Query& query, Audience audience);
 
 // The whole "facets" object: `_facets`, `_aggs.*` and `_histogram.*`. Sets
 // *total to the number of matching crashes when an aggregation counted them
 // all (a facet hashed over every row, a grouping, a date histogram), else
 // to nullopt.
-// Aggregations whose keys are all daily_counts columns or day-based date
-// histograms read `rollup` when it is usable.
+// Aggregations whose keys are all key columns of a usable rollup, or
+// day-based date histograms, read the smallest such rollup.
 Result<nlohmann::json> Facets(const Query& query, Audience audience,
                               const std::string& where, const SqlParams& params,
-                              const Rollup& rollup, Executor& exec,
+                              const Rollups& rollups, Executor& exec,
                               std::optional<int64_t>* total = nullptr);
 
 Status TooManyBuckets();

@@ -46,13 +46,13 @@
 //   fewer than 3 characters still work but scan. Escape values with
 //   GlobLiteral().
 //
-// signature_counts(product, version, day, signature, platform, process_type,
-//   count): crashes per key and day, absent values as ''. platform is
-//   os_name; day is DayOf(date_processed). Kept by triggers on crashes
-//   (insert adds 1, delete subtracts 1 and drops rows that reach 0); crashes
-//   without date_processed are not counted. Primary key in that column order
-//   (Top Crashers: one product, version and day range), its only index
-//   since version 3.
+// signature_counts(date_processed, product, version, os_name, process_type,
+//   signature, count) (version 4): a rollup as daily_counts is, with the
+//   signature among its keys, for signature facets and Top Crashers. Indexed
+//   by (product, date_processed, version, os_name, process_type, signature,
+//   count): the executor reads it only for requests that name one product.
+//   (Versions 1-3 had (product, version, day, signature, platform,
+//   process_type, count) with absent values as ''.)
 //
 // daily_counts(date_processed, product, version, os_name, process_type,
 //   count): crashes per UTC day and key, NULLs kept (rows matched with IS).
@@ -60,8 +60,9 @@
 //   (DayOf() * kMicrosPerDay): a WHERE written for crashes that names only
 //   these columns, with date bounds on day starts, runs unchanged on it and
 //   sum(count) gives what count(*) gives on crashes for those whole days.
-//   Kept by triggers as signature_counts is; indexed by all its key columns,
-//   date first.
+//   Kept by triggers on crashes (insert adds 1, delete subtracts 1 and drops
+//   rows that reach 0; crashes without date_processed are not counted);
+//   indexed by all its key columns, date first.
 //
 // signature_first(signature, first_date, first_build): per signature the
 //   earliest date_processed (microseconds) and the lowest build_id ever
@@ -82,7 +83,7 @@
 
 namespace crashbox::store::sqlite {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 inline constexpr std::string_view kCrashesTable = "crashes";
 inline constexpr std::string_view kFtsTable = "crashes_fts";

@@ -287,17 +287,19 @@ Result<bool> SearchIndex::Contains(std::string_view crash_id) {
 Result<std::vector<SignatureCount>> SearchIndex::SignatureCounts(
     std::string_view product, std::string_view version, int64_t from_day,
     int64_t to_day, size_t limit) {
-  // Two texts rather than "(?2 = '' OR version = ?2)", which would keep the
-  // planner from using the version part of the primary key.
+  // Two texts rather than "(?5 = '' OR version = ?5)", which would keep the
+  // planner from using the version part of the index.
   std::string_view sql =
-      version.empty()
-          ? "SELECT signature, sum(count) AS n FROM signature_counts "
-            "WHERE product = ?1 AND day BETWEEN ?2 AND ?3 "
-            "GROUP BY signature ORDER BY n DESC, signature LIMIT ?4"
-          : "SELECT signature, sum(count) AS n FROM signature_counts "
-            "WHERE product = ?1 AND day BETWEEN ?2 AND ?3 AND version = ?5 "
-            "GROUP BY signature ORDER BY n DESC, signature LIMIT ?4";
-  std::vector<Value> params = {std::string(product), from_day, to_day,
+      version.empty() ? "SELECT ifnull(signature, ''), sum(count) AS n "
+                        "FROM signature_counts WHERE product = ?1 AND "
+                        "date_processed BETWEEN ?2 AND ?3 "
+                        "GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?4"
+                      : "SELECT ifnull(signature, ''), sum(count) AS n "
+                        "FROM signature_counts WHERE product = ?1 AND "
+                        "date_processed BETWEEN ?2 AND ?3 AND version = ?5 "
+                        "GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?4";
+  std::vector<Value> params = {std::string(product), from_day * kMicrosPerDay,
+                               to_day * kMicrosPerDay,
                                static_cast<int64_t>(limit)};
   if (!version.empty()) params.emplace_back(std::string(version));
   CB_ASSIGN_OR_RETURN(QueryResult r, Query(sql, params));

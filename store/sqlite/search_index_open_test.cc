@@ -231,10 +231,44 @@ void ExpectMigratedToCurrent(const std::filesystem::path& p) {
   EXPECT_EQ(std::get<std::string>(daily->rows[0][0]), "Firefox");
   EXPECT_EQ(std::get<int64_t>(daily->rows[0][2]), 1);
   EXPECT_EQ(std::get<int64_t>(daily->rows[0][3]), 0);  // the day's start
-  // And the triggers keep it current afterwards.
-  ASSERT_TRUE(IndexOne(*index, "b", Crash("sig")).ok());
+  // Version 4's signature_counts holds it as well.
+  auto by_signature = index->Query(
+      "SELECT signature, count, date_processed % 86400000000 "
+      "FROM signature_counts");
+  ASSERT_TRUE(by_signature.ok());
+  ASSERT_EQ(by_signature->rows.size(), 1u);
+  EXPECT_EQ(by_signature->rows[0][0], Value(std::string("sig")));
+  EXPECT_EQ(by_signature->rows[0][1], Value(int64_t{1}));
+  EXPECT_EQ(by_signature->rows[0][2], Value(int64_t{0}));
+  // And the triggers keep them current afterwards.
+  ASSERT_TRUE(IndexOne(*index, "b", Crash("other")).ok());
   EXPECT_EQ(index->Query("SELECT sum(count) FROM daily_counts")->rows[0][0],
             Value(int64_t{2}));
+  EXPECT_EQ(index->Query("SELECT sum(count) FROM signature_counts")->rows[0][0],
+            Value(int64_t{2}));
+  EXPECT_TRUE(index->FindFirstSeen("other").ok());
+}
+
+// What version 3 had that version 4 changed (schema.cc, MigrateV3ToV4).
+constexpr const char* kBackToVersion3 =
+    "DROP TRIGGER signature_counts_ai; DROP TRIGGER signature_counts_ad; "
+    "DROP TRIGGER signature_first_ai; DROP TABLE signature_counts; "
+    "CREATE TABLE signature_counts (product TEXT NOT NULL, "
+    "version TEXT NOT NULL, day INTEGER NOT NULL, signature TEXT NOT NULL, "
+    "platform TEXT NOT NULL, process_type TEXT NOT NULL, "
+    "count INTEGER NOT NULL, PRIMARY KEY (product, version, day, signature, "
+    "platform, process_type)) WITHOUT ROWID; "
+    "PRAGMA user_version = 3;";
+
+TEST(SearchIndexOpen, MigratesVersion3ToSignatureRollup) {
+  crashbox::testing::TempDir dir;
+  auto p = dir / "s.sqlite";
+  {
+    auto index = OpenOrDie(p);
+    ASSERT_TRUE(IndexOne(*index, "a", Crash("sig")).ok());
+  }
+  RawExec(p, kBackToVersion3);
+  ExpectMigratedToCurrent(p);
 }
 
 TEST(SearchIndexOpen, MigratesVersion2ToDailyCounts) {

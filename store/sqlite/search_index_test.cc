@@ -215,8 +215,8 @@ TEST(SearchIndexAggregates, ReprocessMovesCountsToTheNewSignature) {
   EXPECT_EQ(moved->at(0).signature, "New");
   auto rows = index->Query(
       "SELECT count(*) FROM signature_counts WHERE signature = 'Old' AND "
-      "day = ?1 AND version = '128.0'",
-      std::vector<Value>{kMay7Day});
+      "date_processed = ?1 AND version = '128.0'",
+      std::vector<Value>{kMay7Day * kMicrosPerDay});
   EXPECT_EQ(std::get<int64_t>(rows->rows[0][0]), 0);
   // The aggregate equals a count over the rows, key by key.
   auto check = index->Query(
