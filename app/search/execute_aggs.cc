@@ -560,34 +560,51 @@ Rollup PlanRollup(const Query& query, Audience audience, RollupTable table) {
                         !c.negated && (c.op == Op::kMatch || c.op == Op::kIs));
   }
   if (table == RollupTable::kSignature && !one_product) return {};
-  constexpr int64_t kDay = sq::kMicrosPerDay;
   auto micros = [](const DateBound& b) {
     return static_cast<int64_t>(b.at.time_since_epoch().count());
   };
-  // [a, b], inclusive; whole days first..last.
+  // [a, b], inclusive.
   const int64_t a =
       micros(query.date_from) + (query.date_from.inclusive ? 0 : 1);
   const int64_t b = micros(query.date_to) - (query.date_to.inclusive ? 0 : 1);
   if (a < 0 || b < a) return {};
-  const int64_t first = (a + kDay - 1) / kDay, last = (b + 1) / kDay - 1;
-  if (first > last) return {};
   Rollup r;
-  auto add = [&](int64_t from, int64_t to, bool whole_days) {
+  bool rolled = false;
+  auto add = [&](int64_t from, int64_t to, std::string_view on) {
     Query part = query;
     part.date_from = {Timestamp(std::chrono::microseconds(from)), true};
     part.date_to = {Timestamp(std::chrono::microseconds(to)), true};
     CountSource src;
-    src.table = !whole_days                    ? sq::kCrashesTable
-                : table == RollupTable::kDaily ? sq::kDailyCountsTable
-                                               : sq::kCountsTable;
-    src.weighted = whole_days;
+    src.table = on;
+    src.weighted = on != sq::kCrashesTable;
+    rolled = rolled || src.weighted;
     src.where = CompileWhere(part, audience, src.params);
     r.parts.push_back(std::move(src));
   };
-  // A rollup's date_processed is the day's start: <= the last day's.
-  add(first * kDay, last * kDay, true);
-  if (a < first * kDay) add(a, first * kDay - 1, false);
-  if ((last + 1) * kDay <= b) add((last + 1) * kDay, b, false);
+  // [from, to] as whole units on `on` (a rollup's date_processed is the
+  // unit's start: <= the last unit's) and what is left at either edge on
+  // `rest`, or all of it on `rest` without a whole unit.
+  auto split = [&](int64_t from, int64_t to, int64_t unit, std::string_view on,
+                   auto rest) {
+    const int64_t first = (from + unit - 1) / unit, last = (to + 1) / unit - 1;
+    if (first > last) return rest(from, to);
+    add(first * unit, last * unit, on);
+    if (from < first * unit) rest(from, first * unit - 1);
+    if ((last + 1) * unit <= to) rest((last + 1) * unit, to);
+  };
+  auto crashes = [&](int64_t from, int64_t to) {
+    add(from, to, sq::kCrashesTable);
+  };
+  if (table == RollupTable::kSignature) {
+    split(a, b, sq::kMicrosPerDay, sq::kCountsTable, crashes);
+  } else {
+    split(a, b, sq::kMicrosPerDay, sq::kDailyCountsTable,
+          [&](int64_t from, int64_t to) {
+            split(from, to, sq::kMicrosPerHour, sq::kHourlyCountsTable,
+                  crashes);
+          });
+  }
+  if (!rolled) return {};
   return r;
 }
 

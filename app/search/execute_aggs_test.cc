@@ -162,7 +162,8 @@ TEST_F(ExecuteTest, DateHistogramEdgesAgreeWithAndWithoutSubs) {
 }
 
 // Whole days come from daily_counts or signature_counts (execute_internal.h,
-// Rollup), partial ones from crash rows: every facet, histogram and total
+// Rollup), whole hours of the other days from hourly_counts, the rest from
+// crash rows: every facet, histogram and total
 // must be what the crash rows alone give, at any bounds, with absent values
 // and after reprocessing. `uptime=7` matches every crash here and names a
 // column no rollup has, so it turns them off.
@@ -218,7 +219,7 @@ TEST_F(ExecuteTest, RollupsAgreeWithCrashRows) {
       {{"date", ">=" + IsoAt(midnight - 2 * 86400 + 1)},
        {"date", "<=" + IsoAt(midnight - 86400 - 1)}},  // no whole day
   };
-  int daily = 0, by_signature = 0;
+  int daily = 0, hourly = 0, by_signature = 0;
   for (const Params& f : filters) {
     for (const Params& r : ranges) {
       Params p = f;
@@ -233,6 +234,7 @@ TEST_F(ExecuteTest, RollupsAgreeWithCrashRows) {
       shown.emplace_back("_return_query", "true");
       std::string sql = Search(shown)["query"].dump();
       daily += sql.find("daily_counts") != std::string::npos;
+      hourly += sql.find("hourly_counts") != std::string::npos;
       by_signature += sql.find("signature_counts") != std::string::npos;
       // The total alone (no aggregation) as well.
       p.emplace_back("_facets_size", "0");
@@ -240,9 +242,11 @@ TEST_F(ExecuteTest, RollupsAgreeWithCrashRows) {
       EXPECT_EQ(Search(p)["total"], Search(rows)["total"]);
     }
   }
-  // Every range but the one without a whole day; signature_counts for the
-  // filters on products (=Fenix and =Firefox are one clause of two values).
+  // Every range but the one without a whole day; hourly_counts for every
+  // range but the one of whole days; signature_counts for the filters on
+  // products (=Fenix and =Firefox are one clause of two values).
   EXPECT_EQ(daily, 20);
+  EXPECT_EQ(hourly, 20);
   EXPECT_EQ(by_signature, 16);
 }
 

@@ -114,7 +114,8 @@ nlohmann::json TermValue(const sq::Value& v, Kind kind);
 
 // Where a request's counts can be read: the crashes table, or (a rollup)
 // daily_counts or signature_counts (schema.h) for the whole UTC days of its
-// range plus crashes for the partial days at either edge. Each part is one
+// range, hourly_counts for the whole hours of the partial days at either
+// edge (not with signature_counts), crashes for the rest. Each part is one
 // WHERE, compiled by CompileWhere for that part's date bounds, that runs on
 // its table as is.
 struct CountSource {
@@ -139,7 +140,8 @@ struct Rollups {
 // A key column of `table` (a text column of crashes under its own name).
 bool InRollupTable(const FieldSql& f, RollupTable table);
 // The rollup of `query` on `table` when every filter names a key column of
-// it, the range holds at least one whole day and starts after 1970, and,
+// it, the range holds at least one whole day (or, for daily_counts, hour)
+// and starts after 1970, and,
 // for signature_counts (whose index leads with the product), one filter
 // names a product or a few; else empty.
 Rollup PlanRollup(const Query& query, Audience audience, RollupTable table);

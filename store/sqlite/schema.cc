@@ -111,13 +111,14 @@ std::string Join(std::span<const std::string_view> names,
   return out;
 }
 
-// Floor division of a microsecond time by a day, as DayOf() (SQLite's '/'
-// truncates toward zero).
-std::string DayExpr(std::string_view d) {
+// Floor division of a microsecond time by `unit` microseconds (SQLite's '/'
+// truncates toward zero); by a day, as DayOf().
+std::string FloorExpr(std::string_view d, int64_t unit) {
   return fmt::format(
       "(CASE WHEN {0} >= 0 THEN {0} / {1} ELSE ({0} + 1) / {1} - 1 END)", d,
-      kMicrosPerDay);
+      unit);
 }
+std::string DayExpr(std::string_view d) { return FloorExpr(d, kMicrosPerDay); }
 
 // The aggregate key of a crashes row (`row` is new or old): absent values
 // are '' so that the key is never NULL (NULLs never conflict in a UNIQUE
@@ -160,6 +161,16 @@ END;
       fmt::arg("fts", Join(fts, "")), fmt::arg("fts_new", Join(fts, "new.")),
       fmt::arg("fts_old", Join(fts, "old.")));
 }
+
+// The signature_first upsert of a crashes row `new` (every version's
+// insert trigger runs it).
+constexpr std::string_view kFirstSeenUpsert =
+    R"(  INSERT INTO signature_first (signature, first_date, first_build)
+    VALUES (ifnull(new.signature, ''), new.date_processed, new.build_id)
+    ON CONFLICT (signature) DO UPDATE SET
+      first_date = min(first_date, excluded.first_date),
+      first_build = coalesce(min(first_build, excluded.first_build),
+                             first_build, excluded.first_build);)";
 
 std::string SchemaV1() {
   std::string cols;
@@ -207,12 +218,7 @@ WHEN new.date_processed IS NOT NULL BEGIN
     VALUES ({added_values}, 1)
     ON CONFLICT (product, version, day, signature, platform, process_type)
     DO UPDATE SET count = count + 1;
-  INSERT INTO signature_first (signature, first_date, first_build)
-    VALUES (ifnull(new.signature, ''), new.date_processed, new.build_id)
-    ON CONFLICT (signature) DO UPDATE SET
-      first_date = min(first_date, excluded.first_date),
-      first_build = coalesce(min(first_build, excluded.first_build),
-                             first_build, excluded.first_build);
+{first_seen}
 END;
 CREATE TRIGGER crashes_counts_ad AFTER DELETE ON crashes
 WHEN old.date_processed IS NOT NULL BEGIN
@@ -221,6 +227,7 @@ WHEN old.date_processed IS NOT NULL BEGIN
 END;
 )",
       fmt::arg("cols", cols), fmt::arg("fts_schema", FtsSchema()),
+      fmt::arg("first_seen", kFirstSeenUpsert),
       fmt::arg("added_values", added.values),
       fmt::arg("removed_where", removed.where));
 }
@@ -251,21 +258,23 @@ CREATE INDEX crashes_date ON crashes(
 )");
 }
 
-// A rollup table of crashes (daily_counts, and signature_counts since
-// version 4): one row per UTC day and distinct tuple of `keys`, crashes' own
-// column names, NULLs kept, with how many crashes have it. date_processed
-// holds the day's start, so that a WHERE written for crashes runs on it
-// unchanged. NULLs make a UNIQUE key useless for an upsert; the triggers
-// match rows with IS instead (an IS term can use the index). The DDL creates
-// the table and its index, fills it from crashes, and adds the triggers
-// <table>_ai and <table>_ad that keep it current.
+// A rollup table of crashes (daily_counts; signature_counts and
+// hourly_counts since version 4): one row per UTC day (or `unit`
+// microseconds) and distinct tuple of `keys`, crashes' own column names,
+// NULLs kept, with how many crashes have it. date_processed holds the
+// unit's start, so that a WHERE written for crashes runs on it unchanged. NULLs
+// make a UNIQUE key useless for an upsert; the triggers match rows with IS
+// instead (an IS term can use the index). The DDL creates the table and its
+// index, fills it from crashes, and adds the triggers <table>_ai and <table>_ad
+// that keep it current.
 std::string RollupDdl(std::string_view table,
                       std::span<const std::string_view> keys,
-                      std::string_view index_columns) {
+                      std::string_view index_columns,
+                      int64_t unit = kMicrosPerDay) {
   auto key_where = [&](std::string_view row) {
     std::string where = fmt::format(
         "date_processed = {} * {}",
-        DayExpr(fmt::format("{}.date_processed", row)), kMicrosPerDay);
+        FloorExpr(fmt::format("{}.date_processed", row), unit), unit);
     for (std::string_view k : keys) {
       where += fmt::format(" AND {1} IS {0}.{1}", row, k);
     }
@@ -299,9 +308,9 @@ END;
 )",
       fmt::arg("table", table), fmt::arg("columns", columns),
       fmt::arg("index_columns", index_columns),
-      fmt::arg("day", DayExpr("date_processed")),
-      fmt::arg("new_day", DayExpr("new.date_processed")),
-      fmt::arg("per_day", kMicrosPerDay), fmt::arg("keys", Join(keys, "")),
+      fmt::arg("day", FloorExpr("date_processed", unit)),
+      fmt::arg("new_day", FloorExpr("new.date_processed", unit)),
+      fmt::arg("per_day", unit), fmt::arg("keys", Join(keys, "")),
       fmt::arg("new_keys", Join(keys, "new.")),
       fmt::arg("keys_by_number", by_number),
       fmt::arg("new_key", key_where("new")),
@@ -324,6 +333,8 @@ END;
 //   an eighth of the indexing time and no search reads them.
 constexpr std::string_view kDailyKeys[] = {"product", "version", "os_name",
                                            "process_type"};
+constexpr std::string_view kDailyIndex =
+    "date_processed, product, version, os_name, process_type";
 
 Status MigrateV2ToV3(Connection& c) {
   return c.Exec(fmt::format(
@@ -342,18 +353,19 @@ CREATE INDEX crashes_product_date ON crashes(
 )",
       fmt::arg("fts_schema", FtsSchema()),
       fmt::arg("daily_counts",
-               RollupDdl(kDailyCountsTable, kDailyKeys,
-                         "date_processed, product, version, os_name, "
-                         "process_type"))));
+               RollupDdl(kDailyCountsTable, kDailyKeys, kDailyIndex))));
 }
 
-// Version 4 (docs/decisions.md, "Search index version 4"): signature_counts
-// becomes a rollup as daily_counts is, with signature among its keys, so
-// that Top Crashers and other signature facets filtered on a product read
-// whole days from it (half as many rows as crashes at a million crashes, a
-// third for a popular version) rather than crash rows. Its index leads with
-// the product, then the date, and carries the count. signature_first gets
-// its own trigger.
+// Version 4 (docs/decisions.md, "Search index version 4"):
+// - signature_counts becomes a rollup as daily_counts is, with signature
+//   among its keys, so that Top Crashers and other signature facets
+//   filtered on a product read whole days from it (half as many rows as
+//   crashes at a million crashes) rather than crash rows. Its index leads
+//   with the product, then the date, and carries the count. signature_first
+//   gets its own trigger;
+// - hourly_counts: daily_counts by the hour, for the whole hours of the
+//   partial days at a range's edges (a 7-day range from now has a day of
+//   crashes at its edges; it keeps a few minutes).
 constexpr std::string_view kSignatureKeys[] = {"product", "version", "os_name",
                                                "process_type", "signature"};
 
@@ -367,20 +379,22 @@ DROP TRIGGER IF EXISTS signature_counts_ad;
 DROP TRIGGER IF EXISTS signature_first_ai;
 DROP TABLE IF EXISTS signature_counts;
 {signature_counts}
+DROP TRIGGER IF EXISTS hourly_counts_ai;
+DROP TRIGGER IF EXISTS hourly_counts_ad;
+DROP TABLE IF EXISTS hourly_counts;
+{hourly_counts}
 CREATE TRIGGER signature_first_ai AFTER INSERT ON crashes
 WHEN new.date_processed IS NOT NULL BEGIN
-  INSERT INTO signature_first (signature, first_date, first_build)
-    VALUES (ifnull(new.signature, ''), new.date_processed, new.build_id)
-    ON CONFLICT (signature) DO UPDATE SET
-      first_date = min(first_date, excluded.first_date),
-      first_build = coalesce(min(first_build, excluded.first_build),
-                             first_build, excluded.first_build);
+{first_seen}
 END;
 )",
+      fmt::arg("first_seen", kFirstSeenUpsert),
       fmt::arg("signature_counts",
                RollupDdl(kCountsTable, kSignatureKeys,
                          "product, date_processed, version, os_name, "
-                         "process_type, signature, count"))));
+                         "process_type, signature, count")),
+      fmt::arg("hourly_counts", RollupDdl(kHourlyCountsTable, kDailyKeys,
+                                          kDailyIndex, kMicrosPerHour))));
 }
 
 // In order; a fresh file runs them all, so each step only needs to know the
@@ -534,6 +548,7 @@ Status ResetSchema(Connection& c) {
         "DROP TABLE IF EXISTS signature_counts;"
         "DROP TABLE IF EXISTS signature_first;"
         "DROP TABLE IF EXISTS daily_counts;"
+        "DROP TABLE IF EXISTS hourly_counts;"
         "PRAGMA user_version = 0;");
   }));
   return Migrate(c);

@@ -64,6 +64,10 @@
 //   rows that reach 0; crashes without date_processed are not counted);
 //   indexed by all its key columns, date first.
 //
+// hourly_counts (version 4): daily_counts by the hour (date_processed holds
+//   the hour's start), same keys, triggers and index. The executor reads it
+//   for the whole hours of a range's partial days.
+//
 // signature_first(signature, first_date, first_build): per signature the
 //   earliest date_processed (microseconds) and the lowest build_id ever
 //   indexed, each lowered independently (Socorro's signatures table). Only
@@ -90,6 +94,7 @@ inline constexpr std::string_view kFtsTable = "crashes_fts";
 inline constexpr std::string_view kCountsTable = "signature_counts";
 inline constexpr std::string_view kFirstSeenTable = "signature_first";
 inline constexpr std::string_view kDailyCountsTable = "daily_counts";
+inline constexpr std::string_view kHourlyCountsTable = "hourly_counts";
 
 // The columns every search statement names.
 inline constexpr std::string_view kCrashIdColumn = "crash_id";
@@ -97,7 +102,8 @@ inline constexpr std::string_view kDateColumn = "date_processed";
 inline constexpr std::string_view kSignatureColumn = "signature";
 
 inline constexpr int64_t kMicrosPerSecond = 1'000'000;
-inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+inline constexpr int64_t kMicrosPerHour = 3'600 * kMicrosPerSecond;
+inline constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
 
 enum class ColumnType : uint8_t { kText, kInteger, kReal };
 

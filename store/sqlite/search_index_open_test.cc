@@ -242,10 +242,13 @@ void ExpectMigratedToCurrent(const std::filesystem::path& p) {
   EXPECT_EQ(by_signature->rows[0][2], Value(int64_t{0}));
   // And the triggers keep them current afterwards.
   ASSERT_TRUE(IndexOne(*index, "b", Crash("other")).ok());
-  EXPECT_EQ(index->Query("SELECT sum(count) FROM daily_counts")->rows[0][0],
-            Value(int64_t{2}));
-  EXPECT_EQ(index->Query("SELECT sum(count) FROM signature_counts")->rows[0][0],
-            Value(int64_t{2}));
+  for (const char* table :
+       {"daily_counts", "signature_counts", "hourly_counts"}) {
+    EXPECT_EQ(index->Query(fmt::format("SELECT sum(count) FROM {}", table))
+                  ->rows[0][0],
+              Value(int64_t{2}))
+        << table;
+  }
   EXPECT_TRUE(index->FindFirstSeen("other").ok());
 }
 
@@ -260,41 +263,32 @@ constexpr const char* kBackToVersion3 =
     "platform, process_type)) WITHOUT ROWID; "
     "PRAGMA user_version = 3;";
 
-TEST(SearchIndexOpen, MigratesVersion3ToSignatureRollup) {
+// A file indexed with one crash, taken back by `steps` (each RawExec'd in
+// turn) to what an older build left, reopened: ExpectMigratedToCurrent.
+void ExpectMigratesFrom(std::initializer_list<const char*> steps) {
   crashbox::testing::TempDir dir;
   auto p = dir / "s.sqlite";
   {
     auto index = OpenOrDie(p);
     ASSERT_TRUE(IndexOne(*index, "a", Crash("sig")).ok());
   }
-  RawExec(p, kBackToVersion3);
+  for (const char* sql : steps) RawExec(p, sql);
   ExpectMigratedToCurrent(p);
+}
+
+TEST(SearchIndexOpen, MigratesVersion3ToSignatureRollup) {
+  ExpectMigratesFrom({kBackToVersion3});
 }
 
 TEST(SearchIndexOpen, MigratesVersion2ToDailyCounts) {
-  crashbox::testing::TempDir dir;
-  auto p = dir / "s.sqlite";
-  {
-    auto index = OpenOrDie(p);
-    ASSERT_TRUE(IndexOne(*index, "a", Crash("sig")).ok());
-  }
-  RawExec(p, kBackToVersion2);
-  ExpectMigratedToCurrent(p);
+  ExpectMigratesFrom({kBackToVersion2});
 }
 
 TEST(SearchIndexOpen, MigratesVersion1IndexesToCoveringOnes) {
-  crashbox::testing::TempDir dir;
-  auto p = dir / "s.sqlite";
-  {
-    auto index = OpenOrDie(p);
-    ASSERT_TRUE(IndexOne(*index, "a", Crash("sig")).ok());
-  }
   // Back to version 1's narrow index, as a file made by an older build.
-  RawExec(p, kBackToVersion2);
-  RawExec(p,
-          "DROP INDEX crashes_date; CREATE INDEX crashes_date ON "
-          "crashes(date_processed); PRAGMA user_version = 1;");
-  ExpectMigratedToCurrent(p);
+  ExpectMigratesFrom({kBackToVersion2,
+                      "DROP INDEX crashes_date; CREATE INDEX crashes_date ON "
+                      "crashes(date_processed); PRAGMA user_version = 1;"});
 }
 
 TEST(SearchIndexFunctions, RegisteredOnceAndCalledWithViews) {

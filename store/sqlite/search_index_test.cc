@@ -26,11 +26,13 @@ TEST(SearchIndexSchema, CreatedVersionedAndReopened) {
   auto tables = Ids(*index,
                     "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
                     "name IN ('crashes', 'crashes_fts', 'daily_counts', "
-                    "'signature_counts', 'signature_first') ORDER BY name",
+                    "'hourly_counts', 'signature_counts', 'signature_first') "
+                    "ORDER BY name",
                     {});
   EXPECT_EQ(tables,
             (std::vector<std::string>{"crashes", "crashes_fts", "daily_counts",
-                                      "signature_counts", "signature_first"}));
+                                      "hourly_counts", "signature_counts",
+                                      "signature_first"}));
   auto indexes = Ids(*index,
                      "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
                      "tbl_name = 'crashes' AND name NOT LIKE 'sqlite_%' "
