@@ -546,7 +546,7 @@ bool InRollupTable(const FieldSql& f, RollupTable table) {
 }
 
 Rollup PlanRollup(const Query& query, Audience audience, RollupTable table) {
-  bool one_product = false;
+  bool products = false, versions = false;
   for (const Filter& f : query.filters) {
     // The filters CompileWhere writes (it skips the same ones).
     if (f.field == nullptr || !IsVisible(*f.field, audience)) continue;
@@ -555,11 +555,12 @@ Rollup PlanRollup(const Query& query, Audience audience, RollupTable table) {
     if (!InRollupTable(sql, table)) return {};
     // One positive clause of exact values: an index lookup of each.
     const Clause& c = f.clauses[0];
-    one_product =
-        one_product || (sql.expr == "product" && f.clauses.size() == 1 &&
-                        !c.negated && (c.op == Op::kMatch || c.op == Op::kIs));
+    bool exact = f.clauses.size() == 1 && !c.negated &&
+                 (c.op == Op::kMatch || c.op == Op::kIs);
+    products = products || (exact && sql.expr == "product");
+    versions = versions || (exact && sql.expr == "version");
   }
-  if (table == RollupTable::kSignature && !one_product) return {};
+  if (table == RollupTable::kSignature && !(products && versions)) return {};
   auto micros = [](const DateBound& b) {
     return static_cast<int64_t>(b.at.time_since_epoch().count());
   };

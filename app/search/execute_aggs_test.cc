@@ -205,8 +205,10 @@ TEST_F(ExecuteTest, RollupsAgreeWithCrashRows) {
       {{"product", "__null__"}, {"platform", "!Linux"}},
       {{"version", "128.0"}, {"process_type", "!content"}},
       {{"product", "=Fenix"}, {"product", "=Firefox"}},
-      {{"product", "Firefox"}, {"signature", "~B"}},
-      {{"product", "Fenix"}, {"signature", "__null__"}, {"version", "!128.0"}},
+      {{"product", "Firefox"}, {"version", "128.0"}},
+      {{"product", "Firefox"}, {"version", "128.0"}, {"signature", "~B"}},
+      {{"product", "Fenix"}, {"signature", "__null__"}, {"version", "129.0b1"}},
+      {{"product", "Firefox"}, {"signature", "A"}},  // no version: crashes
   };
   const std::vector<Params> ranges = {
       {},  // the default: the last 7 days from now
@@ -243,11 +245,11 @@ TEST_F(ExecuteTest, RollupsAgreeWithCrashRows) {
     }
   }
   // Every range but the one without a whole day; hourly_counts for every
-  // range but the one of whole days; signature_counts for the filters on
-  // products (=Fenix and =Firefox are one clause of two values).
-  EXPECT_EQ(daily, 20);
-  EXPECT_EQ(hourly, 20);
-  EXPECT_EQ(by_signature, 16);
+  // range but the one of whole days; signature_counts for the filters on a
+  // product and a version.
+  EXPECT_EQ(daily, 24);
+  EXPECT_EQ(hourly, 24);
+  EXPECT_EQ(by_signature, 12);
 }
 
 TEST_F(Aggs, Cardinality) {

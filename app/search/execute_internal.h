@@ -142,8 +142,8 @@ bool InRollupTable(const FieldSql& f, RollupTable table);
 // The rollup of `query` on `table` when every filter names a key column of
 // it, the range holds at least one whole day (or, for daily_counts, hour)
 // and starts after 1970, and,
-// for signature_counts (whose index leads with the product), one filter
-// names a product or a few; else empty.
+// for signature_counts (whose index leads with product and version), one
+// filter names a product or a few and one a version or a few; else empty.
 Rollup PlanRollup(const Query& query, Audience audience, RollupTable table);
 Rollups PlanRollups(const Query& query, Audience audience);
 

@@ -359,10 +359,9 @@ CREATE INDEX crashes_product_date ON crashes(
 // Version 4 (docs/decisions.md, "Search index version 4"):
 // - signature_counts becomes a rollup as daily_counts is, with signature
 //   among its keys, so that Top Crashers and other signature facets
-//   filtered on a product read whole days from it (half as many rows as
-//   crashes at a million crashes) rather than crash rows. Its index leads
-//   with the product, then the date, and carries the count. signature_first
-//   gets its own trigger;
+//   filtered on a product and version read whole days from it rather than
+//   crash rows. Its index leads with the product and the version, then the
+//   date, and carries the count. signature_first gets its own trigger;
 // - hourly_counts: daily_counts by the hour, for the whole hours of the
 //   partial days at a range's edges (a 7-day range from now has a day of
 //   crashes at its edges; it keeps a few minutes).
@@ -391,7 +390,7 @@ END;
       fmt::arg("first_seen", kFirstSeenUpsert),
       fmt::arg("signature_counts",
                RollupDdl(kCountsTable, kSignatureKeys,
-                         "product, date_processed, version, os_name, "
+                         "product, version, date_processed, os_name, "
                          "process_type, signature, count")),
       fmt::arg("hourly_counts", RollupDdl(kHourlyCountsTable, kDailyKeys,
                                           kDailyIndex, kMicrosPerHour))));

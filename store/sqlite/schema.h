@@ -49,8 +49,9 @@
 // signature_counts(date_processed, product, version, os_name, process_type,
 //   signature, count) (version 4): a rollup as daily_counts is, with the
 //   signature among its keys, for signature facets and Top Crashers. Indexed
-//   by (product, date_processed, version, os_name, process_type, signature,
-//   count): the executor reads it only for requests that name one product.
+//   by (product, version, date_processed, os_name, process_type, signature,
+//   count): the executor reads it only for requests that name products and
+//   versions.
 //   (Versions 1-3 had (product, version, day, signature, platform,
 //   process_type, count) with absent values as ''.)
 //
