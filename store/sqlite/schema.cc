@@ -335,6 +335,8 @@ constexpr std::string_view kDailyKeys[] = {"product", "version", "os_name",
                                            "process_type"};
 constexpr std::string_view kDailyIndex =
     "date_processed, product, version, os_name, process_type";
+constexpr std::string_view kCoveringDailyIndex =
+    "date_processed, product, version, os_name, process_type, count";
 
 Status MigrateV2ToV3(Connection& c) {
   return c.Exec(fmt::format(
@@ -364,7 +366,10 @@ CREATE INDEX crashes_product_date ON crashes(
 //   date, and carries the count. signature_first gets its own trigger;
 // - hourly_counts: daily_counts by the hour, for the whole hours of the
 //   partial days at a range's edges (a 7-day range from now has a day of
-//   crashes at its edges; it keeps a few minutes).
+//   crashes at its edges; it keeps a few minutes);
+// - both by-day-key rollups' indexes carry the count: hourly_counts has a row
+//   for every two crashes at 100,000 crashes, and rows read through an index
+//   without it were each a lookup in a table written in arrival order.
 constexpr std::string_view kSignatureKeys[] = {"product", "version", "os_name",
                                                "process_type", "signature"};
 
@@ -382,18 +387,22 @@ DROP TRIGGER IF EXISTS hourly_counts_ai;
 DROP TRIGGER IF EXISTS hourly_counts_ad;
 DROP TABLE IF EXISTS hourly_counts;
 {hourly_counts}
+DROP INDEX IF EXISTS daily_counts_key;
+CREATE INDEX daily_counts_key ON daily_counts({covering_daily});
 CREATE TRIGGER signature_first_ai AFTER INSERT ON crashes
 WHEN new.date_processed IS NOT NULL BEGIN
 {first_seen}
 END;
 )",
       fmt::arg("first_seen", kFirstSeenUpsert),
+      fmt::arg("covering_daily", kCoveringDailyIndex),
       fmt::arg("signature_counts",
                RollupDdl(kCountsTable, kSignatureKeys,
                          "product, version, date_processed, os_name, "
                          "process_type, signature, count")),
-      fmt::arg("hourly_counts", RollupDdl(kHourlyCountsTable, kDailyKeys,
-                                          kDailyIndex, kMicrosPerHour))));
+      fmt::arg("hourly_counts",
+               RollupDdl(kHourlyCountsTable, kDailyKeys, kCoveringDailyIndex,
+                         kMicrosPerHour))));
 }
 
 // In order; a fresh file runs them all, so each step only needs to know the

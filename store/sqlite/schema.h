@@ -63,7 +63,8 @@
 //   sum(count) gives what count(*) gives on crashes for those whole days.
 //   Kept by triggers on crashes (insert adds 1, delete subtracts 1 and drops
 //   rows that reach 0; crashes without date_processed are not counted);
-//   indexed by all its key columns, date first.
+//   indexed by all its key columns, date first, then the count (since
+//   version 4, so that reads never touch the table).
 //
 // hourly_counts (version 4): daily_counts by the hour (date_processed holds
 //   the hour's start), same keys, triggers and index. The executor reads it

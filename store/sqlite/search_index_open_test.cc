@@ -231,6 +231,16 @@ void ExpectMigratedToCurrent(const std::filesystem::path& p) {
   EXPECT_EQ(std::get<std::string>(daily->rows[0][0]), "Firefox");
   EXPECT_EQ(std::get<int64_t>(daily->rows[0][2]), 1);
   EXPECT_EQ(std::get<int64_t>(daily->rows[0][3]), 0);  // the day's start
+  // Version 4's rollup indexes carry the count (reads never touch a table).
+  for (const char* rollup_index :
+       {"daily_counts_key", "hourly_counts_key", "signature_counts_key"}) {
+    auto last = index->Query(fmt::format(
+        "SELECT name FROM pragma_index_info('{}') ORDER BY seqno DESC LIMIT 1",
+        rollup_index));
+    ASSERT_TRUE(last.ok());
+    ASSERT_EQ(last->rows.size(), 1u) << rollup_index;
+    EXPECT_EQ(last->rows[0][0], Value(std::string("count"))) << rollup_index;
+  }
   // Version 4's signature_counts holds it as well.
   auto by_signature = index->Query(
       "SELECT signature, count, date_processed % 86400000000 "
