@@ -30,7 +30,8 @@ declare -A OWNER=(
   ["zlib.h"]="app/base/gzip.cc"
   ["curl/curl.h"]="app/httpclient/http_client.cc"
   ["zip.h"]="app/symsvc/zip_reader.cc"
-  ["openssl/"]="app/base/sha256.cc"
+  ["openssl/"]="app/base/sha256.cc app/auth/secrets.cc"
+  ["argon2.h"]="app/auth/secrets.cc"
   ["re2/re2.h"]="app/collector/ app/signature/ app/search/"
 )
 

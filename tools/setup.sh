@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
-  liblmdb-dev libsqlite3-dev libhttp-parser-dev zlib1g-dev libssl-dev
+  liblmdb-dev libsqlite3-dev libargon2-dev libhttp-parser-dev zlib1g-dev libssl-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev libre2-dev libcurl4-openssl-dev libzip-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/routes.h"
 
+#include "web/api/account.h"
 #include "web/api/crashes.h"
 #include "web/api/health.h"
 #include "web/api/search.h"
@@ -22,16 +23,26 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Get("/__lbheartbeat__", MakeLbHeartbeatHandler(*s.metrics), health);
   r.Get("/__version__", MakeVersionHandler(s.version_json, *s.metrics), health);
   r.Get("/metrics", MakeMetricsHandler(*s.crashes, *s.metrics), health);
-  r.Get("/api/RawCrash/", MakeRawCrashHandler(*s.crashes));
-  r.Get("/api/RawCrash", MakeRawCrashHandler(*s.crashes));
-  r.Get("/api/ProcessedCrash/", MakeProcessedCrashHandler(*s.crashes));
-  r.Get("/api/ProcessedCrash", MakeProcessedCrashHandler(*s.crashes));
-  r.Post("/api/Reprocessing/", MakeReprocessingHandler(*s.crashes));
-  r.Post("/api/Reprocessing", MakeReprocessingHandler(*s.crashes));
+  Access& access = *s.access;
+  const AccountHandlers account = MakeAccountHandlers(access);
+  r.Get("/", account.home);
+  r.Get("/login", account.login_page);
+  r.Post("/login", account.login);
+  r.Post("/logout", account.logout);
+  r.Get("/setup", account.setup_page);
+  r.Post("/setup", account.setup);
+  r.Get("/api/Session/", account.session);
+  r.Get("/api/Session", account.session);
+  r.Get("/api/RawCrash/", MakeRawCrashHandler(*s.crashes, access));
+  r.Get("/api/RawCrash", MakeRawCrashHandler(*s.crashes, access));
+  r.Get("/api/ProcessedCrash/", MakeProcessedCrashHandler(*s.crashes, access));
+  r.Get("/api/ProcessedCrash", MakeProcessedCrashHandler(*s.crashes, access));
+  r.Post("/api/Reprocessing/", MakeReprocessingHandler(*s.crashes, access));
+  r.Post("/api/Reprocessing", MakeReprocessingHandler(*s.crashes, access));
   r.Get("/api/SuperSearchFields/", MakeSuperSearchFieldsHandler());
   r.Get("/api/SuperSearchFields", MakeSuperSearchFieldsHandler());
   if (s.search) {
-    SuperSearchHandlers search = MakeSuperSearchHandlers(*s.search);
+    SuperSearchHandlers search = MakeSuperSearchHandlers(*s.search, access);
     r.Get("/api/SuperSearch/", search.search);
     r.Get("/api/SuperSearch", search.search);
     r.Get("/api/SuperSearchUnredacted/", search.unredacted);
@@ -43,8 +54,8 @@ void RegisterRoutes(Router& r, const Services& s) {
   if (s.symbols) {
     const RouteOptions upload{.max_body_bytes =
                                   s.symbols->options().max_upload_bytes};
-    r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols), upload);
-    r.Post("/upload", MakeSymbolUploadHandler(*s.symbols), upload);
+    r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols, access), upload);
+    r.Post("/upload", MakeSymbolUploadHandler(*s.symbols, access), upload);
     r.Get("/api/MissingSymbols/", MakeMissingSymbolsHandler(*s.symbols));
     r.Get("/api/MissingSymbols", MakeMissingSymbolsHandler(*s.symbols));
     r.Get("/symbols/missing/", MakeAssetHandler("html/missing-symbols.html",

@@ -8,6 +8,7 @@
 #include "app/collector/collector.h"
 #include "app/symsvc/symbol_service.h"
 #include "store/crash_store.h"
+#include "web/api/access.h"
 #include "web/api/search.h"
 #include "web/http/router.h"
 
@@ -21,6 +22,7 @@ struct Services {
   symsvc::SymbolService* symbols = nullptr;  // null: no symbol upload/download
   base::MetricsRegistry* metrics = nullptr;
   const SearchServices* search = nullptr;  // null: no Super Search
+  Access* access = nullptr;                // who each request is (required)
   std::string version_json = "{}";
 };
 

@@ -14,6 +14,7 @@
 #include "app/cli/stackwalk_flags.h"
 #include "app/cli/symbols_flags.h"
 #include "app/config/config.h"
+#include "app/run/auth_commands.h"
 #include "app/run/build_info.h"
 #include "app/run/crash_commands.h"
 #include "app/run/search_commands.h"
@@ -263,6 +264,66 @@ int Main(int argc, char** argv) {
   AddSettingFlags(symbols, &config_file,
                   &flags);  // the actions fall through to these
 
+  run::UserCommand user_cmd;
+  CLI::App* user = app.add_subcommand(
+      "user",
+      "Accounts: add NAME [--admin] | passwd NAME | disable NAME | enable "
+      "NAME |\n"
+      "grant NAME WHAT... | revoke NAME WHAT... | list. WHAT is a permission "
+      "(view_pii,\n"
+      "view_rawdump, reprocess_crashes, run_long_queries, run_custom_queries, "
+      "upload_symbols,\n"
+      "admin) or a group (Hackers, 'Hackers Plus'). Passwords are asked on a "
+      "terminal, else\n"
+      "read as one line from stdin. Runs beside a running server.");
+  user->add_option("action", user_cmd.action, "what to do")
+      ->required()
+      ->check(CLI::IsMember(
+          {"add", "passwd", "disable", "enable", "grant", "revoke", "list"}));
+  user->add_option("name", user_cmd.name, "the user");
+  user->add_option("what", user_cmd.what, "permissions or groups");
+  user->add_flag("--admin", user_cmd.admin, "add: every permission");
+  user->add_option("--format", user_cmd.format, "list: table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  AddSettingFlags(user, &config_file, &flags);
+
+  run::TokenCommand token_cmd;
+  CLI::App* token = app.add_subcommand(
+      "token",
+      "API tokens (the Auth-Token header): create USER [--permission P]... "
+      "[--days N]\n"
+      "[--notes TEXT] prints a new key once; list [USER]; revoke ID. A token "
+      "carries a subset\n"
+      "of its owner's permissions and loses any the owner loses.");
+  token->add_option("action", token_cmd.action, "what to do")
+      ->required()
+      ->check(CLI::IsMember({"create", "list", "revoke"}));
+  token->add_option("arg", token_cmd.arg, "the owner, or a token id");
+  token->add_option("--permission", token_cmd.permissions,
+                    "create: a permission it carries (repeatable)");
+  token->add_option("--days", token_cmd.days, "create: days until it expires")
+      ->capture_default_str();
+  token->add_option("--notes", token_cmd.notes, "create: what it is for");
+  token->add_option("--format", token_cmd.format, "list: table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  AddSettingFlags(token, &config_file, &flags);
+
+  run::AuditCommand audit_cmd;
+  CLI::App* audit = app.add_subcommand(
+      "audit",
+      "The audit log: reads of protected data and raw dumps, token and "
+      "permission changes,\n"
+      "reprocessing; oldest first.");
+  audit->add_option("--since", audit_cmd.since, "from this day (YYYY-MM-DD)");
+  audit->add_option("--limit", audit_cmd.limit, "at most this many entries")
+      ->capture_default_str();
+  audit->add_option("--format", audit_cmd.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  AddSettingFlags(audit, &config_file, &flags);
+
   CLI::App* version = app.add_subcommand(
       "version", "Print version and build information as JSON");
 
@@ -276,7 +337,8 @@ int Main(int argc, char** argv) {
   if (serve->parsed() || show_config->parsed() || show->parsed() ||
       reprocess->parsed() || sign->parsed() || symbols->parsed() ||
       import_crashes->parsed() || export_crashes->parsed() ||
-      search->parsed() || reindex->parsed()) {
+      search->parsed() || reindex->parsed() || user->parsed() ||
+      token->parsed() || audit->parsed()) {
     Result<config::Config> config = Load(config_file, flags);
     if (!config.ok()) return ConfigError(config.status());
     if (show_config->parsed()) {
@@ -297,6 +359,9 @@ int Main(int argc, char** argv) {
       return run::Search(config.value(), search_cmd);
     }
     if (reindex->parsed()) return run::Reindex(config.value());
+    if (user->parsed()) return run::User(config.value(), user_cmd);
+    if (token->parsed()) return run::Token(config.value(), token_cmd);
+    if (audit->parsed()) return run::Audit(config.value(), audit_cmd);
     return run::Serve(config.value());
   }
   if (submit->parsed()) return run::Submit(submit_cmd);

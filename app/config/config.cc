@@ -320,6 +320,36 @@ const std::vector<Setting>& Table() {
          }
          return Status::Ok();
        }},
+      {{"CRASHBOX_AUTH", "--auth", "on",
+        "on: accounts, sessions and API tokens decide who sees what; off: "
+        "everything is allowed to everyone (refused unless the server listens "
+        "on loopback only)"},
+       [](Config& c, const std::string& v) -> Status {
+         std::string l = base::ToLower(v);
+         if (l != "on" && l != "off")
+           return BadValue(fmt::format("'{}' is not on or off", v));
+         c.auth.enabled = l == "on";
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_AUTH_PROXY_HEADER", "--auth-proxy-header", "",
+        "a header naming the signed-in user, set by a single sign-on proxy "
+        "(e.g. X-Forwarded-User); read only from "
+        "CRASHBOX_AUTH_PROXY_ADDRESSES"},
+       [](Config& c, const std::string& v) -> Status {
+         c.auth.proxy_header = std::string(base::Trim(v));
+         return Status::Ok();
+       }},
+      {{"CRASHBOX_AUTH_PROXY_ADDRESSES", "--auth-proxy-addresses", "",
+        "addresses of the sign-on proxies whose user header is believed "
+        "(comma-separated)"},
+       [](Config& c, const std::string& v) -> Status {
+         c.auth.proxy_addresses.clear();
+         for (std::string_view a : base::Split(v, ',')) {
+           if (!base::Trim(a).empty())
+             c.auth.proxy_addresses.emplace_back(base::Trim(a));
+         }
+         return Status::Ok();
+       }},
       {{"CRASHBOX_BODY_DEADLINE_SECONDS", "--body-deadline-seconds", "300",
         "a request body must arrive within this time in total"},
        Int<std::chrono::seconds>(
@@ -453,6 +483,22 @@ Result<Config> LoadConfig(const LoadInputs& inputs) {
     return Status::InvalidArgument(fmt::format(
         "CRASHBOX_LISTEN '{}' must be host:port", config.http.listen));
   }
+  if (!config.auth.enabled) {
+    std::string_view host = config.http.listen;
+    host = host.substr(0, host.rfind(':'));
+    bool loopback =
+        host.starts_with("127.") || host == "[::1]" || host == "localhost";
+    if (!loopback)
+      return Status::InvalidArgument(fmt::format(
+          "CRASHBOX_AUTH=off lets anyone read every crash and change "
+          "anything: it is allowed only when CRASHBOX_LISTEN is a loopback "
+          "address (127.0.0.1, [::1], localhost), not '{}'",
+          config.http.listen));
+  }
+  if (config.auth.proxy_header.empty() != config.auth.proxy_addresses.empty())
+    return Status::InvalidArgument(
+        "CRASHBOX_AUTH_PROXY_HEADER and CRASHBOX_AUTH_PROXY_ADDRESSES go "
+        "together: the header is believed only from those addresses");
   if (config.collector.max_decompressed_bytes <
       config.collector.max_body_bytes) {
     return Status::InvalidArgument(

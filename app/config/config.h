@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/auth/authenticator.h"
 #include "app/base/status.h"
 #include "app/collector/collector_options.h"
 #include "app/symsvc/symbol_service_options.h"
@@ -56,6 +57,7 @@ struct Config {
   // Symbol uploads and downloads (symbol_dirs is filled from symbols_paths).
   symsvc::ServiceOptions symbols;
   web::HttpOptions http;
+  auth::AuthOptions auth;         // accounts and tokens (CRASHBOX_AUTH*)
   store::lmdb::EnvOptions store;  // store.path derived from data_dir
 
   struct Entry {

@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/auth/auth_store.h"
+#include "app/auth/authenticator.h"
 #include "app/base/clock.h"
 #include "app/base/log.h"
 #include "app/base/memory_budget.h"
@@ -30,6 +32,7 @@
 #include "app/symsvc/symbol_service.h"
 #include "store/lmdb/crash_store.h"
 #include "store/lmdb/symbol_store.h"
+#include "web/api/access.h"
 #include "web/http/server.h"
 #include "web/routes.h"
 
@@ -121,8 +124,25 @@ int Serve(const config::Config& config) {
   search.max_concurrent_per_address =
       std::max<size_t>(1, search.max_concurrent / 2);
 
+  auth::AuthStore auth_store(*env.value(), clock);
+  auto authenticator = auth::Authenticator::Create(auth_store, config.auth);
+  if (!authenticator.ok()) return Fail(authenticator.status());
+  web::Access access(*authenticator.value());
+  if (!config.auth.enabled) {
+    CB_LOG_WARNING(
+        "authentication is off (CRASHBOX_AUTH=off): every client of {} may "
+        "read every crash and change anything",
+        config.http.listen);
+  } else if (Result<bool> any = auth_store.HasUsers(); any.ok() && !*any) {
+    CB_LOG_INFO(
+        "no users yet: open {}/setup on this machine, or run `crashbox user "
+        "add --admin NAME`, to create the first admin",
+        LocalUrl(config));
+  }
+
   web::Router router;
   web::Services services;
+  services.access = &access;
   services.search = &search;
   services.symbols = &symbol_service;
   services.collector = &collector;

@@ -30,7 +30,12 @@ namespace crashbox::store::lmdb {
 namespace {
 
 constexpr const char* kDbNames[] = {
-    "meta", "raw", "dumps", "queue", "processed", "symbols", "missing_symbols"};
+    "meta", "raw",  "dumps", "queue", "processed", "symbols", "missing_symbols",
+    "auth", "audit"};
+// The handle of a database that an older store opened read-only lacks (it is
+// created by the first read-write open): reads find nothing in it. LMDB's
+// own handle 0 (its free-page database) is never one of ours.
+constexpr MDB_dbi kAbsentDbi = 0;
 static_assert(std::size(kDbNames) == static_cast<size_t>(Db::kCount));
 
 MDB_val Val(std::string_view s) {
@@ -116,6 +121,8 @@ class MdbReadTxn final : public ReadTxn {
   MdbReadTxn(MDB_txn* txn, const MDB_dbi* dbis) : txn_(txn), dbis_(dbis) {}
   Result<std::string_view> Get(Db db, std::string_view key) override {
     MDB_val k = Val(key), v;
+    if (dbis_[static_cast<int>(db)] == kAbsentDbi)
+      return Status::NotFound("get: no such database in this store yet");
     int rc = mdb_get(txn_, dbis_[static_cast<int>(db)], &k, &v);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "get");
     bytes_read_ += v.mv_size + kFaultAroundBytes;
@@ -131,6 +138,7 @@ class MdbReadTxn final : public ReadTxn {
   Status ScanFrom(Db db, std::string_view prefix, std::string_view start,
                   const std::function<bool(std::string_view, std::string_view)>&
                       visit) override {
+    if (dbis_[static_cast<int>(db)] == kAbsentDbi) return Status::Ok();
     MDB_cursor* cur = nullptr;
     int rc = mdb_cursor_open(txn_, dbis_[static_cast<int>(db)], &cur);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "cursor");
@@ -148,6 +156,7 @@ class MdbReadTxn final : public ReadTxn {
                                                    : StatusFromMdb(rc, "scan");
   }
   Result<uint64_t> Count(Db db) override {
+    if (dbis_[static_cast<int>(db)] == kAbsentDbi) return uint64_t{0};
     MDB_stat st;
     int rc = mdb_stat(txn_, dbis_[static_cast<int>(db)], &st);
     if (rc != MDB_SUCCESS) return StatusFromMdb(rc, "stat");
@@ -217,6 +226,10 @@ class MdbEnv final : public Env {
     for (int i = 0; i < static_cast<int>(Db::kCount); ++i) {
       rc = mdb_dbi_open(txn, kDbNames[i], options_.read_only ? 0 : MDB_CREATE,
                         &dbis_[i]);
+      if (rc == MDB_NOTFOUND && options_.read_only) {
+        dbis_[i] = kAbsentDbi;
+        continue;
+      }
       if (rc != MDB_SUCCESS) {
         mdb_txn_abort(txn);
         return StatusFromMdb(rc, fmt::format("open db {}", kDbNames[i]));

@@ -41,6 +41,8 @@ enum class Db : uint8_t {
   kProcessed,
   kSymbols,
   kMissingSymbols,
+  kAuth,   // users, tokens, sessions (app/auth/auth_store.h)
+  kAudit,  // who read protected data or changed access, by time
   kCount
 };
 

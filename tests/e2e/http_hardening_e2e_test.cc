@@ -520,19 +520,19 @@ TEST_F(SlowClientE2E, HealthChecksAnswerWhileWorkersAreBusy) {
 
 // ---- who counts as local ----
 
+// Loopback clients are special in one place: while no user exists, only
+// they get the page that creates the first admin.
 TEST(ProxyE2E, ForwardingHeadersAreNotLoopback) {
   testing::TempDir dir;
   testing::ServerProcess server((dir / "var").string(),
-                                {"--processor-workers", "-1"});
+                                {"--processor-workers", "-1", "--auth", "on"});
   ASSERT_TRUE(server.started());
-  std::string id = "de1e7e1e-0000-4000-8000-000000261204";
   auto get = [&](const std::string& headers) {
-    return StatusOf(RawHttp(server.port(), "GET /api/RawCrash/?crash_id=" + id +
-                                               " HTTP/1.1\r\nHost: x\r\n" +
-                                               headers +
-                                               "Connection: close\r\n\r\n"));
+    return StatusOf(
+        RawHttp(server.port(), "GET /setup HTTP/1.1\r\nHost: x\r\n" + headers +
+                                   "Connection: close\r\n\r\n"));
   };
-  EXPECT_EQ(get(""), 404);  // loopback: allowed to ask, the crash is unknown
+  EXPECT_EQ(get(""), 200);  // loopback: offered the first-run page
   EXPECT_EQ(get("X-Forwarded-For: 203.0.113.7\r\n"), 403);
   EXPECT_EQ(get("X-Real-IP: 203.0.113.7\r\n"), 403);
   EXPECT_EQ(get("Forwarded: for=203.0.113.7\r\n"), 403);
@@ -550,22 +550,20 @@ TEST(ProxyE2E, TrustedProxyNamesTheClient) {
   testing::ServerProcess server(
       (dir / "var").string(),
       {"--processor-workers", "-1", "--trusted-proxies", "127.0.0.1",
-       "--max-connections-per-address", "2"});
+       "--max-connections-per-address", "2", "--auth", "on"});
   ASSERT_TRUE(server.started());
-  std::string id = "de1e7e1e-0000-4000-8000-000000261204";
   auto get = [&](const std::string& headers) {
-    return StatusOf(RawHttp(server.port(), "GET /api/RawCrash/?crash_id=" + id +
-                                               " HTTP/1.1\r\nHost: x\r\n" +
-                                               headers +
-                                               "Connection: close\r\n\r\n"));
+    return StatusOf(
+        RawHttp(server.port(), "GET /setup HTTP/1.1\r\nHost: x\r\n" + headers +
+                                   "Connection: close\r\n\r\n"));
   };
   EXPECT_EQ(get("X-Forwarded-For: 203.0.113.7\r\n"), 403);
   EXPECT_EQ(get("X-Forwarded-For: 203.0.113.7, 127.0.0.1\r\n"),
-            404);  // the proxy's own entry is last
+            200);  // the proxy's own entry is last
   // The proxy's connections are not capped per address: it pools clients.
   std::vector<int> fds;
   for (int i = 0; i < 5; ++i) fds.push_back(Connect(server.port()));
-  EXPECT_EQ(get(""), 404);
+  EXPECT_EQ(get(""), 200);
   for (int fd : fds) close(fd);
 }
 

@@ -84,6 +84,12 @@ ServerProcess::ServerProcess(const std::string& data_dir,
     std::vector<std::string> argv = {"serve",      "--listen", "127.0.0.1:0",
                                      "--data-dir", data_dir,   "--log-level",
                                      "warning"};
+    // Tests of other features run without accounts (a loopback sandbox);
+    // tests of access control say --auth on.
+    bool auth_given = std::any_of(args.begin(), args.end(), [](auto& a) {
+      return a.rfind("--auth", 0) == 0;
+    });
+    if (!auth_given) argv.insert(argv.end(), {"--auth", "off"});
     argv.insert(argv.end(), args.begin(), args.end());
     ExecCrashbox(argv);
   }

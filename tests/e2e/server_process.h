@@ -18,8 +18,9 @@ std::string CrashboxBinary();
 class ServerProcess {
  public:
   // Starts `crashbox serve --listen 127.0.0.1:0 --data-dir DATA_DIR ARGS...`
-  // and waits for its URL line (fails the test after 10 s). With
-  // `stderr_path`, the server's log goes to that file (appended).
+  // (with `--auth off` unless ARGS set --auth or --auth-*) and waits for its
+  // URL line (fails the test after 10 s). With `stderr_path`, the server's log
+  // goes to that file (appended).
   ServerProcess(const std::string& data_dir,
                 const std::vector<std::string>& args = {},
                 const std::string& stderr_path = "");

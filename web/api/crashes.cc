@@ -6,6 +6,7 @@
 
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
+#include "app/report/redact.h"
 #include "web/http/status_map.h"
 
 namespace crashbox::web {
@@ -29,15 +30,7 @@ std::string AttachmentName(const std::string& id, const std::string& name) {
 
 // Common checks of the crash endpoints; returns the crash id, or "" after
 // writing the error response.
-std::string CheckedCrashId(Request& req, Response& resp, const char* endpoint) {
-  resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
-  if (!req.is_loopback) {
-    Error(resp, 403,
-          fmt::format("{} is served to loopback clients only until "
-                      "authentication is set up",
-                      endpoint));
-    return "";
-  }
+std::string CheckedCrashId(Request& req, Response& resp) {
   std::optional<std::string> raw_id = req.QueryParam("crash_id");
   if (!raw_id || raw_id->empty()) {
     resp.Json(400, R"({"errors": {"crash_id": ["This field is required."]}})");
@@ -55,15 +48,33 @@ std::string CheckedCrashId(Request& req, Response& resp, const char* endpoint) {
   return id;
 }
 
+// The stored document as the caller may see it: whole with view_pii (an
+// audited read), else reduced to public fields.
+std::string AsAllowed(Access& access, const Request& req,
+                      const auth::Caller& caller, const std::string& id,
+                      std::string text, json (*reduce)(const json&)) {
+  if (caller.Has(auth::kViewPii)) {
+    access.Audit(req, caller, "view_pii", id, req.path);
+    return text;
+  }
+  json doc = json::parse(text, nullptr, false);
+  return reduce(doc).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace
 
-Handler MakeProcessedCrashHandler(store::CrashStore& store) {
-  return [&store](Request& req, Response& resp) {
-    std::string id = CheckedCrashId(req, resp, "ProcessedCrash");
+Handler MakeProcessedCrashHandler(store::CrashStore& store, Access& access) {
+  return [&store, &access](Request& req, Response& resp) {
+    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    std::optional<auth::Caller> caller = access.Identify(req, resp);
+    if (!caller) return;
+    std::string id = CheckedCrashId(req, resp);
     if (id.empty()) return;
     Result<std::string> processed = store.GetProcessed(id);
     if (processed.ok()) {
-      resp.Json(200, std::move(processed).value());
+      resp.Json(
+          200, AsAllowed(access, req, *caller, id, std::move(processed).value(),
+                         report::RedactProcessed));
       return;
     }
     if (processed.status().code() != Status::Code::kNotFound) {
@@ -78,15 +89,12 @@ Handler MakeProcessedCrashHandler(store::CrashStore& store) {
   };
 }
 
-Handler MakeReprocessingHandler(store::CrashStore& store) {
-  return [&store](Request& req, Response& resp) {
+Handler MakeReprocessingHandler(store::CrashStore& store, Access& access) {
+  return [&store, &access](Request& req, Response& resp) {
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    if (!req.is_loopback) {
-      Error(resp, 403,
-            "Reprocessing is served to loopback clients only until "
-            "authentication is set up");
+    std::optional<auth::Caller> caller = access.Identify(req, resp);
+    if (!caller || !Access::Require(*caller, auth::kReprocessCrashes, resp))
       return;
-    }
     Params params = req.Query();
     if (req.content_length.value_or(0) > (1u << 20)) {
       Error(resp, 413, "Bad request: body too large");
@@ -119,6 +127,10 @@ Handler MakeReprocessingHandler(store::CrashStore& store) {
         return;
       }
       jobs.emplace_back(id, ruleset);
+      if (jobs.size() > 10'000) {
+        Error(resp, 400, "Bad request: at most 10000 crash ids at once");
+        return;
+      }
     }
     if (jobs.empty()) {
       resp.Json(400,
@@ -132,14 +144,18 @@ Handler MakeReprocessingHandler(store::CrashStore& store) {
         Error(resp, HttpStatusFor(s), s.ToString());
         return;
       }
+      access.Audit(req, *caller, "reprocess", id, ruleset);
     }
     resp.Json(200, "true");
   };
 }
 
-Handler MakeRawCrashHandler(store::CrashStore& store) {
-  return [&store](Request& req, Response& resp) {
-    std::string id = CheckedCrashId(req, resp, "RawCrash");
+Handler MakeRawCrashHandler(store::CrashStore& store, Access& access) {
+  return [&store, &access](Request& req, Response& resp) {
+    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    std::optional<auth::Caller> caller = access.Identify(req, resp);
+    if (!caller) return;
+    std::string id = CheckedCrashId(req, resp);
     if (id.empty()) return;
     std::string format = req.QueryParam("format").value_or("meta");
     if (format == "meta") {
@@ -152,12 +168,17 @@ Handler MakeRawCrashHandler(store::CrashStore& store) {
         }
         return;
       }
-      resp.Json(200, std::move(raw).value());
+      resp.Json(200, AsAllowed(access, req, *caller, id, std::move(raw).value(),
+                               report::RedactRaw));
       return;
     }
     if (format != "raw") {
       Error(resp, 400,
             "Bad request: BadArgumentError: format must be 'meta' or 'raw'");
+      return;
+    }
+    if (!caller->Has(auth::kViewRawdump)) {
+      Error(resp, 403, "Binary response requires permissions: View Raw Dumps");
       return;
     }
     std::string name = req.QueryParam("name").value_or("upload_file_minidump");
@@ -173,6 +194,7 @@ Handler MakeRawCrashHandler(store::CrashStore& store) {
       }
       return;
     }
+    access.Audit(req, *caller, "view_rawdump", id, name);
     resp.status = 200;
     resp.content_type = "application/octet-stream";
     resp.headers.emplace_back(

@@ -11,17 +11,20 @@
 //   POST /api/Reprocessing/  crash_ids=ID[:ruleset] (repeatable; form body or
 //                                                  query): queue for
 //                                                  reprocessing
-// Until authentication exists these answer loopback clients only (403 with a
-// JSON error otherwise): crashes hold personal data.
+// ProcessedCrash and RawCrash (format=meta) answer everyone, reduced to
+// public fields (app/report/redact.h) unless the caller holds view_pii;
+// format=raw needs view_rawdump, Reprocessing reprocess_crashes (Socorro's
+// 403 bodies otherwise). Reads of protected data are audited.
 #pragma once
 
 #include "store/crash_store.h"
+#include "web/api/access.h"
 #include "web/http/request.h"
 
 namespace crashbox::web {
 
-Handler MakeRawCrashHandler(store::CrashStore& store);
-Handler MakeProcessedCrashHandler(store::CrashStore& store);
-Handler MakeReprocessingHandler(store::CrashStore& store);
+Handler MakeRawCrashHandler(store::CrashStore& store, Access& access);
+Handler MakeProcessedCrashHandler(store::CrashStore& store, Access& access);
+Handler MakeReprocessingHandler(store::CrashStore& store, Access& access);
 
 }  // namespace crashbox::web

@@ -42,17 +42,18 @@ Handler MakeSuperSearchFieldsHandler() {
 
 namespace {
 
-Handler MakeSearch(const SearchServices& s, std::shared_ptr<SearchGate> gate,
-                   bool unredacted) {
+Handler MakeSearch(const SearchServices& s, Access& access,
+                   std::shared_ptr<SearchGate> gate, bool unredacted) {
   const search::Audience audience =
       unredacted ? search::Audience::kUnredacted : search::Audience::kPublic;
-  return [&s, gate, audience, unredacted](Request& req, Response& resp) {
+  return [&s, &access, gate, audience, unredacted](Request& req,
+                                                   Response& resp) {
     resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    if (unredacted && !req.is_loopback) {
-      Error(resp, 403,
-            "SuperSearchUnredacted is served to loopback clients only until "
-            "authentication is set up");
-      return;
+    std::optional<auth::Caller> caller = access.Identify(req, resp);
+    if (!caller) return;
+    if (unredacted) {
+      if (!Access::Require(*caller, auth::kViewPii, resp)) return;
+      access.Audit(req, *caller, "view_pii", "SuperSearchUnredacted");
     }
     if (!gate->Enter(req.remote_addr)) {
       resp.headers.emplace_back("Retry-After", "1");
@@ -95,10 +96,12 @@ Handler MakeSearch(const SearchServices& s, std::shared_ptr<SearchGate> gate,
 
 }  // namespace
 
-SuperSearchHandlers MakeSuperSearchHandlers(const SearchServices& s) {
+SuperSearchHandlers MakeSuperSearchHandlers(const SearchServices& s,
+                                            Access& access) {
   auto gate = std::make_shared<SearchGate>(s.max_concurrent,
                                            s.max_concurrent_per_address);
-  return {MakeSearch(s, gate, false), MakeSearch(s, gate, true)};
+  return {MakeSearch(s, access, gate, false),
+          MakeSearch(s, access, gate, true)};
 }
 
 }  // namespace crashbox::web

@@ -7,8 +7,7 @@
 //   GET /api/SuperSearch/            search; parameters naming protected
 //                                    fields are dropped, hits carry public
 //                                    fields only
-//   GET /api/SuperSearchUnredacted/  every field; loopback clients only until
-//                                    accounts exist (then view_pii)
+//   GET /api/SuperSearchUnredacted/  every field; view_pii (audited)
 // Errors: 400 {"error": "Bad request: BadArgumentError: <Socorro's text>"};
 // 503 with Retry-After while the index is rebuilt or unavailable; 429 when
 // too many searches run at once (in all, or from one address), so searches
@@ -20,6 +19,7 @@
 #include "app/base/clock.h"
 #include "app/indexer/indexer.h"
 #include "app/products/products.h"
+#include "web/api/access.h"
 #include "web/http/request.h"
 
 namespace crashbox::web {
@@ -43,6 +43,7 @@ struct SuperSearchHandlers {
   Handler search;      // /api/SuperSearch/
   Handler unredacted;  // /api/SuperSearchUnredacted/
 };
-SuperSearchHandlers MakeSuperSearchHandlers(const SearchServices& services);
+SuperSearchHandlers MakeSuperSearchHandlers(const SearchServices& services,
+                                            Access& access);
 
 }  // namespace crashbox::web

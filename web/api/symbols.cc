@@ -63,12 +63,11 @@ bool HasBadPathChar(std::string_view s) {
 
 }  // namespace
 
-Handler MakeSymbolUploadHandler(symsvc::SymbolService& service) {
-  return [&service](Request& req, Response& resp) {
-    if (!req.is_loopback) {
-      Error(resp, 403,
-            "symbol upload is served to loopback clients only until "
-            "authentication is set up");
+Handler MakeSymbolUploadHandler(symsvc::SymbolService& service,
+                                Access& access) {
+  return [&service, &access](Request& req, Response& resp) {
+    std::optional<auth::Caller> caller = access.Identify(req, resp);
+    if (!caller || !Access::Require(*caller, auth::kUploadSymbols, resp)) {
       resp.close = true;
       return;
     }

@@ -6,7 +6,8 @@
 //                        its MODULE line). 201 + JSON {"added", "skipped",
 //                        "rejected", "bytes_converted"} when anything was read;
 //                        400/413 {"error"} when the body or zip is refused.
-//                        Loopback clients only (403) until auth tokens exist.
+//                        Needs upload_symbols (an Auth-Token, as Tecken's
+//                        upload scripts send, or a signed-in session).
 //   GET /api/MissingSymbols/[?format=csv]
 //                        modules crashes lacked symbols for, most needed first
 //                        (app/symsvc/missing_report.h)
@@ -19,11 +20,12 @@
 #pragma once
 
 #include "app/symsvc/symbol_service.h"
+#include "web/api/access.h"
 #include "web/http/request.h"
 
 namespace crashbox::web {
 
-Handler MakeSymbolUploadHandler(symsvc::SymbolService& service);
+Handler MakeSymbolUploadHandler(symsvc::SymbolService& service, Access& access);
 Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service);
 // The router's fallback for GET/HEAD paths no route matched.
 Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service);

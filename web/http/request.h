@@ -69,6 +69,10 @@ struct Request {
   // The client's address: the TCP peer, or what a configured trusted proxy
   // says the client is.
   std::string remote_addr;
+  // The TCP peer itself (a proxy's address when one forwards the request).
+  std::string peer_addr;
+  // The client reached a trusted proxy over HTTPS (X-Forwarded-Proto).
+  bool https = false;
   // The client is this machine. False whenever the request carries forwarding
   // headers that no trusted proxy vouches for: a proxy on this host would
   // otherwise make every client look local.

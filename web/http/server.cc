@@ -477,9 +477,12 @@ int HttpServer::Impl::HeadersComplete(Conn& c) {
 
   // Who is asking.
   req.remote_addr = c.peer;
+  req.peer_addr = c.peer;
   bool forwarded = HasForwardingHeaders(req);
   if (Trusted(c.peer)) {
     if (auto client = ForwardedClient(req)) req.remote_addr = *client;
+    req.https =
+        base::ToLower(req.Header("X-Forwarded-Proto").value_or("")) == "https";
     req.is_loopback = IsLoopbackAddress(req.remote_addr);
   } else {
     req.is_loopback = IsLoopbackAddress(c.peer) && !forwarded;

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MPL-2.0
+#include "web/api/account.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/auth/secrets.h"
+#include "app/base/strings.h"
+#include "web/ui/pages.h"
+
+namespace crashbox::web {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxFormBytes = 16 << 10;
+
+void Redirect(Response& resp, std::string_view to) {
+  resp.status = 303;
+  resp.headers.emplace_back("Location", std::string(to));
+  resp.body.clear();
+}
+
+bool WantsJson(const Request& req) {
+  return req.Header("Accept").value_or("").find("application/json") !=
+         std::string::npos;
+}
+
+// The form fields of an urlencoded body (at most kMaxFormBytes).
+std::optional<Params> Form(Request& req, Response& resp) {
+  std::string body;
+  char buf[4096];
+  while (true) {
+    Result<size_t> got = req.read_body(buf, sizeof buf);
+    if (!got.ok() || body.size() + got.value() > kMaxFormBytes) {
+      resp.Json(413, R"({"error": "form too large"})");
+      return std::nullopt;
+    }
+    if (got.value() == 0) break;
+    body.append(buf, got.value());
+  }
+  return ParseQuery(body);
+}
+
+std::string Field(const Params& form, std::string_view name) {
+  for (const auto& [k, v] : form) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+// A form post from another site's page: its Origin names another host.
+bool CrossSite(const Request& req) {
+  std::optional<std::string> origin = req.Header("Origin");
+  if (!origin) return false;
+  std::string host = req.Header("Host").value_or("");
+  size_t scheme = origin->find("://");
+  std::string_view o = *origin;
+  if (scheme != std::string::npos) o = o.substr(scheme + 3);
+  return o != host;
+}
+
+// `next` when it is a path on this server, else "/".
+std::string LocalPath(std::string_view next) {
+  if (next.size() >= 1 && next[0] == '/' &&
+      (next.size() == 1 || (next[1] != '/' && next[1] != '\\')) &&
+      next.find_first_of("\r\n") == std::string_view::npos)
+    return std::string(next);
+  return "/";
+}
+
+json SessionJson(const auth::Caller& c, bool first_run) {
+  return {{"user", c.signed_in() ? json(c.user) : json(nullptr)},
+          {"via", auth::ViaName(c.via)},
+          {"permissions", auth::PermissionNames(c.permissions)},
+          {"csrf_token", c.csrf.empty() ? json(nullptr) : json(c.csrf)},
+          {"first_run", first_run}};
+}
+
+bool FirstRun(Access& access) {
+  Result<bool> any = access.authenticator().store().HasUsers();
+  return access.authenticator().enabled() && any.ok() && !any.value();
+}
+
+void ErrorJson(Response& resp, int status, std::string_view message) {
+  resp.Json(status, json{{"error", message}}.dump());
+}
+
+}  // namespace
+
+AccountHandlers MakeAccountHandlers(Access& access) {
+  AccountHandlers h;
+  h.login_page =
+      MakeAssetHandler("html/login.html", "text/html; charset=utf-8");
+  h.setup_page = [&access, page = MakeAssetHandler("html/setup.html",
+                                                   "text/html; charset=utf-8")](
+                     Request& req, Response& resp) {
+    if (!FirstRun(access)) return Redirect(resp, "/login");
+    if (!req.is_loopback) {
+      resp.Text(403,
+                "The first admin is created from this machine: open this "
+                "page on the server itself, or run `crashbox user add --admin "
+                "NAME` there.\n");
+      return;
+    }
+    page(req, resp);
+  };
+  h.home = [&access, page = MakeAssetHandler("html/index.html",
+                                             "text/html; charset=utf-8")](
+               Request& req, Response& resp) {
+    if (FirstRun(access) && req.is_loopback) return Redirect(resp, "/setup");
+    page(req, resp);
+  };
+  h.session = [&access](Request& req, Response& resp) {
+    std::optional<auth::Caller> caller = access.Identify(req, resp);
+    if (!caller) return;
+    resp.headers.emplace_back("Cache-Control", "no-store");
+    resp.Json(200, SessionJson(*caller, FirstRun(access)).dump());
+  };
+  h.login = [&access](Request& req, Response& resp) {
+    const bool json_client = WantsJson(req);
+    if (CrossSite(req))
+      return ErrorJson(resp, 403, "cross-site sign-in refused");
+    std::optional<Params> form = Form(req, resp);
+    if (!form) return;
+    std::string user = Field(*form, "username");
+    std::string next = LocalPath(Field(*form, "next"));
+    Result<std::string> cookie = access.authenticator().Login(
+        user, Field(*form, "password"), req.remote_addr);
+    if (!cookie.ok()) {
+      bool throttled = cookie.status().code() == Status::Code::kLimitExceeded;
+      if (json_client)
+        return ErrorJson(resp, throttled ? 429 : 401,
+                         cookie.status().message());
+      if (throttled) {
+        resp.Text(429, cookie.status().message() + "\n");
+        return;
+      }
+      return Redirect(resp, "/login?failed=1");
+    }
+    resp.headers.emplace_back("Set-Cookie",
+                              access.SessionCookie(req, cookie.value()));
+    if (!json_client) return Redirect(resp, next);
+    auth::Credentials c;
+    c.cookie = cookie.value();
+    Result<auth::Caller> who = access.authenticator().Identify(c);
+    resp.Json(200, SessionJson(who.ok() ? *who : auth::Caller{}, false).dump());
+  };
+  h.logout = [&access](Request& req, Response& resp) {
+    std::optional<Params> form = Form(req, resp);
+    if (!form) return;
+    std::optional<auth::Caller> caller =
+        access.Identify(req, resp, Field(*form, "csrf_token"));
+    if (!caller) return;
+    (void)access.authenticator().Logout(*caller);
+    resp.headers.emplace_back("Set-Cookie", access.ClearedCookie(req));
+    Redirect(resp, "/");
+  };
+  h.setup = [&access](Request& req, Response& resp) {
+    if (!req.is_loopback || CrossSite(req))
+      return ErrorJson(resp, 403,
+                       "the first admin is created from this machine only");
+    std::optional<Params> form = Form(req, resp);
+    if (!form) return;
+    std::string user = Field(*form, "username");
+    std::string password = Field(*form, "password");
+    if (password != Field(*form, "password2"))
+      return ErrorJson(resp, 400, "the two passwords differ");
+    if (password.size() < auth::kMinPasswordBytes)
+      return ErrorJson(resp, 400, "a password has at least 8 characters");
+    Result<std::string> hash = auth::HashPassword(password);
+    if (!hash.ok()) return ErrorJson(resp, 400, hash.status().message());
+    auth::User u;
+    u.name = user;
+    u.password_hash = hash.value();
+    u.permissions = auth::kAdmin;
+    u.created_ms = access.authenticator().store().NowMs();
+    Status added =
+        access.authenticator().store().AddUser(u, /*only_if_none=*/true);
+    if (!added.ok()) {
+      int code = added.code() == Status::Code::kPermissionDenied ? 403 : 400;
+      return ErrorJson(resp, code, added.message());
+    }
+    auth::Caller shell;
+    shell.user = user;
+    shell.via = auth::Via::kAnonymous;
+    access.Audit(req, shell, "user.add", user, "first admin (setup page)");
+    Result<std::string> cookie = access.authenticator().StartSession(user);
+    if (cookie.ok())
+      resp.headers.emplace_back("Set-Cookie",
+                                access.SessionCookie(req, cookie.value()));
+    Redirect(resp, "/");
+  };
+  return h;
+}
+
+}  // namespace crashbox::web
