@@ -178,8 +178,18 @@ CommandResult RunCrashbox(const std::vector<std::string>& args,
 }
 
 std::string RawHttp(int port, const std::string& request,
-                    std::chrono::milliseconds timeout) {
+                    std::chrono::milliseconds timeout,
+                    const std::string& from) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (!from.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    inet_pton(AF_INET, from.c_str(), &local.sin_addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      close(fd);
+      return "";
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));

@@ -50,10 +50,12 @@ CommandResult RunCrashbox(const std::vector<std::string>& args,
                           const std::string& stdin_text = "");
 
 // Sends `request` bytes on a fresh connection to 127.0.0.1:port and returns
-// everything the server sends back until it closes or `timeout` passes.
+// everything the server sends back until it closes or `timeout` passes;
+// `from` binds the client end to that loopback address (127.0.0.2, ...).
 std::string RawHttp(
     int port, const std::string& request,
-    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    std::chrono::milliseconds timeout = std::chrono::seconds(10),
+    const std::string& from = "");
 // Status code of a raw HTTP response ("HTTP/1.1 400 ..."), or 0.
 int StatusOf(const std::string& response);
 // Body of a raw HTTP response.
