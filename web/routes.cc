@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/routes.h"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "web/api/account.h"
+#include "web/api/crash_api.h"
 #include "web/api/crashes.h"
 #include "web/api/health.h"
 #include "web/api/search.h"
@@ -10,6 +16,41 @@
 #include "web/ui/pages.h"
 
 namespace crashbox::web {
+namespace {
+
+// Socorro's rules for every /api/ answer: CORS open to any origin, and
+// `?pretty=print` indents the JSON.
+Handler Api(Handler h) {
+  return [h = std::move(h)](Request& req, Response& resp) {
+    h(req, resp);
+    bool cors = std::any_of(resp.headers.begin(), resp.headers.end(),
+                            [](const auto& kv) {
+                              return kv.first == "Access-Control-Allow-Origin";
+                            });
+    if (!cors) resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    if (resp.content_type == "application/json" &&
+        req.QueryParam("pretty") == "print") {
+      nlohmann::json j = nlohmann::json::parse(resp.body, nullptr, false);
+      if (!j.is_discarded())
+        resp.body =
+            j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  };
+}
+
+// Registers `h` under /api/<name>/ and /api/<name> for `methods`.
+void AddApi(Router& r, std::string_view name,
+            std::initializer_list<std::string_view> methods, const Handler& h,
+            RouteOptions o = {}) {
+  Handler wrapped = Api(h);
+  for (std::string_view m : methods) {
+    for (const char* tail : {"/", ""}) {
+      r.Add(std::string(m), fmt::format("/api/{}{}", name, tail), wrapped, o);
+    }
+  }
+}
+
+}  // namespace
 
 void RegisterRoutes(Router& r, const Services& s) {
   // Health checks have their own workers: a load balancer must hear from a
@@ -31,23 +72,31 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Post("/logout", account.logout);
   r.Get("/setup", account.setup_page);
   r.Post("/setup", account.setup);
-  r.Get("/api/Session/", account.session);
-  r.Get("/api/Session", account.session);
-  r.Get("/api/RawCrash/", MakeRawCrashHandler(*s.crashes, access));
-  r.Get("/api/RawCrash", MakeRawCrashHandler(*s.crashes, access));
-  r.Get("/api/ProcessedCrash/", MakeProcessedCrashHandler(*s.crashes, access));
-  r.Get("/api/ProcessedCrash", MakeProcessedCrashHandler(*s.crashes, access));
-  r.Post("/api/Reprocessing/", MakeReprocessingHandler(*s.crashes, access));
-  r.Post("/api/Reprocessing", MakeReprocessingHandler(*s.crashes, access));
-  r.Get("/api/SuperSearchFields/", MakeSuperSearchFieldsHandler());
-  r.Get("/api/SuperSearchFields", MakeSuperSearchFieldsHandler());
+  AddApi(r, "Session", {"GET"}, account.session);
+  AddApi(r, "RawCrash", {"GET"}, MakeRawCrashHandler(*s.crashes, access));
+  AddApi(r, "ProcessedCrash", {"GET"},
+         MakeProcessedCrashHandler(*s.crashes, access));
+  AddApi(r, "Reprocessing", {"POST"},
+         MakeReprocessingHandler(*s.crashes, access));
+  AddApi(r, "SuperSearchFields", {"GET"}, MakeSuperSearchFieldsHandler());
   if (s.search) {
     SuperSearchHandlers search = MakeSuperSearchHandlers(*s.search, access);
-    r.Get("/api/SuperSearch/", search.search);
-    r.Get("/api/SuperSearch", search.search);
-    r.Get("/api/SuperSearchUnredacted/", search.unredacted);
-    r.Get("/api/SuperSearchUnredacted", search.unredacted);
+    AddApi(r, "SuperSearch", {"GET"}, search.search);
+    AddApi(r, "SuperSearchUnredacted", {"GET"}, search.unredacted);
   }
+  const CrashApiHandlers api = MakeCrashApiHandlers(
+      {s.crashes, s.search ? s.search->index : nullptr, s.signatures, s.bugs},
+      access);
+  AddApi(r, "SignatureFirstDate", {"GET"}, api.signature_first_date);
+  AddApi(r, "CrashSignature", {"POST"}, api.crash_signature,
+         {.max_body_bytes = 1 << 20});
+  AddApi(r, "CrashVerify", {"GET"}, api.crash_verify);
+  AddApi(r, "Bugs", {"GET"}, api.bugs_query);
+  AddApi(r, "Bugs", {"POST"}, api.bugs_post);
+  AddApi(r, "Bugs", {"DELETE"}, api.bugs_delete);
+  AddApi(r, "SignaturesByBugs", {"GET"}, api.signatures_by_bugs);
+  AddApi(r, "VersionString", {"GET"}, api.version_string);
+  AddApi(r, "NoOp", {"GET"}, api.noop);
   // Browsers ask for /favicon.ico on their own; pages link the SVG.
   r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
@@ -56,8 +105,7 @@ void RegisterRoutes(Router& r, const Services& s) {
                                   s.symbols->options().max_upload_bytes};
     r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols, access), upload);
     r.Post("/upload", MakeSymbolUploadHandler(*s.symbols, access), upload);
-    r.Get("/api/MissingSymbols/", MakeMissingSymbolsHandler(*s.symbols));
-    r.Get("/api/MissingSymbols", MakeMissingSymbolsHandler(*s.symbols));
+    AddApi(r, "MissingSymbols", {"GET"}, MakeMissingSymbolsHandler(*s.symbols));
     r.Get("/symbols/missing/", MakeAssetHandler("html/missing-symbols.html",
                                                 "text/html; charset=utf-8"));
     r.Fallback(MakeSymbolDownloadHandler(

@@ -6,8 +6,10 @@
 
 #include "app/base/metrics.h"
 #include "app/collector/collector.h"
+#include "app/signature/signature.h"
 #include "app/symsvc/symbol_service.h"
 #include "store/crash_store.h"
+#include "store/lmdb/bug_store.h"
 #include "web/api/access.h"
 #include "web/api/search.h"
 #include "web/http/router.h"
@@ -23,6 +25,8 @@ struct Services {
   base::MetricsRegistry* metrics = nullptr;
   const SearchServices* search = nullptr;  // null: no Super Search
   Access* access = nullptr;                // who each request is (required)
+  const signature::SignatureGenerator* signatures = nullptr;  // required
+  store::lmdb::BugStore* bugs = nullptr;                      // required
   std::string version_json = "{}";
 };
 

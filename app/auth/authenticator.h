@@ -32,6 +32,11 @@ struct AuthOptions {
   std::vector<std::string> proxy_addresses;
   std::chrono::seconds session_ttl{14 * 24 * 3600};
   ThrottleOptions throttle;
+  // API requests per minute (Socorro's 100 and 1000): per address for
+  // anonymous callers, per token or user otherwise; loopback clients are
+  // not limited. 0 = no limit.
+  int api_rate_anonymous = 100;
+  int api_rate_authenticated = 1000;
 };
 
 enum class Via : uint8_t { kAnonymous, kSession, kToken, kProxy, kAuthOff };

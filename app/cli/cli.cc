@@ -15,6 +15,7 @@
 #include "app/cli/symbols_flags.h"
 #include "app/config/config.h"
 #include "app/run/auth_commands.h"
+#include "app/run/bug_commands.h"
 #include "app/run/build_info.h"
 #include "app/run/crash_commands.h"
 #include "app/run/search_commands.h"
@@ -324,6 +325,19 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   AddSettingFlags(audit, &config_file, &flags);
 
+  run::BugsCommand bugs_cmd;
+  CLI::App* bugs = app.add_subcommand(
+      "bugs",
+      "Bug associations for the Bugs and SignaturesByBugs APIs: add BUG "
+      "SIGNATURE... |\n"
+      "remove BUG SIGNATURE... | list [SIGNATURE...]. Runs beside a running "
+      "server.");
+  bugs->add_option("action", bugs_cmd.action, "what to do")
+      ->required()
+      ->check(CLI::IsMember({"add", "remove", "list"}));
+  bugs->add_option("args", bugs_cmd.args, "a bug id, then signatures");
+  AddSettingFlags(bugs, &config_file, &flags);
+
   CLI::App* version = app.add_subcommand(
       "version", "Print version and build information as JSON");
 
@@ -338,7 +352,7 @@ int Main(int argc, char** argv) {
       reprocess->parsed() || sign->parsed() || symbols->parsed() ||
       import_crashes->parsed() || export_crashes->parsed() ||
       search->parsed() || reindex->parsed() || user->parsed() ||
-      token->parsed() || audit->parsed()) {
+      token->parsed() || audit->parsed() || bugs->parsed()) {
     Result<config::Config> config = Load(config_file, flags);
     if (!config.ok()) return ConfigError(config.status());
     if (show_config->parsed()) {
@@ -362,6 +376,7 @@ int Main(int argc, char** argv) {
     if (user->parsed()) return run::User(config.value(), user_cmd);
     if (token->parsed()) return run::Token(config.value(), token_cmd);
     if (audit->parsed()) return run::Audit(config.value(), audit_cmd);
+    if (bugs->parsed()) return run::Bugs(config.value(), bugs_cmd);
     return run::Serve(config.value());
   }
   if (submit->parsed()) return run::Submit(submit_cmd);

@@ -350,6 +350,15 @@ const std::vector<Setting>& Table() {
          }
          return Status::Ok();
        }},
+      {{"CRASHBOX_API_RATE_ANONYMOUS", "--api-rate-anonymous", "100",
+        "API requests per minute from one address without an account (429 "
+        "beyond; loopback clients are not limited; 0 = no limit)"},
+       Int<int>([](Config& c) { return &c.auth.api_rate_anonymous; }, 0,
+                1000000)},
+      {{"CRASHBOX_API_RATE_AUTHENTICATED", "--api-rate-authenticated", "1000",
+        "API requests per minute per token or signed-in user (0 = no limit)"},
+       Int<int>([](Config& c) { return &c.auth.api_rate_authenticated; }, 0,
+                1000000)},
       {{"CRASHBOX_BODY_DEADLINE_SECONDS", "--body-deadline-seconds", "300",
         "a request body must arrive within this time in total"},
        Int<std::chrono::seconds>(

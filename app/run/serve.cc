@@ -30,6 +30,7 @@
 #include "app/run/common.h"
 #include "app/signature/signature.h"
 #include "app/symsvc/symbol_service.h"
+#include "store/lmdb/bug_store.h"
 #include "store/lmdb/crash_store.h"
 #include "store/lmdb/symbol_store.h"
 #include "web/api/access.h"
@@ -140,9 +141,15 @@ int Serve(const config::Config& config) {
         LocalUrl(config));
   }
 
+  auto signatures = MakeSignatureRunner(config);
+  if (!signatures.ok()) return Fail(signatures.status());
+  store::lmdb::BugStore bugs(*env.value());
+
   web::Router router;
   web::Services services;
   services.access = &access;
+  services.signatures = &signatures.value()->generator();
+  services.bugs = &bugs;
   services.search = &search;
   services.symbols = &symbol_service;
   services.collector = &collector;
@@ -156,8 +163,6 @@ int Serve(const config::Config& config) {
       web::HttpServer::Start(http, router, {&inflight_budget, &metrics});
   if (!server.ok()) return Fail(server.status());
 
-  auto signatures = MakeSignatureRunner(config);
-  if (!signatures.ok()) return Fail(signatures.status());
   std::unique_ptr<processor::Processor> processor;
   if (config.processor_workers >= 0) {
     processor::ProcessorOptions options;

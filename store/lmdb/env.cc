@@ -30,8 +30,9 @@ namespace crashbox::store::lmdb {
 namespace {
 
 constexpr const char* kDbNames[] = {
-    "meta", "raw",  "dumps", "queue", "processed", "symbols", "missing_symbols",
-    "auth", "audit"};
+    "meta",      "raw",     "dumps",           "queue",
+    "processed", "symbols", "missing_symbols", "auth",
+    "audit",     "bugs"};
 // The handle of a database that an older store opened read-only lacks (it is
 // created by the first read-write open): reads find nothing in it. LMDB's
 // own handle 0 (its free-page database) is never one of ours.

@@ -43,6 +43,7 @@ enum class Db : uint8_t {
   kMissingSymbols,
   kAuth,   // users, tokens, sessions (app/auth/auth_store.h)
   kAudit,  // who read protected data or changed access, by time
+  kBugs,   // bug ↔ signature associations (bug_store.h)
   kCount
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/api/access.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +22,38 @@ bool ChangesState(std::string_view method) {
 }
 
 }  // namespace
+
+bool RateLimiter::Admit(const std::string& key, int per_minute,
+                        Clock::time_point now, int* retry_after) {
+  if (per_minute <= 0) return true;
+  constexpr auto kWindow = std::chrono::minutes(1);
+  std::lock_guard lock(mu_);
+  auto it = windows_.find(key);
+  if (it == windows_.end()) {
+    if (windows_.size() >= max_keys_) {
+      std::erase_if(windows_, [&](const auto& w) {
+        return now - w.second.start >= kWindow;
+      });
+    }
+    if (windows_.size() >= max_keys_) {
+      windows_.erase(std::min_element(windows_.begin(), windows_.end(),
+                                      [](const auto& a, const auto& b) {
+                                        return a.second.start < b.second.start;
+                                      }));
+    }
+    it = windows_.emplace(key, Window{now, 0}).first;
+  }
+  Window& w = it->second;
+  if (now - w.start >= kWindow) w = {now, 0};
+  if (w.count >= per_minute) {
+    *retry_after = static_cast<int>(
+        std::chrono::ceil<std::chrono::seconds>(w.start + kWindow - now)
+            .count());
+    return false;
+  }
+  ++w.count;
+  return true;
+}
 
 std::optional<std::string> CookieValue(const Request& req,
                                        std::string_view name) {
@@ -55,6 +89,21 @@ std::optional<auth::Caller> Access::Identify(
       resp.Json(500, nlohmann::json{{"error", who.status().ToString()}}.dump());
     }
     return std::nullopt;
+  }
+  if (!req.is_loopback) {
+    const bool known = who->signed_in();
+    std::string key = !who->token_id.empty() ? "token:" + who->token_id
+                      : known                ? "user:" + who->user
+                                             : "addr:" + req.remote_addr;
+    int retry_after = 0;
+    if (!rate_.Admit(key,
+                     known ? auth_.options().api_rate_authenticated
+                           : auth_.options().api_rate_anonymous,
+                     RateLimiter::Clock::now(), &retry_after)) {
+      resp.headers.emplace_back("Retry-After", std::to_string(retry_after));
+      resp.Json(429, R"({"error": "Too many requests; slow down"})");
+      return std::nullopt;
+    }
   }
   if (who->via == auth::Via::kSession && ChangesState(req.method)) {
     std::optional<std::string> sent = req.Header("X-CSRF-Token");

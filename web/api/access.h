@@ -6,6 +6,9 @@
 // made with a session cookie, and writes the audit log.
 #pragma once
 
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,12 +18,34 @@
 
 namespace crashbox::web {
 
+// Requests per caller per minute, in fixed one-minute windows, for a
+// bounded number of callers (past it, expired windows go, then the oldest).
+class RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit RateLimiter(size_t max_keys = 100'000) : max_keys_(max_keys) {}
+  // Whether one more request of `key` fits `per_minute`; else *retry_after
+  // is the seconds until its window ends.
+  bool Admit(const std::string& key, int per_minute, Clock::time_point now,
+             int* retry_after);
+
+ private:
+  struct Window {
+    Clock::time_point start;
+    int count = 0;
+  };
+  const size_t max_keys_;
+  std::mutex mu_;
+  std::map<std::string, Window, std::less<>> windows_;
+};
+
 class Access {
  public:
   explicit Access(auth::Authenticator& auth) : auth_(auth) {}
 
   // The caller of `req`, or nullopt after writing the error (403 with
-  // {"error": ...} for a bad token or a missing CSRF token). A POST, PUT,
+  // {"error": ...} for a bad token or a missing CSRF token, 429 past the
+  // caller's API rate). A POST, PUT,
   // PATCH or DELETE made with a session cookie must carry the session's
   // CSRF token in an X-CSRF-Token header or as `form_csrf` (a form's
   // csrf_token field).
@@ -46,6 +71,7 @@ class Access {
 
  private:
   auth::Authenticator& auth_;
+  RateLimiter rate_;
 };
 
 // The value of cookie `name` in the request's Cookie headers.
