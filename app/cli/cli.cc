@@ -214,6 +214,11 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   search->add_flag("--unredacted", search_cmd.unredacted,
                    "protected fields too (SuperSearchUnredacted)");
+  search
+      ->add_option("--token", search_cmd.token,
+                   "API token for --url (Auth-Token; view_pii for "
+                   "--unredacted)")
+      ->envname("CRASHBOX_API_TOKEN");
   AddSettingFlags(search, &config_file, &flags);
 
   CLI::App* reindex = app.add_subcommand(

@@ -20,12 +20,16 @@ CLI::App* AddSymbolsFlags(CLI::App& app, run::SymbolsCommand& command) {
       cmd->add_subcommand("upload",
                           "Store .sym files: zips and directories in the "
                           "<debug_file>/<DEBUG_ID>/<name>.sym layout, or\n"
-                          "single .sym files. Into the local store, or POSTed "
-                          "to the server when it holds the data\n"
-                          "directory (or to --url)."));
+                          "single .sym files. Into the local store (beside a "
+                          "running server too), or POSTed\n"
+                          "to the server at --url."));
   upload->add_option("paths", command.paths, "ZIP, DIR or FILE")->required();
   upload->add_option("--url", command.url,
                      "a crashbox (or Tecken-compatible) server to upload to");
+  upload
+      ->add_option("--token", command.token,
+                   "API token with upload_symbols, for --url (Auth-Token)")
+      ->envname("CRASHBOX_API_TOKEN");
   CLI::App* list = action(cmd->add_subcommand(
       "list", "Print stored modules as <debug_file>/<DEBUG_ID>"));
   list->add_option("--module", command.module, "only this debug file");
@@ -49,6 +53,10 @@ CLI::App* AddSymbolsFlags(CLI::App& app, run::SymbolsCommand& command) {
       ->required();
   fetch->add_option("--url", command.url,
                     "upload to this server instead of the local store");
+  fetch
+      ->add_option("--token", command.token,
+                   "API token with upload_symbols, for --url (Auth-Token)")
+      ->envname("CRASHBOX_API_TOKEN");
   return cmd;
 }
 

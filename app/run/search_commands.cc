@@ -155,7 +155,7 @@ Result<json> SearchLocal(const config::Config& config, const Params& params,
 }
 
 Result<json> SearchRemote(const std::string& base_url, const Params& params,
-                          bool unredacted) {
+                          bool unredacted, const std::string& token) {
   std::string url = base_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
   url += unredacted ? "/api/SuperSearchUnredacted/" : "/api/SuperSearch/";
@@ -167,7 +167,9 @@ Result<json> SearchRemote(const std::string& base_url, const Params& params,
   }
   httpclient::HttpClient http(120000);
   http.set_max_body_bytes(512ull << 20);
-  CB_ASSIGN_OR_RETURN(httpclient::HttpResponse resp, http.Get(url));
+  std::vector<std::string> headers;
+  if (!token.empty()) headers.push_back("Auth-Token: " + token);
+  CB_ASSIGN_OR_RETURN(httpclient::HttpResponse resp, http.Get(url, headers));
   json body = json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
   if (resp.status != 200) {
     std::string message = body.is_object() && body.contains("error")
@@ -259,7 +261,8 @@ int Search(const config::Config& config, const SearchCommand& command) {
   Result<json> body =
       command.url.empty()
           ? SearchLocal(config, params.value(), command.unredacted)
-          : SearchRemote(command.url, params.value(), command.unredacted);
+          : SearchRemote(command.url, params.value(), command.unredacted,
+                         command.token);
   if (!body.ok()) {
     int code = body.status().code() == Status::Code::kNotFound ? 2 : 1;
     return CommandError("search", body.status().message(), code);

@@ -29,6 +29,8 @@ struct SearchCommand {
   std::string format = "table";   // table, json or csv
   std::string url;                // "" = the local index
   bool unredacted = false;        // protected fields too
+  std::string token;              // --url: the API token (view_pii for
+                                  // unredacted)
 };
 // Exit codes: 0 answered, 1 the search failed (Socorro's 400 message or the
 // server's error on stderr), 2 usage error (bad arguments, no index).

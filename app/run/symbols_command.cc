@@ -116,18 +116,28 @@ int Print(const symsvc::UploadReport& r) {
   return r.rejected.empty() ? 0 : 1;
 }
 
+// `headers` plus the API token's header, when there is one.
+std::vector<std::string> WithToken(std::vector<std::string> headers,
+                                   const std::string& token) {
+  if (!token.empty()) headers.push_back("Auth-Token: " + token);
+  return headers;
+}
+
 int Upload(const config::Config& config, const SymbolsCommand& command) {
   if (command.paths.empty())
     return Error("upload: no ZIP, DIR or FILE given", 2);
   Result<std::vector<Item>> items = Collect(command.paths);
   if (!items.ok()) return Error(items.status().message(), 2);
   const bool tty = isatty(STDERR_FILENO) != 0;
+  // Without --url the store is written directly: with the data directory's
+  // lock, or beside the server that holds it (LMDB serializes the writers;
+  // the server's symbol lookups do not cache misses, so it finds them).
   std::optional<int> lock;
   if (command.url.empty()) {
     Result<int> l = LockDataDir(config.data_dir);
     if (l.ok()) lock = l.value();
   }
-  std::string url = command.url.empty() ? LocalUrl(config) : command.url;
+  std::string url = command.url;
   while (url.ends_with('/')) url.pop_back();
 
   symsvc::UploadReport total;
@@ -135,7 +145,7 @@ int Upload(const config::Config& config, const SymbolsCommand& command) {
   std::unique_ptr<store::lmdb::LmdbSymbolStore> symbols;
   std::unique_ptr<symsvc::SymbolService> service;
   std::unique_ptr<httpclient::HttpClient> http;
-  if (lock) {
+  if (command.url.empty()) {
     Result<OpenStore> opened = OpenCrashStore(config, /*read_only=*/false);
     if (!opened.ok()) return Error(opened.status().ToString(), 2);
     store = std::move(opened).value();
@@ -164,8 +174,9 @@ int Upload(const config::Config& config, const SymbolsCommand& command) {
       Merge(total, std::move(r).value());
     } else {
       auto r = http->Post(url + "/upload/", *data,
-                          {item.zip ? "Content-Type: application/zip"
-                                    : "Content-Type: text/plain"});
+                          WithToken({item.zip ? "Content-Type: application/zip"
+                                              : "Content-Type: text/plain"},
+                                    command.token));
       if (!r.ok())
         return Error(fmt::format("the server at {} does not answer: {}", url,
                                  r.status().message()),
@@ -223,21 +234,22 @@ int Fetch(const config::Config& config, const SymbolsCommand& command) {
   if (!got.ok()) return Error(got.status().ToString(), 1);
   std::fprintf(stderr, "fetched %s (%zu bytes)\n", got->url.c_str(),
                got->text.size());
-  Result<int> lock = LockDataDir(config.data_dir);
-  if (lock.ok() && command.url.empty()) {
+  if (command.url.empty()) {
+    Result<int> lock = LockDataDir(config.data_dir);  // or beside a server
     Result<OpenStore> opened = OpenCrashStore(config, /*read_only=*/false);
     if (!opened.ok()) return Error(opened.status().ToString(), 2);
     store::lmdb::LmdbSymbolStore symbols(*opened->env);
     symsvc::SymbolService service(symbols, opened->crashes.get(),
                                   config.symbols);
     auto r = service.uploader().UploadSym(got->path, got->text);
-    ::close(lock.value());
+    if (lock.ok()) ::close(lock.value());
     if (!r.ok()) return Error(r.status().ToString(), 1);
     return Print(*r);
   }
-  std::string url = command.url.empty() ? LocalUrl(config) : command.url;
+  const std::string& url = command.url;
   httpclient::HttpClient http(600000);
-  auto r = http.Post(url + "/upload/", got->text, {"Content-Type: text/plain"});
+  auto r = http.Post(url + "/upload/", got->text,
+                     WithToken({"Content-Type: text/plain"}, command.token));
   if (!r.ok())
     return Error(fmt::format("the server at {} does not answer: {}", url,
                              r.status().message()),

@@ -28,6 +28,7 @@ struct SymbolsCommand {
   std::string action;                // upload, list, missing, fetch
   std::vector<std::string> paths;    // upload
   std::string url;                   // upload/fetch: server to POST to
+  std::string token;                 // its API token (upload_symbols)
   std::string module;                // list
   std::string format = "text";       // missing
   std::string debug_file, debug_id;  // fetch

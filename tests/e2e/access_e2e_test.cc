@@ -183,6 +183,22 @@ TEST_F(AccessE2E, EachCallerSeesExactlyWhatItMay) {
   }
   ASSERT_TRUE(testing::WaitForQueues(server.url()));
 
+  // The command line uploads with a token (as Tecken's scripts do).
+  std::string sym = (dir_ / "app.sym").string();
+  testing::WriteFileOrDie(
+      sym,
+      "MODULE Linux x86_64 0123456789ABCDEF0123456789ABCDEF0 "
+      "app\nFUNC 1000 10 0 main\n");
+  testing::CommandResult without =
+      testing::RunCrashbox({"symbols", "upload", sym, "--url", u});
+  EXPECT_NE(without.exit_code, 0);
+  EXPECT_NE((without.out + without.err).find("Upload Symbols Files"),
+            std::string::npos)
+      << without.out << without.err;
+  testing::CommandResult with = testing::RunCrashbox(
+      {"symbols", "upload", sym, "--url", u, "--token", all});
+  EXPECT_EQ(with.exit_code, 0) << with.out << with.err;
+
   // Bad tokens: Socorro's three answers.
   auto error_of = [&](const std::string& token) {
     Reply r = Call(u + "/api/ProcessedCrash/?crash_id=" + id, token);
@@ -376,6 +392,33 @@ TEST_F(AccessE2E, FirstRunSessionsCsrfAndProxySignOn) {
   testing::CommandResult users =
       Cli(data_, {"user", "list", "--format", "json"});
   EXPECT_NE(users.out.find("\"grace\""), std::string::npos) << users.out;
+}
+
+// Brute force over HTTP: 1,000 wrong passwords from one address are
+// throttled (few are even tried), and the owner still signs in from
+// another address.
+TEST_F(AccessE2E, GuessingPasswordsIsThrottledWithoutLockingTheOwnerOut) {
+  testing::ServerProcess server(data_, {"--auth", "on"});
+  ASSERT_TRUE(server.started());
+  ASSERT_EQ(Cli(data_, {"user", "add", "ada"}, "right-password\n").exit_code,
+            0);
+  auto login = [&](const std::string& password, const std::string& from) {
+    return testing::StatusOf(testing::RawHttp(
+        server.port(),
+        Request("POST", "/login", "Accept: application/json\r\n",
+                "username=ada&password=" + password),
+        std::chrono::seconds(10), from));
+  };
+  int wrong = 0, throttled = 0;
+  for (int i = 0; i < 1000; ++i) {
+    int status = login("guess" + std::to_string(i), "127.0.0.7");
+    wrong += status == 401;
+    throttled += status == 429;
+  }
+  EXPECT_EQ(wrong + throttled, 1000);
+  EXPECT_LE(wrong, 10);
+  EXPECT_EQ(login("right-password", "127.0.0.7"), 429);
+  EXPECT_EQ(login("right-password", "127.0.0.8"), 200);
 }
 
 // --auth off is for loopback sandboxes only.
