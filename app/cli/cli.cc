@@ -141,9 +141,13 @@ int Main(int argc, char** argv) {
           "--ruleset", reprocess_cmd.ruleset,
           "default, or regenerate_signature to redo only the signature")
       ->capture_default_str();
-  reprocess->add_option(
-      "--url", reprocess_cmd.url,
-      "server to ask when the store is in use (default: CRASHBOX_LISTEN)");
+  reprocess->add_option("--url", reprocess_cmd.url,
+                        "ask this server instead of queueing in the local "
+                        "store (beside a running server too)");
+  reprocess
+      ->add_option("--token", reprocess_cmd.token,
+                   "API token with reprocess_crashes, for --url (Auth-Token)")
+      ->envname("CRASHBOX_API_TOKEN");
   AddSettingFlags(reprocess, &config_file, &flags);
 
   run::SignatureCommand signature_cmd;

@@ -208,9 +208,11 @@ int Reprocess(const config::Config& config, const ReprocessCommand& command) {
   }
   if (ids.empty()) return Error("reprocess", "no crash ids given", 2);
 
-  Result<int> lock = LockDataDir(config.data_dir);
-  if (lock.ok()) {
-    // No server: queue directly; `crashbox serve` processes them when it runs.
+  if (command.url.empty()) {
+    // Queue directly, with the data directory's lock or beside the server
+    // that holds it (LMDB serializes the writers; the server's processor
+    // polls its queues), which processes them when it runs.
+    Result<int> lock = LockDataDir(config.data_dir);
     Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/false);
     if (!store.ok()) return Error("reprocess", store.status().ToString(), 2);
     for (const std::string& id : ids) {
@@ -225,11 +227,11 @@ int Reprocess(const config::Config& config, const ReprocessCommand& command) {
       if (!s.ok()) return Error("reprocess", s.ToString(), 1);
       std::printf("%s\n", id.c_str());
     }
-    ::close(lock.value());
+    if (lock.ok()) ::close(lock.value());
     return refused ? 1 : 0;
   }
-  // A server holds the store: ask it.
-  std::string url = command.url.empty() ? LocalUrl(config) : command.url;
+  // Another server: ask it, with a token holding reprocess_crashes.
+  const std::string& url = command.url;
   std::string body;
   for (const std::string& id : ids) {
     body +=
@@ -237,15 +239,15 @@ int Reprocess(const config::Config& config, const ReprocessCommand& command) {
                     command.ruleset == "default" ? "" : ":" + command.ruleset);
   }
   httpclient::HttpClient http(30000);
-  auto r = http.Post(url + "/api/Reprocessing/", body,
-                     {"Content-Type: application/x-www-form-urlencoded"});
+  std::vector<std::string> headers = {
+      "Content-Type: application/x-www-form-urlencoded"};
+  if (!command.token.empty()) headers.push_back("Auth-Token: " + command.token);
+  auto r = http.Post(url + "/api/Reprocessing/", body, headers);
   if (!r.ok())
-    return Error(
-        "reprocess",
-        fmt::format(
-            "the store is in use and the server at {} does not answer: {}", url,
-            r.status().message()),
-        1);
+    return Error("reprocess",
+                 fmt::format("the server at {} does not answer: {}", url,
+                             r.status().message()),
+                 1);
   if (r->status != 200)
     return Error("reprocess",
                  fmt::format("server answered {}: {}", r->status, r->body), 1);

@@ -29,8 +29,8 @@ int Show(const config::Config& config, const ShowCommand& command);
 struct ReprocessCommand {
   std::vector<std::string> crash_ids;  // "-" or none: read ids from stdin
   std::string ruleset = "default";     // or "regenerate_signature"
-  std::string
-      url;  // server to ask when the store is busy; "" = CRASHBOX_LISTEN
+  std::string url;    // a server to ask; "" = queue in the local store
+  std::string token;  // url: an API token holding reprocess_crashes
 };
 // Exit codes: 0 queued, 1 some ids were refused, 2 usage error.
 int Reprocess(const config::Config& config, const ReprocessCommand& command);
