@@ -11,6 +11,7 @@
 #include "web/api/crashes.h"
 #include "web/api/health.h"
 #include "web/api/search.h"
+#include "web/api/symbolicate.h"
 #include "web/api/symbols.h"
 #include "web/submit/submit_handler.h"
 #include "web/ui/pages.h"
@@ -106,6 +107,14 @@ void RegisterRoutes(Router& r, const Services& s) {
     r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols, access), upload);
     r.Post("/upload", MakeSymbolUploadHandler(*s.symbols, access), upload);
     AddApi(r, "MissingSymbols", {"GET"}, MakeMissingSymbolsHandler(*s.symbols));
+    const SymbolicateHandlers sym =
+        MakeSymbolicateHandlers(s.symbols->supplier(), access, 4);
+    const RouteOptions sym_body{.max_body_bytes = kMaxSymbolicateBodyBytes};
+    for (const char* path : {"/symbolicate/v5", "/symbolicate/v4"}) {
+      r.Post(path, std::string_view(path).ends_with("5") ? sym.v5 : sym.v4,
+             sym_body);
+      r.Add("OPTIONS", path, sym.preflight);
+    }
     r.Get("/symbols/missing/", MakeAssetHandler("html/missing-symbols.html",
                                                 "text/html; charset=utf-8"));
     r.Fallback(MakeSymbolDownloadHandler(

@@ -203,6 +203,64 @@ TEST_F(CrashApiE2E, EveryEndpointAnswersAsSocorro) {
       << noop;
 }
 
+// /symbolicate/v5 as Eliot answers it, from the server's symbol store.
+TEST_F(CrashApiE2E, SymbolicateV5FromTheSymbolStore) {
+  std::string sym = (dir_ / "app.sym").string();
+  testing::WriteFileOrDie(
+      sym,
+      "MODULE Linux x86_64 0123456789ABCDEF0123456789ABCDEF0 app.so\n"
+      "INFO CODE_ID 0123456789ABCDEF app.so\n"
+      "FILE 0 src/widget.cc\n"
+      "FUNC 1000 40 0 Widget::Paint(Canvas&)\n"
+      "1000 20 17 0\n"
+      "1020 20 18 0\n");
+  testing::ServerProcess server(data_, {"--auth", "on"});
+  ASSERT_TRUE(server.started());
+  ASSERT_EQ(
+      testing::RunCrashbox({"symbols", "upload", sym, "--data-dir", data_})
+          .exit_code,
+      0);
+  json request = json::parse(R"({"jobs": [{
+      "memoryMap": [["app.so", "0123456789ABCDEF0123456789ABCDEF0"],
+                    ["missing.so", "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0"],
+                    ["unused.so", "EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE0"]],
+      "stacks": [[[0, 4132], [1, 16], [-1, 0]]]}], "version": 5})");
+  Reply r = Ask(server.url() + "/symbolicate/v5", "", request.dump(),
+                "application/json");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  const json& frames = r.body["results"][0]["stacks"][0];
+  EXPECT_EQ(frames[0]["function"], "Widget::Paint(Canvas&)");
+  EXPECT_EQ(frames[0]["function_offset"], "0x24");
+  EXPECT_EQ(frames[0]["module_offset"], "0x1024");
+  EXPECT_EQ(frames[0]["file"], "src/widget.cc");
+  EXPECT_EQ(frames[0]["line"], 18);
+  EXPECT_FALSE(frames[1].contains("function"));
+  EXPECT_EQ(frames[2]["module"], "<unknown>");
+  EXPECT_EQ(r.body["results"][0]["found_modules"],
+            (json{{"app.so/0123456789ABCDEF0123456789ABCDEF0", true},
+                  {"missing.so/FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0", false},
+                  {"unused.so/EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE0", nullptr}}));
+  EXPECT_EQ(
+      Ask(server.url() + "/symbolicate/v5", "", "{nope", "application/json")
+          .body,
+      (json{{"title", "Payload is not valid JSON"}}));
+  EXPECT_EQ(Ask(server.url() + "/symbolicate/v5", "", std::string(1 << 20, '['),
+                "application/json")
+                .status,
+            400);
+  std::string preflight = testing::RawHttp(
+      server.port(),
+      "OPTIONS /symbolicate/v5 HTTP/1.1\r\nHost: x\r\nOrigin: "
+      "https://profiler.firefox.com\r\nAccess-Control-Request-Method: "
+      "POST\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(testing::StatusOf(preflight), 204) << preflight;
+  EXPECT_NE(preflight.find("Access-Control-Allow-Origin: *"),
+            std::string::npos);
+  EXPECT_NE(preflight.find("Access-Control-Allow-Methods: POST"),
+            std::string::npos);
+  EXPECT_EQ(Ask(server.url() + "/__lbheartbeat__").status, 200);
+}
+
 // 429 past the per-minute rate: per address without an account, per token
 // with one; loopback clients are not limited.
 TEST_F(CrashApiE2E, RateLimitsPerAddressAndPerToken) {
