@@ -126,6 +126,10 @@ TEST_F(CrashApiE2E, EveryEndpointAnswersAsSocorro) {
       Ask(u + "CrashSignature/", "", "{\"jobs\": " + std::string(100000, '['),
           "application/json");
   EXPECT_EQ(deep.status, 400);
+  Reply huge = Ask(u + "CrashSignature/", "",
+                   "{\"jobs\": [\"" + std::string(2 << 20, 'a') + "\"]}",
+                   "application/json");
+  EXPECT_EQ(huge.status, 413) << huge.raw.substr(0, 200);
   EXPECT_EQ(Ask(server.url() + "/__lbheartbeat__").status, 200);
 
   // CrashVerify.
@@ -258,6 +262,9 @@ TEST_F(CrashApiE2E, SymbolicateV5FromTheSymbolStore) {
             std::string::npos);
   EXPECT_NE(preflight.find("Access-Control-Allow-Methods: POST"),
             std::string::npos);
+  Reply huge = Ask(server.url() + "/symbolicate/v5", "",
+                   std::string(17 << 20, ' '), "application/json");
+  EXPECT_EQ(huge.status, 413);
   EXPECT_EQ(Ask(server.url() + "/__lbheartbeat__").status, 200);
 }
 
