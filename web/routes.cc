@@ -98,6 +98,7 @@ void RegisterRoutes(Router& r, const Services& s) {
   AddApi(r, "SignaturesByBugs", {"GET"}, api.signatures_by_bugs);
   AddApi(r, "VersionString", {"GET"}, api.version_string);
   AddApi(r, "NoOp", {"GET"}, api.noop);
+  r.Get("/static/*", MakeStaticHandler());
   // Browsers ask for /favicon.ico on their own; pages link the SVG.
   r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));

@@ -144,5 +144,26 @@ TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
   EXPECT_TRUE(seen["errors"].empty()) << seen.dump();
 }
 
+// A newcomer opens an empty server's page: the first-run form creates the
+// admin, who is signed in; signing out and in again work in the browser.
+TEST(BrowserE2E, FirstRunCreatesTheAdminAndSignsIn) {
+  if (std::string why = BrowserMissing(); !why.empty()) {
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
+  }
+  TempDir dir;
+  ServerProcess server((dir / "data").string(), {"--auth", "on"});
+  ASSERT_TRUE(server.started());
+  json seen = RunPageScript("first_run.mjs", server.url(), dir.path());
+  EXPECT_EQ(seen["landed"], "/setup") << seen.dump();
+  EXPECT_EQ(seen["after_setup"], "Signed in as ada (admin).") << seen.dump();
+  EXPECT_EQ(seen["cookie"]["httpOnly"], true);
+  EXPECT_EQ(seen["cookie"]["sameSite"], "Lax");
+  EXPECT_EQ(seen["after_logout"], "Not signed in: public fields only. Sign in");
+  EXPECT_EQ(seen["failed_login"], "Wrong user name or password.");
+  EXPECT_EQ(seen["after_login"]["who"], "Signed in as ada (admin).");
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+}
+
 }  // namespace
 }  // namespace crashbox

@@ -1,9 +1,36 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/ui/pages.h"
 
+#include <string_view>
+
 #include "assets/embedded.h"
 
 namespace crashbox::web {
+namespace {
+
+void Send(Response& resp, std::string_view data,
+          const std::string& content_type) {
+  resp.status = 200;
+  resp.content_type = content_type;
+  resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  resp.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'self'; script-src 'self'; style-src 'self'; "
+      "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  resp.headers.emplace_back("X-Frame-Options", "DENY");
+  resp.headers.emplace_back("Referrer-Policy", "same-origin");
+  resp.body = std::string(data);
+}
+
+std::string ContentTypeOf(std::string_view name) {
+  if (name.ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (name.ends_with(".css")) return "text/css; charset=utf-8";
+  if (name.ends_with(".svg")) return "image/svg+xml";
+  return "application/octet-stream";
+}
+
+}  // namespace
 
 Handler MakeAssetHandler(std::string path, std::string content_type) {
   return [path = std::move(path), content_type = std::move(content_type)](
@@ -13,13 +40,25 @@ Handler MakeAssetHandler(std::string path, std::string content_type) {
       resp.Text(404, "Not Found\n");
       return;
     }
-    resp.status = 200;
-    resp.content_type = content_type;
-    resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    resp.headers.emplace_back("Content-Security-Policy",
-                              "default-src 'self'; script-src 'unsafe-inline'; "
-                              "style-src 'unsafe-inline'");
-    resp.body = std::string(*data);
+    Send(resp, *data, content_type);
+  };
+}
+
+Handler MakeStaticHandler() {
+  return [](Request& req, Response& resp) {
+    constexpr std::string_view kPrefix = "/static/";
+    std::string_view name = std::string_view(req.path).substr(kPrefix.size());
+    // One flat folder: no sub-paths, no dot files.
+    std::optional<std::string_view> data;
+    if (!name.empty() && name.find('/') == std::string_view::npos &&
+        name[0] != '.')
+      data = assets::Find("ui/" + std::string(name));
+    if (!data) {
+      resp.Text(404, "Not Found\n");
+      return;
+    }
+    Send(resp, *data, ContentTypeOf(name));
+    resp.headers.emplace_back("Cache-Control", "no-cache");
   };
 }
 

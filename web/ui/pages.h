@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
-// Pages embedded from assets/html/ (static HTML whose script reads the JSON
-// API; crash values are inserted as text). Until authentication exists they
-// follow their API's loopback rule.
-//   GET /symbols/missing/   modules without symbols (reads
-//   /api/MissingSymbols/) GET /favicon.svg, /favicon.ico   the icon (SVG)
+// Pages embedded from assets/html/, with their scripts and styles from
+// assets/ui/ (static HTML whose module scripts read the JSON API; crash
+// values are inserted as text). Every page and file is sent with a
+// Content-Security-Policy that allows scripts and styles from this server
+// only (no inline script, no eval), no framing, no other origins.
+//   GET /static/<name>      assets/ui/<name> (.js, .css, .svg)
+//   GET /favicon.svg, /favicon.ico   the icon (SVG)
 #pragma once
 
 #include <string>
@@ -14,5 +16,7 @@ namespace crashbox::web {
 
 // Serves the embedded asset `path` (relative to assets/) as `content_type`.
 Handler MakeAssetHandler(std::string path, std::string content_type);
+// Serves assets/ui/<name> for GET /static/<name>.
+Handler MakeStaticHandler();
 
 }  // namespace crashbox::web

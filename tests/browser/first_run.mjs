@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MPL-2.0
+// A newcomer's first minutes, in headless Chromium (Debian's, driven by
+// playwright-core): open the server's page, land on the first-run form,
+// create the admin by keyboard, see the home page signed in, sign out, sign
+// in again through /login (a wrong password first). Prints what was seen as
+// one JSON object:
+//   {"landed": path, "after_setup": text, "after_logout": text,
+//    "failed_login": text, "after_login": {"path", "who"},
+//    "cookie": {"httpOnly", "sameSite"}, "errors": [...]}
+// Usage: node first_run.mjs http://127.0.0.1:PORT
+import { chromium } from "playwright-core";
+
+const base = process.argv[2];
+if (!base) {
+  console.error("usage: node first_run.mjs BASE_URL");
+  process.exit(2);
+}
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  const who = async () => {
+    await page.waitForFunction(() => document.getElementById("who").textContent !== "…");
+    return page.textContent("#who");
+  };
+
+  await page.goto(`${base}/`);
+  const landed = new URL(page.url()).pathname;
+  // By keyboard: the name field has focus; Tab moves on; Enter submits.
+  await page.keyboard.type("ada");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("correct horse");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("correct horse");
+  await Promise.all([page.waitForURL(`${base}/`), page.keyboard.press("Enter")]);
+  const after_setup = await who();
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "crashbox_session") || {};
+
+  await Promise.all([page.waitForURL(`${base}/`), page.click("#logout button")]);
+  const after_logout = await who();
+
+  await page.goto(`${base}/login?next=/symbols/missing/`);
+  await page.fill("#username", "ada");
+  await page.fill("#password", "wrong password");
+  await Promise.all([page.waitForURL(/failed=1/), page.click("button[type=submit]")]);
+  const failed_login = await page.textContent("#message");
+  await page.goto(`${base}/login?next=/`);
+  await page.fill("#username", "ada");
+  await page.fill("#password", "correct horse");
+  await Promise.all([page.waitForURL(`${base}/`), page.press("#password", "Enter")]);
+  const after_login = { path: new URL(page.url()).pathname, who: await who() };
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+  console.log(JSON.stringify({
+    landed, after_setup, after_logout, failed_login, after_login,
+    cookie: { httpOnly: session.httpOnly, sameSite: session.sameSite }, errors,
+  }));
+} finally {
+  await browser.close();
+}
