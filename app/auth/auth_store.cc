@@ -48,9 +48,16 @@ PermSet DecodePermissions(const json& j) {
   return set;
 }
 
-Result<User> DecodeUser(std::string_view text) {
+// A stored record as a JSON object, or kCorrupt naming `what`.
+Result<json> ParseRecord(std::string_view text, std::string_view what) {
   json j = json::parse(text, nullptr, false);
-  if (!j.is_object()) return Status::Corrupt("auth: unreadable user record");
+  if (!j.is_object())
+    return Status::Corrupt(fmt::format("auth: unreadable {} record", what));
+  return j;
+}
+
+Result<User> DecodeUser(std::string_view text) {
+  CB_ASSIGN_OR_RETURN(json j, ParseRecord(text, "user"));
   User u;
   u.name = j.value("name", "");
   u.password_hash = j.value("password", "");
@@ -75,8 +82,7 @@ json Encode(const Token& t) {
 }
 
 Result<Token> DecodeToken(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
-  if (!j.is_object()) return Status::Corrupt("auth: unreadable token record");
+  CB_ASSIGN_OR_RETURN(json j, ParseRecord(text, "token"));
   Token t;
   t.id = j.value("id", "");
   t.user = j.value("user", "");

@@ -84,6 +84,15 @@ class AuthTest : public ::testing::Test {
     t.expires_ms = store_->NowMs() + ttl.count() * 3600 * 1000;
     return store_->CreateToken(t).value();
   }
+  void Disable(const std::string& name) {
+    ASSERT_TRUE(store_
+                    ->UpdateUser(name,
+                                 [](User& x) {
+                                   x.active = false;
+                                   return Status::Ok();
+                                 })
+                    .ok());
+  }
   Result<Caller> WithToken(const std::string& key) {
     Credentials c;
     c.peer = "192.0.2.1";
@@ -113,13 +122,7 @@ TEST_F(AuthTest, UsersAreStoredWithTheirGroupsPermissions) {
   second.name = "bob";
   EXPECT_EQ(store_->AddUser(second, /*only_if_none=*/true).code(),
             Status::Code::kPermissionDenied);
-  ASSERT_TRUE(store_
-                  ->UpdateUser("ada",
-                               [](User& x) {
-                                 x.active = false;
-                                 return Status::Ok();
-                               })
-                  .ok());
+  Disable("ada");
   EXPECT_EQ(EffectivePermissions(store_->GetUser("ada").value()), 0u);
 }
 
@@ -160,13 +163,7 @@ TEST_F(AuthTest, BadTokensGetSocorrosMessages) {
   clock_.Set(clock_.Now() + hours(2));
   EXPECT_EQ(WithToken(key).status().message(), "API Token found but expired");
   std::string fresh = Token("ada", kViewPii);
-  ASSERT_TRUE(store_
-                  ->UpdateUser("ada",
-                               [](User& x) {
-                                 x.active = false;
-                                 return Status::Ok();
-                               })
-                  .ok());
+  Disable("ada");
   EXPECT_EQ(WithToken(fresh).status().message(),
             "User of API token not active");
   EXPECT_EQ(WithToken(fresh).status().code(), Status::Code::kPermissionDenied);

@@ -65,6 +65,13 @@ void AddSettingFlags(CLI::App* cmd, std::string* config_file,
 // A repeatable option takes one value each time it is given (`--x a --x b`,
 // or `--x a:b` where it has a delimiter), never the arguments after it:
 // `stackwalk --symbols-path DIR a.dmp b.dmp` walks both dumps.
+// --format table|json (table by default).
+void AddTableOrJson(CLI::App* cmd, std::string* format, const char* help) {
+  cmd->add_option("--format", *format, help)
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
 void OneValuePerOccurrence(CLI::App* app) {
   for (CLI::Option* o : app->get_options()) {
     if (!o->get_positional() && o->get_expected_max() > 1)
@@ -293,9 +300,7 @@ int Main(int argc, char** argv) {
   user->add_option("name", user_cmd.name, "the user");
   user->add_option("what", user_cmd.what, "permissions or groups");
   user->add_flag("--admin", user_cmd.admin, "add: every permission");
-  user->add_option("--format", user_cmd.format, "list: table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddTableOrJson(user, &user_cmd.format, "list: table or json");
   AddSettingFlags(user, &config_file, &flags);
 
   run::TokenCommand token_cmd;
@@ -315,9 +320,7 @@ int Main(int argc, char** argv) {
   token->add_option("--days", token_cmd.days, "create: days until it expires")
       ->capture_default_str();
   token->add_option("--notes", token_cmd.notes, "create: what it is for");
-  token->add_option("--format", token_cmd.format, "list: table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddTableOrJson(token, &token_cmd.format, "list: table or json");
   AddSettingFlags(token, &config_file, &flags);
 
   run::AuditCommand audit_cmd;
@@ -329,9 +332,7 @@ int Main(int argc, char** argv) {
   audit->add_option("--since", audit_cmd.since, "from this day (YYYY-MM-DD)");
   audit->add_option("--limit", audit_cmd.limit, "at most this many entries")
       ->capture_default_str();
-  audit->add_option("--format", audit_cmd.format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddTableOrJson(audit, &audit_cmd.format, "table or json");
   AddSettingFlags(audit, &config_file, &flags);
 
   run::BugsCommand bugs_cmd;

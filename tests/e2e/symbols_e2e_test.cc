@@ -251,14 +251,19 @@ TEST(SymbolsReprocessE2E, UploadedSymbolsReprocessTheCrashesThatNeededThem) {
   EXPECT_TRUE(csv->body.starts_with(
       "debug_file,debug_id,code_file,code_id,version,count,last_seen\n"))
       << csv->body;
-  // The page that lists them reads the same API and inserts values as text.
+  // The page that lists them reads the same API (from its module script)
+  // and inserts values as text.
   auto page = http.Get(server.url() + "/symbols/missing/");
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->status, 200);
-  EXPECT_NE(page->body.find("fetch(\"/api/MissingSymbols/\")"),
+  EXPECT_NE(page->body.find("/static/missing-symbols.js"), std::string::npos);
+  auto script = http.Get(server.url() + "/static/missing-symbols.js");
+  ASSERT_TRUE(script.ok());
+  EXPECT_EQ(script->status, 200);
+  EXPECT_NE(script->body.find("fetch(\"/api/MissingSymbols/\")"),
             std::string::npos);
-  EXPECT_NE(page->body.find("textContent"), std::string::npos);
-  EXPECT_EQ(page->body.find("innerHTML"), std::string::npos);
+  EXPECT_NE(script->body.find("textContent"), std::string::npos);
+  EXPECT_EQ(script->body.find("innerHTML"), std::string::npos);
 
   ZipBuilder zip;
   for (const auto& e :

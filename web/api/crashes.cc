@@ -48,6 +48,14 @@ std::string CheckedCrashId(Request& req, Response& resp) {
   return id;
 }
 
+// The caller and the crash id of a crash endpoint's request; "" after
+// writing the error response.
+std::string CallerAndCrashId(Access& access, Request& req, Response& resp,
+                             std::optional<auth::Caller>* caller) {
+  *caller = access.Identify(req, resp);
+  return *caller ? CheckedCrashId(req, resp) : "";
+}
+
 // The stored document as the caller may see it: whole with view_pii (an
 // audited read), else reduced to public fields.
 std::string AsAllowed(Access& access, const Request& req,
@@ -65,10 +73,8 @@ std::string AsAllowed(Access& access, const Request& req,
 
 Handler MakeProcessedCrashHandler(store::CrashStore& store, Access& access) {
   return [&store, &access](Request& req, Response& resp) {
-    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    std::optional<auth::Caller> caller = access.Identify(req, resp);
-    if (!caller) return;
-    std::string id = CheckedCrashId(req, resp);
+    std::optional<auth::Caller> caller;
+    std::string id = CallerAndCrashId(access, req, resp, &caller);
     if (id.empty()) return;
     Result<std::string> processed = store.GetProcessed(id);
     if (processed.ok()) {
@@ -91,7 +97,6 @@ Handler MakeProcessedCrashHandler(store::CrashStore& store, Access& access) {
 
 Handler MakeReprocessingHandler(store::CrashStore& store, Access& access) {
   return [&store, &access](Request& req, Response& resp) {
-    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     std::optional<auth::Caller> caller = access.Identify(req, resp);
     if (!caller || !Access::Require(*caller, auth::kReprocessCrashes, resp))
       return;
@@ -152,10 +157,8 @@ Handler MakeReprocessingHandler(store::CrashStore& store, Access& access) {
 
 Handler MakeRawCrashHandler(store::CrashStore& store, Access& access) {
   return [&store, &access](Request& req, Response& resp) {
-    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    std::optional<auth::Caller> caller = access.Identify(req, resp);
-    if (!caller) return;
-    std::string id = CheckedCrashId(req, resp);
+    std::optional<auth::Caller> caller;
+    std::string id = CallerAndCrashId(access, req, resp, &caller);
     if (id.empty()) return;
     std::string format = req.QueryParam("format").value_or("meta");
     if (format == "meta") {

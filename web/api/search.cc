@@ -48,7 +48,6 @@ Handler MakeSearch(const SearchServices& s, Access& access,
       unredacted ? search::Audience::kUnredacted : search::Audience::kPublic;
   return [&s, &access, gate, audience, unredacted](Request& req,
                                                    Response& resp) {
-    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     std::optional<auth::Caller> caller = access.Identify(req, resp);
     if (!caller) return;
     if (unredacted) {

@@ -156,7 +156,6 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service,
 
 Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service) {
   return [&service](Request& req, Response& resp) {
-    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
     Result<std::vector<store::MissingSymbols>> rows = service.ListMissing();
     if (!rows.ok())
       return Error(resp, HttpStatusFor(rows.status()), rows.status().message());
