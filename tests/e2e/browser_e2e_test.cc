@@ -18,6 +18,7 @@
 
 #include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
+#include "tests/e2e/e2e_http.h"
 #include "tests/e2e/server_process.h"
 #include "tests/testing/synth/synth_dump.h"
 #include "tests/testing/temp_dir.h"
@@ -32,6 +33,7 @@ using testing::SynthContext;
 using testing::SynthCpu;
 using testing::SynthDump;
 using testing::TempDir;
+using testing::WaitForQueues;
 
 fs::path SourceDir() {
   const char* src = std::getenv("CB_SOURCE_DIR");
@@ -162,6 +164,64 @@ TEST(BrowserE2E, FirstRunCreatesTheAdminAndSignsIn) {
   EXPECT_EQ(seen["after_logout"], "Not signed in: public fields only. Sign in");
   EXPECT_EQ(seen["failed_login"], "Wrong user name or password.");
   EXPECT_EQ(seen["after_login"]["who"], "Signed in as ada (admin).");
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+}
+
+// The report view of a hostile crash: pending, then the report, every value
+// as text (HTML, javascript: URLs and bidirectional overrides included),
+// tabs by keyboard.
+TEST(BrowserE2E, ReportViewShowsAHostileCrashAsText) {
+  if (std::string why = BrowserMissing(); !why.empty()) {
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
+  }
+  TempDir dir;
+  ServerProcess server((dir / "data").string());
+  ASSERT_TRUE(server.started());
+  const std::string html = "<img src=x onerror=alert(1)>";
+  const std::string bidi = "\u202Eevil\u202C <b>bold</b>";
+  submitter::CrashPayload crash;
+  crash.annotations = json{{"ProductName", "Firefox"},
+                           {"Version", "128.0"},
+                           {"MozCrashReason", html},
+                           {"URL", "javascript:alert(1)"},
+                           {"Notes", bidi}};
+  crash.dumps.emplace_back("upload_file_minidump", TwoModuleCrash());
+  auto id = submitter::Submitter({server.url()}).Submit(crash);
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(WaitForQueues(server.url()));
+
+  fs::path err = dir / "browser.stderr";
+  std::string cmd =
+      "node '" + (SourceDir() / "tests/browser/report_page.mjs").string() +
+      "' '" + server.url() + "' '" + *id + "' 2>'" + err.string() + "'";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  }
+  json seen = json::parse(out, nullptr, false);
+  ASSERT_TRUE(seen.is_object()) << out << testing::ReadFileOrDie(err);
+  EXPECT_NE(seen["pending"].get<std::string>().find("being processed"),
+            std::string::npos);
+  EXPECT_EQ(seen["title"], "Crash " + *id);
+  EXPECT_EQ(seen["facts"]["Product"], "Firefox");
+  EXPECT_EQ(seen["facts"]["Crash reason"], "SIGSEGV /SEGV_MAPERR");
+  EXPECT_EQ(seen["annotations"]["MozCrashReason"], html);
+  EXPECT_EQ(seen["annotations"]["URL"], "javascript:alert(1)");
+  EXPECT_EQ(seen["annotations"]["Notes"], bidi);
+  ASSERT_FALSE(seen["frames"].empty()) << seen.dump();
+  EXPECT_NE(seen["frames"][0][1].get<std::string>().find("<img"),
+            std::string::npos)
+      << seen["frames"].dump();
+  EXPECT_EQ(seen["modules"].size(), 2u);
+  EXPECT_GE(seen["threads"], 1);
+  EXPECT_EQ(seen["tabs"],
+            json({"annotations", "modules", "raw", "debug", "details"}));
+  EXPECT_EQ(seen["injected"], 0);
+  EXPECT_EQ(seen["dialogs"], 0);
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
 }
 
