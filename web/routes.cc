@@ -99,8 +99,7 @@ void RegisterRoutes(Router& r, const Services& s) {
   AddApi(r, "VersionString", {"GET"}, api.version_string);
   AddApi(r, "NoOp", {"GET"}, api.noop);
   r.Get("/static/*", MakeStaticHandler());
-  r.Get("/report/index/*",
-        MakeAssetHandler("html/report.html", "text/html; charset=utf-8"));
+  r.Get("/report/index/*", MakeReportPageHandler());
   // Browsers ask for /favicon.ico on their own; pages link the SVG.
   r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));

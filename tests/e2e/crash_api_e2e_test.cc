@@ -132,6 +132,20 @@ TEST_F(CrashApiE2E, EveryEndpointAnswersAsSocorro) {
   EXPECT_EQ(huge.status, 413) << huge.raw.substr(0, 200);
   EXPECT_EQ(Ask(server.url() + "/__lbheartbeat__").status, 200);
 
+  // The report page's URL rules (Socorro's).
+  std::string bp = testing::RawHttp(
+      server.port(), "GET /report/index/bp-" + *id +
+                         " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(testing::StatusOf(bp), 302);
+  EXPECT_NE(bp.find("Location: /report/index/" + *id + "\r\n"),
+            std::string::npos);
+  std::string bad_id =
+      testing::RawHttp(server.port(),
+                       "GET /report/index/nope HTTP/1.1\r\nHost: "
+                       "x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(testing::StatusOf(bad_id), 400);
+  EXPECT_EQ(testing::BodyOf(bad_id), "Invalid crash ID\n");
+
   // CrashVerify.
   Reply verify = Ask(u + "CrashVerify/?crash_id=" + *id);
   EXPECT_EQ(verify.body, (json{{"uuid", *id},

@@ -3,6 +3,7 @@
 
 #include <string_view>
 
+#include "app/collector/crash_id.h"
 #include "assets/embedded.h"
 
 namespace crashbox::web {
@@ -59,6 +60,26 @@ Handler MakeStaticHandler() {
     }
     Send(resp, *data, ContentTypeOf(name));
     resp.headers.emplace_back("Cache-Control", "no-cache");
+  };
+}
+
+Handler MakeReportPageHandler() {
+  return [page =
+              MakeAssetHandler("html/report.html", "text/html; charset=utf-8")](
+             Request& req, Response& resp) {
+    constexpr std::string_view kPrefix = "/report/index/";
+    std::string_view given = std::string_view(req.path).substr(kPrefix.size());
+    std::string id = collector::ParseCrashId(given);
+    if (id.empty()) {
+      resp.Text(400, "Invalid crash ID\n");
+      return;
+    }
+    if (id != given) {
+      resp.status = 302;
+      resp.headers.emplace_back("Location", std::string(kPrefix) + id);
+      return;
+    }
+    page(req, resp);
   };
 }
 

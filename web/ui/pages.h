@@ -5,6 +5,7 @@
 // Content-Security-Policy that allows scripts and styles from this server
 // only (no inline script, no eval), no framing, no other origins.
 //   GET /static/<name>      assets/ui/<name> (.js, .css, .svg)
+//   GET /report/index/<id>  the report view (assets/html/report.html)
 //   GET /favicon.svg, /favicon.ico   the icon (SVG)
 #pragma once
 
@@ -18,5 +19,9 @@ namespace crashbox::web {
 Handler MakeAssetHandler(std::string path, std::string content_type);
 // Serves assets/ui/<name> for GET /static/<name>.
 Handler MakeStaticHandler();
+// GET /report/index/<crash id>: the report page; bp-<id> redirects to the
+// bare id, anything else that is not a crash id is 400 `Invalid crash ID`
+// (Socorro's answers).
+Handler MakeReportPageHandler();
 
 }  // namespace crashbox::web
