@@ -5,10 +5,11 @@
 // in one run, so the two compare as a ratio:
 //   processor_lookup  stackwalk::FrameSymbolizer::Fill with inline frames,
 //                     one symbolizer per request (the walker's per dump)
-//   v5                SymbolicateV5: parse, check, look up, build the answer
-//   v5_dump           the same plus dump() (the bytes the web layer sends)
+//   v5                SymbolicateV5 end to end, as the server calls it:
+//                     request text in (parse, check, look up) and the
+//                     answer's JSON text out (the bytes the web layer sends)
 // Each reports frames/s; the last lines print v5 / processor_lookup and the
-// answer's heap bytes per frame.
+// answer's bytes per frame.
 //
 //   symbolicate_bench [--symbols=DIR] [--modules=4] [--functions=20000]
 //                     [--frames=10000] [benchmark flags]
@@ -29,6 +30,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -232,7 +234,6 @@ void BM_ProcessorLookup(benchmark::State& state) {
 }
 
 void BM_SymbolicateV5(benchmark::State& state) {
-  const bool dump = state.range(0) != 0;
   size_t bytes = 0;
   for (auto _ : state) {
     auto r =
@@ -241,11 +242,11 @@ void BM_SymbolicateV5(benchmark::State& state) {
       state.SkipWithError(r.status().ToString().c_str());
       return;
     }
-    if (dump) bytes += r->dump().size();
+    bytes += r->size();
     benchmark::DoNotOptimize(r);
   }
   state.SetItemsProcessed(state.iterations() * g->frames.size());
-  if (dump) state.SetBytesProcessed(bytes);
+  state.SetBytesProcessed(bytes);
 }
 
 // Captures frames/s per benchmark for the ratio line.
@@ -262,14 +263,17 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, double> rates;
 };
 
-// Heap bytes held by one v5 answer (glibc's in-use count around building it).
-double AnswerBytesPerFrame() {
+// One v5 answer's text bytes, and the heap bytes it holds (glibc's in-use
+// count around making it: the text's reserved capacity), per frame.
+std::pair<double, double> AnswerBytesPerFrame() {
   size_t before = mallinfo2().uordblks;
   auto r =
       symbolicate::SymbolicateV5(g->body, g->service->supplier(), Options());
   size_t after = mallinfo2().uordblks;
-  if (!r.ok()) return 0;
-  return static_cast<double>(after - before) / g->frames.size();
+  if (!r.ok()) return {0, 0};
+  const double frames = static_cast<double>(g->frames.size());
+  return {static_cast<double>(r->size()) / frames,
+          static_cast<double>(after - before) / frames};
 }
 
 }  // namespace
@@ -306,7 +310,8 @@ int main(int argc, char** argv) {
   if (auto r = symbolicate::SymbolicateV5(g->body, g->service->supplier(),
                                           Options());
       r.ok()) {
-    for (const auto& result : (*r)["results"])
+    const nlohmann::json answer = nlohmann::json::parse(*r);
+    for (const auto& result : answer["results"])
       for (const auto& frame : result["stacks"][0])
         v5_named += frame.contains("function");
   }
@@ -331,10 +336,6 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("processor_lookup", BM_ProcessorLookup)
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("v5", BM_SymbolicateV5)
-      ->Arg(0)
-      ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("v5_dump", BM_SymbolicateV5)
-      ->Arg(1)
       ->Unit(benchmark::kMillisecond);
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -345,15 +346,16 @@ int main(int argc, char** argv) {
       if (name.rfind(prefix, 0) == 0) return r;
     return 0.0;
   };
-  double lookup = rate("processor_lookup"), v5 = rate("v5/"),
-         v5_dump = rate("v5_dump/");
+  double lookup = rate("processor_lookup"), v5 = rate("v5");
   if (lookup > 0) {
     std::printf(
-        "ratio    : v5 %.0f frames/s, v5+dump %.0f frames/s, processor lookup "
-        "%.0f frames/s; v5 = %.2fx, v5+dump = %.2fx the processor's rate\n",
-        v5, v5_dump, lookup, v5 / lookup, v5_dump / lookup);
+        "ratio    : v5 (text in, text out) %.0f frames/s, processor lookup "
+        "%.0f frames/s; v5 = %.2fx the processor's rate\n",
+        v5, lookup, v5 / lookup);
   }
-  std::printf("answer   : %.0f heap bytes per frame\n", AnswerBytesPerFrame());
+  auto [text, heap] = AnswerBytesPerFrame();
+  std::printf("answer   : %.0f bytes of text per frame, %.0f heap bytes held\n",
+              text, heap);
   fs::remove_all(g->tmp);
   return 0;
 }

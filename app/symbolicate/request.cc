@@ -9,12 +9,11 @@
 #include <span>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+
+#include "app/symbolicate/json_tape.h"
 
 namespace crashbox::symbolicate::internal {
 namespace {
-
-using Json = nlohmann::json;
 
 // Longest leaf name a symbol directory can hold (NAME_MAX), and the longest
 // id the directory supplier accepts.
@@ -54,9 +53,11 @@ uint64_t MaxValues(const SymbolicateOptions& o) {
 }
 
 // Whether arrays and objects nest deeper than `max_depth`, counting brackets
-// outside strings. Runs before the parser, whose DOM builder keeps a pointer
-// per open level: a megabyte of "[" must cost nothing. Malformed text may
-// miscount; the parser then rejects it anyway.
+// outside strings: the check crashbox made before parsing, so its message
+// wins over "not valid JSON". On JSON text it agrees with the parser, which
+// stops at the same bracket; only a body the parser refused (or one with
+// bytes after a NUL, which the parser never reads) needs the scan. Malformed
+// text may miscount.
 bool NestsDeeperThan(std::string_view text, int max_depth) {
   int depth = 0;
   bool in_string = false, escaped = false;
@@ -82,47 +83,35 @@ bool NestsDeeperThan(std::string_view text, int max_depth) {
   return false;
 }
 
-Result<Json> ParseBody(std::string_view body, const SymbolicateOptions& o) {
-  if (NestsDeeperThan(body, o.max_depth)) {
+// The body as a tape, or the first of: too deep, not JSON, too many values
+// (a tape never holds more values than a request within the limits can
+// need, whatever the body).
+Status ParseBody(std::string_view body, const SymbolicateOptions& o,
+                 JsonTape* tape) {
+  const uint64_t max_values = MaxValues(o);
+  const JsonTape::Outcome outcome = tape->Parse(body, o.max_depth, max_values);
+  const bool deep =
+      outcome == JsonTape::Outcome::kTooDeep ||
+      ((outcome == JsonTape::Outcome::kInvalid || tape->end() < body.size()) &&
+       NestsDeeperThan(body, o.max_depth));
+  if (deep) {
     return Status::InvalidArgument(
         fmt::format("payload nests deeper than {} levels", o.max_depth));
   }
-  // Values past the bound are discarded as they are parsed, so the DOM never
-  // outgrows what a request within the limits can need, whatever the body.
-  const uint64_t max_values = MaxValues(o);
-  uint64_t values = 0;
-  bool too_many = false;
-  Json::parser_callback_t count = [&](int, Json::parse_event_t event, Json&) {
-    if (event != Json::parse_event_t::object_start &&
-        event != Json::parse_event_t::array_start &&
-        event != Json::parse_event_t::value) {
-      return true;
-    }
-    if (++values <= max_values) return true;
-    too_many = true;
-    return false;
-  };
-  Json doc;
-  try {
-    doc = Json::parse(body.begin(), body.end(), count,
-                      /*allow_exceptions=*/false);
-  } catch (const Json::exception&) {
-    doc = Json(Json::value_t::discarded);
-  }
-  if (doc.is_discarded()) {
+  if (outcome == JsonTape::Outcome::kInvalid) {
     return Status::InvalidArgument("Payload is not valid JSON");
   }
-  if (too_many) {
+  if (outcome == JsonTape::Outcome::kTooManyValues) {
     return Status::InvalidArgument(
         fmt::format("payload has more than {} values", max_values));
   }
-  return doc;
+  return Status();
 }
 
 // Eliot's VALID_DEBUG_FILENAME, [A-Za-z0-9_.+{}@<> -]*, plus crashbox's
 // bounds: a name that is a path component of the symbol directories, never
 // "." or "..".
-bool IsValidDebugFile(const std::string& s) {
+bool IsValidDebugFile(std::string_view s) {
   if (s.size() > kMaxDebugFileBytes || s == "." || s == "..") return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
     // ASCII only, whatever the locale (std::isalnum's is not fixed).
@@ -132,7 +121,7 @@ bool IsValidDebugFile(const std::string& s) {
   });
 }
 
-bool IsValidDebugId(const std::string& s) {
+bool IsValidDebugId(std::string_view s) {
   return s.size() <= kMaxDebugIdBytes &&
          std::all_of(s.begin(), s.end(), [](char c) {
            return std::isxdigit(static_cast<unsigned char>(c));
@@ -140,28 +129,25 @@ bool IsValidDebugId(const std::string& s) {
 }
 
 // Eliot's validate_modules.
-std::optional<std::string> ReadModules(const Json& modules,
+std::optional<std::string> ReadModules(JsonRef modules,
                                        const SymbolicateOptions& o,
                                        std::vector<Module>* out) {
   if (!modules.is_array()) return "modules must be a list";
   if (modules.size() > o.max_modules_per_job)
     return fmt::format("more than {} modules", o.max_modules_per_job);
   out->reserve(modules.size());
-  for (size_t i = 0; i < modules.size(); ++i) {
-    const Json& item = modules[i];
+  JsonRef item = modules.First();
+  for (size_t i = 0; i < modules.size(); ++i, item = item.Next()) {
     if (!item.is_array() || item.size() != 2) {
       return fmt::format(
           "module index {} does not have a debug_filename and debug_id", i);
     }
-    if (!item[0].is_string() ||
-        !IsValidDebugFile(item[0].get_ref<const std::string&>())) {
+    const JsonRef file = item.First(), id = file.Next();
+    if (!file.is_string() || !IsValidDebugFile(file.string()))
       return fmt::format("module index {} has an invalid debug_filename", i);
-    }
-    if (!item[1].is_string() ||
-        !IsValidDebugId(item[1].get_ref<const std::string&>())) {
+    if (!id.is_string() || !IsValidDebugId(id.string()))
       return fmt::format("module index {} has an invalid debug_id", i);
-    }
-    out->push_back({item[0].get<std::string>(), item[1].get<std::string>()});
+    out->push_back({std::string(file.string()), std::string(id.string())});
   }
   return std::nullopt;
 }
@@ -169,44 +155,45 @@ std::optional<std::string> ReadModules(const Json& modules,
 // A JSON integer (not a bool, not a float) as a module index in
 // [-1, module_count); nullopt when it is not an integer (`*is_integer` false)
 // or out of that range.
-std::optional<int64_t> ModuleIndex(const Json& v, size_t module_count,
+std::optional<int64_t> ModuleIndex(JsonRef v, size_t module_count,
                                    bool* is_integer) {
-  *is_integer = v.is_number_integer();
+  *is_integer = v.is_integer();
   if (!*is_integer) return std::nullopt;
-  if (v.is_number_unsigned()) {
-    uint64_t u = v.get<uint64_t>();
+  if (v.is_unsigned()) {
+    uint64_t u = v.unsigned_value();
     if (u < module_count) return static_cast<int64_t>(u);
     return std::nullopt;
   }
-  int64_t i = v.get<int64_t>();
+  int64_t i = v.integer_value();
   if (i >= -1 && (i < 0 || static_cast<uint64_t>(i) < module_count)) return i;
   return std::nullopt;
 }
 
 // Eliot's validate_stacks, plus the stack and frame bounds.
-std::optional<std::string> ReadStacks(const Json& stacks, size_t module_count,
+std::optional<std::string> ReadStacks(JsonRef stacks, size_t module_count,
                                       const SymbolicateOptions& o, Job* job) {
   if (!stacks.is_array()) return "stacks must be a list of lists";
-  if (stacks.empty()) return "no stacks specified";
+  if (stacks.size() == 0) return "no stacks specified";
   if (stacks.size() > o.max_stacks_per_job)
     return fmt::format("more than {} stacks", o.max_stacks_per_job);
   job->stacks.resize(stacks.size());
-  for (size_t s = 0; s < stacks.size(); ++s) {
-    const Json& stack = stacks[s];
+  JsonRef stack = stacks.First();
+  for (size_t s = 0; s < stacks.size(); ++s, stack = stack.Next()) {
     if (!stack.is_array()) return fmt::format("stack {} is not a list", s);
     std::vector<FrameRef>& frames = job->stacks[s];
     frames.reserve(std::min(stack.size(), o.max_frames_per_job));
-    for (size_t f = 0; f < stack.size(); ++f) {
+    JsonRef frame = stack.First();
+    for (size_t f = 0; f < stack.size(); ++f, frame = frame.Next()) {
       if (++job->frame_count > o.max_frames_per_job)
         return fmt::format("more than {} frames", o.max_frames_per_job);
-      const Json& frame = stack[f];
       if (!frame.is_array() || frame.size() != 2) {
         return fmt::format("stack {} frame {} is not a list of two items", s,
                            f);
       }
       bool is_integer = false;
+      const JsonRef index_value = frame.First();
       std::optional<int64_t> index =
-          ModuleIndex(frame[0], module_count, &is_integer);
+          ModuleIndex(index_value, module_count, &is_integer);
       if (!is_integer) {
         return fmt::format("stack {} frame {} has an invalid module_index", s,
                            f);
@@ -215,15 +202,15 @@ std::optional<std::string> ReadStacks(const Json& stacks, size_t module_count,
         return fmt::format(
             "stack {} frame {} has a module_index that isn't in modules", s, f);
       }
-      const Json& offset = frame[1];
+      const JsonRef offset = index_value.Next();
       FrameRef ref{*index};
-      if (offset.is_number_unsigned()) {
+      if (offset.is_unsigned()) {
         ref.has_offset = true;
-        ref.offset = offset.get<uint64_t>();
-      } else if (offset.is_number_integer() && offset.get<int64_t>() >= 0) {
-        ref.has_offset = true;
-        ref.offset = static_cast<uint64_t>(offset.get<int64_t>());
-      } else if (!offset.is_number_integer() || offset.get<int64_t>() != -1) {
+        ref.offset = offset.unsigned_value();
+      } else if (offset.is_integer() && offset.integer_value() >= 0) {
+        ref.has_offset = true;  // "-0"
+        ref.offset = static_cast<uint64_t>(offset.integer_value());
+      } else if (!offset.is_integer() || offset.integer_value() != -1) {
         // Not an integer, below -1, or past 64 bits (parsed as a float).
         return fmt::format("stack {} frame {} has an invalid module_offset", s,
                            f);
@@ -235,17 +222,21 @@ std::optional<std::string> ReadStacks(const Json& stacks, size_t module_count,
 }
 
 // One job's checks in Eliot's order: modules, then stacks. A missing member
-// is an empty list, as job.get("stacks", []) makes it.
-std::optional<JobError> ReadJob(const Json& job, const SymbolicateOptions& o,
-                                Job* out) {
-  static const Json kEmpty = Json::array();
-  auto member = [&](const char* name) -> const Json& {
-    auto it = job.find(name);
-    return it == job.end() ? kEmpty : *it;
-  };
-  if (auto why = ReadModules(member("memoryMap"), o, &out->modules))
-    return JobError{true, std::move(*why)};
-  if (auto why = ReadStacks(member("stacks"), out->modules.size(), o, out))
+// is an empty list, as job.get("stacks", []) makes it; `job` is an object or
+// nullopt (no members).
+std::optional<JobError> ReadJob(std::optional<JsonRef> job,
+                                const SymbolicateOptions& o, Job* out) {
+  std::optional<JsonRef> modules, stacks;
+  if (job) {
+    modules = job->Find("memoryMap");
+    stacks = job->Find("stacks");
+  }
+  if (modules) {
+    if (auto why = ReadModules(*modules, o, &out->modules))
+      return JobError{true, std::move(*why)};
+  }
+  if (!stacks) return JobError{false, "no stacks specified"};
+  if (auto why = ReadStacks(*stacks, out->modules.size(), o, out))
     return JobError{false, std::move(*why)};
   return std::nullopt;
 }
@@ -278,15 +269,11 @@ Status CheckLookups(std::span<const Job> jobs, const SymbolicateOptions& o) {
 
 // The jobs of a v5 body (a body without "jobs" is one job), read and checked
 // whole before any lookup.
-Result<std::vector<Job>> ReadV5Jobs(const Json& doc,
-                                    const SymbolicateOptions& o) {
-  const Json* jobs = nullptr;  // null: `doc` is the one job
-  if (doc.is_object()) {
-    if (auto it = doc.find("jobs"); it != doc.end()) jobs = &*it;
-  }
-  if (jobs != nullptr && !jobs->is_array())
+Result<std::vector<Job>> ReadV5Jobs(JsonRef doc, const SymbolicateOptions& o) {
+  const std::optional<JsonRef> jobs = doc.Find("jobs");  // none: `doc` is one
+  if (jobs && !jobs->is_array())
     return Status::InvalidArgument("job 0 is invalid");
-  size_t count = jobs != nullptr ? jobs->size() : 1;
+  size_t count = jobs ? jobs->size() : 1;
   if (count > o.max_jobs) {
     return Status::InvalidArgument(
         fmt::format("please limit number of jobs in a single request to <= {}",
@@ -294,8 +281,8 @@ Result<std::vector<Job>> ReadV5Jobs(const Json& doc,
   }
   std::vector<Job> out(count);
   size_t frames = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const Json& job = jobs != nullptr ? (*jobs)[i] : doc;
+  JsonRef job = jobs ? jobs->First() : doc;
+  for (size_t i = 0; i < count; ++i, job = job.Next()) {
     if (!job.is_object())
       return Status::InvalidArgument(fmt::format("job {} is invalid", i));
     if (std::optional<JobError> e = ReadJob(job, o, &out[i])) {
@@ -314,13 +301,13 @@ Result<std::vector<Job>> ReadV5Jobs(const Json& doc,
 }
 
 // The v4 body's one job (a non-object body reads as an empty job).
-Result<Job> ReadV4Job(const Json& doc, const SymbolicateOptions& o) {
+Result<Job> ReadV4Job(JsonRef doc, const SymbolicateOptions& o) {
   SymbolicateOptions v4 = o;
   v4.max_frames_per_job = std::min(o.max_frames_per_job, o.max_frames);
-  static const Json kNoMembers = Json::object();
   Job job;
-  if (std::optional<JobError> e =
-          ReadJob(doc.is_object() ? doc : kNoMembers, v4, &job)) {
+  std::optional<JsonRef> members;
+  if (doc.is_object()) members = doc;
+  if (std::optional<JobError> e = ReadJob(members, v4, &job)) {
     return Status::InvalidArgument(
         fmt::format("job has invalid {}: {}",
                     e->in_modules ? "modules" : "stacks", e->why));
@@ -339,15 +326,17 @@ std::pair<std::string, std::string> LookupKey(const Module& m) {
 
 Result<std::vector<Job>> ReadV5Request(std::string_view body,
                                        const SymbolicateOptions& o) {
-  CB_ASSIGN_OR_RETURN(Json doc, ParseBody(body, o));
-  CB_ASSIGN_OR_RETURN(std::vector<Job> jobs, ReadV5Jobs(doc, o));
+  JsonTape tape;
+  CB_RETURN_IF_ERROR(ParseBody(body, o, &tape));
+  CB_ASSIGN_OR_RETURN(std::vector<Job> jobs, ReadV5Jobs(tape.root(), o));
   CB_RETURN_IF_ERROR(CheckLookups(jobs, o));
   return jobs;
 }
 
 Result<Job> ReadV4Request(std::string_view body, const SymbolicateOptions& o) {
-  CB_ASSIGN_OR_RETURN(Json doc, ParseBody(body, o));
-  CB_ASSIGN_OR_RETURN(Job job, ReadV4Job(doc, o));
+  JsonTape tape;
+  CB_RETURN_IF_ERROR(ParseBody(body, o, &tape));
+  CB_ASSIGN_OR_RETURN(Job job, ReadV4Job(tape.root(), o));
   CB_RETURN_IF_ERROR(CheckLookups({&job, 1}, o));
   return job;
 }

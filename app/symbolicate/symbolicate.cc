@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/symbolicate/symbolicate.h"
 
+#include <algorithm>
+#include <charconv>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "app/base/strings.h"
+#include "app/symbolicate/json_writer.h"
 #include "app/symbolicate/request_internal.h"
 #include "app/symbols/stored/symbol_file.h"
 
@@ -18,43 +21,21 @@ namespace {
 
 using internal::FrameRef;
 using internal::Job;
+using internal::JsonWriter;
 using internal::Module;
-using Json = nlohmann::json;
 
-// Symbol text as a JSON string: dump() refuses invalid UTF-8.
-std::string Text(std::string_view s) {
-  return base::IsValidUtf8(s) ? std::string(s) : base::Utf8Lossy(s);
-}
-
-std::string Hex(uint64_t v) { return fmt::format("{:#x}", v); }
-
-// A JSON object built from members given in key order: nlohmann's object is
-// a std::map, and appending at its end skips the key comparisons (map nodes
-// are most of what an answer costs).
-class SortedObject {
- public:
-  SortedObject()
-      : json_(Json::value_t::object), map_(json_.get_ref<Json::object_t&>()) {}
-  void Add(const char* key, Json value) {
-    map_.emplace_hint(map_.end(), key, std::move(value));
-  }
-  Json Take() { return std::move(json_); }
-
- private:
-  Json json_;
-  Json::object_t& map_;
-};
-
-Json ArrayOfSize(size_t n) {
-  Json a = Json::array();
-  a.get_ref<Json::array_t&>().reserve(n);
-  return a;
-}
+// Answer bytes reserved per frame, so that the answer rarely grows: a v5
+// frame with a function, file and line takes 150 to 250 (more with inline
+// frames), a v4 frame its function and module name. A found_modules entry
+// takes its names and a few bytes.
+constexpr size_t kReservedBytesPerV5Frame = 256;
+constexpr size_t kReservedBytesPerV4Frame = 96;
+constexpr size_t kReservedBytesPerModule = 96;
 
 // One module's symbols for a request.
 struct Lookup {
   std::shared_ptr<const symbols::SymbolFile> file;  // null: not found
-  std::string code_file;  // from INFO CODE_ID; empty: use the debug file
+  std::string_view code_file;  // in `file` (INFO CODE_ID); empty: none
 };
 
 // Asks the supplier once per distinct module of a request.
@@ -73,7 +54,7 @@ class ModuleCache {
         supplier_.Find(symbols::ModuleKey{it->first.first, it->first.second});
     if (found.ok() && found.value() != nullptr) {
       it->second.file = std::move(found).value();
-      it->second.code_file = Text(it->second.file->module_info().code_file);
+      it->second.code_file = it->second.file->module_info().code_file;
     }
     return it->second;
   }
@@ -83,15 +64,103 @@ class ModuleCache {
   std::map<std::pair<std::string, std::string>, Lookup> lookups_;
 };
 
-class JobSymbolicator {
- public:
-  JobSymbolicator(ModuleCache& cache, size_t max_inlines, size_t* inlines)
-      : cache_(cache), max_inlines_(max_inlines), inlines_(*inlines) {}
+// One found_modules entry: true, false, or never looked up (null).
+struct FoundModule {
+  std::string key;  // "<debug_file>/<debug_id>"
+  std::optional<bool> found;
+};
 
-  // {"stacks", "found_modules"}, or kLimitExceeded past max_inlines.
-  Result<Json> Run(const Job& job) {
-    // Look up every module a frame with an offset needs first, so that
-    // every frame of a found module is named after its code file.
+// Writes a request's answer as its jobs are symbolicated. Keys go out in
+// sorted order, as nlohmann's std::map-backed objects printed them.
+class AnswerWriter {
+ public:
+  AnswerWriter(symbols::SymbolSupplier& supplier, std::string* out,
+               size_t max_inlines)
+      : cache_(supplier), w_(out), max_inlines_(max_inlines) {}
+
+  JsonWriter& writer() { return w_; }
+
+  // {"found_modules", "stacks"}, or kLimitExceeded past max_inlines.
+  Status WriteV5Result(const Job& job) {
+    const std::vector<const Lookup*> lookups = LookUp(job);
+    w_.BeginObject();
+    w_.PlainKey("found_modules");
+    w_.BeginObject();
+    for (const FoundModule& m : FoundModules(job, lookups)) {
+      w_.Key(m.key);
+      if (m.found) {
+        w_.Bool(*m.found);
+      } else {
+        w_.Null();
+      }
+    }
+    w_.EndObject();
+    w_.PlainKey("stacks");
+    w_.BeginArray();
+    for (const std::vector<FrameRef>& stack : job.stacks) {
+      w_.BeginArray();
+      for (size_t j = 0; j < stack.size(); ++j)
+        CB_RETURN_IF_ERROR(WriteFrame(j, stack[j], job, lookups));
+      w_.EndArray();
+    }
+    w_.EndArray();
+    w_.EndObject();
+    return Status();
+  }
+
+  // {"knownModules", "symbolicatedStacks"}: the v5 work on one job, each
+  // frame as Eliot's frame_to_function names it.
+  Status WriteV4(const Job& job) {
+    const std::vector<const Lookup*> lookups = LookUp(job);
+    const std::vector<FoundModule> found = FoundModules(job, lookups);
+    w_.BeginObject();
+    w_.PlainKey("knownModules");
+    w_.BeginArray();
+    for (const Module& m : job.modules) {
+      std::string key = m.debug_file + "/" + m.debug_id;
+      auto it = std::lower_bound(
+          found.begin(), found.end(), key,
+          [](const FoundModule& f, const std::string& k) { return f.key < k; });
+      if (it->found) {
+        w_.Bool(*it->found);
+      } else {
+        w_.Null();
+      }
+    }
+    w_.EndArray();
+    w_.PlainKey("symbolicatedStacks");
+    w_.BeginArray();
+    for (const std::vector<FrameRef>& stack : job.stacks) {
+      w_.BeginArray();
+      for (const FrameRef& f : stack) {
+        const Target t = Resolve(f, job, lookups);
+        const symbols::SymbolizedAddress sa = Symbolize(t, f);
+        CB_RETURN_IF_ERROR(CountInlines(sa));
+        char hex[2 + 16];
+        std::string_view what = sa.function_name;
+        if (!sa.has_function) what = OffsetText(f, hex);
+        w_.String({what, " (in ", t.module, ")"});
+      }
+      w_.EndArray();
+    }
+    w_.EndArray();
+    w_.EndObject();
+    return Status();
+  }
+
+ private:
+  // Where a frame points.
+  struct Target {
+    std::string_view module;  // the "module" of the answer
+    // The symbols to look the offset up in; null when there are none or the
+    // offset is -1.
+    const symbols::SymbolFile* symbols = nullptr;
+  };
+
+  // Looks up every module a frame with an offset needs, before any frame is
+  // written, so that every frame of a found module is named after its code
+  // file. Null: never looked up.
+  std::vector<const Lookup*> LookUp(const Job& job) {
     std::vector<const Lookup*> lookups(job.modules.size(), nullptr);
     for (const std::vector<FrameRef>& stack : job.stacks) {
       for (const FrameRef& f : stack) {
@@ -100,142 +169,181 @@ class JobSymbolicator {
         if (lookups[i] == nullptr) lookups[i] = &cache_.Find(job.modules[i]);
       }
     }
-    Json stacks = ArrayOfSize(job.stacks.size());
-    for (const std::vector<FrameRef>& stack : job.stacks) {
-      Json frames = ArrayOfSize(stack.size());
-      for (size_t j = 0; j < stack.size(); ++j) {
-        const FrameRef& f = stack[j];
-        const Module* m = nullptr;
-        const Lookup* l = nullptr;
-        if (f.module_index >= 0) {
-          m = &job.modules[static_cast<size_t>(f.module_index)];
-          l = lookups[static_cast<size_t>(f.module_index)];
-        }
-        CB_ASSIGN_OR_RETURN(Json frame, Frame(j, f, m, l));
-        frames.push_back(std::move(frame));
-      }
-      stacks.push_back(std::move(frames));
-    }
-    // A debug file and id listed twice share one answer (Eliot's dict keeps
-    // whichever entry came last, even one never looked up).
-    Json found = Json::object();
+    return lookups;
+  }
+
+  // found_modules sorted by key. A debug file and id listed twice are one
+  // entry (one module): true or false when any of them was looked up, else
+  // null, as the answer's JSON object made it.
+  static std::vector<FoundModule> FoundModules(
+      const Job& job, const std::vector<const Lookup*>& lookups) {
+    std::vector<FoundModule> all;
+    all.reserve(job.modules.size());
     for (size_t i = 0; i < job.modules.size(); ++i) {
-      Json& v =
-          found[job.modules[i].debug_file + "/" + job.modules[i].debug_id];
-      if (lookups[i] != nullptr) v = lookups[i]->file != nullptr;
+      std::optional<bool> found;
+      if (lookups[i] != nullptr) found = lookups[i]->file != nullptr;
+      all.push_back(
+          {job.modules[i].debug_file + "/" + job.modules[i].debug_id, found});
     }
-    Json out = Json::object();
-    out["stacks"] = std::move(stacks);
-    out["found_modules"] = std::move(found);
+    std::stable_sort(all.begin(), all.end(),
+                     [](const FoundModule& a, const FoundModule& b) {
+                       return a.key < b.key;
+                     });
+    std::vector<FoundModule> out;
+    out.reserve(all.size());
+    for (FoundModule& m : all) {
+      if (!out.empty() && out.back().key == m.key) {
+        if (m.found) out.back().found = m.found;
+      } else {
+        out.push_back(std::move(m));
+      }
+    }
     return out;
   }
 
- private:
+  // The module name ("<unknown>" for index -1, the symbols' code file when
+  // they name one, else the memoryMap debug file) and the symbols.
+  static Target Resolve(const FrameRef& f, const Job& job,
+                        const std::vector<const Lookup*>& lookups) {
+    if (f.module_index < 0) return {"<unknown>"};
+    const auto i = static_cast<size_t>(f.module_index);
+    const Lookup* l = lookups[i];
+    if (l == nullptr || l->file == nullptr) return {job.modules[i].debug_file};
+    return {l->code_file.empty() ? job.modules[i].debug_file : l->code_file,
+            f.has_offset ? l->file.get() : nullptr};
+  }
+
+  // The processor's lookup (stackwalk::FrameSymbolizer::Fill), made only
+  // when there is something to look up (a SymbolizedAddress is a hundred
+  // bytes to clear).
+  static symbols::SymbolizedAddress Symbolize(const Target& t,
+                                              const FrameRef& f) {
+    return t.symbols != nullptr ? t.symbols->Symbolize(f.offset, true)
+                                : symbols::SymbolizedAddress();
+  }
+
+  Status CountInlines(const symbols::SymbolizedAddress& sa) {
+    if (!sa.has_function || sa.inlines.empty()) return Status();
+    inlines_ += sa.inlines.size();
+    if (inlines_ > max_inlines_) {
+      return Status::LimitExceeded(fmt::format(
+          "symbolicated frames have more than {} inline frames", max_inlines_));
+    }
+    return Status();
+  }
+
+  // "0x<hex>", or "-0x1" for offset -1, in `buf`.
+  static std::string_view OffsetText(const FrameRef& f, char (&buf)[18]) {
+    if (!f.has_offset) return "-0x1";
+    buf[0] = '0';
+    buf[1] = 'x';
+    char* end = std::to_chars(buf + 2, buf + sizeof(buf), f.offset, 16).ptr;
+    return std::string_view(buf, static_cast<size_t>(end - buf));
+  }
+
   // Keys in sorted order: file, frame, function, function_offset, inlines,
   // line, module, module_offset. "file" only when known, "line" only with a
   // file and only when non-zero (Eliot).
-  Result<Json> Frame(size_t index, const FrameRef& f, const Module* m,
-                     const Lookup* l) {
-    const bool found = m != nullptr && l != nullptr && l->file != nullptr;
-    symbols::SymbolizedAddress sa;
-    // The processor's lookup (stackwalk::FrameSymbolizer::Fill).
-    if (found && f.has_offset) sa = l->file->Symbolize(f.offset, true);
+  Status WriteFrame(size_t index, const FrameRef& f, const Job& job,
+                    const std::vector<const Lookup*>& lookups) {
+    const Target t = Resolve(f, job, lookups);
+    const symbols::SymbolizedAddress sa = Symbolize(t, f);
+    CB_RETURN_IF_ERROR(CountInlines(sa));
     const bool has_file = sa.has_function && !sa.source_file.empty();
-    SortedObject out;
-    if (has_file) out.Add("file", Text(sa.source_file));
-    out.Add("frame", index);
+    w_.BeginObject();
+    if (has_file) {
+      w_.PlainKey("file");
+      w_.String(sa.source_file);
+    }
+    w_.PlainKey("frame");
+    w_.Unsigned(index);
     if (sa.has_function) {
-      out.Add("function", Text(sa.function_name));
-      out.Add("function_offset", Hex(f.offset - sa.function_base));
+      w_.PlainKey("function");
+      w_.String(sa.function_name);
+      w_.PlainKey("function_offset");
+      w_.HexString(f.offset - sa.function_base);
       if (!sa.inlines.empty()) {
-        inlines_ += sa.inlines.size();
-        if (inlines_ > max_inlines_) {
-          return Status::LimitExceeded(
-              fmt::format("symbolicated frames have more than {} inline frames",
-                          max_inlines_));
+        w_.PlainKey("inlines");
+        w_.BeginArray();
+        for (const symbols::InlineFrame& in : sa.inlines) {
+          const bool in_file = !in.source_file.empty();
+          w_.BeginObject();
+          if (in_file) {
+            w_.PlainKey("file");
+            w_.String(in.source_file);
+          }
+          w_.PlainKey("function");
+          w_.String(in.function_name);
+          if (in_file && in.source_line != 0) {
+            w_.PlainKey("line");
+            w_.Integer(in.source_line);
+          }
+          w_.EndObject();
         }
-        out.Add("inlines", Inlines(sa.inlines));
+        w_.EndArray();
       }
-      if (has_file && sa.source_line != 0) out.Add("line", sa.source_line);
+      if (has_file && sa.source_line != 0) {
+        w_.PlainKey("line");
+        w_.Integer(sa.source_line);
+      }
     }
-    if (m == nullptr) {
-      out.Add("module", "<unknown>");
+    w_.PlainKey("module");
+    w_.String(t.module);
+    w_.PlainKey("module_offset");
+    if (f.has_offset) {
+      w_.HexString(f.offset);
     } else {
-      out.Add("module",
-              found && !l->code_file.empty() ? l->code_file : m->debug_file);
+      w_.String("-0x1");
     }
-    out.Add("module_offset", f.has_offset ? Hex(f.offset) : "-0x1");
-    return out.Take();
+    w_.EndObject();
+    return Status();
   }
 
-  static Json Inlines(const std::vector<symbols::InlineFrame>& inlines) {
-    Json out = ArrayOfSize(inlines.size());
-    for (const symbols::InlineFrame& in : inlines) {
-      SortedObject o;
-      const bool has_file = !in.source_file.empty();
-      if (has_file) o.Add("file", Text(in.source_file));
-      o.Add("function", Text(in.function_name));
-      if (has_file && in.source_line != 0) o.Add("line", in.source_line);
-      out.push_back(o.Take());
-    }
-    return out;
-  }
-
-  ModuleCache& cache_;
+  ModuleCache cache_;
+  JsonWriter w_;
   const size_t max_inlines_;
-  size_t& inlines_;
+  size_t inlines_ = 0;  // in the whole answer so far
 };
+
+size_t ReservedBytes(const Job& job, size_t per_frame) {
+  return job.frame_count * per_frame +
+         job.modules.size() * kReservedBytesPerModule + 64;
+}
 
 }  // namespace
 
-Result<Json> SymbolicateV5(std::string_view body,
-                           symbols::SymbolSupplier& supplier,
-                           const SymbolicateOptions& options) {
-  // The request's JSON is gone before the answer is built.
+Result<std::string> SymbolicateV5(std::string_view body,
+                                  symbols::SymbolSupplier& supplier,
+                                  const SymbolicateOptions& options) {
+  // The request's JSON is gone before the answer is written.
   CB_ASSIGN_OR_RETURN(std::vector<Job> jobs,
                       internal::ReadV5Request(body, options));
-  ModuleCache cache(supplier);
-  size_t inlines = 0;
-  JobSymbolicator symbolicator(cache, options.max_inlines, &inlines);
-  Json results = ArrayOfSize(jobs.size());
-  for (const Job& job : jobs) {
-    CB_ASSIGN_OR_RETURN(Json result, symbolicator.Run(job));
-    results.push_back(std::move(result));
-  }
-  Json out = Json::object();
-  out["results"] = std::move(results);
+  std::string out;
+  size_t reserved = 32;
+  for (const Job& job : jobs)
+    reserved += ReservedBytes(job, kReservedBytesPerV5Frame);
+  out.reserve(reserved);
+  AnswerWriter answer(supplier, &out, options.max_inlines);
+  JsonWriter& w = answer.writer();
+  w.BeginObject();
+  w.PlainKey("results");
+  w.BeginArray();
+  for (const Job& job : jobs) CB_RETURN_IF_ERROR(answer.WriteV5Result(job));
+  w.EndArray();
+  w.EndObject();
+  w.Finish();
   return out;
 }
 
-Result<Json> SymbolicateV4(std::string_view body,
-                           symbols::SymbolSupplier& supplier,
-                           const SymbolicateOptions& options) {
+Result<std::string> SymbolicateV4(std::string_view body,
+                                  symbols::SymbolSupplier& supplier,
+                                  const SymbolicateOptions& options) {
   CB_ASSIGN_OR_RETURN(Job job, internal::ReadV4Request(body, options));
-  ModuleCache cache(supplier);
-  size_t inlines = 0;
-  JobSymbolicator symbolicator(cache, options.max_inlines, &inlines);
-  CB_ASSIGN_OR_RETURN(Json v5, symbolicator.Run(job));
-  // Eliot's frame_to_function: the function, else the hex offset.
-  Json stacks = Json::array();
-  for (const Json& stack : v5["stacks"]) {
-    Json names = Json::array();
-    for (const Json& frame : stack) {
-      const Json& what = frame.contains("function") ? frame["function"]
-                                                    : frame["module_offset"];
-      names.push_back(fmt::format("{} (in {})", what.get<std::string>(),
-                                  frame["module"].get<std::string>()));
-    }
-    stacks.push_back(std::move(names));
-  }
-  Json known = Json::array();
-  const Json& found = v5["found_modules"];
-  for (const Module& m : job.modules) {
-    auto it = found.find(m.debug_file + "/" + m.debug_id);
-    known.push_back(it != found.end() ? *it : Json());
-  }
-  Json out = Json::object();
-  out["symbolicatedStacks"] = std::move(stacks);
-  out["knownModules"] = std::move(known);
+  std::string out;
+  out.reserve(ReservedBytes(job, kReservedBytesPerV4Frame));
+  AnswerWriter answer(supplier, &out, options.max_inlines);
+  CB_RETURN_IF_ERROR(answer.WriteV4(job));
+  answer.writer().Finish();
   return out;
 }
 

@@ -81,9 +81,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "app/base/status.h"
 #include "app/symbols/suppliers/symbol_supplier.h"
@@ -104,32 +103,34 @@ struct SymbolicateOptions {
   size_t max_stacks_per_job = 10000;
   // Frames per job: the addresses of one library in a large profile.
   size_t max_frames_per_job = 100000;
-  // Frames per request, all jobs together. An answered frame costs about
-  // 1.3 KiB of heap as a JSON value (bench/symbolicate_bench.cc measures
-  // it), so this bounds an answer near 130 MiB.
+  // Frames per request, all jobs together. An answered frame is about 200
+  // bytes of JSON text (bench/symbolicate_bench.cc measures it; more with
+  // long names or inline frames), so this bounds an answer near 20 MiB.
   size_t max_frames = 100000;
   // Distinct modules looked up per request (debug file + upper-cased id):
   // each may be a download from a symbol server. The Profiler asks for 10,
   // a crash's stacks for a few dozen.
   size_t max_lookups = 1000;
   // Inline frames in the whole answer: three per frame at max_frames. Each
-  // is a JSON object of about 0.4 KiB; only asking for the deepest inline
-  // chains many times reaches this.
+  // is a JSON object of a name and a file, about 150 bytes of text; only
+  // asking for the deepest inline chains many times reaches this.
   size_t max_inlines = 300000;
-  // Array and object nesting; a valid request nests 6 deep (checked before
-  // parsing, so a deep body never reaches the JSON parser's stacks).
+  // Array and object nesting; a valid request nests 6 deep. The parser keeps
+  // no native stack per level and stops at the first level past this.
   int max_depth = 16;
 };
 
-// Answers one POST /symbolicate/v5 body (see above).
-Result<nlohmann::json> SymbolicateV5(std::string_view body,
-                                     symbols::SymbolSupplier& supplier,
-                                     const SymbolicateOptions& options = {});
+// Answers one POST /symbolicate/v5 body (see above): the answer's compact
+// JSON text (valid UTF-8; members in sorted order, as nlohmann's dump()
+// printed them), ready to send as an application/json body.
+Result<std::string> SymbolicateV5(std::string_view body,
+                                  symbols::SymbolSupplier& supplier,
+                                  const SymbolicateOptions& options = {});
 
 // Answers one legacy POST /symbolicate/v4 body: the v5 work on a single job,
 // reshaped. Errors as SymbolicateV5 with "job has invalid ..." messages.
-Result<nlohmann::json> SymbolicateV4(std::string_view body,
-                                     symbols::SymbolSupplier& supplier,
-                                     const SymbolicateOptions& options = {});
+Result<std::string> SymbolicateV4(std::string_view body,
+                                  symbols::SymbolSupplier& supplier,
+                                  const SymbolicateOptions& options = {});
 
 }  // namespace crashbox::symbolicate

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <mutex>
@@ -98,21 +99,25 @@ class SymbolicateTest : public ::testing::Test {
     testing::WriteSymbolFile(dir_.path(), "libfoo.so", kFooId, FooSym());
   }
 
+  // The answer, parsed; its text is what nlohmann's dump() made of it.
   Json V5(std::string_view body, const SymbolicateOptions& options = {}) {
-    Result<Json> r = SymbolicateV5(body, supplier_, options);
+    Result<std::string> r = SymbolicateV5(body, supplier_, options);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r.value() : Json();
+    if (!r.ok()) return Json();
+    Json answer = Json::parse(*r);
+    EXPECT_EQ(answer.dump(), *r);
+    return answer;
   }
   // The 400 title for `body`, or "ok".
   std::string V5Error(std::string_view body,
                       const SymbolicateOptions& options = {}) {
-    Result<Json> r = SymbolicateV5(body, supplier_, options);
+    Result<std::string> r = SymbolicateV5(body, supplier_, options);
     if (r.ok()) return "ok";
     EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
     return r.status().message();
   }
   std::string V4Error(std::string_view body) {
-    Result<Json> r = SymbolicateV4(body, supplier_);
+    Result<std::string> r = SymbolicateV4(body, supplier_);
     if (r.ok()) return "ok";
     EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
     return r.status().message();
@@ -312,15 +317,16 @@ TEST_F(FoundModules, FullSixtyFourBitOffsetsPrintedLowercase) {
 class Version4 : public SymbolicateTest {};
 
 TEST_F(Version4, FunctionOrOffsetInModuleAndKnownModulesInOrder) {
-  Result<Json> r = SymbolicateV4(R"js({
+  Result<std::string> r = SymbolicateV4(R"js({
       "memoryMap": [["xul.pdb", "0185139C8F04FFC94C4C44205044422E1"],
                     ["missing.pdb", "AAAA"],
                     ["libfoo.so", "D48F191186D67E69DF025AD71FB91E1F0"]],
       "stacks": [[[0, 4124], [1, 1000], [-1, 16]]],
       "version": 4})js",
-                                 supplier_);
+                                        supplier_);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(*r, Json::parse(R"js({
+  EXPECT_EQ(Json::parse(*r).dump(), *r);
+  EXPECT_EQ(Json::parse(*r), Json::parse(R"js({
       "symbolicatedStacks": [[
           "mozilla::dom::Element::GetAttr(int) const (in xul.dll)",
           "0x3e8 (in missing.pdb)", "0x10 (in <unknown>)"]],
@@ -478,11 +484,13 @@ TEST_F(BadRequest, MutatedBodiesNeverThrowAndAlwaysSerialize) {
       if (body.empty()) body = "x";
     }
     for (bool v4 : {false, true}) {
-      Result<Json> r =
+      Result<std::string> r =
           v4 ? SymbolicateV4(body, supplier_) : SymbolicateV5(body, supplier_);
       if (r.ok()) {
         ++ok;
-        EXPECT_NO_THROW(r->dump()) << body;
+        Json answer;
+        ASSERT_NO_THROW(answer = Json::parse(*r)) << body << "\n" << *r;
+        EXPECT_EQ(answer.dump(), *r) << body;
       } else {
         EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << body;
       }
@@ -545,6 +553,14 @@ TEST_F(Limits, DeepNestingIsRefusedBeforeParsing) {
             "payload nests deeper than 16 levels");
   EXPECT_EQ(V5Error(std::string(17, '[') + std::string(17, ']')),
             "payload nests deeper than 16 levels");
+  // Whatever the parser makes of the text, nesting is reported first: after
+  // bad JSON, and after a NUL byte (where nlohmann's input ends).
+  const std::string valid = R"js({"stacks": [[[-1, 1]]]})js";
+  EXPECT_EQ(V5Error(valid + " x" + std::string(17, '[')),
+            "payload nests deeper than 16 levels");
+  EXPECT_EQ(V5Error(valid + '\0' + std::string(17, '[')),
+            "payload nests deeper than 16 levels");
+  EXPECT_EQ(V5Error(valid + '\0' + "x"), "ok");
   // Brackets inside strings do not count, escaped quotes included.
   std::string deep_text = R"js({"note": "\"[[[[[[[[[[[[[[[[[[[[[[[[", )js"
                           R"js("stacks": [[[-1, 1]]]})js";
@@ -571,7 +587,7 @@ TEST_F(Limits, InlineFramesOfTheAnswerAreBounded) {
   std::string body = R"js({
       "memoryMap": [["xul.pdb", "0185139C8F04FFC94C4C44205044422E1"]],
       "stacks": [[[0, 4124], [0, 4124]]]})js";
-  Result<Json> r = SymbolicateV5(body, supplier_, o);
+  Result<std::string> r = SymbolicateV5(body, supplier_, o);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kLimitExceeded);
   EXPECT_EQ(r.status().message(),

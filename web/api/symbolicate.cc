@@ -2,6 +2,8 @@
 #include "web/api/symbolicate.h"
 
 #include <memory>
+#include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -22,9 +24,9 @@ void Cors(Response& resp) {
   resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
 }
 
-using Symbolicator = Result<json> (*)(std::string_view,
-                                      symbols::SymbolSupplier&,
-                                      const symbolicate::SymbolicateOptions&);
+using Symbolicator =
+    Result<std::string> (*)(std::string_view, symbols::SymbolSupplier&,
+                            const symbolicate::SymbolicateOptions&);
 
 Handler Make(symbols::SymbolSupplier& supplier, Access& access,
              std::shared_ptr<SearchGate> gate, Symbolicator run) {
@@ -51,15 +53,14 @@ Handler Make(symbols::SymbolSupplier& supplier, Access& access,
       if (piece->empty()) break;
       body.append(*piece);
     }
-    Result<json> answer = run(body, supplier, {});
+    Result<std::string> answer = run(body, supplier, {});
     if (!answer.ok()) {
       return Title(
           resp,
           answer.status().code() == Status::Code::kInvalidArgument ? 400 : 413,
           answer.status().message());
     }
-    resp.Json(200,
-              answer->dump(-1, ' ', false, json::error_handler_t::replace));
+    resp.Json(200, std::move(answer.value()));
   };
 }
 
