@@ -4,30 +4,11 @@
 // crash API. Every value comes from a crash report and is inserted as text,
 // never as HTML. A crash not processed yet shows a pending notice and is
 // asked for again until it is.
+import { api, fill, link, row, text } from "/static/dom.js";
+
 const status = document.getElementById("status");
 const raw = decodeURIComponent(location.pathname.replace(/^\/report\/index\/?/, ""));
 const id = raw.replace(/^bp-/, "").trim().toLowerCase();
-
-function text(tag, value, className) {
-  const el = document.createElement(tag);
-  el.textContent = value === undefined || value === null ? "" : String(value);
-  if (className) el.className = className;
-  return el;
-}
-function row(cells) {
-  const tr = document.createElement("tr");
-  for (const c of cells) tr.appendChild(c instanceof Node ? c : text("td", c));
-  return tr;
-}
-function fill(tbodyId, rows) {
-  const body = document.getElementById(tbodyId);
-  body.replaceChildren(...rows);
-}
-async function api(path) {
-  const r = await fetch(path, { credentials: "same-origin" });
-  const body = await r.json().catch(() => null);
-  return { status: r.status, body };
-}
 
 // Socorro's frame label: the function, else file#line, else
 // module@0x<offset>, else @<offset>.
@@ -101,10 +82,7 @@ function renderModules(p) {
   fill("module-rows", modules.map((m) => {
     const symbols = document.createElement("td");
     if (m.missing_symbols) {
-      const a = document.createElement("a");
-      a.href = "/symbols/missing/";
-      a.textContent = "missing";
-      symbols.appendChild(a);
+      symbols.appendChild(link("/symbols/missing/", "missing"));
     } else {
       symbols.textContent = m.loaded_symbols ? "loaded" : "";
     }
@@ -115,12 +93,7 @@ function renderModules(p) {
 function renderRaw(p, session) {
   document.getElementById("raw-json").textContent = JSON.stringify(p.json_dump || {}, null, 2);
   const links = document.getElementById("raw-links");
-  const add = (href, label) => {
-    const a = document.createElement("a");
-    a.href = href;
-    a.textContent = label;
-    links.append(a, " ");
-  };
+  const add = (href, label) => links.append(link(href, label), " ");
   add(`/api/ProcessedCrash/?crash_id=${id}`, "Processed crash (JSON)");
   add(`/api/RawCrash/?crash_id=${id}`, "Raw crash (JSON)");
   if (session.permissions.includes("view_rawdump")) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -223,6 +224,83 @@ TEST(BrowserE2E, ReportViewShowsAHostileCrashAsText) {
   EXPECT_EQ(seen["injected"], 0);
   EXPECT_EQ(seen["dialogs"], 0);
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+}
+
+// Top Crashers over generated crashes: the page picks the newest version,
+// and its ranks and counts are the public Super Search API's.
+TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
+  if (std::string why = BrowserMissing(); !why.empty()) {
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
+  }
+  TempDir dir;
+  std::string data = (dir / "data").string();
+  ServerProcess server(data);
+  ASSERT_TRUE(server.started());
+  std::string crashes = (dir / "crashes.jsonl").string();
+  ASSERT_EQ(
+      std::system(("python3 '" +
+                   (SourceDir() / "tools/gencrashes/gencrashes.py").string() +
+                   "' 1000 --seed 5 --jobs 1 --out '" + crashes + "'")
+                      .c_str()),
+      0);
+  ASSERT_EQ(std::system((testing::CrashboxBinary() + " import - --data-dir '" +
+                         data + "' < '" + crashes + "' > /dev/null")
+                            .c_str()),
+            0);
+  // ISO time `days` ago, for date filters.
+  auto since = [](int days) {
+    std::time_t t = std::chrono::system_clock::to_time_t(
+        std::chrono::system_clock::now() - std::chrono::hours(24 * days));
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
+    return std::string(buf);
+  };
+  httpclient::HttpClient http;
+  for (int i = 0; i < 300; ++i) {
+    auto r = http.Get(server.url() +
+                      "/api/SuperSearch/?_results_number=0&date=%3E%3D" +
+                      since(100));
+    json j = r.ok() ? json::parse(r->body, nullptr, false) : json();
+    if (j.is_object() && j.value("total", 0) == 1000) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  fs::path err = dir / "browser.stderr";
+  std::string cmd =
+      "node '" + (SourceDir() / "tests/browser/topcrashers_page.mjs").string() +
+      "' '" + server.url() + "' Firefox 2>'" + err.string() + "'";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  }
+  json seen = json::parse(out, nullptr, false);
+  ASSERT_TRUE(seen.is_object()) << out << testing::ReadFileOrDie(err);
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  const std::string version = seen["version"];
+  EXPECT_EQ(seen["title"], "Top Crashers for Firefox " + version);
+  ASSERT_FALSE(seen["rows"].empty()) << seen.dump();
+  EXPECT_EQ(seen["links"], seen["rows"].size());
+  EXPECT_EQ(seen["csv"],
+            "rank,rank change,percent,percent change,signature,count,win,mac,"
+            "lin,installs,startup,first appearance,bugs");
+  // The same question to the API (parent processes, the last 7 days).
+  auto r = http.Get(server.url() +
+                    "/api/SuperSearch/?product=Firefox&version=" + version +
+                    "&process_type=parent&date=%3E%3D" + since(7) +
+                    "&_facets=signature&_results_number=0");
+  ASSERT_TRUE(r.ok());
+  json want = json::parse(r->body)["facets"]["signature"];
+  ASSERT_GE(want.size(), seen["rows"].size());
+  for (size_t i = 0; i < std::min<size_t>(5, seen["rows"].size()); ++i) {
+    EXPECT_EQ(seen["rows"][i][0], std::to_string(i + 1));
+    EXPECT_EQ(seen["rows"][i][1], want[i]["term"]) << i;
+    EXPECT_EQ(seen["rows"][i][2], std::to_string(want[i]["count"].get<int>()))
+        << i;
+  }
+  EXPECT_EQ(seen["after"]["days"], "3");
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MPL-2.0
+// Shared by the pages: building elements from values that come from crash
+// reports (always as text, never as HTML) and reading the JSON API.
+
+// An element of `tag` whose text is `value` ("" for null or undefined).
+export function text(tag, value, className) {
+  const el = document.createElement(tag);
+  el.textContent = value === undefined || value === null ? "" : String(value);
+  if (className) el.className = className;
+  return el;
+}
+
+// A link to `href` reading `label`.
+export function link(href, label) {
+  const a = document.createElement("a");
+  a.href = href;
+  a.textContent = label;
+  return a;
+}
+
+// A table row: nodes as they are, other values as text cells.
+export function row(cells) {
+  const tr = document.createElement("tr");
+  for (const c of cells) tr.appendChild(c instanceof Node ? c : text("td", c));
+  return tr;
+}
+
+// Replaces the rows of the tbody `id`.
+export function fill(id, rows) {
+  document.getElementById(id).replaceChildren(...rows);
+}
+
+// GET (or `init`) `path`: {status, body} with the JSON body (null if none).
+export async function api(path, init) {
+  const r = await fetch(path, { credentials: "same-origin", ...init });
+  const body = await r.json().catch(() => null);
+  return { status: r.status, body };
+}
+
+// A query string from [key, value] pairs (repeated keys kept).
+export function query(pairs) {
+  const q = new URLSearchParams();
+  for (const [k, v] of pairs) if (v !== undefined && v !== null && v !== "") q.append(k, v);
+  return q.toString();
+}

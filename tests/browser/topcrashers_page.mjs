@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MPL-2.0
+// Top Crashers in headless Chromium (Debian's, driven by playwright-core):
+// opens /topcrashers/?product=P without a version (the page picks the
+// newest active one), waits for the table, then picks 3 days by keyboard
+// and submits the form. Prints one JSON object:
+//   {"version": chosen, "title", "summary", "rows": [[rank, signature, count]],
+//    "links": n signature links, "csv": first CSV line, "after": {"days",
+//    "rows"}, "errors": [...]}
+// Usage: node topcrashers_page.mjs http://127.0.0.1:PORT PRODUCT
+import { chromium } from "playwright-core";
+
+const [base, product] = process.argv.slice(2);
+if (!base || !product) {
+  console.error("usage: node topcrashers_page.mjs BASE_URL PRODUCT");
+  process.exit(2);
+}
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+try {
+  const page = await browser.newPage({ acceptDownloads: true });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  await page.goto(`${base}/topcrashers/?product=${encodeURIComponent(product)}`);
+  await page.waitForURL(/version=/);
+  await page.waitForSelector("#table:not([hidden])", { timeout: 15000 });
+  const version = new URL(page.url()).searchParams.get("version");
+  const rows = await page.$$eval("#rows tr", (trs) => trs.map((tr) => [tr.cells[0].textContent,
+    tr.cells[4].textContent, tr.cells[5].textContent]));
+  const links = await page.$$eval("#rows td a", (as) => as.filter((a) => a.getAttribute("href").startsWith("/signature/?")).length);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
+  const csvText = await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString());
+  const title = await page.textContent("#title");
+  const summary = await page.textContent("#summary");
+  // By keyboard: focus Days, choose 3, submit with Enter on the button.
+  await page.focus("#days");
+  await page.selectOption("#days", "3");
+  await page.focus("#filters button");
+  await Promise.all([page.waitForURL(/days=3/), page.keyboard.press("Enter")]);
+  await page.waitForFunction(() => document.getElementById("status").textContent !== "Loading…");
+  const after = { days: new URL(page.url()).searchParams.get("days"),
+                  rows: await page.$$eval("#rows tr", (trs) => trs.length) };
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+  console.log(JSON.stringify({ version, title, summary, rows, links, csv: csvText.split("\r\n")[0], after, errors }));
+} finally {
+  await browser.close();
+}
