@@ -1,26 +1,22 @@
 // SPDX-License-Identifier: MPL-2.0
 // Private to app/symbolicate: a request body parsed into one flat vector of
 // values (a "tape", in document order, each container followed by its
-// contents), which request.cc checks. A DOM costs an allocation per value and
-// a parse through nlohmann's lexer about 100 MB/s; a request's frames are
-// three values each, so both cost more than looking the frames up.
+// contents), which request.cc checks. A DOM costs an allocation per value; a
+// request's frames are three values each, so it costs more than looking the
+// frames up.
 //
-// Accepts exactly what nlohmann::json::parse (3.11, strict, no comments)
-// accepts, and types numbers as it does, so that a request is valid or not,
-// and a module_index or module_offset an integer or not, as before:
-//   - RFC 8259 text; strings well-formed UTF-8 without raw control
-//     characters, \u escapes paired into surrogates where they must be;
-//   - an optional UTF-8 byte order mark first; a NUL byte after the value
-//     ends the input (nlohmann reads it as the end of a C string);
-//   - integers without '-' are unsigned when they fit 64 bits, with '-'
-//     signed when they fit int64 ("-0" is a signed 0); anything else with
-//     digits (a fraction, an exponent, an integer too large) is a float,
-//     whose value nobody here reads.
+// nlohmann::json's SAX parser (strict, no comments) reads the text and a
+// handler (json_tape.cc) keeps what it reports, so what is JSON, and whether
+// a number is an integer, unsigned or float, is nlohmann's call, as it was
+// when request.cc read nlohmann's DOM. Two of its rules matter to callers: a
+// NUL byte after the value ends the input (nothing after it is read), and
+// "-0" is a signed integer 0.
+//
 // Objects keep every member; Find() returns the last of a repeated key, as
 // nlohmann's object does. Arrays and objects nest at most `max_depth` deep:
-// the parser is not recursive and stops at the first level past it.
-// (json_tape_test in symbolicate_test.cc checks the parse against nlohmann's
-// on mutated bodies.)
+// the handler stops the parse at the first level past it (the parser keeps
+// no native stack per level). Values past `max_values` are counted, never
+// kept.
 #pragma once
 
 #include <cstddef>
@@ -36,8 +32,8 @@ enum class JsonKind : uint8_t {
   kNull,
   kFalse,
   kTrue,
-  kInteger,   // negative, or "-0" (nlohmann's number_integer)
-  kUnsigned,  // non-negative without '-' (nlohmann's number_unsigned)
+  kInteger,   // nlohmann's number_integer: negative, or "-0"
+  kUnsigned,  // nlohmann's number_unsigned: non-negative without '-'
   kFloat,
   kString,
   kArray,
@@ -99,27 +95,26 @@ class JsonTape {
     kTooManyValues,
   };
 
-  // Parses `text` into this tape (replacing what it held). `text` must
-  // outlive the tape: strings without escapes point into it.
+  // Parses `text` into this tape (replacing what it held). The tape keeps
+  // copies of the strings; `text` may go once this returns.
   Outcome Parse(std::string_view text, int max_depth, uint64_t max_values);
 
   // The top value (after kOk).
   JsonRef root() const { return JsonRef(this, 0); }
-  // Where the parse stopped reading: text.size(), or the offset of the NUL
-  // byte that ended the input early (after kOk or kTooManyValues).
-  size_t end() const { return end_; }
+  // Values and member names held (tests check that values past max_values
+  // are dropped).
+  size_t node_count() const { return nodes_.size(); }
 
  private:
   friend class JsonRef;
-  friend class TapeParser;
+  friend class TapeBuilder;
   // A value; containers hold their contents' count and the index just past
-  // their last descendant, strings an offset in the text or in `decoded_`,
-  // member names are string nodes before each member's value.
+  // their last descendant, strings an offset in `strings_`, member names are
+  // string nodes before each member's value.
   struct Node {
     uint64_t x;  // number bits; string offset; container: index past its end
-    uint64_t n : 48;  // string bytes; container elements or members
+    uint64_t n : 56;  // string bytes; container elements or members
     uint64_t kind : 8;
-    uint64_t decoded : 1;  // string: in decoded_ (it had escapes)
   };
   static_assert(sizeof(Node) == 16);
 
@@ -131,14 +126,11 @@ class JsonTape {
                : index + 1;
   }
   std::string_view Text(const Node& node) const {
-    return node.decoded ? std::string_view(decoded_).substr(node.x, node.n)
-                        : text_.substr(node.x, node.n);
+    return std::string_view(strings_).substr(node.x, node.n);
   }
 
-  std::string_view text_;
   std::vector<Node> nodes_;
-  std::string decoded_;  // strings that had escapes, unescaped
-  size_t end_ = 0;
+  std::string strings_;  // every kept string and member name, unescaped
 };
 
 // Inline: the request checks ask a few of these per frame.

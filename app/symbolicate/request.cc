@@ -54,10 +54,10 @@ uint64_t MaxValues(const SymbolicateOptions& o) {
 
 // Whether arrays and objects nest deeper than `max_depth`, counting brackets
 // outside strings: the check crashbox made before parsing, so its message
-// wins over "not valid JSON". On JSON text it agrees with the parser, which
-// stops at the same bracket; only a body the parser refused (or one with
-// bytes after a NUL, which the parser never reads) needs the scan. Malformed
-// text may miscount.
+// wins over "not valid JSON". On JSON text it agrees with the tape's
+// handler, which stops the parser at the same bracket; only a body the
+// parser refused (or one with bytes after a NUL, where nlohmann's input
+// ends) needs the scan. Malformed text may miscount.
 bool NestsDeeperThan(std::string_view text, int max_depth) {
   int depth = 0;
   bool in_string = false, escaped = false;
@@ -90,10 +90,12 @@ Status ParseBody(std::string_view body, const SymbolicateOptions& o,
                  JsonTape* tape) {
   const uint64_t max_values = MaxValues(o);
   const JsonTape::Outcome outcome = tape->Parse(body, o.max_depth, max_values);
-  const bool deep =
-      outcome == JsonTape::Outcome::kTooDeep ||
-      ((outcome == JsonTape::Outcome::kInvalid || tape->end() < body.size()) &&
-       NestsDeeperThan(body, o.max_depth));
+  // The parser saw every bracket of the body unless it refused the body or
+  // a NUL byte ended its input early.
+  const bool partly_read = outcome == JsonTape::Outcome::kInvalid ||
+                           body.find('\0') != std::string_view::npos;
+  const bool deep = outcome == JsonTape::Outcome::kTooDeep ||
+                    (partly_read && NestsDeeperThan(body, o.max_depth));
   if (deep) {
     return Status::InvalidArgument(
         fmt::format("payload nests deeper than {} levels", o.max_depth));
