@@ -5,6 +5,7 @@
 // never as HTML. A crash not processed yet shows a pending notice and is
 // asked for again until it is.
 import { api, fill, link, row, text } from "/static/dom.js";
+import { wireTabs } from "/static/tabs.js";
 
 const status = document.getElementById("status");
 const raw = decodeURIComponent(location.pathname.replace(/^\/report\/index\/?/, ""));
@@ -22,29 +23,6 @@ function frameRows(frames) {
   return (frames || []).map((f) => row([
     f.frame, f.module || "", frameLabel(f), f.file ? `${f.file}${f.line ? ":" + f.line : ""}` : "", f.trust || "",
   ]));
-}
-
-function showTab(name) {
-  for (const tab of document.querySelectorAll("[role=tab]")) {
-    const selected = tab.getAttribute("aria-controls") === name;
-    tab.setAttribute("aria-selected", String(selected));
-    tab.tabIndex = selected ? 0 : -1;
-    document.getElementById(tab.getAttribute("aria-controls")).hidden = !selected;
-  }
-}
-function wireTabs() {
-  const tabs = [...document.querySelectorAll("[role=tab]")];
-  tabs.forEach((tab, i) => {
-    tab.addEventListener("click", () => showTab(tab.getAttribute("aria-controls")));
-    tab.addEventListener("keydown", (e) => {
-      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
-      if (!step) return;
-      const next = tabs[(i + step + tabs.length) % tabs.length];
-      showTab(next.getAttribute("aria-controls"));
-      next.focus();
-    });
-  });
-  showTab("details");
 }
 
 function renderDetails(p) {
@@ -141,7 +119,7 @@ async function main() {
       status.textContent = "";
       status.hidden = true;
       document.getElementById("report").hidden = false;
-      wireTabs();
+      wireTabs("details");
       renderDetails(body);
       renderModules(body);
       renderRaw(body, session);

@@ -55,13 +55,14 @@ std::string BrowserMissing() {
   return "";
 }
 
-// Runs a tests/browser script against `url`; its stdout parsed as JSON.
-json RunPageScript(const std::string& script, const std::string& url,
-                   const fs::path& scratch) {
+// Runs a tests/browser script with `args`; its stdout parsed as JSON.
+json RunScript(const std::string& script, const std::vector<std::string>& args,
+               const fs::path& scratch) {
   fs::path err = scratch / "browser.stderr";
-  std::string cmd = "node '" +
-                    (SourceDir() / "tests/browser" / script).string() + "' '" +
-                    url + "' 2>'" + err.string() + "'";
+  std::string cmd =
+      "node '" + (SourceDir() / "tests/browser" / script).string() + "'";
+  for (const std::string& a : args) cmd += " '" + a + "'";
+  cmd += " 2>'" + err.string() + "'";
   std::string out;
   if (FILE* p = popen(cmd.c_str(), "r")) {
     char buf[4096];
@@ -109,7 +110,7 @@ TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
   ASSERT_TRUE(server.started());
 
   json empty =
-      RunPageScript("missing_symbols_page.mjs", server.url(), dir.path());
+      RunScript("missing_symbols_page.mjs", {server.url()}, dir.path());
   EXPECT_EQ(empty["status"], "No missing symbols.");
   EXPECT_TRUE(empty["rows"].empty());
 
@@ -126,8 +127,7 @@ TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 
-  json seen =
-      RunPageScript("missing_symbols_page.mjs", server.url(), dir.path());
+  json seen = RunScript("missing_symbols_page.mjs", {server.url()}, dir.path());
   EXPECT_EQ(seen["status"], "2 modules.") << seen.dump();
   EXPECT_EQ(seen["headers"],
             json({"debug file", "debug id", "code file", "code id", "version",
@@ -157,7 +157,7 @@ TEST(BrowserE2E, FirstRunCreatesTheAdminAndSignsIn) {
   TempDir dir;
   ServerProcess server((dir / "data").string(), {"--auth", "on"});
   ASSERT_TRUE(server.started());
-  json seen = RunPageScript("first_run.mjs", server.url(), dir.path());
+  json seen = RunScript("first_run.mjs", {server.url()}, dir.path());
   EXPECT_EQ(seen["landed"], "/setup") << seen.dump();
   EXPECT_EQ(seen["after_setup"], "Signed in as ada (admin).") << seen.dump();
   EXPECT_EQ(seen["cookie"]["httpOnly"], true);
@@ -192,19 +192,8 @@ TEST(BrowserE2E, ReportViewShowsAHostileCrashAsText) {
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(WaitForQueues(server.url()));
 
-  fs::path err = dir / "browser.stderr";
-  std::string cmd =
-      "node '" + (SourceDir() / "tests/browser/report_page.mjs").string() +
-      "' '" + server.url() + "' '" + *id + "' 2>'" + err.string() + "'";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-  }
-  json seen = json::parse(out, nullptr, false);
-  ASSERT_TRUE(seen.is_object()) << out << testing::ReadFileOrDie(err);
+  json seen = RunScript("report_page.mjs", {server.url(), *id}, dir.path());
+  ASSERT_TRUE(seen.is_object());
   EXPECT_NE(seen["pending"].get<std::string>().find("being processed"),
             std::string::npos);
   EXPECT_EQ(seen["title"], "Crash " + *id);
@@ -226,6 +215,43 @@ TEST(BrowserE2E, ReportViewShowsAHostileCrashAsText) {
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
 }
 
+// ISO time `days` ago, for date filters.
+std::string DaysAgo(int days) {
+  std::time_t t = std::chrono::system_clock::to_time_t(
+      std::chrono::system_clock::now() - std::chrono::hours(24 * days));
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
+  return buf;
+}
+
+// `n` crashes from tools/gencrashes (seed 5, the last 90 days) imported
+// beside `server` and indexed.
+void ImportGenerated(const ServerProcess& server, const std::string& data,
+                     const fs::path& scratch, int n) {
+  std::string crashes = (scratch / "crashes.jsonl").string();
+  ASSERT_EQ(
+      std::system(("python3 '" +
+                   (SourceDir() / "tools/gencrashes/gencrashes.py").string() +
+                   "' " + std::to_string(n) + " --seed 5 --jobs 1 --out '" +
+                   crashes + "'")
+                      .c_str()),
+      0);
+  ASSERT_EQ(std::system((testing::CrashboxBinary() + " import - --data-dir '" +
+                         data + "' < '" + crashes + "' > /dev/null")
+                            .c_str()),
+            0);
+  httpclient::HttpClient http;
+  for (int i = 0; i < 300; ++i) {
+    auto r = http.Get(server.url() +
+                      "/api/SuperSearch/?_results_number=0&date=%3E%3D" +
+                      DaysAgo(100));
+    json j = r.ok() ? json::parse(r->body, nullptr, false) : json();
+    if (j.is_object() && j.value("total", 0) == n) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL() << "the generated crashes were never indexed";
+}
+
 // Top Crashers over generated crashes: the page picks the newest version,
 // and its ranks and counts are the public Super Search API's.
 TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
@@ -237,47 +263,11 @@ TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
   std::string data = (dir / "data").string();
   ServerProcess server(data);
   ASSERT_TRUE(server.started());
-  std::string crashes = (dir / "crashes.jsonl").string();
-  ASSERT_EQ(
-      std::system(("python3 '" +
-                   (SourceDir() / "tools/gencrashes/gencrashes.py").string() +
-                   "' 1000 --seed 5 --jobs 1 --out '" + crashes + "'")
-                      .c_str()),
-      0);
-  ASSERT_EQ(std::system((testing::CrashboxBinary() + " import - --data-dir '" +
-                         data + "' < '" + crashes + "' > /dev/null")
-                            .c_str()),
-            0);
-  // ISO time `days` ago, for date filters.
-  auto since = [](int days) {
-    std::time_t t = std::chrono::system_clock::to_time_t(
-        std::chrono::system_clock::now() - std::chrono::hours(24 * days));
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
-    return std::string(buf);
-  };
+  ImportGenerated(server, data, dir.path(), 1000);
   httpclient::HttpClient http;
-  for (int i = 0; i < 300; ++i) {
-    auto r = http.Get(server.url() +
-                      "/api/SuperSearch/?_results_number=0&date=%3E%3D" +
-                      since(100));
-    json j = r.ok() ? json::parse(r->body, nullptr, false) : json();
-    if (j.is_object() && j.value("total", 0) == 1000) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  fs::path err = dir / "browser.stderr";
-  std::string cmd =
-      "node '" + (SourceDir() / "tests/browser/topcrashers_page.mjs").string() +
-      "' '" + server.url() + "' Firefox 2>'" + err.string() + "'";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-  }
-  json seen = json::parse(out, nullptr, false);
-  ASSERT_TRUE(seen.is_object()) << out << testing::ReadFileOrDie(err);
+  json seen =
+      RunScript("topcrashers_page.mjs", {server.url(), "Firefox"}, dir.path());
+  ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
   const std::string version = seen["version"];
   EXPECT_EQ(seen["title"], "Top Crashers for Firefox " + version);
@@ -289,7 +279,7 @@ TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
   // The same question to the API (parent processes, the last 7 days).
   auto r = http.Get(server.url() +
                     "/api/SuperSearch/?product=Firefox&version=" + version +
-                    "&process_type=parent&date=%3E%3D" + since(7) +
+                    "&process_type=parent&date=%3E%3D" + DaysAgo(7) +
                     "&_facets=signature&_results_number=0");
   ASSERT_TRUE(r.ok());
   json want = json::parse(r->body)["facets"]["signature"];
@@ -301,6 +291,44 @@ TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
         << i;
   }
   EXPECT_EQ(seen["after"]["days"], "3");
+}
+
+// The signature report of the most frequent signature: its summary is the
+// API's total, and each tab works by keyboard (with authentication off, the
+// page offers the admin's bug form and the comments).
+TEST(BrowserE2E, SignatureReportTabsByKeyboard) {
+  if (std::string why = BrowserMissing(); !why.empty()) {
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
+  }
+  TempDir dir;
+  std::string data = (dir / "data").string();
+  ServerProcess server(data);
+  ASSERT_TRUE(server.started());
+  ImportGenerated(server, data, dir.path(), 1000);
+  httpclient::HttpClient http;
+  auto r = http.Get(server.url() +
+                    "/api/SuperSearch/?_facets=signature&_facets_size=1"
+                    "&_results_number=0");
+  ASSERT_TRUE(r.ok());
+  json top = json::parse(r->body)["facets"]["signature"][0];
+  const std::string signature = top["term"];
+  json seen =
+      RunScript("signature_page.mjs", {server.url(), signature}, dir.path());
+  ASSERT_TRUE(seen.is_object());
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  EXPECT_EQ(seen["title"], signature);
+  EXPECT_EQ(seen["total"],
+            std::to_string(top["count"].get<int>()) + " crashes in the range.");
+  EXPECT_EQ(seen["reports"], std::min(50, top["count"].get<int>()));
+  int aggregated = 0;
+  for (const json& a : seen["aggregation"])
+    aggregated += std::stoi(a[1].get<std::string>());
+  EXPECT_EQ(aggregated, top["count"].get<int>());
+  EXPECT_GE(seen["graph"], 1);
+  EXPECT_EQ(seen["bugs"], json::array({json::array({"424242", signature})}));
+  EXPECT_NE(seen["comments"].get<std::string>().find("with a comment"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MPL-2.0
+// The signature report (/signature/?signature=S&<Super Search filters>,
+// Socorro's URL, SOCORRO.md 5.3): a summary of the signature's crashes,
+// its reports (paged), any field's aggregation, crashes per day by version,
+// its bugs (admins associate more) and, with view_pii, user comments. Every
+// value comes from crash reports and is inserted as text.
+import { api, fill, link, query, row, text } from "/static/dom.js";
+import { wireTabs } from "/static/tabs.js";
+
+const status = document.getElementById("status");
+const params = new URLSearchParams(location.search);
+const signature = params.get("signature") || "";
+const PAGE = 50;
+const COLUMNS = ["date", "product", "version", "build_id", "platform", "reason", "address",
+                 "install_time", "startup_crash"];
+const SUMMARY = ["product", "version", "platform_pretty_version", "cpu_arch", "process_type",
+                 "release_channel"];
+
+// The page's filters as Super Search parameters: every parameter but the
+// signature and page ones, the signature as an exact match, and a date
+// range of the last 7 days unless one is given.
+function filters() {
+  const pairs = [];
+  for (const [k, v] of params) if (k !== "signature" && k !== "page" && !k.startsWith("_")) pairs.push([k, v]);
+  pairs.push(["signature", `=${signature}`]);
+  if (!params.has("date")) pairs.push(["date", `>=${new Date(Date.now() - 7 * 86400e3).toISOString()}`]);
+  return pairs;
+}
+async function search(extra, endpoint = "SuperSearch") {
+  const { status: code, body } = await api(`/api/${endpoint}/?${query([...filters(), ...extra])}`);
+  if (code !== 200) throw new Error(body && body.error ? body.error : `HTTP ${code}`);
+  return body;
+}
+const pct = (n, total) => (total ? (100 * n / total).toFixed(2) : "0.00");
+const shown = (v) => (v === null || v === undefined ? "" : String(v));
+
+function facetTable(title, buckets, total) {
+  const box = document.createElement("div");
+  box.appendChild(text("h2", title));
+  const table = document.createElement("table");
+  const body = document.createElement("tbody");
+  body.replaceChildren(...buckets.map((b) => row([shown(b.term), text("td", b.count, "num"),
+                                                  text("td", pct(b.count, total), "num")])));
+  table.appendChild(body);
+  box.appendChild(table);
+  return box;
+}
+
+async function loadSummary() {
+  const body = await search([["_results_number", "0"], ["_facets_size", "10"],
+                             ...SUMMARY.map((f) => ["_facets", f])]);
+  document.getElementById("summary-total").textContent = `${body.total} crashes in the range.`;
+  document.getElementById("summary-facets").replaceChildren(
+    ...SUMMARY.filter((f) => body.facets[f]).map((f) => facetTable(f, body.facets[f], body.total)));
+  return body.total;
+}
+
+let page = Math.max(1, Number(params.get("page")) || 1);
+async function loadReports() {
+  const body = await search([["_results_number", String(PAGE)], ["_results_offset", String((page - 1) * PAGE)],
+                             ["_sort", "-date"], ["_facets_size", "0"],
+                             ...["uuid", ...COLUMNS].map((c) => ["_columns", c])]);
+  fill("report-head", ["crash", ...COLUMNS].map((c) => text("th", c)));
+  fill("report-rows", body.hits.map((h) => {
+    const id = document.createElement("td");
+    id.appendChild(link(`/report/index/${encodeURIComponent(h.uuid)}`, h.uuid));
+    return row([id, ...COLUMNS.map((c) => shown(h[c]))]);
+  }));
+  const pages = Math.max(1, Math.ceil(body.total / PAGE));
+  document.getElementById("page").textContent = `page ${page} of ${pages}`;
+  document.getElementById("prev").disabled = page <= 1;
+  document.getElementById("next").disabled = page >= pages;
+}
+
+async function loadAggregation(field) {
+  const body = await search([["_results_number", "0"], ["_facets", field], ["_facets_size", "50"]]);
+  fill("agg-rows", (body.facets[field] || []).map((b) => row([shown(b.term), text("td", b.count, "num"),
+                                                              text("td", pct(b.count, body.total), "num")])));
+}
+
+async function loadGraph() {
+  const body = await search([["_results_number", "0"], ["_histogram.date", "version"], ["_facets_size", "5"]]);
+  const days = body.facets.histogram_date || [];
+  const versions = [...new Set(days.flatMap((d) => ((d.facets || {}).version || []).map((v) => v.term)))];
+  fill("graph-head", ["day", "all", ...versions].map((c) => text("th", c)));
+  fill("graph-rows", days.map((d) => {
+    const by = new Map(((d.facets || {}).version || []).map((v) => [v.term, v.count]));
+    return row([String(d.term).slice(0, 10), text("td", d.count, "num"),
+                ...versions.map((v) => text("td", by.get(v) || 0, "num"))]);
+  }));
+}
+
+async function loadBugs(session) {
+  const { body } = await api(`/api/Bugs/?${query([["signatures", signature]])}`);
+  fill("bug-rows", ((body && body.hits) || []).map((h) => row([h.id, h.signature])));
+  if (!session.permissions.includes("admin")) return;
+  const form = document.getElementById("bug-form");
+  form.hidden = false;
+  form.onsubmit = async (e) => {
+    e.preventDefault();
+    const headers = { "Content-Type": "application/x-www-form-urlencoded" };
+    if (session.csrf_token) headers["X-CSRF-Token"] = session.csrf_token;
+    const r = await fetch("/api/Bugs/", {
+      method: "POST", headers, credentials: "same-origin",
+      body: query([["bug_id", document.getElementById("bug-id").value], ["signatures", signature]]),
+    });
+    document.getElementById("bug-status").textContent = r.ok ? "Added." : `Refused (${r.status}).`;
+    if (r.ok) await loadBugs(session);
+  };
+}
+
+async function loadComments(session) {
+  const note = document.getElementById("comments-note");
+  if (!session.permissions.includes("view_pii")) {
+    note.textContent = "User comments are protected: they need the view_pii permission.";
+    return;
+  }
+  const body = await search([["_results_number", "100"], ["_sort", "-date"], ["_facets_size", "0"],
+                             ["user_comments", "!__null__"], ["_columns", "uuid"], ["_columns", "date"],
+                             ["_columns", "user_comments"]], "SuperSearchUnredacted");
+  note.textContent = `${body.total} crashes with a comment.`;
+  fill("comment-rows", body.hits.map((h) => {
+    const id = document.createElement("td");
+    id.appendChild(link(`/report/index/${encodeURIComponent(h.uuid)}`, h.uuid));
+    return row([shown(h.date), id, shown(h.user_comments)]);
+  }));
+}
+
+async function main() {
+  if (!signature || params.getAll("signature").length !== 1) {
+    status.textContent = "Give exactly one signature (?signature=...).";
+    return;
+  }
+  document.getElementById("signature").textContent = signature;
+  document.title = `${signature} · crashbox`;
+  const session = (await api("/api/Session/")).body || { permissions: [] };
+  await loadSummary();
+  const fields = (await api("/api/SuperSearchFields/")).body || {};
+  const select = document.getElementById("agg-field");
+  select.replaceChildren(...Object.keys(fields).filter((f) => fields[f].is_exposed !== false &&
+      (fields[f].permissions_needed || []).length === 0).sort().map((f) => text("option", f)));
+  select.value = "platform";
+  select.addEventListener("change", () => loadAggregation(select.value));
+  const loaded = new Set();
+  const loaders = {
+    reports: loadReports, aggregations: () => loadAggregation(select.value), graphs: loadGraph,
+    bugs: () => loadBugs(session), comments: () => loadComments(session),
+  };
+  document.getElementById("prev").addEventListener("click", () => { page--; loadReports(); });
+  document.getElementById("next").addEventListener("click", () => { page++; loadReports(); });
+  status.hidden = true;
+  document.getElementById("report").hidden = false;
+  wireTabs("summary", (name) => {
+    if (loaders[name] && !loaded.has(name)) {
+      loaded.add(name);
+      loaders[name]().catch((e) => { status.hidden = false; status.textContent = e.message; });
+    }
+  });
+}
+main().catch((e) => { status.textContent = `Could not load the signature report: ${e.message}`; });
