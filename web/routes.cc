@@ -84,6 +84,8 @@ void RegisterRoutes(Router& r, const Services& s) {
     SuperSearchHandlers search = MakeSuperSearchHandlers(*s.search, access);
     AddApi(r, "SuperSearch", {"GET"}, search.search);
     AddApi(r, "SuperSearchUnredacted", {"GET"}, search.unredacted);
+    AddApi(r, "ProductDetails", {"GET"},
+           MakeProductDetailsHandler(*s.search->products));
   }
   const CrashApiHandlers api = MakeCrashApiHandlers(
       {s.crashes, s.search ? s.search->index : nullptr, s.signatures, s.bugs},

@@ -3,7 +3,7 @@
 // opens /topcrashers/?product=P without a version (the page picks the
 // newest active one), waits for the table, then picks 3 days by keyboard
 // and submits the form. Prints one JSON object:
-//   {"version": chosen, "title", "summary", "rows": [[rank, signature, count]],
+//   {"home": [{"product", "week", "versions": [links]}], "version": chosen, "title", "summary", "rows": [[rank, signature, count]],
 //    "links": n signature links, "csv": first CSV line, "after": {"days",
 //    "rows"}, "errors": [...]}
 // Usage: node topcrashers_page.mjs http://127.0.0.1:PORT PRODUCT
@@ -23,6 +23,13 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  // The home page lists the product with links into Top Crashers.
+  await page.goto(`${base}/`);
+  await page.waitForSelector("#products:not([hidden])", { timeout: 15000 });
+  const home = await page.$$eval("#product-rows tr", (trs) => trs.map((tr) => ({
+    product: tr.cells[0].textContent, week: tr.cells[1].textContent,
+    versions: [...tr.cells[2].querySelectorAll("a")].map((a) => a.getAttribute("href")),
+  })));
   await page.goto(`${base}/topcrashers/?product=${encodeURIComponent(product)}`);
   await page.waitForURL(/version=/);
   await page.waitForSelector("#table:not([hidden])", { timeout: 15000 });
@@ -43,7 +50,8 @@ try {
   const after = { days: new URL(page.url()).searchParams.get("days"),
                   rows: await page.$$eval("#rows tr", (trs) => trs.length) };
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  console.log(JSON.stringify({ version, title, summary, rows, links, csv: csvText.split("\r\n")[0], after, errors }));
+  console.log(JSON.stringify({ home, version, title, summary, rows, links, csv: csvText.split("\r\n")[0], after,
+                               errors }));
 } finally {
   await browser.close();
 }

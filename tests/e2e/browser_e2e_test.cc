@@ -270,6 +270,17 @@ TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
   const std::string version = seen["version"];
+  // The home page: product-details products first, each generated product
+  // with a link to its newest active version's Top Crashers.
+  ASSERT_GE(seen["home"].size(), 4u) << seen["home"].dump();
+  bool linked = false;
+  for (const json& p : seen["home"]) {
+    if (p["product"] != "Firefox") continue;
+    linked =
+        !p["versions"].empty() &&
+        p["versions"][0] == "/topcrashers/?product=Firefox&version=" + version;
+  }
+  EXPECT_TRUE(linked) << seen["home"].dump();
   EXPECT_EQ(seen["title"], "Top Crashers for Firefox " + version);
   ASSERT_FALSE(seen["rows"].empty()) << seen.dump();
   EXPECT_EQ(seen["links"], seen["rows"].size());

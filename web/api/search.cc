@@ -40,6 +40,29 @@ Handler MakeSuperSearchFieldsHandler() {
   return [](Request&, Response& resp) { resp.Json(200, kBody); };
 }
 
+Handler MakeProductDetailsHandler(const products::ProductDetails& details) {
+  json list = json::array();
+  auto pairs = [](const std::vector<std::pair<std::string, std::string>>& v) {
+    json out = json::array();
+    for (const auto& [label, url] : v) out.push_back({label, url});
+    return out;
+  };
+  for (const products::Product& p : details.all()) {
+    list.push_back({{"name", p.name},
+                    {"description", p.description},
+                    {"home_page_sort", p.home_page_sort},
+                    {"featured_versions", p.featured_versions},
+                    {"bug_links", pairs(p.bug_links)},
+                    {"product_home_links", pairs(p.product_home_links)}});
+  }
+  // Fixed for the life of the process: render once.
+  std::string body = json{{"products", list}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+  return [body = std::move(body)](Request&, Response& resp) {
+    resp.Json(200, body);
+  };
+}
+
 namespace {
 
 Handler MakeSearch(const SearchServices& s, Access& access,

@@ -37,6 +37,12 @@ struct SearchServices {
 
 Handler MakeSuperSearchFieldsHandler();
 
+// GET /api/ProductDetails/ (crashbox's own; Socorro's webapp reads the files
+// directly): the product-details files crashbox knows, in home-page order,
+// as {"products": [{"name", "description", "home_page_sort",
+// "featured_versions", "bug_links", "product_home_links"}]}.
+Handler MakeProductDetailsHandler(const products::ProductDetails& products);
+
 // The two search endpoints, sharing one set of concurrency caps. The
 // services must outlive the handlers.
 struct SuperSearchHandlers {
