@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "app/base/strings.h"
 #include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
 #include "tests/e2e/e2e_http.h"
@@ -340,6 +341,42 @@ TEST(BrowserE2E, SignatureReportTabsByKeyboard) {
   EXPECT_EQ(seen["bugs"], json::array({json::array({"424242", signature})}));
   EXPECT_NE(seen["comments"].get<std::string>().find("with a comment"),
             std::string::npos);
+}
+
+// The Super Search page: its counts are the API's, a facet value narrows
+// the search, and a filter added in the form is sent with Enter.
+TEST(BrowserE2E, SuperSearchPageFiltersAndFacets) {
+  if (std::string why = BrowserMissing(); !why.empty()) {
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
+  }
+  TempDir dir;
+  std::string data = (dir / "data").string();
+  ServerProcess server(data);
+  ASSERT_TRUE(server.started());
+  ImportGenerated(server, data, dir.path(), 1000);
+  httpclient::HttpClient http;
+  auto ask = [&](const std::string& params) {
+    auto r = http.Get(server.url() + "/api/SuperSearch/?_results_number=0&" +
+                      params);
+    return r.ok() ? json::parse(r->body, nullptr, false) : json();
+  };
+  json firefox = ask("product=Firefox&_facets=signature");
+  json top = firefox["facets"]["signature"][0];
+  json seen = RunScript("search_page.mjs", {server.url()}, dir.path());
+  ASSERT_TRUE(seen.is_object());
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  EXPECT_EQ(seen["first"]["status"],
+            std::to_string(firefox["total"].get<int>()) + " crashes.");
+  EXPECT_EQ(seen["first"]["rows"], std::min(50, firefox["total"].get<int>()));
+  EXPECT_EQ(seen["narrowed"]["status"],
+            std::to_string(top["count"].get<int>()) + " crashes.");
+  EXPECT_EQ(seen["narrowed"]["rows"], top["count"]);
+  json linux_only =
+      ask("product=Firefox&platform=Linux&signature=" +
+          base::PercentEncode("=" + top["term"].get<std::string>()));
+  EXPECT_EQ(seen["added"]["status"],
+            std::to_string(linux_only["total"].get<int>()) + " crashes.");
 }
 
 }  // namespace
