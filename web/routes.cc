@@ -108,6 +108,8 @@ void RegisterRoutes(Router& r, const Services& s) {
         MakeAssetHandler("html/signature.html", "text/html; charset=utf-8"));
   r.Get("/search/",
         MakeAssetHandler("html/search.html", "text/html; charset=utf-8"));
+  r.Get("/newbuild/",
+        MakeAssetHandler("html/newbuild.html", "text/html; charset=utf-8"));
   // Browsers ask for /favicon.ico on their own; pages link the SVG.
   r.Get("/favicon.svg", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));
   r.Get("/favicon.ico", MakeAssetHandler("html/favicon.svg", "image/svg+xml"));

@@ -123,8 +123,11 @@ async function run() {
   document.getElementById("facet-title").textContent = `Facet: ${facet}`;
   fill("facet-rows", (body.facets[facet] || []).map((b) => {
     // A facet value narrows the search to it.
+    // Exact: `=` for text fields; a bare value is exact for the others
+    // (SOCORRO.md 4.2: enums know no `=`).
     const narrowed = new URLSearchParams(params);
-    narrowed.append(facet, `=${b.term}`);
+    const exact = (fields[facet] || {}).data_validation_type === "str" ? "=" : "";
+    narrowed.append(facet, `${exact}${b.term}`);
     narrowed.delete("_results_offset");
     const cell = document.createElement("td");
     cell.appendChild(link(`/search/?${narrowed}`, String(b.term)));

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -377,6 +378,49 @@ TEST(BrowserE2E, SuperSearchPageFiltersAndFacets) {
           base::PercentEncode("=" + top["term"].get<std::string>()));
   EXPECT_EQ(seen["added"]["status"],
             std::to_string(linux_only["total"].get<int>()) + " crashes.");
+}
+
+// "New in this build": the version's crashes are the API's, and every
+// signature it calls new was first seen in one of the version's builds.
+TEST(BrowserE2E, NewInThisBuildListsSignaturesFirstSeenInIt) {
+  if (std::string why = BrowserMissing(); !why.empty()) {
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
+  }
+  TempDir dir;
+  std::string data = (dir / "data").string();
+  ServerProcess server(data);
+  ASSERT_TRUE(server.started());
+  ImportGenerated(server, data, dir.path(), 1000);
+  httpclient::HttpClient http;
+  auto r = http.Get(server.url() +
+                    "/api/SuperSearch/?product=Firefox&_facets=version"
+                    "&_results_number=0&date=%3E%3D" +
+                    DaysAgo(28));
+  ASSERT_TRUE(r.ok());
+  const std::string version =
+      json::parse(r->body)["facets"]["version"][0]["term"];
+  r = http.Get(server.url() +
+               "/api/SuperSearch/?product=Firefox&version=" + version +
+               "&_facets=build_id&_results_number=0&date=%3E%3D" + DaysAgo(28));
+  json mine = json::parse(r->body);
+  std::set<std::string> builds;
+  for (const json& b : mine["facets"]["build_id"])
+    builds.insert(std::to_string(b["term"].get<int64_t>()));
+  json seen = RunScript("newbuild_page.mjs", {server.url(), "Firefox", version},
+                        dir.path());
+  ASSERT_TRUE(seen.is_object());
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  EXPECT_EQ(seen["compared"].get<std::string>().rfind(
+                std::to_string(mine["total"].get<int>()) +
+                    " crashes of version " + version,
+                0),
+            0u)
+      << seen["compared"];
+  EXPECT_FALSE(seen["fresh"].empty());
+  for (const json& f : seen["fresh"])
+    EXPECT_TRUE(builds.contains(f[2].get<std::string>())) << f.dump();
+  EXPECT_FALSE(seen["risen"].empty());
 }
 
 }  // namespace
