@@ -74,6 +74,10 @@ void RegisterRoutes(Router& r, const Services& s) {
   r.Get("/setup", account.setup_page);
   r.Post("/setup", account.setup);
   AddApi(r, "Session", {"GET"}, account.session);
+  AddApi(r, "Tokens", {"GET"}, account.tokens_list);
+  AddApi(r, "Tokens", {"POST"}, account.tokens_create);
+  AddApi(r, "Tokens", {"DELETE"}, account.tokens_revoke);
+  r.Get("/api/tokens/", account.tokens_page);
   AddApi(r, "RawCrash", {"GET"}, MakeRawCrashHandler(*s.crashes, access));
   AddApi(r, "ProcessedCrash", {"GET"},
          MakeProcessedCrashHandler(*s.crashes, access));

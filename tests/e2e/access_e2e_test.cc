@@ -366,6 +366,35 @@ TEST_F(AccessE2E, FirstRunSessionsCsrfAndProxySignOn) {
               "Cookie: " + cookie + "\r\nX-CSRF-Token: " + csrf + "\r\n", ids));
   EXPECT_EQ(testing::StatusOf(with_csrf), 200) << with_csrf;
 
+  // Tokens from the browser: with the session and its CSRF token only; a
+  // token never mints another.
+  const std::string session_headers =
+      "Cookie: " + cookie + "\r\nX-CSRF-Token: " + csrf + "\r\n";
+  EXPECT_EQ(
+      testing::StatusOf(testing::RawHttp(
+          port, Request("POST", "/api/Tokens/", "Cookie: " + cookie + "\r\n",
+                        "permissions=view_pii"))),
+      403);
+  std::string made =
+      testing::RawHttp(port, Request("POST", "/api/Tokens/", session_headers,
+                                     "permissions=view_pii&notes=ci&days=5"));
+  ASSERT_EQ(testing::StatusOf(made), 200) << made;
+  const std::string key = json::parse(testing::BodyOf(made))["key"];
+  std::string minted = testing::RawHttp(
+      port, Request("POST", "/api/Tokens/", "Auth-Token: " + key + "\r\n",
+                    "permissions=view_pii"));
+  EXPECT_EQ(testing::StatusOf(minted), 403);
+  EXPECT_NE(minted.find("tokens are created from a signed-in session"),
+            std::string::npos);
+  EXPECT_EQ(testing::StatusOf(testing::RawHttp(
+                port, Request("POST", "/api/Tokens/", session_headers,
+                              "permissions=fly"))),
+            400);
+  std::string listed = testing::RawHttp(
+      port, Request("GET", "/api/Tokens/", "Cookie: " + cookie + "\r\n"));
+  EXPECT_EQ(json::parse(testing::BodyOf(listed))["tokens"][0]["notes"], "ci");
+  EXPECT_EQ(listed.find(key), std::string::npos) << "keys are never listed";
+
   // Passwords: wrong, right, throttled per address.
   auto login = [&](const std::string& password, const std::string& extra = "") {
     return testing::RawHttp(

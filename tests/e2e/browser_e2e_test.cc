@@ -423,5 +423,44 @@ TEST(BrowserE2E, NewInThisBuildListsSignaturesFirstSeenInIt) {
   EXPECT_FALSE(seen["risen"].empty());
 }
 
+// A signed-in user makes an API token in the browser, uses it, revokes it.
+TEST(BrowserE2E, TokensPageCreatesUsesAndRevokes) {
+  if (std::string why = BrowserMissing(); !why.empty()) {
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
+  }
+  TempDir dir;
+  std::string data = (dir / "data").string();
+  ServerProcess server(data, {"--auth", "on"});
+  ASSERT_TRUE(server.started());
+  ASSERT_EQ(testing::RunCrashbox({"user", "add", "ada", "--data-dir", data},
+                                 "correct horse\n")
+                .exit_code,
+            0);
+  ASSERT_EQ(testing::RunCrashbox(
+                {"user", "grant", "ada", "Hackers", "--data-dir", data})
+                .exit_code,
+            0);
+  json seen = RunScript("tokens_page.mjs",
+                        {server.url(), "ada", "correct horse"}, dir.path());
+  ASSERT_TRUE(seen.is_object());
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  EXPECT_EQ(seen["anonymous"], "Sign in to manage your API tokens: sign in.");
+  const std::string key = seen["key"];
+  EXPECT_EQ(key.size(), 32u);
+  ASSERT_EQ(seen["listed"].size(), 1u);
+  EXPECT_EQ(seen["listed"][0][1], "view_pii");
+  EXPECT_EQ(seen["listed"][0][2], "<b>ci</b> upload");
+  EXPECT_EQ(seen["used"]["via"], "token");
+  EXPECT_EQ(seen["used"]["permissions"], json::array({"view_pii"}));
+  EXPECT_EQ(seen["after_revoke"]["status"], 403);
+  EXPECT_EQ(seen["after_revoke"]["error"], "API Token not matched");
+  EXPECT_EQ(seen["rows_after"], 0);
+  testing::CommandResult audit =
+      testing::RunCrashbox({"audit", "--format", "json", "--data-dir", data});
+  EXPECT_NE(audit.out.find("\"token.create\""), std::string::npos);
+  EXPECT_NE(audit.out.find("\"token.revoke\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace crashbox

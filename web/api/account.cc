@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "web/api/account.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "app/auth/secrets.h"
+#include "app/base/iso_time.h"
 #include "app/base/strings.h"
 #include "web/ui/pages.h"
 
@@ -84,6 +88,15 @@ bool FirstRun(Access& access) {
 
 void ErrorJson(Response& resp, int status, std::string_view message) {
   resp.Json(status, json{{"error", message}}.dump());
+}
+
+json TokenJson(const auth::Token& t) {
+  auto iso = [](int64_t ms) { return base::IsoTimestampSeconds(ms / 1000); };
+  return {{"id", t.id},
+          {"permissions", auth::PermissionNames(t.permissions)},
+          {"notes", t.notes},
+          {"created", iso(t.created_ms)},
+          {"expires", iso(t.expires_ms)}};
 }
 
 }  // namespace
@@ -190,6 +203,80 @@ AccountHandlers MakeAccountHandlers(Access& access) {
       resp.headers.emplace_back("Set-Cookie",
                                 access.SessionCookie(req, cookie.value()));
     Redirect(resp, "/");
+  };
+  h.tokens_page =
+      MakeAssetHandler("html/tokens.html", "text/html; charset=utf-8");
+  h.tokens_list = [&access](Request& req, Response& resp) {
+    std::optional<auth::Caller> caller = access.Identify(req, resp);
+    if (!caller) return;
+    if (!caller->signed_in()) return ErrorJson(resp, 403, "sign in first");
+    Result<std::vector<auth::Token>> tokens =
+        access.authenticator().store().ListTokens(caller->user);
+    if (!tokens.ok()) return ErrorJson(resp, 500, tokens.status().ToString());
+    json list = json::array();
+    for (const auth::Token& t : *tokens) list.push_back(TokenJson(t));
+    resp.headers.emplace_back("Cache-Control", "no-store");
+    resp.Json(200, json{{"tokens", list}}.dump());
+  };
+  h.tokens_create = [&access](Request& req, Response& resp) {
+    std::optional<Params> form = Form(req, resp);
+    if (!form) return;
+    std::optional<auth::Caller> caller =
+        access.Identify(req, resp, Field(*form, "csrf_token"));
+    if (!caller) return;
+    // A token never mints another: a leaked one must not outlive revocation.
+    if (caller->via != auth::Via::kSession)
+      return ErrorJson(resp, 403,
+                       "tokens are created from a signed-in session");
+    std::vector<std::string> names;
+    for (const auto& [k, v] : *form) {
+      if (k == "permissions" && !v.empty()) names.push_back(v);
+    }
+    std::string bad;
+    std::optional<auth::PermSet> perms = auth::ParsePermissions(names, &bad);
+    if (!perms) return ErrorJson(resp, 400, "unknown permission " + bad);
+    if ((auth::Expand(*perms) & ~caller->permissions) != 0)
+      return ErrorJson(resp, 403,
+                       "a token carries a subset of its owner's permissions");
+    std::string days_text = Field(*form, "days");
+    int days = days_text.empty() ? 90 : std::atoi(days_text.c_str());
+    if (days < 1 || days > 3650)
+      return ErrorJson(resp, 400, "days is 1 to 3650");
+    std::string notes = Field(*form, "notes");
+    if (notes.size() > 1000)
+      return ErrorJson(resp, 400, "notes are 1000 bytes at most");
+    auth::AuthStore& store = access.authenticator().store();
+    auth::Token t;
+    t.user = caller->user;
+    t.permissions = *perms;
+    t.notes = base::Utf8Lossy(notes);
+    t.created_ms = store.NowMs();
+    t.expires_ms = t.created_ms + int64_t{days} * 86'400'000;
+    Result<std::string> key = store.CreateToken(t);
+    if (!key.ok()) return ErrorJson(resp, 500, key.status().ToString());
+    access.Audit(req, *caller, "token.create", caller->user,
+                 fmt::format("{}", fmt::join(names, ",")));
+    resp.headers.emplace_back("Cache-Control", "no-store");
+    resp.Json(200, json{{"key", key.value()}}.dump());
+  };
+  h.tokens_revoke = [&access](Request& req, Response& resp) {
+    std::optional<auth::Caller> caller = access.Identify(req, resp);
+    if (!caller) return;
+    if (!caller->signed_in()) return ErrorJson(resp, 403, "sign in first");
+    std::string id = req.QueryParam("id").value_or("");
+    auth::AuthStore& store = access.authenticator().store();
+    Result<std::vector<auth::Token>> all = store.ListTokens();
+    if (!all.ok()) return ErrorJson(resp, 500, all.status().ToString());
+    auto it = std::find_if(all->begin(), all->end(), [&](const auth::Token& t) {
+      return !id.empty() && t.id == id;
+    });
+    if (it == all->end() ||
+        (it->user != caller->user && !caller->Has(auth::kAdmin)))
+      return ErrorJson(resp, 404, "no such token");
+    Result<auth::Token> gone = store.RevokeToken(it->id);
+    if (!gone.ok()) return ErrorJson(resp, 500, gone.status().ToString());
+    access.Audit(req, *caller, "token.revoke", gone->user, gone->id);
+    resp.Json(200, json{{"revoked", gone->id}}.dump());
   };
   return h;
 }

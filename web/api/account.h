@@ -17,6 +17,15 @@
 //                          "csrf_token", "first_run"}
 //   GET  /                 the home page; while no user exists, loopback
 //                          visitors are sent to /setup
+//   GET  /api/Tokens/      the signed-in caller's API tokens (never keys)
+//   POST /api/Tokens/      form permissions (repeatable), notes, days (1 to
+//                          3650, default 90): a new token for the caller
+//                          signed in with a session (not with a token),
+//                          carrying a subset of their permissions; the
+//                          answer holds its key, shown this once
+//   DELETE /api/Tokens/?id=ID   revokes one of the caller's tokens (an
+//                          admin's: anyone's)
+//   GET  /api/tokens/      the page for them (Socorro's URL)
 // Cross-site form posts to /login and /setup are refused by their Origin.
 #pragma once
 
@@ -27,6 +36,7 @@ namespace crashbox::web {
 
 struct AccountHandlers {
   Handler login_page, login, logout, setup_page, setup, session, home;
+  Handler tokens_page, tokens_list, tokens_create, tokens_revoke;
 };
 AccountHandlers MakeAccountHandlers(Access& access);
 
