@@ -14,7 +14,7 @@ namespace crashbox::web {
 namespace {
 
 void Forbidden(Response& resp, std::string_view message) {
-  resp.Json(403, nlohmann::json{{"error", message}}.dump());
+  resp.Json(403, nlohmann::json{{"error", base::Utf8Lossy(message)}}.dump());
 }
 
 bool ChangesState(std::string_view method) {
@@ -86,7 +86,9 @@ std::optional<auth::Caller> Access::Identify(
     if (who.status().code() == Status::Code::kPermissionDenied) {
       Forbidden(resp, who.status().message());
     } else {
-      resp.Json(500, nlohmann::json{{"error", who.status().ToString()}}.dump());
+      resp.Json(500, nlohmann::json{{"error",
+                                     base::Utf8Lossy(who.status().ToString())}}
+                         .dump());
     }
     return std::nullopt;
   }

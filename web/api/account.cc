@@ -86,8 +86,9 @@ bool FirstRun(Access& access) {
   return access.authenticator().enabled() && any.ok() && !any.value();
 }
 
+// Messages may quote what the client sent: invalid UTF-8 is replaced.
 void ErrorJson(Response& resp, int status, std::string_view message) {
-  resp.Json(status, json{{"error", message}}.dump());
+  resp.Json(status, json{{"error", base::Utf8Lossy(message)}}.dump());
 }
 
 json TokenJson(const auth::Token& t) {
