@@ -90,6 +90,7 @@ void RegisterRoutes(Router& r, const Services& s) {
     AddApi(r, "SuperSearchUnredacted", {"GET"}, search.unredacted);
     AddApi(r, "ProductDetails", {"GET"},
            MakeProductDetailsHandler(*s.search->products));
+    r.Get("/home/product/*", MakeProductHomeHandler(*s.search));
   }
   const CrashApiHandlers api = MakeCrashApiHandlers(
       {s.crashes, s.search ? s.search->index : nullptr, s.signatures, s.bugs},

@@ -52,7 +52,9 @@ async function showProducts() {
       active.map((b) => b.term).sort((a, b) => b.localeCompare(a, undefined, { numeric: true })).slice(0, 6)
         .forEach((ver) => versions.append(link(`/topcrashers/?${query([["product", name], ["version", ver]])}`, ver), " "));
     }
-    rows.push(row([text("td", name), text("td", weekly.get(name) || 0, "num"), versions]));
+    const nameCell = document.createElement("td");
+    nameCell.appendChild(link(`/home/product/${encodeURIComponent(name)}`, name));
+    rows.push(row([nameCell, text("td", weekly.get(name) || 0, "num"), versions]));
   }
   document.getElementById("product-rows").replaceChildren(...rows);
   document.getElementById("products").hidden = rows.length === 0;

@@ -3,7 +3,8 @@
 // opens /topcrashers/?product=P without a version (the page picks the
 // newest active one), waits for the table, then picks 3 days by keyboard
 // and submits the form. Prints one JSON object:
-//   {"home": [{"product", "week", "versions": [links]}], "version": chosen, "title", "summary", "rows": [[rank, signature, count]],
+//   {"home": [{"product", "week", "versions": [links]}],
+//    "productPage": {"versions": [...], "days": n}, "version": chosen, "title", "summary", "rows": [[rank, signature, count]],
 //    "links": n signature links, "csv": first CSV line, "after": {"days",
 //    "rows"}, "errors": [...]}
 // Usage: node topcrashers_page.mjs http://127.0.0.1:PORT PRODUCT
@@ -30,6 +31,13 @@ try {
     product: tr.cells[0].textContent, week: tr.cells[1].textContent,
     versions: [...tr.cells[2].querySelectorAll("a")].map((a) => a.getAttribute("href")),
   })));
+  // Its product page: versions with their crashes this week, per-day counts.
+  await page.goto(`${base}/home/product/${encodeURIComponent(product)}`);
+  await page.waitForFunction(() => document.getElementById("status").textContent !== "Loading…");
+  const productPage = {
+    versions: await page.$$eval("#version-rows tr", (trs) => trs.map((tr) => tr.cells[0].textContent)),
+    days: await page.$$eval("#day-rows tr", (trs) => trs.length),
+  };
   await page.goto(`${base}/topcrashers/?product=${encodeURIComponent(product)}`);
   await page.waitForURL(/version=/);
   await page.waitForSelector("#table:not([hidden])", { timeout: 15000 });
@@ -50,7 +58,7 @@ try {
   const after = { days: new URL(page.url()).searchParams.get("days"),
                   rows: await page.$$eval("#rows tr", (trs) => trs.length) };
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  console.log(JSON.stringify({ home, version, title, summary, rows, links, csv: csvText.split("\r\n")[0], after,
+  console.log(JSON.stringify({ home, productPage, version, title, summary, rows, links, csv: csvText.split("\r\n")[0], after,
                                errors }));
 } finally {
   await browser.close();

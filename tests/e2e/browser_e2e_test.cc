@@ -283,6 +283,15 @@ TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
         p["versions"][0] == "/topcrashers/?product=Firefox&version=" + version;
   }
   EXPECT_TRUE(linked) << seen["home"].dump();
+  // The product page features the same version; an unknown product is 404.
+  ASSERT_FALSE(seen["productPage"]["versions"].empty()) << seen.dump();
+  EXPECT_EQ(seen["productPage"]["versions"][0], version);
+  EXPECT_GE(seen["productPage"]["days"], 1);
+  EXPECT_EQ(testing::StatusOf(testing::RawHttp(
+                server.port(),
+                "GET /home/product/NoSuchProduct HTTP/1.1\r\nHost: "
+                "x\r\nConnection: close\r\n\r\n")),
+            404);
   EXPECT_EQ(seen["title"], "Top Crashers for Firefox " + version);
   ASSERT_FALSE(seen["rows"].empty()) << seen.dump();
   EXPECT_EQ(seen["links"], seen["rows"].size());

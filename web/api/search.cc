@@ -11,6 +11,7 @@
 #include "app/search/fields.h"
 #include "app/search/query.h"
 #include "web/api/search_gate.h"
+#include "web/ui/pages.h"
 
 namespace crashbox::web {
 namespace {
@@ -60,6 +61,28 @@ Handler MakeProductDetailsHandler(const products::ProductDetails& details) {
       -1, ' ', false, json::error_handler_t::replace);
   return [body = std::move(body)](Request&, Response& resp) {
     resp.Json(200, body);
+  };
+}
+
+Handler MakeProductHomeHandler(const SearchServices& s) {
+  return [&s, page = MakeAssetHandler("html/product.html",
+                                      "text/html; charset=utf-8")](
+             Request& req, Response& resp) {
+    constexpr std::string_view kPrefix = "/home/product/";
+    std::string name = std::string(req.path).substr(kPrefix.size());
+    while (!name.empty() && name.back() == '/') name.pop_back();
+    bool known = s.products->Find(name) != nullptr;
+    if (!known && !name.empty() && name.size() <= 256) {
+      (void)s.index->Read([&](store::sqlite::SearchIndex& index) {
+        known = Indexed(index, name);
+        return Status::Ok();
+      });
+    }
+    if (!known) {
+      resp.Text(404, "Unknown product\n");
+      return;
+    }
+    page(req, resp);
   };
 }
 

@@ -43,6 +43,11 @@ Handler MakeSuperSearchFieldsHandler();
 // "featured_versions", "bug_links", "product_home_links"}]}.
 Handler MakeProductDetailsHandler(const products::ProductDetails& products);
 
+// GET /home/product/<product>: the product home page (assets/html/
+// product.html) for a product a product-details file names or with indexed
+// crashes; 404 otherwise (Socorro's answer).
+Handler MakeProductHomeHandler(const SearchServices& services);
+
 // The two search endpoints, sharing one set of concurrency caps. The
 // services must outlive the handlers.
 struct SuperSearchHandlers {
