@@ -19,5 +19,5 @@ const who = text("span", "", "who");
 nav.replaceChildren(list, who);
 nav.setAttribute("aria-label", "Pages");
 const s = (await api("/api/Session/")).body || {};
-if (s.user) who.textContent = s.user;
+if (s.user) who.appendChild(link("/profile/", s.user));
 else if (s.via !== "auth-off") who.appendChild(link(`/login?next=${encodeURIComponent(location.pathname)}`, "Sign in"));

@@ -6,7 +6,8 @@
 // one JSON object:
 //   {"landed": path, "after_setup": text, "after_logout": text,
 //    "failed_login": text, "after_login": {"path", "who"},
-//    "cookie": {"httpOnly", "sameSite"}, "errors": [...]}
+//    "profile": {permission: "yes"|"no"}, "cookie": {"httpOnly", "sameSite"},
+//    "errors": [...]}
 // Usage: node first_run.mjs http://127.0.0.1:PORT
 import { chromium } from "playwright-core";
 
@@ -56,9 +57,14 @@ try {
   await page.fill("#password", "correct horse");
   await Promise.all([page.waitForURL(`${base}/`), page.press("#password", "Enter")]);
   const after_login = { path: new URL(page.url()).pathname, who: await who() };
+  // The profile page, reached from the navigation bar's name.
+  await Promise.all([page.waitForURL(`${base}/profile/`), page.click("#nav .who a")]);
+  await page.waitForSelector("#permissions:not([hidden])");
+  const profile = Object.fromEntries(await page.$$eval("#permission-rows tr",
+    (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent])));
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
   console.log(JSON.stringify({
-    landed, after_setup, after_logout, failed_login, after_login,
+    landed, after_setup, after_logout, failed_login, after_login, profile,
     cookie: { httpOnly: session.httpOnly, sameSite: session.sameSite }, errors,
   }));
 } finally {

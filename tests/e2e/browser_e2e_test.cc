@@ -167,6 +167,8 @@ TEST(BrowserE2E, FirstRunCreatesTheAdminAndSignsIn) {
   EXPECT_EQ(seen["after_logout"], "Not signed in: public fields only. Sign in");
   EXPECT_EQ(seen["failed_login"], "Wrong user name or password.");
   EXPECT_EQ(seen["after_login"]["who"], "Signed in as ada (admin).");
+  EXPECT_EQ(seen["profile"]["admin"], "yes");
+  EXPECT_EQ(seen["profile"]["view_pii"], "yes");
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
 }
 
