@@ -78,6 +78,8 @@ void RegisterRoutes(Router& r, const Services& s) {
   AddApi(r, "Tokens", {"POST"}, account.tokens_create);
   AddApi(r, "Tokens", {"DELETE"}, account.tokens_revoke);
   r.Get("/api/tokens/", account.tokens_page);
+  r.Get("/api/",
+        MakeAssetHandler("html/apidocs.html", "text/html; charset=utf-8"));
   r.Get("/profile/",
         MakeAssetHandler("html/profile.html", "text/html; charset=utf-8"));
   AddApi(r, "RawCrash", {"GET"}, MakeRawCrashHandler(*s.crashes, access));

@@ -6,7 +6,7 @@ import { api, link, text } from "/static/dom.js";
 const nav = document.getElementById("nav");
 const pages = [["/", "crashbox"], ["/topcrashers/", "Top Crashers"], ["/search/", "Super Search"],
                ["/newbuild/", "New in this build"], ["/symbols/missing/", "Missing symbols"],
-               ["/api/tokens/", "API tokens"]];
+               ["/api/", "API"], ["/api/tokens/", "API tokens"]];
 const list = document.createElement("ul");
 for (const [href, label] of pages) {
   const item = document.createElement("li");

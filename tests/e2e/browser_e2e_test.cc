@@ -473,5 +473,26 @@ TEST(BrowserE2E, TokensPageCreatesUsesAndRevokes) {
   EXPECT_NE(audit.out.find("\"token.revoke\""), std::string::npos);
 }
 
+// The API documentation page tries an endpoint through its form and lists
+// the search fields, marking the protected ones.
+TEST(BrowserE2E, ApiDocumentationTriesEndpoints) {
+  if (std::string why = BrowserMissing(); !why.empty()) {
+    GTEST_SKIP() << "headless browser unavailable (" << why
+                 << "); ./dev test installs it via tools/setup.sh";
+  }
+  TempDir dir;
+  ServerProcess server((dir / "data").string(), {"--auth", "on"});
+  ASSERT_TRUE(server.started());
+  json seen = RunScript("apidocs_page.mjs", {server.url()}, dir.path());
+  ASSERT_TRUE(seen.is_object());
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  EXPECT_GE(seen["endpoints"], 15);
+  const std::string answer = seen["answer"];
+  EXPECT_EQ(answer.rfind("GET /api/NoOp/?product=Firefox\n200\n", 0), 0u)
+      << answer;
+  EXPECT_NE(answer.find("\"total\": 0"), std::string::npos) << answer;
+  EXPECT_GT(seen["protected"], 5);
+}
+
 }  // namespace
 }  // namespace crashbox
