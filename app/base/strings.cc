@@ -138,48 +138,13 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-namespace {
-
-// Bytes of the well-formed sequence that starts at p[0] (Unicode Table 3-7),
-// or 0 when it is ill-formed; `*bad` is then the length of its maximal
-// subpart (at least 1), which from_utf8_lossy replaces by one U+FFFD.
-size_t WellFormedLength(const unsigned char* p, size_t n, size_t* bad) {
-  unsigned char c = p[0];
-  if (c < 0x80) return 1;
-  size_t len;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;  // no overlongs
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;  // no overlongs
-    if (c == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
-  } else {
-    *bad = 1;  // a continuation byte, C0, C1 or F5-FF cannot start anything
-    return 0;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    bool fits =
-        k < n && p[k] >= (k == 1 ? lo : 0x80) && p[k] <= (k == 1 ? hi : 0xBF);
-    if (!fits) {
-      *bad = k;
-      return 0;
-    }
-  }
-  return len;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 size_t ValidUtf8Prefix(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0, bad = 0;
   while (i < s.size()) {
-    size_t len = WellFormedLength(p + i, s.size() - i, &bad);
+    size_t len = WellFormedUtf8Length(p + i, s.size() - i, &bad);
     if (len == 0) return i;
     i += len;
   }
@@ -194,7 +159,7 @@ std::string Utf8Lossy(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = valid, bad = 0;
   while (i < s.size()) {
-    size_t len = WellFormedLength(p + i, s.size() - i, &bad);
+    size_t len = WellFormedUtf8Length(p + i, s.size() - i, &bad);
     if (len == 0) {
       out += "\xEF\xBF\xBD";
       i += bad;
@@ -233,6 +198,36 @@ std::string PercentEncode(std::string_view s) {
     }
   }
   return out;
+}
+
+size_t WellFormedUtf8Length(const unsigned char* p, size_t n, size_t* bad) {
+  unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;  // no overlongs
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;  // no overlongs
+    if (c == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
+  } else {
+    *bad = 1;  // a continuation byte, C0, C1 or F5-FF cannot start anything
+    return 0;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    bool fits =
+        k < n && p[k] >= (k == 1 ? lo : 0x80) && p[k] <= (k == 1 ? hi : 0xBF);
+    if (!fits) {
+      *bad = k;
+      return 0;
+    }
+  }
+  return len;
 }
 
 }  // namespace crashbox::base

@@ -33,6 +33,11 @@ bool IsValidUtf8(std::string_view s);
 // "\xED\xA0\x80" and each of 0x80-0xC1, 0xF5-0xFF give one U+FFFD per byte.
 // Valid input comes back unchanged.
 std::string Utf8Lossy(std::string_view s);
+// The length of the well-formed UTF-8 sequence at `p` (n >= 1 bytes; 1 for
+// ASCII), or 0 when it is ill-formed, `*bad` then being the length of its
+// maximal subpart (at least 1), which Utf8Lossy replaces by one U+FFFD
+// (Unicode Table 3-7 and §3.9).
+size_t WellFormedUtf8Length(const unsigned char* p, size_t n, size_t* bad);
 // Length of the valid UTF-8 prefix of `s` (s.size() when all of it is valid).
 size_t ValidUtf8Prefix(std::string_view s);
 std::string HexEncode(std::string_view bytes);

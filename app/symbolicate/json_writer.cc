@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "app/symbolicate/json_writer.h"
 
+#include "app/base/strings.h"
+
 #include <algorithm>
 #include <array>
 
@@ -29,36 +31,6 @@ bool WordIsPlain(uint64_t w) {
 }
 
 }  // namespace
-
-size_t WellFormedUtf8Length(const uint8_t* p, size_t n, size_t* bad) {
-  const uint8_t c = p[0];
-  if (c < 0x80) return 1;
-  size_t len;
-  uint8_t lo = 0x80, hi = 0xBF;  // the second byte's range (Table 3-7)
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;  // no overlongs
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;  // no overlongs
-    if (c == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
-  } else {
-    *bad = 1;  // a continuation byte, C0, C1 or F5..FF starts nothing
-    return 0;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    const bool fits =
-        k < n && p[k] >= (k == 1 ? lo : 0x80) && p[k] <= (k == 1 ? hi : 0xBF);
-    if (!fits) {
-      *bad = k;
-      return 0;
-    }
-  }
-  return len;
-}
 
 JsonWriter::JsonWriter(std::string* out) : out_(*out) {
   const size_t used = out_.size();
@@ -109,7 +81,7 @@ void JsonWriter::AppendEscaped(std::string_view s) {
     }
     if (c >= 0x80) {
       size_t bad = 0;
-      const size_t len = WellFormedUtf8Length(src + i, n - i, &bad);
+      const size_t len = base::WellFormedUtf8Length(src + i, n - i, &bad);
       if (len != 0) {
         std::memcpy(p, src + i, len);
         p += len;

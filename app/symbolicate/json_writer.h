@@ -121,9 +121,4 @@ class JsonWriter {
   bool comma_ = false;
 };
 
-// The length of the well-formed UTF-8 sequence at `p` (n >= 1 bytes; 1 for
-// ASCII), or 0 when it is ill-formed, `*bad` then being the length of its
-// maximal subpart (at least 1), which becomes one U+FFFD (Unicode 15 §3.9).
-size_t WellFormedUtf8Length(const uint8_t* p, size_t n, size_t* bad);
-
 }  // namespace crashbox::symbolicate::internal

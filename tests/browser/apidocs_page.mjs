@@ -4,18 +4,10 @@
 // Prints {"endpoints": n, "answer": text, "fields": text, "protected": n,
 // "errors": [...]}.
 // Usage: node apidocs_page.mjs http://127.0.0.1:PORT
-import { chromium } from "playwright-core";
+import { args, run } from "./harness.mjs";
 
-const base = process.argv[2];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+const [base] = args(["BASE_URL"]);
+await run(async (page) => {
   await page.goto(`${base}/api/`);
   await page.waitForFunction(() => document.getElementById("fields-status").textContent !== "Loading…");
   const endpoints = await page.$$eval("#endpoints h2", (hs) => hs.length);
@@ -26,7 +18,5 @@ try {
   const answer = await noop.locator("pre").textContent();
   const fields = await page.textContent("#fields-status");
   const protectedCount = await page.$$eval("#field-rows tr", (trs) => trs.filter((tr) => tr.cells[2].textContent === "yes").length);
-  console.log(JSON.stringify({ endpoints, answer, fields, protected: protectedCount, errors }));
-} finally {
-  await browser.close();
-}
+  return { endpoints, answer, fields, protected: protectedCount };
+});

@@ -9,23 +9,10 @@
 //    "profile": {permission: "yes"|"no"}, "cookie": {"httpOnly", "sameSite"},
 //    "errors": [...]}
 // Usage: node first_run.mjs http://127.0.0.1:PORT
-import { chromium } from "playwright-core";
+import { args, run } from "./harness.mjs";
 
-const base = process.argv[2];
-if (!base) {
-  console.error("usage: node first_run.mjs BASE_URL");
-  process.exit(2);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-try {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+const [base] = args(["BASE_URL"]);
+await run(async (page) => {
   const who = async () => {
     await page.waitForFunction(() => document.getElementById("who").textContent !== "…");
     return page.textContent("#who");
@@ -41,7 +28,7 @@ try {
   await page.keyboard.type("correct horse");
   await Promise.all([page.waitForURL(`${base}/`), page.keyboard.press("Enter")]);
   const after_setup = await who();
-  const cookies = await context.cookies();
+  const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === "crashbox_session") || {};
 
   await Promise.all([page.waitForURL(`${base}/`), page.click("#logout button")]);
@@ -62,11 +49,8 @@ try {
   await page.waitForSelector("#permissions:not([hidden])");
   const profile = Object.fromEntries(await page.$$eval("#permission-rows tr",
     (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent])));
-  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  console.log(JSON.stringify({
+  return {
     landed, after_setup, after_logout, failed_login, after_login, profile,
-    cookie: { httpOnly: session.httpOnly, sameSite: session.sameSite }, errors,
-  }));
-} finally {
-  await browser.close();
-}
+    cookie: { httpOnly: session.httpOnly, sameSite: session.sameSite }
+  };
+});

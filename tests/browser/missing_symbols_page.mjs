@@ -8,24 +8,12 @@
 // Usage: node missing_symbols_page.mjs http://127.0.0.1:PORT
 // (SCREENSHOT=file.png also saves what the page looks like.)
 // Called by tests/e2e/browser_e2e_test.cc, which checks the output.
-import { chromium } from "playwright-core";
+import { args, run } from "./harness.mjs";
 
-const base = process.argv[2];
-if (!base) {
-  console.error("usage: node missing_symbols_page.mjs BASE_URL");
-  process.exit(2);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
-  page.on("response", (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+const [base] = args(["BASE_URL"]);
+await run(async (page) => {
+  const failed = [];
+  page.on("response", (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
   const response = await page.goto(`${base}/symbols/missing/`);
   if (!response || response.status() !== 200) throw new Error(`page answered ${response && response.status()}`);
   await page.waitForFunction(() => document.getElementById("status").textContent !== "Loading…", null,
@@ -36,8 +24,5 @@ try {
     rows: [...document.querySelectorAll("#rows tr")].map((tr) => [...tr.cells].map((td) => td.textContent)),
     injected: document.querySelectorAll("#rows td *").length,
   }));
-  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  console.log(JSON.stringify({ ...seen, errors }));
-} finally {
-  await browser.close();
-}
+  return { ...seen, failed };
+});

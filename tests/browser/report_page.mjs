@@ -10,31 +10,14 @@
 //    "errors": [...]}
 // "injected" counts elements inside value cells that the page did not make.
 // Usage: node report_page.mjs http://127.0.0.1:PORT CRASH_ID
-import { chromium } from "playwright-core";
+import { args, run } from "./harness.mjs";
 
-const [base, id] = process.argv.slice(2);
-if (!base || !id) {
-  console.error("usage: node report_page.mjs BASE_URL CRASH_ID");
-  process.exit(2);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-try {
-  const page = await browser.newPage();
-  const errors = [];
+const [base, id] = args(["BASE_URL", "CRASH_ID"]);
+await run(async (page, expect) => {
   let dialogs = 0;
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  // The two "not yet" answers below are 404s the browser reports; any
-  // other console error counts.
-  let expected404 = 2;
-  page.on("console", (m) => {
-    if (m.type() !== "error") return;
-    if (/status of 404/.test(m.text()) && expected404 > 0) { expected404--; return; }
-    errors.push(`console: ${m.text()}`);
-  });
   page.on("dialog", async (d) => { dialogs++; await d.dismiss(); });
+  // The two "not yet" answers below are 404s the browser reports.
+  expect(2, 404);
   let held = 0;
   await page.route("**/api/ProcessedCrash/**", async (route) => {
     if (held++ < 2) {
@@ -65,8 +48,5 @@ try {
   const injected = await page.$$eval("#facts td *, #frames td *, #annotation-rows td *, #threads td *",
                                      (els) => els.length);
   const title = await page.textContent("#title");
-  console.log(JSON.stringify({ pending, title, facts, frames, threads, modules, annotations, tabs,
-                               injected, dialogs, errors }));
-} finally {
-  await browser.close();
-}
+  return { pending, title, facts, frames, threads, modules, annotations, tabs, injected, dialogs };
+});

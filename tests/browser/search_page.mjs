@@ -6,22 +6,10 @@
 //   {"first": {"status", "rows"}, "narrowed": {"status", "rows", "url"},
 //    "added": {"status", "url"}, "errors": [...]}
 // Usage: node search_page.mjs http://127.0.0.1:PORT
-import { chromium } from "playwright-core";
+import { args, run } from "./harness.mjs";
 
-const base = process.argv[2];
-if (!base) {
-  console.error("usage: node search_page.mjs BASE_URL");
-  process.exit(2);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+const [base] = args(["BASE_URL"]);
+await run(async (page) => {
   const settled = () => page.waitForFunction(() => document.getElementById("status").textContent !== "Loading…");
   const seen = async () => ({ status: await page.textContent("#status"),
                               rows: await page.$$eval("#result-rows tr", (trs) => trs.length),
@@ -43,7 +31,5 @@ try {
   await Promise.all([page.waitForURL(/platform=Linux/), input.press("Enter")]);
   await settled();
   const added = await seen();
-  console.log(JSON.stringify({ first, narrowed, added, errors }));
-} finally {
-  await browser.close();
-}
+  return { first, narrowed, added };
+});

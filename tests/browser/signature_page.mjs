@@ -6,22 +6,10 @@
 //    "page": text, "aggregation": [[value, count]], "graph": n days,
 //    "bugs": [[id, signature]], "comments": note, "errors": [...]}
 // Usage: node signature_page.mjs http://127.0.0.1:PORT SIGNATURE
-import { chromium } from "playwright-core";
+import { args, run } from "./harness.mjs";
 
-const [base, signature] = process.argv.slice(2);
-if (!base || !signature) {
-  console.error("usage: node signature_page.mjs BASE_URL SIGNATURE");
-  process.exit(2);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+const [base, signature] = args(["BASE_URL", "SIGNATURE"]);
+await run(async (page) => {
   await page.goto(`${base}/signature/?signature=${encodeURIComponent(signature)}`);
   await page.waitForFunction(() => document.getElementById("summary-total").textContent !== "");
   const total = await page.textContent("#summary-total");
@@ -55,8 +43,6 @@ try {
   const comments = await page.textContent("#comments-note");
   const title = await page.textContent("#signature");
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  console.log(JSON.stringify({ title, total, facets, reports, page: pageText, aggregation, graph, bugs,
-                               comments, errors }));
-} finally {
-  await browser.close();
-}
+  return { title, total, facets, reports, page: pageText, aggregation, graph, bugs,
+                               comments };
+});

@@ -6,28 +6,10 @@
 //    "used": {"via", "permissions"}, "after_revoke": {"status", "error"},
 //    "rows_after": n, "errors": [...]}
 // Usage: node tokens_page.mjs http://127.0.0.1:PORT USER PASSWORD
-import { chromium } from "playwright-core";
+import { args, run } from "./harness.mjs";
 
-const [base, user, password] = process.argv.slice(2);
-if (!base || !user || !password) {
-  console.error("usage: node tokens_page.mjs BASE_URL USER PASSWORD");
-  process.exit(2);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  // The revoked token's own refusal (below) is a 403 the browser reports.
-  let expected403 = 0;
-  page.on("console", (m) => {
-    if (m.type() !== "error") return;
-    if (/status of 403/.test(m.text()) && expected403 > 0) { expected403--; return; }
-    errors.push(`console: ${m.text()}`);
-  });
+const [base, user, password] = args(["BASE_URL", "USER", "PASSWORD"]);
+await run(async (page, expect) => {
   await page.goto(`${base}/api/tokens/`);
   await page.waitForFunction(() => document.getElementById("status").textContent !== "Loading…");
   const anonymous = await page.textContent("#status");
@@ -51,12 +33,9 @@ try {
   const used = (await call(key)).body;
   await page.click("#token-rows button");
   await page.waitForFunction(() => /Revoked/.test(document.getElementById("status").textContent));
-  expected403 = 1;
+  expect(1, 403);
   const refused = await call(key);
   const rowsAfter = await page.$$eval("#token-rows tr", (trs) => trs.length);
-  console.log(JSON.stringify({ anonymous, key, listed, used: { via: used.via, permissions: used.permissions },
-                               after_revoke: { status: refused.status, error: refused.body.error },
-                               rows_after: rowsAfter, errors }));
-} finally {
-  await browser.close();
-}
+  return { anonymous, key, listed, used: { via: used.via, permissions: used.permissions },
+           after_revoke: { status: refused.status, error: refused.body.error }, rows_after: rowsAfter };
+});

@@ -8,22 +8,10 @@
 //    "links": n signature links, "csv": first CSV line, "after": {"days",
 //    "rows"}, "errors": [...]}
 // Usage: node topcrashers_page.mjs http://127.0.0.1:PORT PRODUCT
-import { chromium } from "playwright-core";
+import { args, run } from "./harness.mjs";
 
-const [base, product] = process.argv.slice(2);
-if (!base || !product) {
-  console.error("usage: node topcrashers_page.mjs BASE_URL PRODUCT");
-  process.exit(2);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-try {
-  const page = await browser.newPage({ acceptDownloads: true });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+const [base, product] = args(["BASE_URL", "PRODUCT"]);
+await run(async (page) => {
   // The home page lists the product with links into Top Crashers.
   await page.goto(`${base}/`);
   await page.waitForSelector("#products:not([hidden])", { timeout: 15000 });
@@ -57,9 +45,5 @@ try {
   await page.waitForFunction(() => document.getElementById("status").textContent !== "Loading…");
   const after = { days: new URL(page.url()).searchParams.get("days"),
                   rows: await page.$$eval("#rows tr", (trs) => trs.length) };
-  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  console.log(JSON.stringify({ home, productPage, version, title, summary, rows, links, csv: csvText.split("\r\n")[0], after,
-                               errors }));
-} finally {
-  await browser.close();
-}
+  return { home, productPage, version, title, summary, rows, links, csv: csvText.split("\r\n")[0], after };
+}, { context: { acceptDownloads: true } });

@@ -57,6 +57,19 @@ std::string BrowserMissing() {
   return "";
 }
 
+// Skips each test, saying why, where the browser cannot run.
+class BrowserE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::string why = BrowserMissing(); !why.empty()) {
+      GTEST_SKIP() << "headless browser unavailable (" << why
+                   << "); ./dev test installs it via tools/setup.sh";
+    }
+  }
+  TempDir dir_;
+  std::string data_ = (dir_ / "data").string();
+};
+
 // Runs a tests/browser script with `args`; its stdout parsed as JSON.
 json RunScript(const std::string& script, const std::vector<std::string>& args,
                const fs::path& scratch) {
@@ -102,17 +115,12 @@ std::string TwoModuleCrash() {
   return dump.Build();
 }
 
-TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  ServerProcess server((dir / "data").string());
+TEST_F(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
+  ServerProcess server(data_);
   ASSERT_TRUE(server.started());
 
   json empty =
-      RunScript("missing_symbols_page.mjs", {server.url()}, dir.path());
+      RunScript("missing_symbols_page.mjs", {server.url()}, dir_.path());
   EXPECT_EQ(empty["status"], "No missing symbols.");
   EXPECT_TRUE(empty["rows"].empty());
 
@@ -129,7 +137,8 @@ TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 
-  json seen = RunScript("missing_symbols_page.mjs", {server.url()}, dir.path());
+  json seen =
+      RunScript("missing_symbols_page.mjs", {server.url()}, dir_.path());
   EXPECT_EQ(seen["status"], "2 modules.") << seen.dump();
   EXPECT_EQ(seen["headers"],
             json({"debug file", "debug id", "code file", "code id", "version",
@@ -147,19 +156,15 @@ TEST(BrowserE2E, MissingSymbolsPageListsWhatCrashesNeededAsText) {
   EXPECT_EQ(seen["injected"], 0)
       << "a module name became markup: " << seen.dump();
   EXPECT_TRUE(seen["errors"].empty()) << seen.dump();
+  EXPECT_TRUE(seen["failed"].empty()) << seen.dump();
 }
 
 // A newcomer opens an empty server's page: the first-run form creates the
 // admin, who is signed in; signing out and in again work in the browser.
-TEST(BrowserE2E, FirstRunCreatesTheAdminAndSignsIn) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  ServerProcess server((dir / "data").string(), {"--auth", "on"});
+TEST_F(BrowserE2E, FirstRunCreatesTheAdminAndSignsIn) {
+  ServerProcess server(data_, {"--auth", "on"});
   ASSERT_TRUE(server.started());
-  json seen = RunScript("first_run.mjs", {server.url()}, dir.path());
+  json seen = RunScript("first_run.mjs", {server.url()}, dir_.path());
   EXPECT_EQ(seen["landed"], "/setup") << seen.dump();
   EXPECT_EQ(seen["after_setup"], "Signed in as ada (admin).") << seen.dump();
   EXPECT_EQ(seen["cookie"]["httpOnly"], true);
@@ -175,13 +180,8 @@ TEST(BrowserE2E, FirstRunCreatesTheAdminAndSignsIn) {
 // The report view of a hostile crash: pending, then the report, every value
 // as text (HTML, javascript: URLs and bidirectional overrides included),
 // tabs by keyboard.
-TEST(BrowserE2E, ReportViewShowsAHostileCrashAsText) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  ServerProcess server((dir / "data").string());
+TEST_F(BrowserE2E, ReportViewShowsAHostileCrashAsText) {
+  ServerProcess server(data_);
   ASSERT_TRUE(server.started());
   const std::string html = "<img src=x onerror=alert(1)>";
   const std::string bidi = "\u202Eevil\u202C <b>bold</b>";
@@ -196,7 +196,7 @@ TEST(BrowserE2E, ReportViewShowsAHostileCrashAsText) {
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(WaitForQueues(server.url()));
 
-  json seen = RunScript("report_page.mjs", {server.url(), *id}, dir.path());
+  json seen = RunScript("report_page.mjs", {server.url(), *id}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_NE(seen["pending"].get<std::string>().find("being processed"),
             std::string::npos);
@@ -258,19 +258,13 @@ void ImportGenerated(const ServerProcess& server, const std::string& data,
 
 // Top Crashers over generated crashes: the page picks the newest version,
 // and its ranks and counts are the public Super Search API's.
-TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  std::string data = (dir / "data").string();
-  ServerProcess server(data);
+TEST_F(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
+  ServerProcess server(data_);
   ASSERT_TRUE(server.started());
-  ImportGenerated(server, data, dir.path(), 1000);
+  ImportGenerated(server, data_, dir_.path(), 1000);
   httpclient::HttpClient http;
   json seen =
-      RunScript("topcrashers_page.mjs", {server.url(), "Firefox"}, dir.path());
+      RunScript("topcrashers_page.mjs", {server.url(), "Firefox"}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
   const std::string version = seen["version"];
@@ -320,16 +314,10 @@ TEST(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
 // The signature report of the most frequent signature: its summary is the
 // API's total, and each tab works by keyboard (with authentication off, the
 // page offers the admin's bug form and the comments).
-TEST(BrowserE2E, SignatureReportTabsByKeyboard) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  std::string data = (dir / "data").string();
-  ServerProcess server(data);
+TEST_F(BrowserE2E, SignatureReportTabsByKeyboard) {
+  ServerProcess server(data_);
   ASSERT_TRUE(server.started());
-  ImportGenerated(server, data, dir.path(), 1000);
+  ImportGenerated(server, data_, dir_.path(), 1000);
   httpclient::HttpClient http;
   auto r = http.Get(server.url() +
                     "/api/SuperSearch/?_facets=signature&_facets_size=1"
@@ -338,7 +326,7 @@ TEST(BrowserE2E, SignatureReportTabsByKeyboard) {
   json top = json::parse(r->body)["facets"]["signature"][0];
   const std::string signature = top["term"];
   json seen =
-      RunScript("signature_page.mjs", {server.url(), signature}, dir.path());
+      RunScript("signature_page.mjs", {server.url(), signature}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
   EXPECT_EQ(seen["title"], signature);
@@ -357,16 +345,10 @@ TEST(BrowserE2E, SignatureReportTabsByKeyboard) {
 
 // The Super Search page: its counts are the API's, a facet value narrows
 // the search, and a filter added in the form is sent with Enter.
-TEST(BrowserE2E, SuperSearchPageFiltersAndFacets) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  std::string data = (dir / "data").string();
-  ServerProcess server(data);
+TEST_F(BrowserE2E, SuperSearchPageFiltersAndFacets) {
+  ServerProcess server(data_);
   ASSERT_TRUE(server.started());
-  ImportGenerated(server, data, dir.path(), 1000);
+  ImportGenerated(server, data_, dir_.path(), 1000);
   httpclient::HttpClient http;
   auto ask = [&](const std::string& params) {
     auto r = http.Get(server.url() + "/api/SuperSearch/?_results_number=0&" +
@@ -375,7 +357,7 @@ TEST(BrowserE2E, SuperSearchPageFiltersAndFacets) {
   };
   json firefox = ask("product=Firefox&_facets=signature");
   json top = firefox["facets"]["signature"][0];
-  json seen = RunScript("search_page.mjs", {server.url()}, dir.path());
+  json seen = RunScript("search_page.mjs", {server.url()}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
   EXPECT_EQ(seen["first"]["status"],
@@ -393,16 +375,10 @@ TEST(BrowserE2E, SuperSearchPageFiltersAndFacets) {
 
 // "New in this build": the version's crashes are the API's, and every
 // signature it calls new was first seen in one of the version's builds.
-TEST(BrowserE2E, NewInThisBuildListsSignaturesFirstSeenInIt) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  std::string data = (dir / "data").string();
-  ServerProcess server(data);
+TEST_F(BrowserE2E, NewInThisBuildListsSignaturesFirstSeenInIt) {
+  ServerProcess server(data_);
   ASSERT_TRUE(server.started());
-  ImportGenerated(server, data, dir.path(), 1000);
+  ImportGenerated(server, data_, dir_.path(), 1000);
   httpclient::HttpClient http;
   auto r = http.Get(server.url() +
                     "/api/SuperSearch/?product=Firefox&_facets=version"
@@ -419,7 +395,7 @@ TEST(BrowserE2E, NewInThisBuildListsSignaturesFirstSeenInIt) {
   for (const json& b : mine["facets"]["build_id"])
     builds.insert(std::to_string(b["term"].get<int64_t>()));
   json seen = RunScript("newbuild_page.mjs", {server.url(), "Firefox", version},
-                        dir.path());
+                        dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
   EXPECT_EQ(seen["compared"].get<std::string>().rfind(
@@ -435,25 +411,19 @@ TEST(BrowserE2E, NewInThisBuildListsSignaturesFirstSeenInIt) {
 }
 
 // A signed-in user makes an API token in the browser, uses it, revokes it.
-TEST(BrowserE2E, TokensPageCreatesUsesAndRevokes) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  std::string data = (dir / "data").string();
-  ServerProcess server(data, {"--auth", "on"});
+TEST_F(BrowserE2E, TokensPageCreatesUsesAndRevokes) {
+  ServerProcess server(data_, {"--auth", "on"});
   ASSERT_TRUE(server.started());
-  ASSERT_EQ(testing::RunCrashbox({"user", "add", "ada", "--data-dir", data},
+  ASSERT_EQ(testing::RunCrashbox({"user", "add", "ada", "--data-dir", data_},
                                  "correct horse\n")
                 .exit_code,
             0);
   ASSERT_EQ(testing::RunCrashbox(
-                {"user", "grant", "ada", "Hackers", "--data-dir", data})
+                {"user", "grant", "ada", "Hackers", "--data-dir", data_})
                 .exit_code,
             0);
   json seen = RunScript("tokens_page.mjs",
-                        {server.url(), "ada", "correct horse"}, dir.path());
+                        {server.url(), "ada", "correct horse"}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
   EXPECT_EQ(seen["anonymous"], "Sign in to manage your API tokens: sign in.");
@@ -468,22 +438,17 @@ TEST(BrowserE2E, TokensPageCreatesUsesAndRevokes) {
   EXPECT_EQ(seen["after_revoke"]["error"], "API Token not matched");
   EXPECT_EQ(seen["rows_after"], 0);
   testing::CommandResult audit =
-      testing::RunCrashbox({"audit", "--format", "json", "--data-dir", data});
+      testing::RunCrashbox({"audit", "--format", "json", "--data-dir", data_});
   EXPECT_NE(audit.out.find("\"token.create\""), std::string::npos);
   EXPECT_NE(audit.out.find("\"token.revoke\""), std::string::npos);
 }
 
 // The API documentation page tries an endpoint through its form and lists
 // the search fields, marking the protected ones.
-TEST(BrowserE2E, ApiDocumentationTriesEndpoints) {
-  if (std::string why = BrowserMissing(); !why.empty()) {
-    GTEST_SKIP() << "headless browser unavailable (" << why
-                 << "); ./dev test installs it via tools/setup.sh";
-  }
-  TempDir dir;
-  ServerProcess server((dir / "data").string(), {"--auth", "on"});
+TEST_F(BrowserE2E, ApiDocumentationTriesEndpoints) {
+  ServerProcess server(data_, {"--auth", "on"});
   ASSERT_TRUE(server.started());
-  json seen = RunScript("apidocs_page.mjs", {server.url()}, dir.path());
+  json seen = RunScript("apidocs_page.mjs", {server.url()}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
   EXPECT_GE(seen["endpoints"], 15);

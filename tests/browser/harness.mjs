@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MPL-2.0
+// What every page script shares: Debian's Chromium, headless, driven by
+// playwright-core; a page whose errors are collected (page errors, console
+// errors, and failed responses unless the script expects them); the result
+// printed as one JSON object with those errors added.
+import { chromium } from "playwright-core";
+
+// Runs `fn(page, expect)` and prints {...its result, errors}. `expect(n,
+// status)` lets the next `n` console reports of HTTP `status` pass (the
+// page's own expected refusals).
+export async function run(fn, { context = {} } = {}) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
+  try {
+    const page = await (await browser.newContext(context)).newPage();
+    const errors = [];
+    const allowed = new Map();
+    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() !== "error") return;
+      const status = (/status of (\d+)/.exec(m.text()) || [])[1];
+      if (status && allowed.get(status) > 0) {
+        allowed.set(status, allowed.get(status) - 1);
+        return;
+      }
+      errors.push(`console: ${m.text()}`);
+    });
+    const expect = (n, status) => allowed.set(String(status), (allowed.get(String(status)) || 0) + n);
+    const result = await fn(page, expect);
+    if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+    console.log(JSON.stringify({ ...result, errors }));
+  } finally {
+    await browser.close();
+  }
+}
+
+// The script's arguments, or a usage message and exit 2 when some are missing.
+export function args(names) {
+  const values = process.argv.slice(2);
+  if (values.length < names.length || values.slice(0, names.length).some((v) => !v)) {
+    console.error(`usage: node ${process.argv[1].split("/").pop()} ${names.join(" ")}`);
+    process.exit(2);
+  }
+  return values;
+}
