@@ -21,3 +21,21 @@ nav.setAttribute("aria-label", "Pages");
 const s = (await api("/api/Session/")).body || {};
 if (s.user) who.appendChild(link("/profile/", s.user));
 else if (s.via !== "auth-off") who.appendChild(link(`/login?next=${encodeURIComponent(location.pathname)}`, "Sign in"));
+
+// A table wider than the screen scrolls on its own (crashbox.css): make it
+// reachable by keyboard then, as the tables fill in after their data loads.
+function focusableWhenScrolling() {
+  for (const table of document.querySelectorAll("table")) {
+    if (table.scrollWidth > table.clientWidth) table.tabIndex = 0;
+    else table.removeAttribute("tabindex");
+  }
+}
+let pending = false;
+const later = () => {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => { pending = false; focusableWhenScrolling(); });
+};
+new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
+addEventListener("resize", later);
+later();

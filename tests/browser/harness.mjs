@@ -36,6 +36,19 @@ export async function run(fn, { context = {} } = {}) {
   }
 }
 
+// Serious and critical accessibility violations on the page (axe-core,
+// WCAG 2 A and AA rules), as [{id, impact, nodes, targets}]. The page must
+// come from a context made with { bypassCSP: true }: axe is injected.
+export async function axe(page) {
+  await page.addScriptTag({ path: new URL("./node_modules/axe-core/axe.min.js", import.meta.url).pathname });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
+    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+                     targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+}
+
 // The script's arguments, or a usage message and exit 2 when some are missing.
 export function args(names) {
   const values = process.argv.slice(2);

@@ -459,5 +459,44 @@ TEST_F(BrowserE2E, ApiDocumentationTriesEndpoints) {
   EXPECT_GT(seen["protected"], 5);
 }
 
+// Every page at 360 and 1280 px: no serious or critical accessibility
+// violation (axe-core, WCAG 2 A and AA), no console error, and a screenshot
+// of each kept as a test artifact (build/release/artifacts/screenshots/).
+TEST_F(BrowserE2E, EveryPageIsAccessibleAtBothWidths) {
+  ServerProcess server(data_);
+  ASSERT_TRUE(server.started());
+  ImportGenerated(server, data_, dir_.path(), 300);
+  submitter::CrashPayload crash;
+  crash.annotations = json{{"ProductName", "Firefox"}, {"Version", "128.0"}};
+  crash.dumps.emplace_back("upload_file_minidump", TwoModuleCrash());
+  auto id = submitter::Submitter({server.url()}).Submit(crash);
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(WaitForQueues(server.url()));
+  httpclient::HttpClient http;
+  auto r = http.Get(server.url() +
+                    "/api/SuperSearch/?_facets=signature&_facets_size=1"
+                    "&_results_number=0");
+  ASSERT_TRUE(r.ok());
+  const std::string signature =
+      json::parse(r->body)["facets"]["signature"][0]["term"];
+  const char* binary_dir = std::getenv("CB_BINARY_DIR");
+  fs::path shots = (binary_dir ? fs::path(binary_dir) : dir_.path()) /
+                   "artifacts" / "screenshots";
+  fs::create_directories(shots);
+  json seen = RunScript(
+      "accessibility.mjs",
+      {server.url(), shots.string(), *id, signature, "Firefox"}, dir_.path());
+  ASSERT_TRUE(seen.is_object());
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  ASSERT_EQ(seen["pages"].size(), 12u);
+  for (const auto& [path, widths] : seen["pages"].items()) {
+    for (const auto& [width, violations] : widths.items())
+      EXPECT_TRUE(violations.empty())
+          << path << " at " << width << " px: " << violations.dump();
+  }
+  EXPECT_TRUE(fs::exists(shots / "report-360.png"));
+  EXPECT_TRUE(fs::exists(shots / "topcrashers-1280.png"));
+}
+
 }  // namespace
 }  // namespace crashbox
