@@ -43,3 +43,11 @@ export function query(pairs) {
   for (const [k, v] of pairs) if (v !== undefined && v !== null && v !== "") q.append(k, v);
   return q.toString();
 }
+
+// Who the visitor is (GET /api/Session/), asked once per page load however
+// many modules want it.
+let sessionPromise;
+export function whoami() {
+  sessionPromise ??= api("/api/Session/").then((r) => r.body || { permissions: [] });
+  return sessionPromise;
+}

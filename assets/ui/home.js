@@ -3,10 +3,10 @@
 // the products (product-details files, then any other product with crashes
 // in the last 60 days) with their active versions, each a link into Top
 // Crashers. Names come from crash reports, accounts and proxies: text only.
-import { api, link, query, row, text } from "/static/dom.js";
+import { api, link, query, row, text, whoami } from "/static/dom.js";
 
 async function showSession() {
-  const s = (await api("/api/Session/")).body || { permissions: [] };
+  const s = await whoami();
   const who = document.getElementById("who");
   if (s.user) {
     // An admin holds every permission: say so rather than list them.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // The navigation bar of every page (its <nav id="nav">): the pages,
 // and who is signed in. The name comes from an account or a proxy: text.
-import { api, link, text } from "/static/dom.js";
+import { link, text, whoami } from "/static/dom.js";
 
 const nav = document.getElementById("nav");
 const pages = [["/", "crashbox"], ["/topcrashers/", "Top Crashers"], ["/search/", "Super Search"],
@@ -18,7 +18,7 @@ for (const [href, label] of pages) {
 const who = text("span", "", "who");
 nav.replaceChildren(list, who);
 nav.setAttribute("aria-label", "Pages");
-const s = (await api("/api/Session/")).body || {};
+const s = await whoami();
 if (s.user) who.appendChild(link("/profile/", s.user));
 else if (s.via !== "auth-off") who.appendChild(link(`/login?next=${encodeURIComponent(location.pathname)}`, "Sign in"));
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MPL-2.0
 // The profile page (/profile/, Socorro's URL): who you are and which of
 // crashbox's permissions you hold.
-import { api, fill, link, row } from "/static/dom.js";
+import { fill, link, row, whoami } from "/static/dom.js";
 
 const ALL = ["view_pii", "view_rawdump", "reprocess_crashes", "run_long_queries", "run_custom_queries",
              "upload_symbols", "admin"];
 const status = document.getElementById("status");
-const s = (await api("/api/Session/")).body || {};
+const s = await whoami();
 if (!s.user) {
   status.textContent = "";
   status.append("You are not signed in: ", link("/login?next=/profile/", "sign in"), ".");

@@ -4,7 +4,7 @@
 // crash API. Every value comes from a crash report and is inserted as text,
 // never as HTML. A crash not processed yet shows a pending notice and is
 // asked for again until it is.
-import { api, fill, link, row, text } from "/static/dom.js";
+import { api, fill, link, row, text, whoami } from "/static/dom.js";
 import { wireTabs } from "/static/tabs.js";
 
 const status = document.getElementById("status");
@@ -112,10 +112,12 @@ async function main() {
     return;
   }
   document.getElementById("title").textContent = `Crash ${id}`;
-  const session = (await api("/api/Session/")).body || { permissions: [] };
+  // Who the visitor is, asked while the crash is fetched.
+  const who = whoami();
   for (let attempt = 0; ; attempt++) {
     const { status: code, body } = await api(`/api/ProcessedCrash/?crash_id=${id}`);
     if (code === 200 && body) {
+      const session = await who;
       status.textContent = "";
       status.hidden = true;
       document.getElementById("report").hidden = false;

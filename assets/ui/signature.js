@@ -4,7 +4,7 @@
 // its reports (paged), any field's aggregation, crashes per day by version,
 // its bugs (admins associate more) and, with view_pii, user comments. Every
 // value comes from crash reports and is inserted as text.
-import { api, fill, link, query, row, text } from "/static/dom.js";
+import { api, fill, link, query, row, text, whoami } from "/static/dom.js";
 import { wireTabs } from "/static/tabs.js";
 
 const status = document.getElementById("status");
@@ -133,7 +133,7 @@ async function main() {
   }
   document.getElementById("signature").textContent = signature;
   document.title = `${signature} · crashbox`;
-  const session = (await api("/api/Session/")).body || { permissions: [] };
+  const session = await whoami();
   await loadSummary();
   const fields = (await api("/api/SuperSearchFields/")).body || {};
   const select = document.getElementById("agg-field");

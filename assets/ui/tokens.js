@@ -2,7 +2,7 @@
 // API tokens (/api/tokens/, Socorro's URL): create one carrying a subset of
 // your permissions (its key is shown once), list and revoke yours. Needs a
 // signed-in session; state-changing requests carry its CSRF token.
-import { api, fill, link, query, row, text } from "/static/dom.js";
+import { api, fill, link, query, row, text, whoami } from "/static/dom.js";
 
 const status = document.getElementById("status");
 let session;
@@ -30,7 +30,7 @@ async function refresh() {
 }
 
 async function main() {
-  session = (await api("/api/Session/")).body || {};
+  session = await whoami();
   if (!session.user || !session.csrf_token) {
     status.textContent = "";
     status.append("Sign in to manage your API tokens: ", link("/login?next=/api/tokens/", "sign in"), ".");
