@@ -56,10 +56,13 @@ async function loadSummary() {
 }
 
 let page = Math.max(1, Number(params.get("page")) || 1);
+let reportsAsked = 0;
 async function loadReports() {
+  const asked = ++reportsAsked;
   const body = await search([["_results_number", String(PAGE)], ["_results_offset", String((page - 1) * PAGE)],
                              ["_sort", "-date"], ["_facets_size", "0"],
                              ...["uuid", ...COLUMNS].map((c) => ["_columns", c])]);
+  if (asked !== reportsAsked) return;  // a later page was asked meanwhile
   fill("report-head", ["crash", ...COLUMNS].map((c) => text("th", c)));
   fill("report-rows", body.hits.map((h) => {
     const id = document.createElement("td");
@@ -72,8 +75,12 @@ async function loadReports() {
   document.getElementById("next").disabled = page >= pages;
 }
 
+// Each change of field asks again; only the latest answer is shown.
+let aggregationAsked = 0;
 async function loadAggregation(field) {
+  const asked = ++aggregationAsked;
   const body = await search([["_results_number", "0"], ["_facets", field], ["_facets_size", "50"]]);
+  if (asked !== aggregationAsked) return;
   fill("agg-rows", (body.facets[field] || []).map((b) => row([shown(b.term), text("td", b.count, "num"),
                                                               text("td", pct(b.count, body.total), "num")])));
 }

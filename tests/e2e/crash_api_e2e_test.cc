@@ -126,10 +126,13 @@ TEST_F(CrashApiE2E, EveryEndpointAnswersAsSocorro) {
       Ask(u + "CrashSignature/", "", "{\"jobs\": " + std::string(100000, '['),
           "application/json");
   EXPECT_EQ(deep.status, 400);
-  Reply huge = Ask(u + "CrashSignature/", "",
-                   "{\"jobs\": [\"" + std::string(2 << 20, 'a') + "\"]}",
-                   "application/json");
-  EXPECT_EQ(huge.status, 413) << huge.raw.substr(0, 200);
+  EXPECT_EQ(
+      testing::StatusOf(testing::RawHttp(
+          server.port(),
+          "POST /api/CrashSignature/ HTTP/1.1\r\nHost: x\r\nContent-Type: "
+          "application/json\r\nContent-Length: " +
+              std::to_string(2 << 20) + "\r\n\r\n")),
+      413);
   EXPECT_EQ(Ask(server.url() + "/__lbheartbeat__").status, 200);
 
   // The report page's URL rules (Socorro's).
@@ -276,9 +279,14 @@ TEST_F(CrashApiE2E, SymbolicateV5FromTheSymbolStore) {
             std::string::npos);
   EXPECT_NE(preflight.find("Access-Control-Allow-Methods: POST"),
             std::string::npos);
-  Reply huge = Ask(server.url() + "/symbolicate/v5", "",
-                   std::string(17 << 20, ' '), "application/json");
-  EXPECT_EQ(huge.status, 413);
+  // A body past the bound is refused from its Content-Length, unread (a
+  // client still sending it may see the connection close instead).
+  EXPECT_EQ(testing::StatusOf(testing::RawHttp(
+                server.port(),
+                "POST /symbolicate/v5 HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                "application/json\r\nContent-Length: " +
+                    std::to_string(17 << 20) + "\r\n\r\n")),
+            413);
   EXPECT_EQ(Ask(server.url() + "/__lbheartbeat__").status, 200);
 }
 
