@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "app/auth/auth_store.h"
 #include "app/auth/authenticator.h"
 #include "app/auth/permissions.h"
@@ -280,6 +284,26 @@ TEST(ThrottleTest, WindowsExpireAndTablesStayBounded) {
   EXPECT_TRUE(t.Allowed("b", "x", now + o.window));
   for (int i = 0; i < 100; ++i) t.Failed("a", std::to_string(i), now);
   EXPECT_TRUE(t.Allowed("c", "y", now));
+}
+
+TEST_F(AuthTest, PasswordChecksAtOnceAreBounded) {
+  AddUser("ada", "password1");
+  std::atomic<int> refused{0}, checked{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      Result<std::string> r =
+          auth_->Login("ada", "guess", "192.0.2." + std::to_string(i));
+      if (r.status().message().find("at once") != std::string::npos) ++refused;
+      if (r.status().code() == Status::Code::kPermissionDenied) ++checked;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused + checked, 16);
+  EXPECT_GT(refused, 0) << "16 at once past a bound of 2";
+  EXPECT_GE(checked, 2);
+  EXPECT_TRUE(auth_->Login("ada", "password1", "198.51.100.1").ok())
+      << "the bound is released after each check";
 }
 
 }  // namespace

@@ -2,6 +2,12 @@
 #include "app/auth/authenticator.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -33,6 +39,74 @@ std::string_view ViaName(Via v) {
   }
   return "anonymous";
 }
+
+// A few threads that only check passwords; a check is refused, not
+// queued, while all are busy.
+class Authenticator::Checkers {
+ public:
+  explicit Checkers(int n) {
+    for (int i = 0; i < std::max(1, n); ++i)
+      threads_.emplace_back([this] { Loop(); });
+  }
+  ~Checkers() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  std::optional<bool> Verify(std::string_view encoded,
+                             std::string_view password) {
+    std::packaged_task<bool()> task(
+        [e = std::string(encoded), p = std::string(password)] {
+          return VerifyPassword(e, p);
+        });
+    std::future<bool> result = task.get_future();
+    {
+      std::lock_guard lock(mu_);
+      if (busy_ + jobs_.size() >= threads_.size()) return std::nullopt;
+      jobs_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+    return result.get();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      wake_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping
+      std::packaged_task<bool()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      ++busy_;
+      lock.unlock();
+      job();
+      lock.lock();
+      --busy_;
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::packaged_task<bool()>> jobs_;
+  size_t busy_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+Authenticator::Authenticator(AuthStore& store, AuthOptions options,
+                             std::string secret)
+    : store_(store),
+      options_(std::move(options)),
+      secret_(std::move(secret)),
+      throttle_(options_.throttle),
+      checkers_(
+          std::make_unique<Checkers>(options_.max_concurrent_password_checks)) {
+}
+
+Authenticator::~Authenticator() = default;
 
 Result<std::unique_ptr<Authenticator>> Authenticator::Create(
     AuthStore& store, AuthOptions options) {
@@ -137,8 +211,13 @@ Result<std::string> Authenticator::Login(std::string_view user,
     Result<std::string> h = HashPassword("not a password of anyone");
     return h.ok() ? h.value() : std::string();
   }();
-  bool ok = VerifyPassword(u.ok() ? u->password_hash : kDummy, password) &&
-            u.ok() && u->active;
+  // Bounded memory and workers however many addresses try at once.
+  std::optional<bool> matched =
+      checkers_->Verify(u.ok() ? u->password_hash : kDummy, password);
+  if (!matched)
+    return Status::LimitExceeded(
+        "too many sign-ins at once; try again in a moment");
+  bool ok = *matched && u.ok() && u->active;
   if (!ok) {
     throttle_.Failed(user, address, now);
     return Status::PermissionDenied("wrong user name or password");

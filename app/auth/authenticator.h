@@ -32,6 +32,9 @@ struct AuthOptions {
   std::vector<std::string> proxy_addresses;
   std::chrono::seconds session_ttl{14 * 24 * 3600};
   ThrottleOptions throttle;
+  // Password checks running at once (each Argon2id holds 19 MiB and a
+  // worker for ~20 ms); more sign-ins are refused until one ends.
+  int max_concurrent_password_checks = 2;
   // API requests per minute (Socorro's 100 and 1000): per address for
   // anonymous callers, per token or user otherwise; loopback clients are
   // not limited. 0 = no limit.
@@ -66,6 +69,7 @@ class Authenticator {
  public:
   static Result<std::unique_ptr<Authenticator>> Create(AuthStore& store,
                                                        AuthOptions options);
+  ~Authenticator();
 
   // kPermissionDenied with Socorro's body text for a token that does not
   // authenticate (or a disabled proxy user); else the caller.
@@ -73,7 +77,8 @@ class Authenticator {
 
   // A password login from `address`: the session cookie's value.
   // kPermissionDenied for a wrong name or password (one message for both),
-  // kLimitExceeded while throttled.
+  // kLimitExceeded while throttled or while max_concurrent_password_checks
+  // are running.
   Result<std::string> Login(std::string_view user, std::string_view password,
                             std::string_view address);
   // Signs `user` in without a password (the first-run page, just after it
@@ -86,17 +91,20 @@ class Authenticator {
   AuthStore& store() { return store_; }
 
  private:
-  Authenticator(AuthStore& store, AuthOptions options, std::string secret)
-      : store_(store),
-        options_(std::move(options)),
-        secret_(std::move(secret)),
-        throttle_(options_.throttle) {}
+  Authenticator(AuthStore& store, AuthOptions options, std::string secret);
   std::optional<Caller> FromCookie(std::string_view cookie);
 
   AuthStore& store_;
   const AuthOptions options_;
   const std::string secret_;
   LoginThrottle throttle_;
+  // Password checks run on threads of their own: Argon2 takes 19 MiB from
+  // the calling thread's malloc arena, which glibc keeps once freed (the
+  // server raises its trim threshold for crash bodies), so checks on the
+  // HTTP workers would leave 19 MiB in each of them. Here at most
+  // max_concurrent_password_checks arenas hold it.
+  class Checkers;
+  std::unique_ptr<Checkers> checkers_;
 };
 
 }  // namespace crashbox::auth
