@@ -256,6 +256,14 @@ void ImportGenerated(const ServerProcess& server, const std::string& data,
   FAIL() << "the generated crashes were never indexed";
 }
 
+// GET /api/SuperSearch/?<query> on `server`: the JSON body (null when the
+// request failed).
+json SuperSearch(const ServerProcess& server, const std::string& query) {
+  httpclient::HttpClient http;
+  auto r = http.Get(server.url() + "/api/SuperSearch/?" + query);
+  return r.ok() ? json::parse(r->body, nullptr, false) : json();
+}
+
 // Top Crashers over generated crashes: the page picks the newest version,
 // and its ranks and counts are the public Super Search API's.
 TEST_F(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
@@ -318,12 +326,10 @@ TEST_F(BrowserE2E, SignatureReportTabsByKeyboard) {
   ServerProcess server(data_);
   ASSERT_TRUE(server.started());
   ImportGenerated(server, data_, dir_.path(), 1000);
-  httpclient::HttpClient http;
-  auto r = http.Get(server.url() +
-                    "/api/SuperSearch/?_facets=signature&_facets_size=1"
-                    "&_results_number=0");
-  ASSERT_TRUE(r.ok());
-  json top = json::parse(r->body)["facets"]["signature"][0];
+  json top = SuperSearch(
+      server,
+      "_facets=signature&_facets_size=1&_results_number=0")["facets"]
+                                                           ["signature"][0];
   const std::string signature = top["term"];
   json seen =
       RunScript("signature_page.mjs", {server.url(), signature}, dir_.path());
@@ -349,11 +355,8 @@ TEST_F(BrowserE2E, SuperSearchPageFiltersAndFacets) {
   ServerProcess server(data_);
   ASSERT_TRUE(server.started());
   ImportGenerated(server, data_, dir_.path(), 1000);
-  httpclient::HttpClient http;
   auto ask = [&](const std::string& params) {
-    auto r = http.Get(server.url() + "/api/SuperSearch/?_results_number=0&" +
-                      params);
-    return r.ok() ? json::parse(r->body, nullptr, false) : json();
+    return SuperSearch(server, "_results_number=0&" + params);
   };
   json firefox = ask("product=Firefox&_facets=signature");
   json top = firefox["facets"]["signature"][0];
@@ -472,13 +475,10 @@ TEST_F(BrowserE2E, EveryPageIsAccessibleAtBothWidths) {
   auto id = submitter::Submitter({server.url()}).Submit(crash);
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(WaitForQueues(server.url()));
-  httpclient::HttpClient http;
-  auto r = http.Get(server.url() +
-                    "/api/SuperSearch/?_facets=signature&_facets_size=1"
-                    "&_results_number=0");
-  ASSERT_TRUE(r.ok());
-  const std::string signature =
-      json::parse(r->body)["facets"]["signature"][0]["term"];
+  const std::string signature = SuperSearch(
+      server, "_facets=signature&_facets_size=1&_results_number=0")["facets"]
+                                                                   ["signature"]
+                                                                   [0]["term"];
   const char* binary_dir = std::getenv("CB_BINARY_DIR");
   fs::path shots = (binary_dir ? fs::path(binary_dir) : dir_.path()) /
                    "artifacts" / "screenshots";
