@@ -315,11 +315,14 @@ void Indexer::Run() {
         continue;
       }
       writer_ = std::move(open).value();
+      generation_.fetch_add(1);  // perhaps another file than before
       std::lock_guard<std::mutex> lock(mu_);
       ready_ = true;
       unavailable_.clear();
     }
     Result<size_t> n = IndexPending(store_, *writer_, options_.batch);
+    // A failure may come after the commit (acknowledging the entries).
+    if (!n.ok() || n.value() > 0) generation_.fetch_add(1);
     if (!n.ok()) {
       failures->Add();
       CB_LOG_WARNING("search index: {} (crashes stay queued; retrying)",

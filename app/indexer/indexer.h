@@ -100,6 +100,11 @@ class Indexer {
   // being rebuilt or cannot be opened.
   Status Read(const std::function<Status(store::sqlite::SearchIndex&)>& fn);
 
+  // Grows with every commit to the index (and each reopening of it): an
+  // answer computed from the index at one generation is current as long as
+  // generation() still returns it (search::ResultCache).
+  uint64_t generation() const { return generation_.load(); }
+
   // Blocks until no entry is pending and the index is ready, or `timeout`
   // passes (tests, import). True when caught up.
   bool WaitIdle(std::chrono::milliseconds timeout);
@@ -128,6 +133,7 @@ class Indexer {
   // exclusively to swap files under no open connection.
   std::shared_mutex swap_mu_;
   std::unique_ptr<store::sqlite::SearchIndex> writer_;  // indexer thread only
+  std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace crashbox::indexer

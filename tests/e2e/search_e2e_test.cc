@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "app/base/iso_time.h"
 #include "app/base/strings.h"
 #include "app/httpclient/http_client.h"
 #include "app/submitter/submitter.h"
@@ -293,6 +294,75 @@ TEST_F(SearchE2E, AReprocessedCrashMovesToItsNewSignature) {
     if (b["term"] == before) counted += b["count"].get<int64_t>();
   }
   EXPECT_EQ(counted, 2) << a.body["facets"];  // the two Firefox crashes
+}
+
+// Answers are kept until the index changes: asked again, the same search
+// (parameters in any order) is a cache hit; a new crash, or a reprocessed
+// one, makes every kept answer stale at once; `Cache-Control: no-cache`
+// always computes afresh.
+TEST_F(SearchE2E, KeptAnswersLastOnlyUntilTheIndexChanges) {
+  testing::ServerProcess server(data_);
+  ASSERT_TRUE(server.started());
+  SubmitThree(server.url());
+  ASSERT_TRUE(WaitForTotal(server.url(), 3));
+  // Explicit dates: a default range ends "now" and is never asked twice.
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const std::string from =
+      "date=%3E%3D" +
+      base::IsoTimestampSeconds(now - 100 * 86400).substr(0, 10);
+  const std::string to =
+      "date=%3C" + base::IsoTimestampSeconds(now + 100 * 86400).substr(0, 10);
+  const std::string query = "/api/SuperSearch/?" + from + "&" + to +
+                            "&_facets=product&_results_number=0";
+  const std::string reordered =
+      "/api/SuperSearch/?_results_number=0&" + to + "&_facets=product&" + from;
+  httpclient::HttpClient http;
+  auto ask = [&](const std::string& path, std::vector<std::string> headers = {})
+      -> std::pair<std::string, json> {
+    auto r = http.Get(server.url() + path, headers);
+    EXPECT_TRUE(r.ok());
+    if (!r.ok()) return {};
+    EXPECT_EQ(r->status, 200) << r->body;
+    std::string cache;
+    for (const auto& [k, v] : r->headers) {
+      if (base::ToLower(k) == "x-crashbox-cache") cache = v;
+    }
+    return {cache, json::parse(r->body, nullptr, false)};
+  };
+  auto [first, body] = ask(query);
+  EXPECT_EQ(first, "miss");
+  EXPECT_EQ(body["total"], 3);
+  auto [second, again] = ask(reordered);
+  EXPECT_EQ(second, "hit");
+  EXPECT_EQ(again, body);
+  EXPECT_EQ(ask(query, {"Cache-Control: no-cache"}).first, "miss");
+
+  // One more crash: the kept answer is not served again.
+  Submit(server.url(), {{"ProductName", "InHouseApp"}, {"Version", "2.2"}});
+  ASSERT_TRUE(WaitForTotal(server.url(), 4));
+  auto [after, fresh] = ask(query);
+  EXPECT_EQ(after, "miss");
+  EXPECT_EQ(fresh["total"], 4);
+  EXPECT_EQ(fresh["facets"]["product"],
+            json::parse(R"([{"term": "Firefox", "count": 2},
+                            {"term": "InHouseApp", "count": 2}])"));
+  EXPECT_EQ(ask(query).first, "hit");
+
+  // Reprocessing changes no count here, yet the index changed: stale too.
+  auto r =
+      http.Post(server.url() + "/api/Reprocessing/", "crash_ids=" + ids_[0],
+                {"Content-Type: application/x-www-form-urlencoded"});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string state = "hit";
+  while (state == "hit" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    state = ask(query).first;
+  }
+  EXPECT_EQ(state, "miss") << "a kept answer outlived a reprocessed crash";
 }
 
 // The command line reads the local index beside the running server, or

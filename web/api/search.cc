@@ -10,6 +10,7 @@
 #include "app/search/execute.h"
 #include "app/search/fields.h"
 #include "app/search/query.h"
+#include "app/search/result_cache.h"
 #include "web/api/search_gate.h"
 #include "web/ui/pages.h"
 
@@ -88,12 +89,21 @@ Handler MakeProductHomeHandler(const SearchServices& s) {
 
 namespace {
 
+// Whether the client asks for a fresh answer (`Cache-Control: no-cache`,
+// as a browser's reload sends; Elasticsearch's request_cache=false).
+bool WantsFresh(const Request& req) {
+  std::optional<std::string> cc = req.Header("Cache-Control");
+  return cc && base::ToLower(*cc).find("no-cache") != std::string::npos;
+}
+
 Handler MakeSearch(const SearchServices& s, Access& access,
-                   std::shared_ptr<SearchGate> gate, bool unredacted) {
+                   std::shared_ptr<SearchGate> gate,
+                   std::shared_ptr<search::ResultCache> cache,
+                   bool unredacted) {
   const search::Audience audience =
       unredacted ? search::Audience::kUnredacted : search::Audience::kPublic;
-  return [&s, &access, gate, audience, unredacted](Request& req,
-                                                   Response& resp) {
+  return [&s, &access, gate, cache, audience, unredacted](Request& req,
+                                                          Response& resp) {
     std::optional<auth::Caller> caller = access.Identify(req, resp);
     if (!caller) return;
     if (unredacted) {
@@ -106,6 +116,9 @@ Handler MakeSearch(const SearchServices& s, Access& access,
       return;
     }
     search::Params params = req.Query();
+    // Read before the index is: an answer is never filed under a
+    // generation newer than the data it was computed from.
+    const uint64_t generation = s.index->generation();
     Status status = s.index->Read([&](store::sqlite::SearchIndex& index) {
       search::ParseOptions options;
       options.now = std::chrono::time_point_cast<std::chrono::microseconds>(
@@ -115,12 +128,26 @@ Handler MakeSearch(const SearchServices& s, Access& access,
       };
       Result<search::Query> query = search::Parse(params, audience, options);
       if (!query.ok()) return query.status();
+      std::string key =
+          search::QueryToJson(query.value())
+              .dump(-1, ' ', false, json::error_handler_t::replace);
+      key.insert(key.begin(), static_cast<char>(audience));
+      if (!WantsFresh(req)) {
+        if (auto hit = cache->Find(generation, key)) {
+          resp.headers.emplace_back("X-Crashbox-Cache", "hit");
+          resp.Json(200, *hit);
+          return Status::Ok();
+        }
+      }
       search::RunOptions run;
       run.time_limit = s.time_limit;
       Result<json> body = search::Run(query.value(), audience, index, run);
       if (!body.ok()) return body.status();
-      resp.Json(200, body.value().dump(-1, ' ', false,
-                                       json::error_handler_t::replace));
+      std::string text =
+          body.value().dump(-1, ' ', false, json::error_handler_t::replace);
+      resp.headers.emplace_back("X-Crashbox-Cache", "miss");
+      resp.Json(200, text);
+      cache->Put(generation, key, std::move(text));
       return Status::Ok();
     });
     gate->Leave(req.remote_addr);
@@ -145,8 +172,10 @@ SuperSearchHandlers MakeSuperSearchHandlers(const SearchServices& s,
                                             Access& access) {
   auto gate = std::make_shared<SearchGate>(s.max_concurrent,
                                            s.max_concurrent_per_address);
-  return {MakeSearch(s, access, gate, false),
-          MakeSearch(s, access, gate, true)};
+  auto cache =
+      std::make_shared<search::ResultCache>(s.cache_bytes, s.cache_entry_bytes);
+  return {MakeSearch(s, access, gate, cache, false),
+          MakeSearch(s, access, gate, cache, true)};
 }
 
 }  // namespace crashbox::web

@@ -8,6 +8,9 @@
 //                                    fields are dropped, hits carry public
 //                                    fields only
 //   GET /api/SuperSearchUnredacted/  every field; view_pii (audited)
+// Answers are kept until the next commit to the index (search::ResultCache)
+// and say so in `X-Crashbox-Cache: hit|miss`; `Cache-Control: no-cache`
+// asks for a fresh one.
 // Errors: 400 {"error": "Bad request: BadArgumentError: <Socorro's text>"};
 // 503 with Retry-After while the index is rebuilt or unavailable; 429 when
 // too many searches run at once (in all, or from one address), so searches
@@ -33,6 +36,10 @@ struct SearchServices {
   size_t max_concurrent_per_address = 2;
   // Per search, over all its statements.
   std::chrono::milliseconds time_limit{10'000};
+  // Answers kept until the index changes (search::ResultCache): in all,
+  // and the largest one kept.
+  size_t cache_bytes = 16 << 20;
+  size_t cache_entry_bytes = 1 << 20;
 };
 
 Handler MakeSuperSearchFieldsHandler();
