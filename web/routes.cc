@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "web/api/account.h"
+#include "web/api/admin.h"
 #include "web/api/crash_api.h"
 #include "web/api/crashes.h"
 #include "web/api/health.h"
@@ -109,6 +110,15 @@ void RegisterRoutes(Router& r, const Services& s) {
   AddApi(r, "SignaturesByBugs", {"GET"}, api.signatures_by_bugs);
   AddApi(r, "VersionString", {"GET"}, api.version_string);
   AddApi(r, "NoOp", {"GET"}, api.noop);
+  const AdminHandlers admin = MakeAdminHandlers(access, *s.bugs);
+  r.Get("/siteadmin/", admin.page);
+  AddApi(r, "Users", {"GET"}, admin.users_list);
+  AddApi(r, "Users", {"POST"}, admin.users_create);
+  AddApi(r, "Users", {"PUT"}, admin.users_update);
+  AddApi(r, "AuditLog", {"GET"}, admin.audit_log);
+  AddApi(r, "StatusMessage", {"GET"}, admin.status_get);
+  AddApi(r, "StatusMessage", {"POST"}, admin.status_set);
+  AddApi(r, "BugAssociations", {"GET"}, admin.bug_associations);
   r.Get("/static/*", MakeStaticHandler());
   r.Get("/report/index/*", MakeReportPageHandler());
   r.Get("/topcrashers/",
@@ -128,6 +138,9 @@ void RegisterRoutes(Router& r, const Services& s) {
     r.Post("/upload/", MakeSymbolUploadHandler(*s.symbols, access), upload);
     r.Post("/upload", MakeSymbolUploadHandler(*s.symbols, access), upload);
     AddApi(r, "MissingSymbols", {"GET"}, MakeMissingSymbolsHandler(*s.symbols));
+    AddApi(r, "Symbols", {"GET"}, MakeSymbolListHandler(*s.symbols));
+    r.Get("/symbols/",
+          MakeAssetHandler("html/symbols.html", "text/html; charset=utf-8"));
     const SymbolicateHandlers sym =
         MakeSymbolicateHandlers(s.symbols->supplier(), access, 4);
     const RouteOptions sym_body{.max_body_bytes = kMaxSymbolicateBodyBytes};

@@ -393,6 +393,29 @@ Result<std::string> AuthStore::ServerSecret() {
   return fresh;
 }
 
+Result<std::string> AuthStore::GetSetting(std::string_view name) {
+  std::string value;
+  CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {
+    Result<std::string_view> v =
+        txn.Get(Db::kAuth, "setting/" + std::string(name));
+    if (v.ok()) value = v.value();
+    return v.ok() || v.status().code() == Status::Code::kNotFound ? Status{}
+                                                                  : v.status();
+  }));
+  return value;
+}
+
+Status AuthStore::PutSetting(std::string_view name, std::string_view value) {
+  const std::string key = "setting/" + std::string(name);
+  return env_.Write(key.size() + value.size(), [&](WriteTxn& txn) -> Status {
+    if (value.empty()) {
+      Status s = txn.Delete(Db::kAuth, key);
+      return s.code() == Status::Code::kNotFound ? Status{} : s;
+    }
+    return txn.Put(Db::kAuth, key, value);
+  });
+}
+
 Status AuthStore::Audit(AuditEntry entry) {
   const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
                              clock_.Now().time_since_epoch())

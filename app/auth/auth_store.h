@@ -8,6 +8,7 @@
 //   token/<sha256 of key>    a Token (the key itself is never stored)
 //   session/<sha256 of id>   a Session
 //   secret                   the server's cookie-signing key (random, once)
+//   setting/<name>           a site setting (GetSetting)
 // "audit" keys: <micros since epoch, 16 hex><'-'><8 random hex> → an
 // AuditEntry, so a scan reads them in time order.
 #pragma once
@@ -106,6 +107,11 @@ class AuthStore {
 
   // The cookie-signing key, made on first use.
   Result<std::string> ServerSecret();
+
+  // Site settings ("setting/<name>" keys; the status banner): "" when
+  // unset. Putting "" removes one.
+  Result<std::string> GetSetting(std::string_view name);
+  Status PutSetting(std::string_view name, std::string_view value);
 
   Status Audit(AuditEntry entry);
   // Entries from `since_ms` on, oldest first, at most `limit`.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -56,20 +57,19 @@ class Authenticator::Checkers {
     wake_.notify_all();
     for (std::thread& t : threads_) t.join();
   }
-  std::optional<bool> Verify(std::string_view encoded,
-                             std::string_view password) {
-    std::packaged_task<bool()> task(
-        [e = std::string(encoded), p = std::string(password)] {
-          return VerifyPassword(e, p);
-        });
-    std::future<bool> result = task.get_future();
+  // Runs `job` on one of the threads and waits for it; false, and `job`
+  // not run, while every thread is busy.
+  bool Run(std::function<void()> job) {
+    std::packaged_task<void()> task(std::move(job));
+    std::future<void> done = task.get_future();
     {
       std::lock_guard lock(mu_);
-      if (busy_ + jobs_.size() >= threads_.size()) return std::nullopt;
+      if (busy_ + jobs_.size() >= threads_.size()) return false;
       jobs_.push_back(std::move(task));
     }
     wake_.notify_one();
-    return result.get();
+    done.get();
+    return true;
   }
 
  private:
@@ -78,7 +78,7 @@ class Authenticator::Checkers {
     while (true) {
       wake_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
       if (jobs_.empty()) return;  // stopping
-      std::packaged_task<bool()> job = std::move(jobs_.front());
+      std::packaged_task<void()> job = std::move(jobs_.front());
       jobs_.pop_front();
       ++busy_;
       lock.unlock();
@@ -90,7 +90,7 @@ class Authenticator::Checkers {
 
   std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<std::packaged_task<bool()>> jobs_;
+  std::deque<std::packaged_task<void()>> jobs_;
   size_t busy_ = 0;
   bool stop_ = false;
   std::vector<std::thread> threads_;
@@ -208,16 +208,17 @@ Result<std::string> Authenticator::Login(std::string_view user,
                                        : Result<User>(Status::NotFound(""));
   // Hash even for an unknown user, so timing does not tell names apart.
   static const std::string kDummy = [] {
-    Result<std::string> h = HashPassword("not a password of anyone");
+    Result<std::string> h = auth::HashPassword("not a password of anyone");
     return h.ok() ? h.value() : std::string();
   }();
   // Bounded memory and workers however many addresses try at once.
-  std::optional<bool> matched =
-      checkers_->Verify(u.ok() ? u->password_hash : kDummy, password);
-  if (!matched)
+  bool matched = false;
+  if (!checkers_->Run([&] {
+        matched = VerifyPassword(u.ok() ? u->password_hash : kDummy, password);
+      }))
     return Status::LimitExceeded(
         "too many sign-ins at once; try again in a moment");
-  bool ok = *matched && u.ok() && u->active;
+  bool ok = matched && u.ok() && u->active;
   if (!ok) {
     throttle_.Failed(user, address, now);
     return Status::PermissionDenied("wrong user name or password");
@@ -240,6 +241,14 @@ Result<std::string> Authenticator::StartSession(std::string_view user) {
 Status Authenticator::Logout(const Caller& caller) {
   if (caller.session_id.empty()) return Status::Ok();
   return store_.DeleteSession(caller.session_id);
+}
+
+Result<std::string> Authenticator::HashPassword(std::string_view password) {
+  Result<std::string> hash = Status::IoError("password hashing did not run");
+  if (!checkers_->Run([&] { hash = auth::HashPassword(password); }))
+    return Status::LimitExceeded(
+        "too many password checks at once; try again in a moment");
+  return hash;
 }
 
 }  // namespace crashbox::auth

@@ -85,6 +85,9 @@ class Authenticator {
   // created the user): the session cookie's value.
   Result<std::string> StartSession(std::string_view user);
   Status Logout(const Caller& caller);
+  // auth::HashPassword on the password threads (never on the caller's:
+  // see Checkers); kLimitExceeded while they are all busy.
+  Result<std::string> HashPassword(std::string_view password);
 
   bool enabled() const { return options_.enabled; }
   const AuthOptions& options() const { return options_; }

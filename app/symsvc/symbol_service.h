@@ -91,6 +91,10 @@ class SymbolService {
   Result<std::vector<store::MissingSymbols>> ListMissing() {
     return store_.ListMissing();
   }
+  // Stored symbol files whose debug file starts with `prefix`.
+  Result<std::vector<store::SymbolKey>> List(const std::string& prefix) {
+    return store_.List(prefix);
+  }
 
  private:
   void OnAdded(const store::SymbolKey& key);

@@ -51,3 +51,23 @@ export function whoami() {
   sessionPromise ??= api("/api/Session/").then((r) => r.body || { permissions: [] });
   return sessionPromise;
 }
+
+// A state-changing request: `pairs` as a form body, with the session's
+// CSRF token (whoami().csrf_token). {status, body} as api().
+export async function send(method, path, pairs, csrf) {
+  return api(path, {
+    method,
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf || "" },
+    body: pairs ? query(pairs) : undefined,
+  });
+}
+
+// A button reading `label` (and `aria` for screen readers) that runs `onClick`.
+export function button(label, onClick, aria) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = label;
+  if (aria) b.setAttribute("aria-label", aria);
+  b.addEventListener("click", onClick);
+  return b;
+}

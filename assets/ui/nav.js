@@ -5,20 +5,36 @@ import { link, text, whoami } from "/static/dom.js";
 
 const nav = document.getElementById("nav");
 const pages = [["/", "crashbox"], ["/topcrashers/", "Top Crashers"], ["/search/", "Super Search"],
-               ["/newbuild/", "New in this build"], ["/symbols/missing/", "Missing symbols"],
+               ["/newbuild/", "New in this build"], ["/symbols/", "Symbols"],
                ["/api/", "API"], ["/api/tokens/", "API tokens"]];
 const list = document.createElement("ul");
-for (const [href, label] of pages) {
+function addPage(href, label) {
   const item = document.createElement("li");
   const a = link(href, label);
   if (location.pathname === href) a.setAttribute("aria-current", "page");
   item.appendChild(a);
   list.appendChild(item);
 }
+for (const [href, label] of pages) addPage(href, label);
 const who = text("span", "", "who");
 nav.replaceChildren(list, who);
 nav.setAttribute("aria-label", "Pages");
+
+// The site's status message (an admin sets it on /siteadmin/), as text.
+fetch("/api/StatusMessage/", { credentials: "same-origin" })
+  .then((r) => (r.ok ? r.json() : null))
+  .then((m) => {
+    if (!m || !m.message) return;
+    const severity = ["info", "warning", "critical"].includes(m.severity) ? m.severity : "info";
+    const banner = text("p", m.message, `banner banner-${severity}`);
+    banner.id = "site-status";
+    banner.setAttribute("role", severity === "critical" ? "alert" : "status");
+    nav.after(banner);
+  })
+  .catch(() => {});
+
 const s = await whoami();
+if (s.permissions.includes("admin")) addPage("/siteadmin/", "Admin");
 if (s.user) who.appendChild(link("/profile/", s.user));
 else if (s.via !== "auth-off") who.appendChild(link(`/login?next=${encodeURIComponent(location.pathname)}`, "Sign in"));
 

@@ -10,14 +10,13 @@
 #include "app/auth/secrets.h"
 #include "app/base/iso_time.h"
 #include "app/base/strings.h"
+#include "web/api/forms.h"
 #include "web/ui/pages.h"
 
 namespace crashbox::web {
 namespace {
 
 using nlohmann::json;
-
-constexpr size_t kMaxFormBytes = 16 << 10;
 
 void Redirect(Response& resp, std::string_view to) {
   resp.status = 303;
@@ -28,29 +27,6 @@ void Redirect(Response& resp, std::string_view to) {
 bool WantsJson(const Request& req) {
   return req.Header("Accept").value_or("").find("application/json") !=
          std::string::npos;
-}
-
-// The form fields of an urlencoded body (at most kMaxFormBytes).
-std::optional<Params> Form(Request& req, Response& resp) {
-  std::string body;
-  char buf[4096];
-  while (true) {
-    Result<size_t> got = req.read_body(buf, sizeof buf);
-    if (!got.ok() || body.size() + got.value() > kMaxFormBytes) {
-      resp.Json(413, R"({"error": "form too large"})");
-      return std::nullopt;
-    }
-    if (got.value() == 0) break;
-    body.append(buf, got.value());
-  }
-  return ParseQuery(body);
-}
-
-std::string Field(const Params& form, std::string_view name) {
-  for (const auto& [k, v] : form) {
-    if (k == name) return v;
-  }
-  return "";
 }
 
 // A form post from another site's page: its Origin names another host.
@@ -84,11 +60,6 @@ json SessionJson(const auth::Caller& c, bool first_run) {
 bool FirstRun(Access& access) {
   Result<bool> any = access.authenticator().store().HasUsers();
   return access.authenticator().enabled() && any.ok() && !any.value();
-}
-
-// Messages may quote what the client sent: invalid UTF-8 is replaced.
-void ErrorJson(Response& resp, int status, std::string_view message) {
-  resp.Json(status, json{{"error", base::Utf8Lossy(message)}}.dump());
 }
 
 json TokenJson(const auth::Token& t) {
@@ -135,12 +106,12 @@ AccountHandlers MakeAccountHandlers(Access& access) {
     const bool json_client = WantsJson(req);
     if (CrossSite(req))
       return ErrorJson(resp, 403, "cross-site sign-in refused");
-    std::optional<Params> form = Form(req, resp);
+    std::optional<Params> form = ReadForm(req, resp);
     if (!form) return;
-    std::string user = Field(*form, "username");
-    std::string next = LocalPath(Field(*form, "next"));
+    std::string user = FormField(*form, "username");
+    std::string next = LocalPath(FormField(*form, "next"));
     Result<std::string> cookie = access.authenticator().Login(
-        user, Field(*form, "password"), req.remote_addr);
+        user, FormField(*form, "password"), req.remote_addr);
     if (!cookie.ok()) {
       bool throttled = cookie.status().code() == Status::Code::kLimitExceeded;
       if (json_client)
@@ -161,10 +132,10 @@ AccountHandlers MakeAccountHandlers(Access& access) {
     resp.Json(200, SessionJson(who.ok() ? *who : auth::Caller{}, false).dump());
   };
   h.logout = [&access](Request& req, Response& resp) {
-    std::optional<Params> form = Form(req, resp);
+    std::optional<Params> form = ReadForm(req, resp);
     if (!form) return;
     std::optional<auth::Caller> caller =
-        access.Identify(req, resp, Field(*form, "csrf_token"));
+        access.Identify(req, resp, FormField(*form, "csrf_token"));
     if (!caller) return;
     (void)access.authenticator().Logout(*caller);
     resp.headers.emplace_back("Set-Cookie", access.ClearedCookie(req));
@@ -174,16 +145,20 @@ AccountHandlers MakeAccountHandlers(Access& access) {
     if (!req.is_loopback || CrossSite(req))
       return ErrorJson(resp, 403,
                        "the first admin is created from this machine only");
-    std::optional<Params> form = Form(req, resp);
+    std::optional<Params> form = ReadForm(req, resp);
     if (!form) return;
-    std::string user = Field(*form, "username");
-    std::string password = Field(*form, "password");
-    if (password != Field(*form, "password2"))
+    std::string user = FormField(*form, "username");
+    std::string password = FormField(*form, "password");
+    if (password != FormField(*form, "password2"))
       return ErrorJson(resp, 400, "the two passwords differ");
     if (password.size() < auth::kMinPasswordBytes)
       return ErrorJson(resp, 400, "a password has at least 8 characters");
-    Result<std::string> hash = auth::HashPassword(password);
-    if (!hash.ok()) return ErrorJson(resp, 400, hash.status().message());
+    Result<std::string> hash = access.authenticator().HashPassword(password);
+    if (!hash.ok()) {
+      int code =
+          hash.status().code() == Status::Code::kLimitExceeded ? 429 : 400;
+      return ErrorJson(resp, code, hash.status().message());
+    }
     auth::User u;
     u.name = user;
     u.password_hash = hash.value();
@@ -220,30 +195,27 @@ AccountHandlers MakeAccountHandlers(Access& access) {
     resp.Json(200, json{{"tokens", list}}.dump());
   };
   h.tokens_create = [&access](Request& req, Response& resp) {
-    std::optional<Params> form = Form(req, resp);
+    std::optional<Params> form = ReadForm(req, resp);
     if (!form) return;
     std::optional<auth::Caller> caller =
-        access.Identify(req, resp, Field(*form, "csrf_token"));
+        access.Identify(req, resp, FormField(*form, "csrf_token"));
     if (!caller) return;
     // A token never mints another: a leaked one must not outlive revocation.
     if (caller->via != auth::Via::kSession)
       return ErrorJson(resp, 403,
                        "tokens are created from a signed-in session");
-    std::vector<std::string> names;
-    for (const auto& [k, v] : *form) {
-      if (k == "permissions" && !v.empty()) names.push_back(v);
-    }
+    std::vector<std::string> names = FormValues(*form, "permissions");
     std::string bad;
     std::optional<auth::PermSet> perms = auth::ParsePermissions(names, &bad);
     if (!perms) return ErrorJson(resp, 400, "unknown permission " + bad);
     if ((auth::Expand(*perms) & ~caller->permissions) != 0)
       return ErrorJson(resp, 403,
                        "a token carries a subset of its owner's permissions");
-    std::string days_text = Field(*form, "days");
+    std::string days_text = FormField(*form, "days");
     int days = days_text.empty() ? 90 : std::atoi(days_text.c_str());
     if (days < 1 || days > 3650)
       return ErrorJson(resp, 400, "days is 1 to 3650");
-    std::string notes = Field(*form, "notes");
+    std::string notes = FormField(*form, "notes");
     if (notes.size() > 1000)
       return ErrorJson(resp, 400, "notes are 1000 bytes at most");
     auth::AuthStore& store = access.authenticator().store();

@@ -11,6 +11,7 @@
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
 #include "app/collector/json_measure.h"
+#include "web/api/forms.h"
 
 namespace crashbox::web {
 namespace {
@@ -21,10 +22,6 @@ namespace sq = store::sqlite;
 constexpr size_t kMaxValues = 1000;  // repeated parameters of one request
 constexpr size_t kMaxJobs = 100;     // CrashSignature jobs per request
 constexpr uint64_t kMaxJsonBytes = 1 << 20;
-
-void Error(Response& resp, int status, std::string_view message) {
-  resp.Json(status, json{{"error", base::Utf8Lossy(message)}}.dump());
-}
 
 void FieldError(Response& resp, std::string_view field, std::string_view what) {
   resp.Json(400, json{{"errors", {{field, {what}}}}}.dump());
@@ -55,7 +52,7 @@ std::optional<std::vector<std::string>> Values(Params params, Response& resp,
   for (auto& [k, v] : params) {
     if (k != name) continue;
     if (v.find('\0') != std::string::npos) {
-      Error(resp, 400, "Bad request: null characters are not allowed");
+      ErrorJson(resp, 400, "Bad request: null characters are not allowed");
       return std::nullopt;
     }
     if (!v.empty()) out.push_back(std::move(v));
@@ -102,15 +99,15 @@ json Hits(const std::vector<store::lmdb::BugAssociation>& v) {
 bool ReadIndex(const CrashApiServices& s, Response& resp,
                const std::function<Status(sq::SearchIndex&)>& fn) {
   if (s.index == nullptr) {
-    Error(resp, 503, "this node keeps no search index");
+    ErrorJson(resp, 503, "this node keeps no search index");
     return false;
   }
   Status st = s.index->Read(fn);
   if (st.ok()) return true;
   if (st.code() == Status::Code::kUnavailable)
     resp.headers.emplace_back("Retry-After", "5");
-  Error(resp, st.code() == Status::Code::kUnavailable ? 503 : 500,
-        st.ToString());
+  ErrorJson(resp, st.code() == Status::Code::kUnavailable ? 503 : 500,
+            st.ToString());
   return false;
 }
 
@@ -131,11 +128,11 @@ void AnswerBugs(store::lmdb::BugStore& bugs,
                 const std::vector<std::string>& sigs, Response& resp) {
   Result<std::vector<store::lmdb::BugAssociation>> direct =
       bugs.ForSignatures(sigs);
-  if (!direct.ok()) return Error(resp, 500, direct.status().ToString());
+  if (!direct.ok()) return ErrorJson(resp, 500, direct.status().ToString());
   std::vector<int64_t> ids;
   for (const auto& a : *direct) ids.push_back(a.bug_id);
   Result<std::vector<store::lmdb::BugAssociation>> all = bugs.ForBugs(ids);
-  if (!all.ok()) return Error(resp, 500, all.status().ToString());
+  if (!all.ok()) return ErrorJson(resp, 500, all.status().ToString());
   Respond(resp, Hits(*all));
 }
 
@@ -181,30 +178,31 @@ CrashApiHandlers MakeCrashApiHandlers(CrashApiServices s, Access& access) {
     while (true) {
       Result<size_t> got = req.read_body(buf, sizeof buf);
       if (!got.ok())
-        return Error(resp, 413, "Payload too large (1 MiB at most)");
+        return ErrorJson(resp, 413, "Payload too large (1 MiB at most)");
       if (got.value() == 0) break;
       body.append(buf, got.value());
     }
     // Measured before parsing: no deep nesting reaches the recursive parser.
     collector::JsonMeasure m = collector::MeasureJson(body, 200'000, 64);
     if (m.verdict != collector::JsonMeasure::Verdict::kOk)
-      return Error(resp, 400,
-                   m.verdict == collector::JsonMeasure::Verdict::kInvalid
-                       ? "Payload is not valid JSON"
-                       : "Payload is nested too deeply or has too many values");
+      return ErrorJson(
+          resp, 400,
+          m.verdict == collector::JsonMeasure::Verdict::kInvalid
+              ? "Payload is not valid JSON"
+              : "Payload is nested too deeply or has too many values");
     json payload = json::parse(body, nullptr, false);
     const json* jobs = payload.is_object() && payload.contains("jobs")
                            ? &payload["jobs"]
                            : nullptr;
     if (jobs == nullptr || !jobs->is_array() || jobs->empty())
-      return Error(resp, 400, "no jobs specified");
+      return ErrorJson(resp, 400, "no jobs specified");
     if (jobs->size() > kMaxJobs)
-      return Error(resp, 400,
-                   fmt::format("at most {} jobs per request", kMaxJobs));
+      return ErrorJson(resp, 400,
+                       fmt::format("at most {} jobs per request", kMaxJobs));
     json results = json::array();
     for (const json& job : *jobs) {
       if (!job.is_object())
-        return Error(resp, 400, "each job is a crash data object");
+        return ErrorJson(resp, 400, "each job is a crash data object");
       signature::SignatureResult r = s.signatures->Generate(job);
       results.push_back(
           {{"signature", r.signature}, {"notes", r.notes}, {"extra", r.extra}});
@@ -216,7 +214,7 @@ CrashApiHandlers MakeCrashApiHandlers(CrashApiServices s, Access& access) {
     if (!access.Identify(req, resp)) return;
     std::string id =
         collector::ParseCrashId(req.QueryParam("crash_id").value_or(""));
-    if (id.empty()) return Error(resp, 400, "unknown crash id");
+    if (id.empty()) return ErrorJson(resp, 400, "unknown crash id");
     bool indexed = false;
     if (s.index != nullptr) {
       (void)s.index->Read([&](sq::SearchIndex& index) -> Status {
@@ -262,7 +260,7 @@ CrashApiHandlers MakeCrashApiHandlers(CrashApiServices s, Access& access) {
     for (int64_t id : *ids) {
       for (const std::string& sig : sigs) {
         Result<bool> r = s.bugs->Add(id, sig);
-        if (!r.ok()) return Error(resp, 500, r.status().ToString());
+        if (!r.ok()) return ErrorJson(resp, 500, r.status().ToString());
         added += r.value();
       }
     }
@@ -286,7 +284,7 @@ CrashApiHandlers MakeCrashApiHandlers(CrashApiServices s, Access& access) {
     for (int64_t id : *ids) {
       for (const std::string& sig : *sigs) {
         Result<bool> r = s.bugs->Remove(id, sig);
-        if (!r.ok()) return Error(resp, 500, r.status().ToString());
+        if (!r.ok()) return ErrorJson(resp, 500, r.status().ToString());
         removed += r.value();
       }
     }
@@ -303,7 +301,7 @@ CrashApiHandlers MakeCrashApiHandlers(CrashApiServices s, Access& access) {
     auto ids = BugIds(resp, *values, "bug_ids");
     if (!ids) return;
     auto all = s.bugs->ForBugs(*ids);
-    if (!all.ok()) return Error(resp, 500, all.status().ToString());
+    if (!all.ok()) return ErrorJson(resp, 500, all.status().ToString());
     Respond(resp, Hits(*all));
   };
 
@@ -353,7 +351,7 @@ CrashApiHandlers MakeCrashApiHandlers(CrashApiServices s, Access& access) {
     if (!product || product->empty())
       return FieldError(resp, "product", "This field is required.");
     if (*product == "bad")
-      return Error(resp, 400, "Bad request: BadArgumentError: product");
+      return ErrorJson(resp, 400, "Bad request: BadArgumentError: product");
     Respond(resp, {{"hits", json::array()}, {"total", 0}});
   };
   return h;

@@ -168,6 +168,30 @@ Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service) {
   };
 }
 
+Handler MakeSymbolListHandler(symsvc::SymbolService& service) {
+  constexpr size_t kMaxListed = 1000;
+  return [&service](Request& req, Response& resp) {
+    std::string prefix = req.QueryParam("prefix").value_or("");
+    if (prefix.size() > 256 || HasBadPathChar(prefix))
+      return Error(resp, 400, "prefix: at most 256 characters of a file name");
+    Result<std::vector<store::SymbolKey>> keys = service.List(prefix);
+    if (!keys.ok())
+      return Error(resp, HttpStatusFor(keys.status()), keys.status().message());
+    nlohmann::json hits = nlohmann::json::array();
+    for (const store::SymbolKey& k : *keys) {
+      if (hits.size() == kMaxListed) break;
+      hits.push_back(
+          {{"debug_file", k.debug_file},
+           {"debug_id", k.debug_id},
+           {"path", fmt::format("{}/{}/{}", k.debug_file, k.debug_id,
+                                symsvc::SymFileName(k.debug_file))}});
+    }
+    resp.Json(200,
+              nlohmann::json{{"hits", hits}, {"total", keys->size()}}.dump(
+                  -1, ' ', false, nlohmann::json::error_handler_t::replace));
+  };
+}
+
 Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service) {
   return [&service](Request& req, Response& resp) {
     std::string_view path = req.path;

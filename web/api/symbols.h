@@ -8,6 +8,9 @@
 //                        400/413 {"error"} when the body or zip is refused.
 //                        Needs upload_symbols (an Auth-Token, as Tecken's
 //                        upload scripts send, or a signed-in session).
+//   GET /api/Symbols/[?prefix=P]  stored symbol files (MakeSymbolListHandler)
+//   GET /symbols/        the symbols page: upload with progress, list,
+//                        missing symbols (assets/html/symbols.html)
 //   GET /api/MissingSymbols/[?format=csv]
 //                        modules crashes lacked symbols for, most needed first
 //                        (app/symsvc/missing_report.h)
@@ -27,6 +30,10 @@ namespace crashbox::web {
 
 Handler MakeSymbolUploadHandler(symsvc::SymbolService& service, Access& access);
 Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service);
+// GET /api/Symbols/?prefix=<debug file start>: stored symbol files, public
+// as their downloads are: {"hits": [{"debug_file", "debug_id", "path"}]
+// (the first 1,000 in name order), "total"}.
+Handler MakeSymbolListHandler(symsvc::SymbolService& service);
 // The router's fallback for GET/HEAD paths no route matched.
 Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service);
 
