@@ -23,29 +23,31 @@ std::shared_ptr<const std::string> ResultCache::Find(uint64_t generation,
   if (!Advance(generation)) return nullptr;
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return nullptr;
+  if (it->second->expires <= Clock::now()) {
+    Erase(it->second);
+    return nullptr;
+  }
   lru_.splice(lru_.begin(), lru_, it->second);
   return it->second->body;
 }
 
+void ResultCache::Erase(std::list<Entry>::iterator it) {
+  bytes_ -= Cost(*it);
+  by_key_.erase(it->key);
+  lru_.erase(it);
+}
+
 void ResultCache::Put(uint64_t generation, const std::string& key,
-                      std::string body) {
+                      std::string body, Clock::time_point expires) {
   if (key.size() + body.size() > max_entry_bytes_) return;
   auto shared = std::make_shared<const std::string>(std::move(body));
   std::lock_guard<std::mutex> lock(mu_);
   if (!Advance(generation)) return;
-  if (auto it = by_key_.find(key); it != by_key_.end()) {
-    bytes_ -= Cost(*it->second);
-    lru_.erase(it->second);
-    by_key_.erase(it);
-  }
-  lru_.push_front({key, std::move(shared)});
+  if (auto it = by_key_.find(key); it != by_key_.end()) Erase(it->second);
+  lru_.push_front({key, std::move(shared), expires});
   by_key_.emplace(key, lru_.begin());
   bytes_ += Cost(lru_.front());
-  while (bytes_ > max_bytes_) {
-    bytes_ -= Cost(lru_.back());
-    by_key_.erase(lru_.back().key);
-    lru_.pop_back();
-  }
+  while (bytes_ > max_bytes_) Erase(std::prev(lru_.end()));
 }
 
 size_t ResultCache::bytes() const {

@@ -14,13 +14,16 @@
 //   answer is never returned.
 // - Bounded: at most `max_bytes` of answers (least recently used dropped
 //   first), none larger than `max_entry_bytes`.
-// - A default date range ends "now", so such a query is never asked twice
-//   with the same key: only searches with explicit dates (every page and
-//   script that shares a URL) are served from the cache.
+// - A date range that ends "now" (no upper bound given, as Top Crashers
+//   and most scripts ask) is keyed as "now" by the caller and stored with a
+//   time to live: such an answer is served for at most that long, so a
+//   crash never stays outside a moving window longer than that (a crash
+//   indexed meanwhile moves the generation anyway).
 //
 // Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -39,8 +42,12 @@ class ResultCache {
   std::shared_ptr<const std::string> Find(uint64_t generation,
                                           const std::string& key);
   // Stores `body` for `key` as computed at `generation` (ignored when a
-  // newer generation has been seen, or when it is over max_entry_bytes).
-  void Put(uint64_t generation, const std::string& key, std::string body);
+  // newer generation has been seen, or when it is over max_entry_bytes),
+  // to be served until `expires` (default: as long as the generation
+  // lasts).
+  using Clock = std::chrono::steady_clock;
+  void Put(uint64_t generation, const std::string& key, std::string body,
+           Clock::time_point expires = Clock::time_point::max());
 
   size_t bytes() const;
   size_t entries() const;
@@ -49,7 +56,9 @@ class ResultCache {
   struct Entry {
     std::string key;
     std::shared_ptr<const std::string> body;
+    Clock::time_point expires;
   };
+  void Erase(std::list<Entry>::iterator it);
   // Drops everything when `generation` is newer than the stored answers'.
   // False when it is older (nothing it computed may be kept or served).
   bool Advance(uint64_t generation);

@@ -51,6 +51,16 @@ TEST(ResultCache, KeepsWithinItsBytesDroppingTheLeastRecentlyUsed) {
   EXPECT_EQ(*cache.Find(1, "c"), std::string(10, 'c'));
 }
 
+TEST(ResultCache, AnAnswerWithATimeToLiveIsServedOnlyUntilThen) {
+  ResultCache cache(1 << 20, 1 << 16);
+  const auto now = ResultCache::Clock::now();
+  cache.Put(1, "past", "a", now - std::chrono::seconds(1));
+  cache.Put(1, "future", "b", now + std::chrono::hours(1));
+  EXPECT_EQ(cache.Find(1, "past"), nullptr);
+  EXPECT_EQ(cache.entries(), 1u);  // the expired one is gone
+  EXPECT_EQ(*cache.Find(1, "future"), "b");
+}
+
 TEST(ResultCache, RefusesAnAnswerLargerThanAnEntryMayBe) {
   ResultCache cache(1000, 50);
   cache.Put(1, "big", std::string(48, 'x'));  // 3 + 48 > 50

@@ -446,6 +446,58 @@ TEST_F(BrowserE2E, TokensPageCreatesUsesAndRevokes) {
   EXPECT_NE(audit.out.find("\"token.revoke\""), std::string::npos);
 }
 
+// An admin manages users, the status banner and bug associations on
+// /siteadmin/ and reads the audit log; hostile text stays text; symbols are
+// uploaded with a progress bar and listed; both pages pass axe at 360 and
+// 1280 px.
+TEST_F(BrowserE2E, AdminAndSymbolsPages) {
+  ServerProcess server(data_, {"--auth", "on"});
+  ASSERT_TRUE(server.started());
+  ASSERT_EQ(testing::RunCrashbox(
+                {"user", "add", "ada", "--admin", "--data-dir", data_},
+                "correct horse\n")
+                .exit_code,
+            0);
+  const char* binary_dir = std::getenv("CB_BINARY_DIR");
+  fs::path shots = (binary_dir ? fs::path(binary_dir) : dir_.path()) /
+                   "artifacts" / "screenshots";
+  fs::create_directories(shots);
+  json seen = RunScript("admin_page.mjs",
+                        {server.url(), shots.string(), "ada", "correct horse"},
+                        dir_.path());
+  ASSERT_TRUE(seen.is_object());
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  EXPECT_EQ(seen["anonymous"], "Sign in as an administrator: sign in.");
+  EXPECT_NE(seen["bad_name"].get<std::string>().find("a user name is"),
+            std::string::npos)
+      << seen["bad_name"];
+  EXPECT_EQ(seen["users"],
+            json::parse(R"([["ada", "yes", ""], ["bob", "no", "Hackers"]])"));
+  EXPECT_EQ(seen["banner"]["text"],
+            "<script>window.pwned = 1</script> maintenance at 18:00");
+  EXPECT_EQ(seen["banner"]["class"], "banner banner-warning");
+  EXPECT_TRUE(seen["banner"]["pwned"].is_null());
+  EXPECT_EQ(seen["bugs_added"], json::parse(R"([["42", "<b>sig</b> | x"]])"));
+  EXPECT_EQ(seen["bugs_after"], 0);
+  std::set<std::string> actions;
+  for (const json& a : seen["audit"]) actions.insert(a.get<std::string>());
+  for (const char* a : {"user.add", "user.update", "status.set"})
+    EXPECT_TRUE(actions.contains(a)) << a << " not in " << seen["audit"];
+  const json& upload = seen["upload"];
+  EXPECT_EQ(upload["label"], "Uploaded demo.sym.");
+  EXPECT_EQ(upload["progress"], 100);
+  ASSERT_EQ(upload["result"].size(), 1u) << upload;
+  EXPECT_EQ(upload["result"][0][1], "added");
+  ASSERT_EQ(upload["listed"].size(), 1u) << upload;
+  EXPECT_EQ(upload["listed"][0][0], "libdemo.so");
+  for (const auto& [path, widths] : seen["axe"].items()) {
+    for (const auto& [width, violations] : widths.items())
+      EXPECT_TRUE(violations.empty())
+          << path << " at " << width << " px: " << violations.dump();
+  }
+  EXPECT_TRUE(fs::exists(shots / "admin-360.png"));
+}
+
 // The API documentation page tries an endpoint through its form and lists
 // the search fields, marking the protected ones.
 TEST_F(BrowserE2E, ApiDocumentationTriesEndpoints) {

@@ -338,10 +338,18 @@ TEST_F(SearchE2E, KeptAnswersLastOnlyUntilTheIndexChanges) {
   EXPECT_EQ(second, "hit");
   EXPECT_EQ(again, body);
   EXPECT_EQ(ask(query, {"Cache-Control: no-cache"}).first, "miss");
+  // A range ending "now" (the default one, or a lower bound alone) is kept
+  // too, for a short while.
+  const std::string moving = "/api/SuperSearch/?_facets=product";
+  EXPECT_EQ(ask(moving).first, "miss");
+  EXPECT_EQ(ask(moving).first, "hit");
+  EXPECT_EQ(ask("/api/SuperSearch/?_facets=product&" + from).first, "miss");
+  EXPECT_EQ(ask("/api/SuperSearch/?_facets=product&" + from).first, "hit");
 
   // One more crash: the kept answer is not served again.
   Submit(server.url(), {{"ProductName", "InHouseApp"}, {"Version", "2.2"}});
   ASSERT_TRUE(WaitForTotal(server.url(), 4));
+  EXPECT_EQ(ask(moving).first, "miss");
   auto [after, fresh] = ask(query);
   EXPECT_EQ(after, "miss");
   EXPECT_EQ(fresh["total"], 4);

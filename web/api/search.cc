@@ -89,6 +89,11 @@ Handler MakeProductHomeHandler(const SearchServices& s) {
 
 namespace {
 
+// How long an answer over a range ending "now" is kept: a crash whose date
+// enters (or leaves) a moving window shows within this, as Crash Stats'
+// own caches of Top Crashers lag by minutes.
+constexpr std::chrono::seconds kNowTtl{60};
+
 // Whether the client asks for a fresh answer (`Cache-Control: no-cache`,
 // as a browser's reload sends; Elasticsearch's request_cache=false).
 bool WantsFresh(const Request& req) {
@@ -128,9 +133,19 @@ Handler MakeSearch(const SearchServices& s, Access& access,
       };
       Result<search::Query> query = search::Parse(params, audience, options);
       if (!query.ok()) return query.status();
+      // A bound Parse took from the clock is keyed as such, and the
+      // answer lives kNowTtl at most (result_cache.h).
+      json canonical = search::QueryToJson(query.value());
+      bool relative = false;
+      if (query->date_to.at == options.now) {
+        canonical["date"]["to"] = "now";
+        relative = true;
+        if (query->date_from.at ==
+            options.now - std::chrono::days(search::kDefaultDateRangeDays))
+          canonical["date"]["from"] = "now-default";
+      }
       std::string key =
-          search::QueryToJson(query.value())
-              .dump(-1, ' ', false, json::error_handler_t::replace);
+          canonical.dump(-1, ' ', false, json::error_handler_t::replace);
       key.insert(key.begin(), static_cast<char>(audience));
       if (!WantsFresh(req)) {
         if (auto hit = cache->Find(generation, key)) {
@@ -147,7 +162,9 @@ Handler MakeSearch(const SearchServices& s, Access& access,
           body.value().dump(-1, ' ', false, json::error_handler_t::replace);
       resp.headers.emplace_back("X-Crashbox-Cache", "miss");
       resp.Json(200, text);
-      cache->Put(generation, key, std::move(text));
+      cache->Put(generation, key, std::move(text),
+                 relative ? search::ResultCache::Clock::now() + kNowTtl
+                          : search::ResultCache::Clock::time_point::max());
       return Status::Ok();
     });
     gate->Leave(req.remote_addr);

@@ -8,9 +8,10 @@
 //                                    fields are dropped, hits carry public
 //                                    fields only
 //   GET /api/SuperSearchUnredacted/  every field; view_pii (audited)
-// Answers are kept until the next commit to the index (search::ResultCache)
-// and say so in `X-Crashbox-Cache: hit|miss`; `Cache-Control: no-cache`
-// asks for a fresh one.
+// Answers are kept until the next commit to the index (search::ResultCache),
+// those over a range ending "now" 60 s at most, and say so in
+// `X-Crashbox-Cache: hit|miss`; `Cache-Control: no-cache` asks for a fresh
+// one.
 // Errors: 400 {"error": "Bad request: BadArgumentError: <Socorro's text>"};
 // 503 with Retry-After while the index is rebuilt or unavailable; 429 when
 // too many searches run at once (in all, or from one address), so searches
