@@ -4,7 +4,7 @@
 // its reports (paged), any field's aggregation, crashes per day by version,
 // its bugs (admins associate more) and, with view_pii, user comments. Every
 // value comes from crash reports and is inserted as text.
-import { api, fill, link, query, row, text, whoami } from "/static/dom.js";
+import { api, button, fill, link, query, row, send, text, whoami } from "/static/dom.js";
 import { wireTabs } from "/static/tabs.js";
 
 const status = document.getElementById("status");
@@ -99,8 +99,19 @@ async function loadGraph() {
 
 async function loadBugs(session) {
   const { body } = await api(`/api/Bugs/?${query([["signatures", signature]])}`);
-  fill("bug-rows", ((body && body.hits) || []).map((h) => row([h.id, h.signature])));
-  if (!session.permissions.includes("admin")) return;
+  const admin = session.permissions.includes("admin");
+  fill("bug-rows", ((body && body.hits) || []).map((h) => {
+    if (!admin) return row([h.id, h.signature, ""]);
+    const cell = document.createElement("td");
+    cell.appendChild(button("Remove", async () => {
+      const r = await send("DELETE", `/api/Bugs/?${query([["bug_id", h.id], ["signatures", signature]])}`,
+                           null, session.csrf_token);
+      document.getElementById("bug-status").textContent = r.status === 200 ? `Removed bug ${h.id}.` : `Refused (${r.status}).`;
+      await loadBugs(session);
+    }, `Remove bug ${h.id}`));
+    return row([h.id, h.signature, cell]);
+  }));
+  if (!admin) return;
   const form = document.getElementById("bug-form");
   form.hidden = false;
   form.onsubmit = async (e) => {

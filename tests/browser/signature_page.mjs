@@ -4,7 +4,8 @@
 // another field, a bug associated through the form. Prints one JSON object:
 //   {"title", "total": summary text, "facets": [titles], "reports": n rows,
 //    "page": text, "aggregation": [[value, count]], "graph": n days,
-//    "bugs": [[id, signature]], "comments": note, "errors": [...]}
+//    "bugs": [[id, signature, "Remove"]], "bugs_after": status once removed,
+//    "comments": note, "errors": [...]}
 // Usage: node signature_page.mjs http://127.0.0.1:PORT SIGNATURE
 import { args, run } from "./harness.mjs";
 
@@ -37,6 +38,9 @@ await run(async (page) => {
   await page.press("#bug-id", "Enter");
   await page.waitForFunction(() => document.querySelectorAll("#bug-rows tr").length > 0);
   const bugs = await rowsOf("#bug-rows tr");
+  await page.click("#bug-rows button");
+  await page.waitForFunction(() => document.querySelectorAll("#bug-rows tr").length === 0);
+  const bugsAfter = await page.textContent("#bug-status");
   await page.focus("#tab-bugs");
   await page.keyboard.press("ArrowRight");
   await page.waitForFunction(() => document.getElementById("comments-note").textContent !== "");
@@ -44,5 +48,5 @@ await run(async (page) => {
   const title = await page.textContent("#signature");
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
   return { title, total, facets, reports, page: pageText, aggregation, graph, bugs,
-                               comments };
+           bugs_after: bugsAfter, comments };
 });

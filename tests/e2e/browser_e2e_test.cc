@@ -344,7 +344,9 @@ TEST_F(BrowserE2E, SignatureReportTabsByKeyboard) {
     aggregated += std::stoi(a[1].get<std::string>());
   EXPECT_EQ(aggregated, top["count"].get<int>());
   EXPECT_GE(seen["graph"], 1);
-  EXPECT_EQ(seen["bugs"], json::array({json::array({"424242", signature})}));
+  EXPECT_EQ(seen["bugs"],
+            json::array({json::array({"424242", signature, "Remove"})}));
+  EXPECT_EQ(seen["bugs_after"], "Removed bug 424242.");
   EXPECT_NE(seen["comments"].get<std::string>().find("with a comment"),
             std::string::npos);
 }
