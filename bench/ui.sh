@@ -26,13 +26,22 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Ours, and the third-party files embedded beside them (assets/CMakeLists.txt).
+vendor=(ui-vendor/node_modules/uplot/dist/uPlot.esm.js ui-vendor/node_modules/uplot/dist/uPlot.min.css)
+for f in "${vendor[@]}"; do
+  [[ -f $f ]] || { echo "ui.sh: $f missing (tools/setup.sh)" >&2; exit 2; }
+done
 echo "assets (gzip -9, each file, in all):"
-total=0
-for f in assets/html/*.html assets/ui/*; do
+kib() { awk -v t="$1" 'BEGIN{printf "%.1f", t/1024}'; }
+total=0 ours=0 count=0
+for f in assets/html/*.html assets/ui/* "${vendor[@]}"; do
   size=$(gzip -9 -c "$f" | wc -c)
   total=$((total + size))
+  count=$((count + 1))
+  [[ $f == ui-vendor/* ]] && echo "  ${f##*/}: $size bytes compressed ($(kib "$size") KiB)" || ours=$((ours + size))
 done
-echo "  $(ls assets/html/*.html assets/ui/* | wc -l) files, $total bytes compressed ($(awk -v t=$total 'BEGIN{printf "%.1f", t/1024}') KiB)"
+echo "  ours: $ours bytes compressed ($(kib $ours) KiB)"
+echo "  $count files, $total bytes compressed ($(kib $total) KiB; target under 300 KiB)"
 
 python3 tools/gencrashes/gencrashes.py "$n" --seed 1 --out "$work/crashes.jsonl"
 "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/var" --auth off --log-level warning \

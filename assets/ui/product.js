@@ -2,8 +2,10 @@
 // The product home page (/home/product/<product>, Socorro's URL): its
 // featured versions (product details, or the active ones for "auto"), each
 // with its crashes this week and links into Top Crashers and New in this
-// build, crashes per day, and the product's own links. Text only; links
-// from product details are followed only when they are http(s).
+// build, crashes per day (a chart and a table), and the product's own
+// links. Text only; links from product details are followed only when they
+// are http(s).
+import { dayChart, daysBetween } from "/static/chart.js";
 import { api, fill, link, query, row, text } from "/static/dom.js";
 
 const status = document.getElementById("status");
@@ -15,6 +17,32 @@ async function search(pairs) {
                                                                        ["_results_number", "0"], ...pairs])}`);
   if (code !== 200) throw new Error(body && body.error ? body.error : `HTTP ${code}`);
   return body;
+}
+
+// Crashes per day over the last 14 days (UTC days, today included): all
+// of the product's, and each featured version's; a chart above the table.
+async function crashesPerDay(featured) {
+  const first = new Date(Date.now() - 13 * 86400e3).toISOString().slice(0, 10);
+  const days = daysBetween(first, new Date().toISOString().slice(0, 10));
+  const body = await search([["date", `>=${first}T00:00:00Z`], ["_histogram.date", "version"],
+                             ["_facets_size", "50"]]);
+  const perDay = new Map((body.facets.histogram_date || []).map((d) => [String(d.term).slice(0, 10), d]));
+  const countOf = (day, version) => {
+    const d = perDay.get(day);
+    if (!d) return 0;
+    if (version === undefined) return d.count;
+    const hit = ((d.facets || {}).version || []).find((b) => b.term === version);
+    return hit ? hit.count : 0;
+  };
+  const series = [{ label: "all", values: days.map((d) => countOf(d)) },
+                  ...featured.map((v) => ({ label: v, values: days.map((d) => countOf(d, v)) }))];
+  fill("day-head", [text("th", "day"),
+                    ...series.map((s) => text("th", s.label === "all" ? "crashes" : s.label, "num"))]);
+  fill("day-rows", days.map((d, i) => row([d, ...series.map((s) => text("td", s.values[i], "num"))])));
+  if (perDay.size) {
+    dayChart(document.getElementById("day-chart"),
+             { days, series, label: `Crashes per day of ${product}, all versions and the featured ones` });
+  }
 }
 
 async function main() {
@@ -40,9 +68,7 @@ async function main() {
                  link(`/newbuild/?${query([["product", product], ["version", v]])}`, "New in this version"));
     return row([v, text("td", weekly.get(v) || 0, "num"), links]);
   }));
-  const days = await search([since(14), ["_histogram.date", "product"]]);
-  fill("day-rows", (days.facets.histogram_date || []).map((d) => row([String(d.term).slice(0, 10),
-                                                                      text("td", d.count, "num")])));
+  await crashesPerDay(featured);
   const list = document.getElementById("links");
   for (const [label, url] of details.product_home_links || []) {
     const item = document.createElement("li");

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
 // The signature report (/signature/?signature=S&<Super Search filters>,
 // Socorro's URL, SOCORRO.md 5.3): a summary of the signature's crashes,
-// its reports (paged), any field's aggregation, crashes per day by version,
-// its bugs (admins associate more) and, with view_pii, user comments. Every
-// value comes from crash reports and is inserted as text.
+// its reports (paged), any field's aggregation, crashes per day split by a
+// chosen field (a chart and its table), its bugs (admins associate and
+// remove them) and, with view_pii, user comments. Every value comes from
+// crash reports and is inserted as text.
 import { api, button, fill, link, query, row, send, text, whoami } from "/static/dom.js";
 import { wireTabs } from "/static/tabs.js";
 
@@ -85,16 +86,41 @@ async function loadAggregation(field) {
                                                               text("td", pct(b.count, body.total), "num")])));
 }
 
-async function loadGraph() {
-  const body = await search([["_results_number", "0"], ["_histogram.date", "version"], ["_facets_size", "5"]]);
-  const days = body.facets.histogram_date || [];
-  const versions = [...new Set(days.flatMap((d) => ((d.facets || {}).version || []).map((v) => v.term)))];
-  fill("graph-head", ["day", "all", ...versions].map((c) => text("th", c)));
-  fill("graph-rows", days.map((d) => {
-    const by = new Map(((d.facets || {}).version || []).map((v) => [v.term, v.count]));
-    return row([String(d.term).slice(0, 10), text("td", d.count, "num"),
-                ...versions.map((v) => text("td", by.get(v) || 0, "num"))]);
-  }));
+// Crashes per day split by a field (Socorro's Graphs tab): "all" and the
+// field's 5 commonest values over the range, as a chart (chart.js, loaded
+// when the tab is first shown) above the same numbers in a table. Each
+// change of field asks again; only the latest answer is shown.
+const GRAPH_SERIES = 5;
+let graphAsked = 0;
+async function loadGraph(field) {
+  const asked = ++graphAsked;
+  // The overall top values, and per day up to 50 values each (the top 5
+  // overall are among a day's 50 commonest unless a day has unusual spread).
+  const [body, { dayChart, daysBetween }] = await Promise.all([
+    search([["_results_number", "0"], ["_facets", field], ["_histogram.date", field], ["_facets_size", "50"]]),
+    import("/static/chart.js")]);
+  if (asked !== graphAsked) return;
+  const buckets = body.facets.histogram_date || [];
+  const terms = (body.facets[field] || []).slice(0, GRAPH_SERIES).map((b) => b.term);
+  const perDay = new Map(buckets.map((d) => [String(d.term).slice(0, 10), d]));
+  const days = buckets.length ? daysBetween(String(buckets[0].term).slice(0, 10),
+                                            String(buckets.at(-1).term).slice(0, 10)) : [];
+  const countOf = (day, term) => {
+    const d = perDay.get(day);
+    if (!d) return 0;
+    if (term === undefined) return d.count;
+    const hit = ((d.facets || {})[field] || []).find((b) => b.term === term);
+    return hit ? hit.count : 0;
+  };
+  const series = [{ label: "all", values: days.map((d) => countOf(d)) },
+                  ...terms.map((t) => ({ label: shown(t), values: days.map((d) => countOf(d, t)) }))];
+  const what = `Crashes per day by ${field}`;
+  document.getElementById("graph-caption").textContent = `${what} (the ${terms.length} commonest values).`;
+  fill("graph-head", [text("th", "day"), ...series.map((s) => text("th", s.label, "num"))]);
+  fill("graph-rows", days.map((d, i) => row([d, ...series.map((s) => text("td", s.values[i], "num"))])));
+  const box = document.getElementById("graph-chart");
+  if (days.length) dayChart(box, { days, series, label: `${what}, signature ${signature}` });
+  else box.replaceChildren(text("p", "No crashes in the range."));
 }
 
 async function loadBugs(session) {
@@ -159,9 +185,14 @@ async function main() {
       (fields[f].permissions_needed || []).length === 0).sort().map((f) => text("option", f)));
   select.value = "platform";
   select.addEventListener("change", () => loadAggregation(select.value));
+  const graphField = document.getElementById("graph-field");
+  graphField.addEventListener("change", () => loadGraph(graphField.value).catch((e) => {
+    status.hidden = false;
+    status.textContent = e.message;
+  }));
   const loaded = new Set();
   const loaders = {
-    reports: loadReports, aggregations: () => loadAggregation(select.value), graphs: loadGraph,
+    reports: loadReports, aggregations: () => loadAggregation(select.value), graphs: () => loadGraph(graphField.value),
     bugs: () => loadBugs(session), comments: () => loadComments(session),
   };
   document.getElementById("prev").addEventListener("click", () => { page--; loadReports(); });

@@ -22,12 +22,16 @@ const platform = pick("platform", ["Windows", "Mac OS X", "Linux"], "");
 const size = Number(pick("_facets_size", ["50", "100", "200", "300"], "50"));
 const rangeType = pick("_range_type", ["report", "build"], "report");
 const mode = pick("_tcbs_mode", ["realtime", "byday"], "realtime");
+// Socorro's _report_type: the processed crash's report_type (crash or
+// hang, SOCORRO.md 2.3 rule 33); "any" filters on neither.
+const reportType = pick("_report_type", ["any", "crash", "hang"], "crash");
 
 // The form shows what is asked.
 document.getElementById("product").value = product;
 document.getElementById("version").value = versions.join(", ");
 for (const [id, v] of [["days", days], ["process_type", processType], ["platform", platform],
-                       ["_facets_size", size], ["_range_type", rangeType], ["_tcbs_mode", mode]]) {
+                       ["_facets_size", size], ["_range_type", rangeType], ["_tcbs_mode", mode],
+                       ["_report_type", reportType]]) {
   document.getElementById(id).value = String(v);
 }
 document.getElementById("filters").addEventListener("submit", (e) => {
@@ -49,7 +53,7 @@ function searchParams(start, end, facetsSize) {
   const p = [["product", product], ["_results_number", "0"], ["_facets", "signature"],
              ["_facets_size", String(facetsSize)],
              ["_aggs.signature", "platform"], ["_aggs.signature", "startup_crash"],
-             ["_aggs.signature", "_cardinality.install_time"]];
+             ["_aggs.signature", "is_garbage_collecting"], ["_aggs.signature", "_cardinality.install_time"]];
   for (const v of versions) p.push(["version", v]);
   if (rangeType === "build") {
     p.push(["build_id", `>=${buildId(start)}`], ["build_id", `<${buildId(end)}`]);
@@ -61,6 +65,7 @@ function searchParams(start, end, facetsSize) {
   if (processType === "other") for (const t of PROCESS_TYPES) p.push(["process_type", `!${t}`]);
   else if (processType !== "any") p.push(["process_type", processType]);
   if (platform) p.push(["platform", platform]);
+  if (reportType !== "any") p.push(["report_type", reportType]);
   return p;
 }
 
@@ -133,7 +138,7 @@ async function main() {
     bugIds.get(h.signature).push(h.id);
   }
   const csv = [["rank", "rank change", "percent", "percent change", "signature", "count", "win", "mac", "lin",
-                "installs", "startup", "first appearance", "bugs"]];
+                "installs", "is gc", "startup", "first appearance", "bugs"]];
   let covered = 0;
   const rows = sigs.map((b, i) => {
     covered += b.count;
@@ -144,6 +149,8 @@ async function main() {
     const startup = subCount(b, "startup_crash", "T") + subCount(b, "startup_crash", "1");
     const startupMark = startup === 0 ? "" : startup === b.count ? "startup" : "potential";
     const installs = ((b.facets || {}).cardinality_install_time || {}).value ?? "";
+    // Crashes while the JavaScript engine was collecting garbage (Socorro's "Is GC").
+    const gc = subCount(b, "is_garbage_collecting", "T") + subCount(b, "is_garbage_collecting", "1");
     const win = subCount(b, "platform", "Win"), mac = subCount(b, "platform", "Mac"),
           lin = subCount(b, "platform", "Lin");
     const ids = (bugIds.get(b.term) || []).sort((x, y) => y - x);
@@ -151,12 +158,13 @@ async function main() {
     sigCell.appendChild(link(`/signature/?${query([["product", product], ["signature", b.term],
                                                     ...versions.map((v) => ["version", v])])}`, b.term));
     const fields = [i + 1, Math.abs(rankDiff) >= 5 || rankDiff === "new" ? rankDiff : "", pct.toFixed(2), pctDiff,
-                    b.term, b.count, win, mac, lin, installs, startupMark, firstDate.get(b.term) || "", ids.join(" ")];
+                    b.term, b.count, win, mac, lin, installs, gc, startupMark, firstDate.get(b.term) || "",
+                    ids.join(" ")];
     csv.push(fields);
     const num = (v) => text("td", v, "num");
     return row([num(i + 1), num(fields[1]), num(fields[2]), num(fields[3]), sigCell, num(b.count),
-                num(win), num(mac), num(lin), num(installs), num(startupMark),
-                num(String(fields[11]).slice(0, 10)), fields[12]]);
+                num(win), num(mac), num(lin), num(installs), num(gc), num(startupMark),
+                num(String(fields[12]).slice(0, 10)), fields[13]]);
   });
   fill("rows", rows);
   document.getElementById("table").hidden = rows.length === 0;

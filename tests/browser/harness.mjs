@@ -58,3 +58,31 @@ export function args(names) {
   }
   return values;
 }
+
+// What a chart (assets/ui/chart.js) in the element `selector` shows:
+// {"canvas": [css width, css height] or null, "legend": [labels], "label":
+// its accessible name, "drawn": [pixels near each series' colour, in legend
+// order]}. The colours are chart.js's own; the count is what was painted
+// on the canvas, so a chart whose lines were never drawn counts 0.
+export async function chartState(page, selector) {
+  return page.evaluate(async (sel) => {
+    const { COLOURS } = await import("/static/chart.js");
+    const root = document.querySelector(sel);
+    const canvas = root && root.querySelector("canvas");
+    const group = root && root.querySelector(".chart");
+    const legend = root ? [...root.querySelectorAll(".u-legend .u-series .u-label")].map((l) => l.textContent) : [];
+    if (!canvas) return { canvas: null, legend, label: group?.getAttribute("aria-label") ?? null, drawn: [] };
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    const rgb = COLOURS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+    const drawn = rgb.map(() => 0);
+    for (let p = 0; p < data.length; p += 4) {
+      if (data[p + 3] < 200) continue;
+      rgb.forEach(([r, g, b], k) => {
+        if (Math.abs(data[p] - r) + Math.abs(data[p + 1] - g) + Math.abs(data[p + 2] - b) < 24) drawn[k]++;
+      });
+    }
+    const rect = canvas.getBoundingClientRect();
+    return { canvas: [Math.round(rect.width), Math.round(rect.height)], legend,
+             label: group.getAttribute("aria-label"), drawn: drawn.slice(0, Math.max(0, legend.length - 1)) };
+  }, selector);
+}

@@ -4,10 +4,14 @@
 // another field, a bug associated through the form. Prints one JSON object:
 //   {"title", "total": summary text, "facets": [titles], "reports": n rows,
 //    "page": text, "aggregation": [[value, count]], "graph": n days,
+//    "chart": {"version": chartState, "head": [table header],
+//              "platform": chartState after choosing platform, "platformHead",
+//              "readout": the day read out after ArrowRight on the chart,
+//              "narrow": chartState at 360 px, "wide": at 1280 px},
 //    "bugs": [[id, signature, "Remove"]], "bugs_after": status once removed,
 //    "comments": note, "errors": [...]}
 // Usage: node signature_page.mjs http://127.0.0.1:PORT SIGNATURE
-import { args, run } from "./harness.mjs";
+import { args, chartState, run } from "./harness.mjs";
 
 const [base, signature] = args(["BASE_URL", "SIGNATURE"]);
 await run(async (page) => {
@@ -31,7 +35,35 @@ await run(async (page) => {
   await page.focus("#tab-aggregations");
   await page.keyboard.press("ArrowRight");
   await page.waitForFunction(() => document.querySelectorAll("#graph-rows tr").length > 0);
+  await page.waitForSelector("#graph-chart canvas");
   const graph = (await rowsOf("#graph-rows tr")).length;
+  const headOf = () => page.$$eval("#graph-head th", (ths) => ths.map((th) => th.textContent));
+  const chart = { version: await chartState(page, "#graph-chart"), head: await headOf() };
+  // The chart by keyboard: Tab from the field's select reaches it, the
+  // arrow keys read a day out.
+  await page.focus("#graph-field");
+  await page.keyboard.press("Tab");
+  chart.focused = await page.evaluate(() => document.activeElement.classList.contains("chart"));
+  await page.keyboard.press("ArrowRight");
+  chart.readout = await page.textContent("#graph-chart .chart-readout");
+  // Another split: the series become the platforms.
+  await page.selectOption("#graph-field", "platform");
+  await page.waitForFunction(() => document.getElementById("graph-caption").textContent.includes("platform") &&
+                                   document.querySelector("#graph-chart canvas"));
+  chart.platform = await chartState(page, "#graph-chart");
+  chart.platformHead = await headOf();
+  // It follows the width of the page.
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.waitForFunction(() => document.querySelector("#graph-chart canvas").getBoundingClientRect().width <= 340);
+  chart.narrow = await chartState(page, "#graph-chart");
+  chart.pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (process.env.SCREENSHOT) {
+    await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, "-graph-360.png"), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.waitForFunction(() => document.querySelector("#graph-chart canvas").getBoundingClientRect().width > 900);
+  chart.wide = await chartState(page, "#graph-chart");
+  await page.focus("#tab-graphs");
   await page.keyboard.press("ArrowRight");
   await page.waitForSelector("#bug-form:not([hidden])");
   await page.fill("#bug-id", "424242");
@@ -47,6 +79,6 @@ await run(async (page) => {
   const comments = await page.textContent("#comments-note");
   const title = await page.textContent("#signature");
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  return { title, total, facets, reports, page: pageText, aggregation, graph, bugs,
+  return { title, total, facets, reports, page: pageText, aggregation, graph, chart, bugs,
            bugs_after: bugsAfter, comments };
 });

@@ -4,11 +4,12 @@
 // newest active one), waits for the table, then picks 3 days by keyboard
 // and submits the form. Prints one JSON object:
 //   {"home": [{"product", "week", "versions": [links]}],
-//    "productPage": {"versions": [...], "days": n}, "version": chosen, "title", "summary", "rows": [[rank, signature, count]],
+//    "productPage": {"versions": [...], "days": n, "chart": chartState}, "version": chosen, "title",
+//    "summary", "head": [column names], "reportType": the form's report type, "rows": [[rank, signature, count]],
 //    "links": n signature links, "csv": first CSV line, "after": {"days",
 //    "rows"}, "errors": [...]}
 // Usage: node topcrashers_page.mjs http://127.0.0.1:PORT PRODUCT
-import { args, run } from "./harness.mjs";
+import { args, chartState, run } from "./harness.mjs";
 
 const [base, product] = args(["BASE_URL", "PRODUCT"]);
 await run(async (page) => {
@@ -26,6 +27,8 @@ await run(async (page) => {
     versions: await page.$$eval("#version-rows tr", (trs) => trs.map((tr) => tr.cells[0].textContent)),
     days: await page.$$eval("#day-rows tr", (trs) => trs.length),
   };
+  await page.waitForSelector("#day-chart canvas");
+  productPage.chart = await chartState(page, "#day-chart");
   await page.goto(`${base}/topcrashers/?product=${encodeURIComponent(product)}`);
   await page.waitForURL(/version=/);
   await page.waitForSelector("#table:not([hidden])", { timeout: 15000 });
@@ -36,6 +39,8 @@ await run(async (page) => {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
   const csvText = await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString());
   const title = await page.textContent("#title");
+  const head = await page.$$eval("#table thead th", (ths) => ths.map((th) => th.textContent));
+  const reportType = await page.inputValue("#_report_type");
   const summary = await page.textContent("#summary");
   // By keyboard: focus Days, choose 3, submit with Enter on the button.
   await page.focus("#days");
@@ -45,5 +50,6 @@ await run(async (page) => {
   await page.waitForFunction(() => document.getElementById("status").textContent !== "Loading…");
   const after = { days: new URL(page.url()).searchParams.get("days"),
                   rows: await page.$$eval("#rows tr", (trs) => trs.length) };
-  return { home, productPage, version, title, summary, rows, links, csv: csvText.split("\r\n")[0], after };
+  return { home, productPage, version, title, summary, head, reportType, rows, links,
+           csv: csvText.split("\r\n")[0], after };
 }, { context: { acceptDownloads: true } });

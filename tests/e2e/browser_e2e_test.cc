@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -69,6 +70,18 @@ class BrowserE2E : public ::testing::Test {
   TempDir dir_;
   std::string data_ = (dir_ / "data").string();
 };
+
+// Where screenshots are kept as test artifacts: build/release/artifacts/
+// screenshots beside the binary (CB_BINARY_DIR does not reach the tests:
+// gtest_discover_tests keeps only the first of two variables), else
+// `scratch`.
+fs::path ScreenshotDir(const fs::path& scratch) {
+  fs::path binary_dir = fs::path(testing::CrashboxBinary()).parent_path();
+  fs::path shots =
+      (binary_dir.empty() ? scratch : binary_dir) / "artifacts" / "screenshots";
+  fs::create_directories(shots);
+  return shots;
+}
 
 // Runs a tests/browser script with `args`; its stdout parsed as JSON.
 json RunScript(const std::string& script, const std::vector<std::string>& args,
@@ -287,10 +300,19 @@ TEST_F(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
         p["versions"][0] == "/topcrashers/?product=Firefox&version=" + version;
   }
   EXPECT_TRUE(linked) << seen["home"].dump();
-  // The product page features the same version; an unknown product is 404.
+  // The product page features the same version, and charts its crashes
+  // per day beside all of the product's; an unknown product is 404.
   ASSERT_FALSE(seen["productPage"]["versions"].empty()) << seen.dump();
   EXPECT_EQ(seen["productPage"]["versions"][0], version);
-  EXPECT_GE(seen["productPage"]["days"], 1);
+  EXPECT_EQ(seen["productPage"]["days"], 14);
+  const json& chart = seen["productPage"]["chart"];
+  ASSERT_TRUE(chart["canvas"].is_array()) << chart.dump();
+  ASSERT_GE(chart["legend"].size(), 3u) << chart.dump();
+  EXPECT_EQ(chart["legend"][0], "day");
+  EXPECT_EQ(chart["legend"][1], "all");
+  EXPECT_EQ(chart["legend"][2], version);
+  EXPECT_GT(chart["drawn"][0], 20) << "the line of all crashes is not drawn";
+  EXPECT_GT(chart["drawn"][1], 20) << "the version's line is not drawn";
   EXPECT_EQ(testing::StatusOf(testing::RawHttp(
                 server.port(),
                 "GET /home/product/NoSuchProduct HTTP/1.1\r\nHost: "
@@ -301,12 +323,15 @@ TEST_F(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
   EXPECT_EQ(seen["links"], seen["rows"].size());
   EXPECT_EQ(seen["csv"],
             "rank,rank change,percent,percent change,signature,count,win,mac,"
-            "lin,installs,startup,first appearance,bugs");
-  // The same question to the API (parent processes, the last 7 days).
+            "lin,installs,is gc,startup,first appearance,bugs");
+  EXPECT_EQ(seen["head"][10], "Is GC") << seen["head"].dump();
+  EXPECT_EQ(seen["reportType"], "crash");
+  // The same question to the API (crashes, not hangs, of parent processes,
+  // the last 7 days).
   auto r = http.Get(server.url() +
                     "/api/SuperSearch/?product=Firefox&version=" + version +
-                    "&process_type=parent&date=%3E%3D" + DaysAgo(7) +
-                    "&_facets=signature&_results_number=0");
+                    "&process_type=parent&report_type=crash&date=%3E%3D" +
+                    DaysAgo(7) + "&_facets=signature&_results_number=0");
   ASSERT_TRUE(r.ok());
   json want = json::parse(r->body)["facets"]["signature"];
   ASSERT_GE(want.size(), seen["rows"].size());
@@ -317,6 +342,63 @@ TEST_F(BrowserE2E, TopCrashersRanksWhatSuperSearchCounts) {
         << i;
   }
   EXPECT_EQ(seen["after"]["days"], "3");
+}
+
+// Top Crashers' "Is GC" column and report type filter (Socorro's
+// _report_type) over crashes processed here, all of one signature: 4
+// crashes, 3 of them while collecting garbage, and 2 hangs (an
+// AsyncShutdownTimeout annotation makes report_type "hang"), one of those
+// collecting garbage too.
+TEST_F(BrowserE2E, TopCrashersCountsGcAndFiltersReportType) {
+  ServerProcess server(data_);
+  ASSERT_TRUE(server.started());
+  auto submit = [&](json annotations) {
+    submitter::CrashPayload crash;
+    annotations["ProductName"] = "GcProbe";
+    annotations["Version"] = "1.0";
+    crash.annotations = std::move(annotations);
+    crash.dumps.emplace_back("upload_file_minidump", TwoModuleCrash());
+    ASSERT_TRUE(submitter::Submitter({server.url()}).Submit(crash).ok());
+  };
+  for (const char* gc : {"1", "1", "1", "0"})
+    submit({{"IsGarbageCollecting", gc}});
+  for (const char* gc : {"1", "0"}) {
+    submit({{"IsGarbageCollecting", gc},
+            {"AsyncShutdownTimeout",
+             R"({"phase":"profile-before-change","conditions":[]})"}});
+  }
+  ASSERT_TRUE(WaitForQueues(server.url()));
+  json facets;
+  for (int i = 0; i < 100; ++i) {
+    facets = SuperSearch(
+        server, "product=GcProbe&_results_number=0&_facets=report_type");
+    if (facets.is_object() && facets.value("total", 0) == 6) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(facets["facets"]["report_type"],
+            json::parse(R"([{"count":4,"term":"crash"},)"
+                        R"({"count":2,"term":"hang"}])"))
+      << facets.dump();
+  json seen = RunScript("topcrashers_filters.mjs",
+                        {server.url(), "GcProbe", "1.0"}, dir_.path());
+  ASSERT_TRUE(seen.is_object());
+  EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  const std::string signature = "<img src=x onerror=alert(1)>";
+  // [signature, count, is gc] for each report type, chosen in the URL and
+  // then in the form.
+  const json want = {
+      {"any", {{signature, "6", "4"}}},
+      {"hang", {{signature, "2", "1"}}},
+      {"crash", {{signature, "4", "3"}}},
+  };
+  for (const auto& [type, rows] : want.items()) {
+    EXPECT_EQ(seen[type]["url"], type);
+    EXPECT_EQ(seen[type]["chosen"], type);
+    EXPECT_EQ(seen[type]["rows"], rows) << type;
+  }
+  EXPECT_EQ(seen["crash"]["summary"].get<std::string>().rfind("4 crashes", 0),
+            0u)
+      << seen["crash"]["summary"];
 }
 
 // The signature report of the most frequent signature: its summary is the
@@ -344,6 +426,44 @@ TEST_F(BrowserE2E, SignatureReportTabsByKeyboard) {
     aggregated += std::stoi(a[1].get<std::string>());
   EXPECT_EQ(aggregated, top["count"].get<int>());
   EXPECT_GE(seen["graph"], 1);
+  // The graph: "all" and the 5 commonest versions over the range, then
+  // platforms once chosen, drawn on the canvas and named as the table is.
+  const json& chart = seen["chart"];
+  auto top_terms = [&](const std::string& field) {
+    json want = json::array({"day", "all"});
+    json facet = SuperSearch(
+        server, "_results_number=0&_facets_size=5&_facets=" + field +
+                    "&date=%3E%3D" + DaysAgo(7) + "&signature=" +
+                    base::PercentEncode("=" + signature))["facets"][field];
+    for (const json& b : facet) want.push_back(b["term"]);
+    return want;
+  };
+  for (const char* split : {"version", "platform"}) {
+    const json& c = chart[split];
+    ASSERT_TRUE(c["canvas"].is_array()) << split << ": " << c.dump();
+    EXPECT_EQ(c["legend"], top_terms(split)) << split;
+    EXPECT_GT(c["drawn"][0], 20) << split << ": " << c.dump();
+    EXPECT_GT(c["drawn"][1], 20) << split << ": " << c.dump();
+    EXPECT_NE(c["label"].get<std::string>().find(std::string("by ") + split),
+              std::string::npos)
+        << c["label"];
+  }
+  EXPECT_NE(chart["version"]["legend"], chart["platform"]["legend"]);
+  json head = chart["platformHead"];
+  head.erase(head.begin());
+  json legend = chart["platform"]["legend"];
+  legend.erase(legend.begin());
+  EXPECT_EQ(head, legend) << "the table and the chart differ";
+  EXPECT_TRUE(chart["focused"]) << "Tab does not reach the chart";
+  EXPECT_TRUE(chart["readout"].get<std::string>().starts_with("20"))
+      << chart["readout"];
+  EXPECT_NE(chart["readout"].get<std::string>().find(": all "),
+            std::string::npos)
+      << chart["readout"];
+  EXPECT_LE(chart["narrow"]["canvas"][0], 340) << chart["narrow"].dump();
+  EXPECT_LE(chart["pageWidth"], 360);
+  EXPECT_GT(chart["narrow"]["drawn"][1], 10) << chart["narrow"].dump();
+  EXPECT_GT(chart["wide"]["canvas"][0], 900) << chart["wide"].dump();
   EXPECT_EQ(seen["bugs"],
             json::array({json::array({"424242", signature, "Remove"})}));
   EXPECT_EQ(seen["bugs_after"], "Removed bug 424242.");
@@ -460,10 +580,7 @@ TEST_F(BrowserE2E, AdminAndSymbolsPages) {
                 "correct horse\n")
                 .exit_code,
             0);
-  const char* binary_dir = std::getenv("CB_BINARY_DIR");
-  fs::path shots = (binary_dir ? fs::path(binary_dir) : dir_.path()) /
-                   "artifacts" / "screenshots";
-  fs::create_directories(shots);
+  fs::path shots = ScreenshotDir(dir_.path());
   json seen = RunScript("admin_page.mjs",
                         {server.url(), shots.string(), "ada", "correct horse"},
                         dir_.path());
@@ -516,6 +633,50 @@ TEST_F(BrowserE2E, ApiDocumentationTriesEndpoints) {
   EXPECT_GT(seen["protected"], 5);
 }
 
+// The charts' library (npm's uplot, ui-vendor/) is served from the binary
+// as the pages ask for it, with the same headers as our own files, and
+// /static/ opens no other folder. No browser needed.
+TEST(UiAssets, VendorChartLibraryIsServedFromTheBinary) {
+  TempDir dir;
+  ServerProcess server((dir / "data").string());
+  ASSERT_TRUE(server.started());
+  httpclient::HttpClient http;
+  auto header = [](const httpclient::HttpResponse& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers)
+      if (base::EqualsIgnoreCase(k, name)) return v;
+    return std::string();
+  };
+  fs::path dist = SourceDir() / "ui-vendor/node_modules/uplot/dist";
+  for (const auto& [path, file, type] :
+       {std::tuple{"/static/vendor/uplot.js", "uPlot.esm.js",
+                   "text/javascript; charset=utf-8"},
+        std::tuple{"/static/vendor/uplot.css", "uPlot.min.css",
+                   "text/css; charset=utf-8"}}) {
+    auto r = http.Get(server.url() + path);
+    ASSERT_TRUE(r.ok()) << path;
+    EXPECT_EQ(r->status, 200) << path;
+    EXPECT_EQ(header(*r, "Content-Type"), type) << path;
+    EXPECT_NE(header(*r, "Content-Security-Policy").find("script-src 'self'"),
+              std::string::npos)
+        << path;
+    EXPECT_EQ(r->body, testing::ReadFileOrDie(dist / file)) << path;
+  }
+  auto chart = http.Get(server.url() + "/static/chart.js");
+  ASSERT_TRUE(chart.ok());
+  EXPECT_NE(chart->body.find("from \"/static/vendor/uplot.js\""),
+            std::string::npos);
+  for (const char* path :
+       {"/static/vendor/", "/static/vendor/x/uplot.js", "/static/other/dom.js",
+        "/static/vendor/../dom.js", "/static/vendor/.hidden",
+        "/static/vendor/dom.js", "/static/uplot.js"}) {
+    int status = testing::StatusOf(testing::RawHttp(
+        server.port(), std::string("GET ") + path +
+                           " HTTP/1.1\r\nHost: x\r\nConnection: "
+                           "close\r\n\r\n"));
+    EXPECT_TRUE(status == 404 || status == 400) << path << ": " << status;
+  }
+}
+
 // Every page at 360 and 1280 px: no serious or critical accessibility
 // violation (axe-core, WCAG 2 A and AA), no console error, and a screenshot
 // of each kept as a test artifact (build/release/artifacts/screenshots/).
@@ -533,16 +694,13 @@ TEST_F(BrowserE2E, EveryPageIsAccessibleAtBothWidths) {
       server, "_facets=signature&_facets_size=1&_results_number=0")["facets"]
                                                                    ["signature"]
                                                                    [0]["term"];
-  const char* binary_dir = std::getenv("CB_BINARY_DIR");
-  fs::path shots = (binary_dir ? fs::path(binary_dir) : dir_.path()) /
-                   "artifacts" / "screenshots";
-  fs::create_directories(shots);
+  fs::path shots = ScreenshotDir(dir_.path());
   json seen = RunScript(
       "accessibility.mjs",
       {server.url(), shots.string(), *id, signature, "Firefox"}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
-  ASSERT_EQ(seen["pages"].size(), 12u);
+  ASSERT_EQ(seen["pages"].size(), 13u);  // the signature report twice
   for (const auto& [path, widths] : seen["pages"].items()) {
     for (const auto& [width, violations] : widths.items())
       EXPECT_TRUE(violations.empty())
@@ -550,6 +708,8 @@ TEST_F(BrowserE2E, EveryPageIsAccessibleAtBothWidths) {
   }
   EXPECT_TRUE(fs::exists(shots / "report-360.png"));
   EXPECT_TRUE(fs::exists(shots / "topcrashers-1280.png"));
+  EXPECT_TRUE(fs::exists(shots / "signature-graphs-360.png"));
+  EXPECT_TRUE(fs::exists(shots / "product-360.png"));
 }
 
 }  // namespace

@@ -49,10 +49,13 @@ Handler MakeStaticHandler() {
   return [](Request& req, Response& resp) {
     constexpr std::string_view kPrefix = "/static/";
     std::string_view name = std::string_view(req.path).substr(kPrefix.size());
-    // One flat folder: no sub-paths, no dot files.
+    // Our files in one flat folder, third-party ones (ui-vendor/, embedded
+    // as ui/vendor/) in vendor/: no other sub-paths, no dot files.
+    std::string_view file = name;
+    if (file.starts_with("vendor/")) file.remove_prefix(7);
     std::optional<std::string_view> data;
-    if (!name.empty() && name.find('/') == std::string_view::npos &&
-        name[0] != '.')
+    if (!file.empty() && file.find('/') == std::string_view::npos &&
+        file[0] != '.')
       data = assets::Find("ui/" + std::string(name));
     if (!data) {
       resp.Text(404, "Not Found\n");
