@@ -81,6 +81,24 @@ std::optional<Grants> ReadGrants(const Params& form, Response& resp) {
   return g;
 }
 
+// A user form from an admin: its fields, who sent it, the grants it names;
+// nullopt after answering.
+struct UserForm {
+  Params form;
+  auth::Caller caller;
+  Grants grants;
+};
+std::optional<UserForm> ReadUserForm(Access& access, Request& req,
+                                     Response& resp) {
+  std::optional<Params> form = ReadForm(req, resp);
+  if (!form) return std::nullopt;
+  std::optional<auth::Caller> caller = Admin(access, req, resp, &*form);
+  if (!caller) return std::nullopt;
+  std::optional<Grants> grants = ReadGrants(*form, resp);
+  if (!grants) return std::nullopt;
+  return UserForm{std::move(*form), std::move(*caller), std::move(*grants)};
+}
+
 // A password as the HTTP API accepts it: hashed on the password threads.
 Result<std::string> NewPasswordHash(Access& access, std::string_view password) {
   if (password.size() < auth::kMinPasswordBytes)
@@ -130,53 +148,43 @@ AdminHandlers MakeAdminHandlers(Access& access, store::lmdb::BugStore& bugs) {
       groups.push_back(
           {{"name", g.name},
            {"permissions", json(auth::PermissionNames(g.permissions))}});
-    resp.Json(
-        200,
-        json{{"users", list}, {"permissions", perms}, {"groups", groups}}.dump(
-            -1, ' ', false, json::error_handler_t::replace));
+    ReplyJson(
+        resp, 200,
+        json{{"users", list}, {"permissions", perms}, {"groups", groups}});
   };
 
   h.users_create = [&access](Request& req, Response& resp) {
-    std::optional<Params> form = ReadForm(req, resp);
-    if (!form) return;
-    std::optional<auth::Caller> caller = Admin(access, req, resp, &*form);
-    if (!caller) return;
-    std::optional<Grants> grants = ReadGrants(*form, resp);
-    if (!grants) return;
+    std::optional<UserForm> f = ReadUserForm(access, req, resp);
+    if (!f) return;
     auth::User u;
-    u.name = FormField(*form, "username");
+    u.name = FormField(f->form, "username");
     if (!auth::ValidUserName(u.name))
       return ErrorJson(resp, 400,
                        "a user name is 1 to 150 letters, digits and @.+-_");
     Result<std::string> hash =
-        NewPasswordHash(access, FormField(*form, "password"));
+        NewPasswordHash(access, FormField(f->form, "password"));
     if (!hash.ok())
       return ErrorJson(resp, HttpCode(hash.status()), hash.status().message());
     u.password_hash = hash.value();
-    u.permissions = grants->permissions;
-    u.groups = grants->groups;
+    u.permissions = f->grants.permissions;
+    u.groups = f->grants.groups;
     auth::AuthStore& store = access.authenticator().store();
     u.created_ms = store.NowMs();
     if (Status s = store.AddUser(u); !s.ok())
       return ErrorJson(resp, HttpCode(s), s.message());
-    access.Audit(req, *caller, "user.add", u.name, GrantsDetail(u));
-    resp.Json(201, json{{"user", UserJson(u)}}.dump(
-                       -1, ' ', false, json::error_handler_t::replace));
+    access.Audit(req, f->caller, "user.add", u.name, GrantsDetail(u));
+    ReplyJson(resp, 201, json{{"user", UserJson(u)}});
   };
 
   h.users_update = [&access](Request& req, Response& resp) {
-    std::optional<Params> form = ReadForm(req, resp);
-    if (!form) return;
-    std::optional<auth::Caller> caller = Admin(access, req, resp, &*form);
-    if (!caller) return;
-    std::optional<Grants> grants = ReadGrants(*form, resp);
-    if (!grants) return;
-    const std::string name = FormField(*form, "username");
-    const std::string active = FormField(*form, "active");
+    std::optional<UserForm> f = ReadUserForm(access, req, resp);
+    if (!f) return;
+    const std::string name = FormField(f->form, "username");
+    const std::string active = FormField(f->form, "active");
     if (active != "true" && active != "false")
       return ErrorJson(resp, 400, "active is true or false");
     std::string hash;
-    if (std::string password = FormField(*form, "password");
+    if (std::string password = FormField(f->form, "password");
         !password.empty()) {
       Result<std::string> hashed = NewPasswordHash(access, password);
       if (!hashed.ok())
@@ -188,11 +196,11 @@ AdminHandlers MakeAdminHandlers(Access& access, store::lmdb::BugStore& bugs) {
     Status s = access.authenticator().store().UpdateUser(
         name, [&](auth::User& u) -> Status {
           u.active = active == "true";
-          u.permissions = grants->permissions;
-          u.groups = grants->groups;
+          u.permissions = f->grants.permissions;
+          u.groups = f->grants.groups;
           if (!hash.empty()) u.password_hash = hash;
           // A site must keep a way in: its admin cannot lock themself out.
-          if (u.name == caller->user &&
+          if (u.name == f->caller.user &&
               (!u.active || !(auth::EffectivePermissions(u) & auth::kAdmin)))
             return Status::InvalidArgument(
                 "you cannot disable yourself or drop your own admin "
@@ -201,10 +209,9 @@ AdminHandlers MakeAdminHandlers(Access& access, store::lmdb::BugStore& bugs) {
           return {};
         });
     if (!s.ok()) return ErrorJson(resp, HttpCode(s), s.message());
-    access.Audit(req, *caller, "user.update", name,
+    access.Audit(req, f->caller, "user.update", name,
                  GrantsDetail(after) + (hash.empty() ? "" : " password"));
-    resp.Json(200, json{{"user", UserJson(after)}}.dump(
-                       -1, ' ', false, json::error_handler_t::replace));
+    ReplyJson(resp, 200, json{{"user", UserJson(after)}});
   };
 
   h.audit_log = [&access](Request& req, Response& resp) {
@@ -246,8 +253,7 @@ AdminHandlers MakeAdminHandlers(Access& access, store::lmdb::BugStore& bugs) {
                       {"address", e.address},
                       {"detail", e.detail}});
     }
-    resp.Json(200, json{{"entries", list}, {"more", more}}.dump(
-                       -1, ' ', false, json::error_handler_t::replace));
+    ReplyJson(resp, 200, json{{"entries", list}, {"more", more}});
   };
 
   h.status_get = [&access](Request& req, Response& resp) {
@@ -258,7 +264,7 @@ AdminHandlers MakeAdminHandlers(Access& access, store::lmdb::BugStore& bugs) {
     if (!v.ok()) return ErrorJson(resp, 500, v.status().ToString());
     json status = json::parse(v.value(), nullptr, false);
     if (!status.is_object()) status = {{"message", nullptr}};
-    resp.Json(200, status.dump(-1, ' ', false, json::error_handler_t::replace));
+    ReplyJson(resp, 200, status);
   };
 
   h.status_set = [&access](Request& req, Response& resp) {
@@ -286,7 +292,7 @@ AdminHandlers MakeAdminHandlers(Access& access, store::lmdb::BugStore& bugs) {
     if (!s.ok()) return ErrorJson(resp, 500, s.ToString());
     access.Audit(req, *caller, message.empty() ? "status.clear" : "status.set",
                  severity, base::Utf8Lossy(message));
-    resp.Json(200, status.dump());
+    ReplyJson(resp, 200, status);
   };
 
   h.bug_associations = [&access, &bugs](Request& req, Response& resp) {
@@ -298,8 +304,7 @@ AdminHandlers MakeAdminHandlers(Access& access, store::lmdb::BugStore& bugs) {
     json hits = json::array();
     for (const auto& a : all.value())
       hits.push_back({{"id", a.bug_id}, {"signature", a.signature}});
-    resp.Json(200, json{{"hits", hits}, {"total", hits.size()}}.dump(
-                       -1, ' ', false, json::error_handler_t::replace));
+    ReplyJson(resp, 200, json{{"hits", hits}, {"total", hits.size()}});
   };
   return h;
 }

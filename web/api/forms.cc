@@ -41,4 +41,9 @@ void ErrorJson(Response& resp, int status, std::string_view message) {
   resp.Json(status, nlohmann::json{{"error", base::Utf8Lossy(message)}}.dump());
 }
 
+void ReplyJson(Response& resp, int status, const nlohmann::json& body) {
+  resp.Json(status, body.dump(-1, ' ', false,
+                              nlohmann::json::error_handler_t::replace));
+}
+
 }  // namespace crashbox::web

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "web/http/request.h"
 
 namespace crashbox::web {
@@ -24,5 +26,7 @@ std::vector<std::string> FormValues(const Params& form, std::string_view name);
 // {"error": message}; invalid UTF-8 in it (messages may quote what the
 // client sent) is replaced.
 void ErrorJson(Response& resp, int status, std::string_view message);
+// `body` as the response, invalid UTF-8 in its strings replaced.
+void ReplyJson(Response& resp, int status, const nlohmann::json& body);
 
 }  // namespace crashbox::web
