@@ -12,8 +12,16 @@ const status = document.getElementById("status");
 const params = new URLSearchParams(location.search);
 const signature = params.get("signature") || "";
 const PAGE = 50;
-const COLUMNS = ["date", "product", "version", "build_id", "platform", "reason", "address",
-                 "install_time", "startup_crash"];
+// Socorro's default report columns, and those the picker offers besides.
+const DEFAULT_COLUMNS = ["date", "product", "version", "build_id", "platform", "reason", "address",
+                         "install_time", "startup_crash"];
+const MORE_COLUMNS = ["cpu_arch", "cpu_info", "platform_pretty_version", "process_type", "release_channel",
+                      "uptime", "install_age", "moz_crash_reason", "adapter_vendor_id", "adapter_device_id"];
+let columns = params.getAll("_columns").filter((c) => c !== "uuid");
+if (columns.length === 0) columns = DEFAULT_COLUMNS.slice();
+// Uptime ranges as Crash Stats shows them, in seconds: [label, from, to).
+const UPTIME_RANGES = [["< 1 min", null, 60], ["1-5 min", 60, 300], ["5-15 min", 300, 900],
+                       ["15-60 min", 900, 3600], ["> 1 hour", 3600, null]];
 const SUMMARY = ["product", "version", "platform_pretty_version", "cpu_arch", "process_type",
                  "release_channel"];
 
@@ -48,12 +56,53 @@ function facetTable(title, buckets, total) {
 }
 
 async function loadSummary() {
-  const body = await search([["_results_number", "0"], ["_facets_size", "10"],
-                             ...SUMMARY.map((f) => ["_facets", f])]);
+  const first = api(`/api/SignatureFirstDate/?${query([["signatures", signature]])}`);
+  const body = await search([["_results_number", "1"], ["_facets_size", "10"], ["_columns", "date"],
+                             ["_sort", "-date"], ...SUMMARY.map((f) => ["_facets", f])]);
   document.getElementById("summary-total").textContent = `${body.total} crashes in the range.`;
+  const seen = ((await first).body || {}).hits || [];
+  fill("summary-seen", [
+    row([text("th", "first seen"), seen.length ? `${String(seen[0].first_date).slice(0, 19).replace("T", " ")}` +
+                                                 ` (build ${shown(seen[0].first_build)})` : "unknown"]),
+    row([text("th", "last seen in the range"), body.hits.length ? shown(body.hits[0].date).slice(0, 19).replace("T", " ") : ""]),
+  ]);
+  // One range after another: searches at once from one address are
+  // limited (web/api/search_gate.h), and each is a count of a few ms.
+  const uptimeBuckets = [];
+  for (const [term, from, to] of UPTIME_RANGES) {
+    const u = await search([["_results_number", "0"], ["_facets_size", "0"],
+                            ...(from === null ? [] : [["uptime", `>=${from}`]]),
+                            ...(to === null ? [] : [["uptime", `<${to}`]])]);
+    uptimeBuckets.push({ term, count: u.total });
+  }
   document.getElementById("summary-facets").replaceChildren(
-    ...SUMMARY.filter((f) => body.facets[f]).map((f) => facetTable(f, body.facets[f], body.total)));
+    ...SUMMARY.filter((f) => body.facets[f]).map((f) => facetTable(f, body.facets[f], body.total)),
+    facetTable("uptime range", uptimeBuckets, body.total));
   return body.total;
+}
+
+// The column picker: checking a box shows that column and keeps it in the
+// URL (`_columns`, as Crash Stats' links carry it).
+function wireColumns() {
+  const boxes = document.getElementById("column-boxes");
+  boxes.replaceChildren(...[...new Set([...DEFAULT_COLUMNS, ...MORE_COLUMNS, ...columns])].map((c) => {
+    const label = document.createElement("label");
+    label.className = "inline";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = c;
+    box.checked = columns.includes(c);
+    box.addEventListener("change", () => {
+      columns = [...boxes.querySelectorAll("input:checked")].map((b) => b.value);
+      const url = new URL(location.href);
+      url.searchParams.delete("_columns");
+      for (const col of columns) url.searchParams.append("_columns", col);
+      history.replaceState(null, "", url);
+      loadReports();
+    });
+    label.append(box, ` ${c}`);
+    return label;
+  }));
 }
 
 let page = Math.max(1, Number(params.get("page")) || 1);
@@ -62,13 +111,13 @@ async function loadReports() {
   const asked = ++reportsAsked;
   const body = await search([["_results_number", String(PAGE)], ["_results_offset", String((page - 1) * PAGE)],
                              ["_sort", "-date"], ["_facets_size", "0"],
-                             ...["uuid", ...COLUMNS].map((c) => ["_columns", c])]);
+                             ...["uuid", ...columns].map((c) => ["_columns", c])]);
   if (asked !== reportsAsked) return;  // a later page was asked meanwhile
-  fill("report-head", ["crash", ...COLUMNS].map((c) => text("th", c)));
+  fill("report-head", ["crash", ...columns].map((c) => text("th", c)));
   fill("report-rows", body.hits.map((h) => {
     const id = document.createElement("td");
     id.appendChild(link(`/report/index/${encodeURIComponent(h.uuid)}`, h.uuid));
-    return row([id, ...COLUMNS.map((c) => shown(h[c]))]);
+    return row([id, ...columns.map((c) => shown(h[c]))]);
   }));
   const pages = Math.max(1, Math.ceil(body.total / PAGE));
   document.getElementById("page").textContent = `page ${page} of ${pages}`;
@@ -195,6 +244,7 @@ async function main() {
     reports: loadReports, aggregations: () => loadAggregation(select.value), graphs: () => loadGraph(graphField.value),
     bugs: () => loadBugs(session), comments: () => loadComments(session),
   };
+  wireColumns();
   document.getElementById("prev").addEventListener("click", () => { page--; loadReports(); });
   document.getElementById("next").addEventListener("click", () => { page++; loadReports(); });
   status.hidden = true;

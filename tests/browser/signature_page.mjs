@@ -2,7 +2,9 @@
 // The signature report in headless Chromium (Debian's, driven by
 // playwright-core): summary, then each tab by keyboard, an aggregation on
 // another field, a bug associated through the form. Prints one JSON object:
-//   {"title", "total": summary text, "facets": [titles], "reports": n rows,
+//   {"title", "total": summary text, "facets": [titles], "seen": [[label,
+//    value]] (first and last seen), "uptimes": [[range, count]], "reports": n
+//    rows, "columns": {"head": [th], "url": [_columns]} after adding uptime,
 //    "page": text, "aggregation": [[value, count]], "graph": n days,
 //    "chart": {"version": chartState, "head": [table header],
 //              "platform": chartState after choosing platform, "platformHead",
@@ -18,14 +20,26 @@ await run(async (page) => {
   await page.goto(`${base}/signature/?signature=${encodeURIComponent(signature)}`);
   await page.waitForFunction(() => document.getElementById("summary-total").textContent !== "");
   const total = await page.textContent("#summary-total");
+  await page.waitForFunction(() => [...document.querySelectorAll("#summary-facets h2")]
+    .some((h) => h.textContent === "uptime range"));
   const facets = await page.$$eval("#summary-facets h2", (hs) => hs.map((h) => h.textContent));
   const rowsOf = (sel) => page.$$eval(sel, (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const seenRows = await rowsOf("#summary-seen tr");
+  const uptimes = await page.$$eval("#summary-facets > div:last-child tr",
+                                    (trs) => trs.map((tr) => [tr.cells[0].textContent, Number(tr.cells[1].textContent)]));
   // Reports: the next tab, by keyboard.
   await page.focus("#tab-summary");
   await page.keyboard.press("ArrowRight");
   await page.waitForFunction(() => document.querySelectorAll("#report-rows tr").length > 0);
   const reports = (await rowsOf("#report-rows tr")).length;
   const pageText = await page.textContent("#page");
+  // One more column, from the picker; the URL keeps it.
+  await page.click("#column-picker summary");
+  await page.check("#column-boxes input[value=uptime]");
+  await page.waitForFunction(() => [...document.querySelectorAll("#report-head th")].some((th) => th.textContent === "uptime"));
+  const columns = { head: await page.$$eval("#report-head th", (ths) => ths.map((th) => th.textContent)),
+                    url: new URL(page.url()).searchParams.getAll("_columns") };
+  await page.focus("#tab-reports");
   await page.keyboard.press("ArrowRight");
   await page.waitForFunction(() => document.querySelectorAll("#agg-rows tr").length > 0);
   await page.selectOption("#agg-field", "product");
@@ -79,6 +93,6 @@ await run(async (page) => {
   const comments = await page.textContent("#comments-note");
   const title = await page.textContent("#signature");
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
-  return { title, total, facets, reports, page: pageText, aggregation, graph, chart, bugs,
-           bugs_after: bugsAfter, comments };
+  return { title, total, facets, seen: seenRows, uptimes, reports, page: pageText, columns, aggregation, graph,
+           chart, bugs, bugs_after: bugsAfter, comments };
 });

@@ -421,6 +421,22 @@ TEST_F(BrowserE2E, SignatureReportTabsByKeyboard) {
   EXPECT_EQ(seen["total"],
             std::to_string(top["count"].get<int>()) + " crashes in the range.");
   EXPECT_EQ(seen["reports"], std::min(50, top["count"].get<int>()));
+  // Summary: first and last seen, uptime ranges that cover the crashes
+  // with an uptime.
+  ASSERT_EQ(seen["seen"].size(), 2u) << seen["seen"];
+  EXPECT_EQ(seen["seen"][0][0], "first seen");
+  EXPECT_TRUE(seen["seen"][0][1].get<std::string>().starts_with("20"))
+      << seen["seen"];
+  EXPECT_TRUE(seen["seen"][1][1].get<std::string>().starts_with("20"))
+      << seen["seen"];
+  ASSERT_EQ(seen["uptimes"].size(), 5u) << seen["uptimes"];
+  int with_uptime = 0;
+  for (const json& u : seen["uptimes"]) with_uptime += u[1].get<int>();
+  EXPECT_GT(with_uptime, 0);
+  EXPECT_LE(with_uptime, top["count"].get<int>());
+  // The column picker adds a column and keeps it in the URL.
+  EXPECT_EQ(seen["columns"]["head"].back(), "uptime") << seen["columns"];
+  EXPECT_EQ(seen["columns"]["url"].back(), "uptime") << seen["columns"];
   int aggregated = 0;
   for (const json& a : seen["aggregation"])
     aggregated += std::stoi(a[1].get<std::string>());
