@@ -71,8 +71,10 @@ class SymbolStore {
   // OK when the original text of `key` is stored, kNotFound when not; reads
   // no more than needed to know (HEAD requests).
   virtual Status HasSymText(const SymbolKey& key);
+  // Stored symbol files whose debug file starts with the prefix, in key
+  // order, at most `limit` of them.
   virtual Result<std::vector<SymbolKey>> List(
-      const std::string& debug_file_prefix) = 0;
+      const std::string& debug_file_prefix, size_t limit) = 0;
   // Code identity → debug identity (from a .sym's INFO CODE_ID line), for
   // symbol-server lookups by code file and id (Windows DLLs). `code_id` is
   // compared case-insensitively.

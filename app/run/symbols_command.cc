@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <optional>
 
 #include <fmt/format.h>
@@ -193,7 +194,8 @@ int List(const config::Config& config, const SymbolsCommand& command) {
   Result<OpenStore> store = OpenCrashStore(config, /*read_only=*/true);
   if (!store.ok()) return Error(store.status().ToString(), 2);
   store::lmdb::LmdbSymbolStore symbols(*store->env);
-  auto keys = symbols.List(command.module.empty() ? "" : command.module + "/");
+  auto keys = symbols.List(command.module.empty() ? "" : command.module + "/",
+                           std::numeric_limits<size_t>::max());
   if (!keys.ok()) return Error(keys.status().ToString(), 1);
   for (const store::SymbolKey& k : *keys)
     std::printf("%s/%s\n", k.debug_file.c_str(), k.debug_id.c_str());

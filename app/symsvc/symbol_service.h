@@ -91,9 +91,11 @@ class SymbolService {
   Result<std::vector<store::MissingSymbols>> ListMissing() {
     return store_.ListMissing();
   }
-  // Stored symbol files whose debug file starts with `prefix`.
-  Result<std::vector<store::SymbolKey>> List(const std::string& prefix) {
-    return store_.List(prefix);
+  // Stored symbol files whose debug file starts with `prefix`, at most
+  // `limit`.
+  Result<std::vector<store::SymbolKey>> List(const std::string& prefix,
+                                             size_t limit) {
+    return store_.List(prefix, limit);
   }
 
  private:

@@ -93,6 +93,7 @@ async function loadBanner() {
   const { body } = await api("/api/StatusMessage/");
   document.getElementById("banner-message").value = (body && body.message) || "";
   document.getElementById("banner-severity").value = (body && body.severity) || "info";
+  document.getElementById("banner-fields").disabled = false;
 }
 
 function wireBanner() {

@@ -56,8 +56,8 @@ async function list(prefix) {
     cell.appendChild(link(`/${s.path.split("/").map(encodeURIComponent).join("/")}`, s.path.split("/").pop()));
     return row([s.debug_file, s.debug_id, cell]);
   }));
-  note.textContent = body.total === 0 ? "No symbol file is stored yet."
-    : body.total > body.hits.length ? `The first ${body.hits.length} of ${body.total}.` : `${body.total} stored.`;
+  note.textContent = body.hits.length === 0 ? (prefix ? "No symbol file starts so." : "No symbol file is stored yet.")
+    : body.more ? `The first ${body.hits.length}: narrow the list by name.` : `${body.hits.length} stored.`;
 }
 
 async function main() {

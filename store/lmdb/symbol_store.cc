@@ -155,7 +155,7 @@ Status LmdbSymbolStore::HasSymText(const SymbolKey& key) {
 }
 
 Result<std::vector<SymbolKey>> LmdbSymbolStore::List(
-    const std::string& debug_file_prefix) {
+    const std::string& debug_file_prefix, size_t limit) {
   std::vector<SymbolKey> out;
   CB_RETURN_IF_ERROR(env_.Read([&](ReadTxn& txn) -> Status {
     return txn.Scan(
@@ -167,7 +167,7 @@ Result<std::vector<SymbolKey>> LmdbSymbolStore::List(
             out.push_back(SymbolKey{std::string(k.substr(0, slash)),
                                     std::string(k.substr(slash + 1))});
           }
-          return out.size() < 1000000;
+          return out.size() < limit;
         });
   }));
   return out;

@@ -41,8 +41,8 @@ class LmdbSymbolStore final : public SymbolStore {
   Result<std::unique_ptr<SymTextReader>> OpenSymText(
       const SymbolKey& key) override;
   Status HasSymText(const SymbolKey& key) override;
-  Result<std::vector<SymbolKey>> List(
-      const std::string& debug_file_prefix) override;
+  Result<std::vector<SymbolKey>> List(const std::string& debug_file_prefix,
+                                      size_t limit) override;
   Status PutCodeId(const std::string& code_file, const std::string& code_id,
                    const SymbolKey& key) override;
   Result<SymbolKey> FindByCodeId(const std::string& code_file,

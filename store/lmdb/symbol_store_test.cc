@@ -30,7 +30,7 @@ TEST_F(LmdbSymbolStoreTest, RoundTripsBlobAndText) {
       store_->PutSymbols(key, std::string("blob\0bytes", 10), text).ok());
   EXPECT_EQ(*store_->GetBlob(key).value(), std::string("blob\0bytes", 10));
   EXPECT_EQ(store_->GetSymText(key).value(), text);
-  auto list = store_->List("libapp");
+  auto list = store_->List("libapp", 10);
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].debug_id, key.debug_id);
@@ -111,7 +111,7 @@ TEST_F(LmdbSymbolStoreTest,
   EXPECT_EQ((*taken)->count, 3u);
   EXPECT_FALSE(store_->TakeMissing({"libc.so.6", "ABC0"}).value().has_value());
   EXPECT_EQ(store_->ListMissing()->size(), 1u);
-  EXPECT_EQ(store_->List("")->size(),
+  EXPECT_EQ(store_->List("", 10)->size(),
             0u);  // missing records never look like symbols
 }
 

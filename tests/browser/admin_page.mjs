@@ -49,6 +49,7 @@ await run(async (page, expect) => {
   await page.focus("#tab-users");
   await page.keyboard.press("ArrowRight");
   await page.waitForSelector("#banner:not([hidden])");
+  await page.waitForSelector("#banner-fields:not([disabled])");  // the current message loaded
   await page.fill("#banner-message", "<script>window.pwned = 1</script> maintenance at 18:00");
   await page.selectOption("#banner-severity", "warning");
   await page.click("#banner-form button[type=submit]");

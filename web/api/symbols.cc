@@ -174,12 +174,15 @@ Handler MakeSymbolListHandler(symsvc::SymbolService& service) {
     std::string prefix = req.QueryParam("prefix").value_or("");
     if (prefix.size() > 256 || HasBadPathChar(prefix))
       return Error(resp, 400, "prefix: at most 256 characters of a file name");
-    Result<std::vector<store::SymbolKey>> keys = service.List(prefix);
+    // One more than shown tells whether there are more.
+    Result<std::vector<store::SymbolKey>> keys =
+        service.List(prefix, kMaxListed + 1);
     if (!keys.ok())
       return Error(resp, HttpStatusFor(keys.status()), keys.status().message());
+    const bool more = keys->size() > kMaxListed;
+    if (more) keys->pop_back();
     nlohmann::json hits = nlohmann::json::array();
     for (const store::SymbolKey& k : *keys) {
-      if (hits.size() == kMaxListed) break;
       hits.push_back(
           {{"debug_file", k.debug_file},
            {"debug_id", k.debug_id},
@@ -187,7 +190,7 @@ Handler MakeSymbolListHandler(symsvc::SymbolService& service) {
                                 symsvc::SymFileName(k.debug_file))}});
     }
     resp.Json(200,
-              nlohmann::json{{"hits", hits}, {"total", keys->size()}}.dump(
+              nlohmann::json{{"hits", hits}, {"more", more}}.dump(
                   -1, ' ', false, nlohmann::json::error_handler_t::replace));
   };
 }

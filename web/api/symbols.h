@@ -32,7 +32,7 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service, Access& access);
 Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service);
 // GET /api/Symbols/?prefix=<debug file start>: stored symbol files, public
 // as their downloads are: {"hits": [{"debug_file", "debug_id", "path"}]
-// (the first 1,000 in name order), "total"}.
+// (the first 1,000 in name order, read no further), "more": bool}.
 Handler MakeSymbolListHandler(symsvc::SymbolService& service);
 // The router's fallback for GET/HEAD paths no route matched.
 Handler MakeSymbolDownloadHandler(symsvc::SymbolService& service);
