@@ -27,6 +27,12 @@ const ENDPOINTS = [
   ["MissingSymbols", "GET", "Modules crashes lacked symbols for (format=csv too)", [["format", ""]], ""],
   ["Session", "GET", "Who you are, and your CSRF token", [], ""],
   ["Tokens", "GET", "Your API tokens", [], ""],
+  ["Symbols", "GET", "Stored symbol files, the first 1,000 by name", [["prefix", "libxul"]], ""],
+  ["BugAssociations", "GET", "Every bug association", [], ""],
+  ["StatusMessage", "GET", "The site's status message", [], ""],
+  ["Users", "GET", "Every user, their groups and permissions", [], "admin"],
+  ["AuditLog", "GET", "Who read protected data and changed access (since=YYYY-MM-DD, limit)",
+   [["since", ""], ["limit", "200"]], "admin"],
   ["NoOp", "GET", "Socorro's test endpoint", [["product", "Firefox", true]], ""],
 ];
 

@@ -641,7 +641,7 @@ TEST_F(BrowserE2E, ApiDocumentationTriesEndpoints) {
   json seen = RunScript("apidocs_page.mjs", {server.url()}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
-  EXPECT_GE(seen["endpoints"], 15);
+  EXPECT_GE(seen["endpoints"], 20);
   const std::string answer = seen["answer"];
   EXPECT_EQ(answer.rfind("GET /api/NoOp/?product=Firefox\n200\n", 0), 0u)
       << answer;
