@@ -20,7 +20,10 @@ await run(async (page) => {
 
   await page.goto(`${base}/`);
   const landed = new URL(page.url()).pathname;
-  // By keyboard: the name field has focus; Tab moves on; Enter submits.
+  // By keyboard: the name field has focus (autofocus, applied at the first
+  // rendering after load: on a busy machine after `goto` returns, so wait
+  // for it as a user would see it); Tab moves on; Enter submits.
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === "username");
   await page.keyboard.type("ada");
   await page.keyboard.press("Tab");
   await page.keyboard.type("correct horse");
