@@ -31,10 +31,17 @@ export function fill(id, rows) {
 }
 
 // GET (or `init`) `path`: {status, body} with the JSON body (null if none).
+// A GET refused for now (429: searches at once from one address are
+// limited, web/api/search_gate.h) is asked again after its Retry-After, a
+// few times.
 export async function api(path, init) {
-  const r = await fetch(path, { credentials: "same-origin", ...init });
-  const body = await r.json().catch(() => null);
-  return { status: r.status, body };
+  for (let attempt = 0; ; attempt++) {
+    const r = await fetch(path, { credentials: "same-origin", ...init });
+    const retry = r.status === 429 && attempt < 3 && (!init || !init.method || init.method === "GET");
+    if (!retry) return { status: r.status, body: await r.json().catch(() => null) };
+    const seconds = Math.min(2, Number(r.headers.get("Retry-After")) || 1);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000 * (0.5 + Math.random() / 2)));
+  }
 }
 
 // A query string from [key, value] pairs (repeated keys kept).

@@ -501,6 +501,7 @@ TEST_F(BrowserE2E, SuperSearchPageFiltersAndFacets) {
   json seen = RunScript("search_page.mjs", {server.url()}, dir_.path());
   ASSERT_TRUE(seen.is_object());
   EXPECT_TRUE(seen["errors"].empty()) << seen["errors"].dump();
+  EXPECT_EQ(seen["refused"], 1);  // and the page asked again
   EXPECT_EQ(seen["first"]["status"],
             std::to_string(firefox["total"].get<int>()) + " crashes.");
   EXPECT_EQ(seen["first"]["rows"], std::min(50, firefox["total"].get<int>()));
