@@ -2,6 +2,7 @@
 // Site administration over HTTP (web/api/admin.h): users, groups and
 // permissions, the status message, bug associations, the audit log, and
 // the symbol list, each refused to callers without the permission.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -240,6 +241,32 @@ TEST_F(AdminE2E, StatusMessageBugAssociationsAndSymbolList) {
   std::string log = audit.body.dump();
   EXPECT_NE(log.find("status.set"), std::string::npos) << log;
   EXPECT_NE(log.find("status.clear"), std::string::npos) << log;
+}
+
+// The API page's list comes from the route table: every endpoint it names
+// is served with that method, and Socorro's main ones are there.
+TEST_F(AdminE2E, EndpointListIsTheRouteTable) {
+  testing::ServerProcess server(data_, {"--auth", "on"});
+  ASSERT_TRUE(server.started());
+  port_ = server.port();
+  Reply list = Call("GET", "/api/Endpoints/", "");
+  ASSERT_EQ(list.status, 200) << list.body;
+  const json& endpoints = list.body["endpoints"];
+  ASSERT_GE(endpoints.size(), 30u);
+  std::set<std::string> names;
+  for (const json& e : endpoints) {
+    const std::string name = e["name"], method = e["method"];
+    names.insert(name);
+    EXPECT_FALSE(e["what"].get<std::string>().empty()) << name;
+    Reply r = Call(method, "/api/" + name + "/", admin_);
+    // Routed: not the router's 404 ("No service called ...") nor a 405.
+    EXPECT_EQ(r.body.dump().find("No service called"), std::string::npos)
+        << method << " " << name << ": " << r.body;
+    EXPECT_NE(r.status, 405) << method << " " << name << ": " << r.body;
+  }
+  for (const char* n : {"SuperSearch", "ProcessedCrash", "RawCrash", "Bugs",
+                        "Users", "Symbols", "Endpoints"})
+    EXPECT_TRUE(names.contains(n)) << n;
 }
 
 }  // namespace
