@@ -7,6 +7,7 @@
 #include "app/base/strings.h"
 #include "app/collector/crash_id.h"
 #include "app/report/redact.h"
+#include "web/api/forms.h"
 #include "web/http/status_map.h"
 
 namespace crashbox::web {
@@ -14,12 +15,6 @@ namespace crashbox::web {
 using nlohmann::json;
 
 namespace {
-
-void Error(Response& resp, int status, const std::string& message) {
-  resp.Json(
-      status,
-      json{{"error", base::Utf8Lossy(message)}}.dump());  // quotes request text
-}
 
 // Socorro's attachment names: <id>.dmp, <id>-<name>.dmp, memory_report.json.gz.
 std::string AttachmentName(const std::string& id, const std::string& name) {
@@ -37,14 +32,14 @@ std::string CheckedCrashId(Request& req, Response& resp) {
     return "";
   }
   if (raw_id->find('\0') != std::string::npos) {
-    Error(resp, 400, "Bad request: null characters are not allowed");
+    ErrorJson(resp, 400, "Bad request: null characters are not allowed");
     return "";
   }
   std::string id = collector::ParseCrashId(*raw_id);
   if (id.empty())
-    Error(resp, 400,
-          fmt::format("Bad request: BadArgumentError: bad crash id {}",
-                      json(base::Utf8Lossy(*raw_id)).dump()));
+    ErrorJson(resp, 400,
+              fmt::format("Bad request: BadArgumentError: bad crash id {}",
+                          json(base::Utf8Lossy(*raw_id)).dump()));
   return id;
 }
 
@@ -84,14 +79,14 @@ Handler MakeProcessedCrashHandler(store::CrashStore& store, Access& access) {
       return;
     }
     if (processed.status().code() != Status::Code::kNotFound) {
-      Error(resp, HttpStatusFor(processed.status()),
-            processed.status().ToString());
+      ErrorJson(resp, HttpStatusFor(processed.status()),
+                processed.status().ToString());
       return;
     }
     // Stored but not processed yet: ask for it first, as Crash Stats does.
     if (store.GetRawCrash(id).ok())
       (void)store.Enqueue(store::QueueName::kPriority, id, "");
-    Error(resp, 404, "Not found: CrashIDNotFound " + id);
+    ErrorJson(resp, 404, "Not found: CrashIDNotFound " + id);
   };
 }
 
@@ -102,7 +97,7 @@ Handler MakeReprocessingHandler(store::CrashStore& store, Access& access) {
       return;
     Params params = req.Query();
     if (req.content_length.value_or(0) > (1u << 20)) {
-      Error(resp, 413, "Bad request: body too large");
+      ErrorJson(resp, 413, "Bad request: body too large");
       return;
     }
     std::string body;
@@ -122,18 +117,20 @@ Handler MakeReprocessingHandler(store::CrashStore& store, Access& access) {
       std::string ruleset =
           colon == std::string::npos ? "" : v.substr(colon + 1);
       if (id.empty()) {
-        Error(resp, 400,
-              fmt::format("Crash id '{}' is not valid.", v.substr(0, colon)));
+        ErrorJson(
+            resp, 400,
+            fmt::format("Crash id '{}' is not valid.", v.substr(0, colon)));
         return;
       }
       if (!ruleset.empty() && ruleset != "default" &&
           ruleset != "regenerate_signature") {
-        Error(resp, 400, fmt::format("Ruleset '{}' is not valid.", ruleset));
+        ErrorJson(resp, 400,
+                  fmt::format("Ruleset '{}' is not valid.", ruleset));
         return;
       }
       jobs.emplace_back(id, ruleset);
       if (jobs.size() > 10'000) {
-        Error(resp, 400, "Bad request: at most 10000 crash ids at once");
+        ErrorJson(resp, 400, "Bad request: at most 10000 crash ids at once");
         return;
       }
     }
@@ -146,7 +143,7 @@ Handler MakeReprocessingHandler(store::CrashStore& store, Access& access) {
       if (Status s =
               store.Enqueue(store::QueueName::kReprocessing, id, ruleset);
           !s.ok()) {
-        Error(resp, HttpStatusFor(s), s.ToString());
+        ErrorJson(resp, HttpStatusFor(s), s.ToString());
         return;
       }
       access.Audit(req, *caller, "reprocess", id, ruleset);
@@ -165,9 +162,9 @@ Handler MakeRawCrashHandler(store::CrashStore& store, Access& access) {
       Result<std::string> raw = store.GetRawCrash(id);
       if (!raw.ok()) {
         if (raw.status().code() == Status::Code::kNotFound) {
-          Error(resp, 404, "Not found: CrashIDNotFound " + id);
+          ErrorJson(resp, 404, "Not found: CrashIDNotFound " + id);
         } else {
-          Error(resp, HttpStatusFor(raw.status()), raw.status().ToString());
+          ErrorJson(resp, HttpStatusFor(raw.status()), raw.status().ToString());
         }
         return;
       }
@@ -176,12 +173,14 @@ Handler MakeRawCrashHandler(store::CrashStore& store, Access& access) {
       return;
     }
     if (format != "raw") {
-      Error(resp, 400,
-            "Bad request: BadArgumentError: format must be 'meta' or 'raw'");
+      ErrorJson(
+          resp, 400,
+          "Bad request: BadArgumentError: format must be 'meta' or 'raw'");
       return;
     }
     if (!caller->Has(auth::kViewRawdump)) {
-      Error(resp, 403, "Binary response requires permissions: View Raw Dumps");
+      ErrorJson(resp, 403,
+                "Binary response requires permissions: View Raw Dumps");
       return;
     }
     std::string name = req.QueryParam("name").value_or("upload_file_minidump");
@@ -189,11 +188,11 @@ Handler MakeRawCrashHandler(store::CrashStore& store, Access& access) {
     Result<std::string> dump = store.GetDump(id, name);
     if (!dump.ok()) {
       if (dump.status().code() == Status::Code::kNotFound) {
-        Error(resp, 404,
-              fmt::format("Not found: CrashIDNotFound {} has no dump {}", id,
-                          json(base::Utf8Lossy(name)).dump()));
+        ErrorJson(resp, 404,
+                  fmt::format("Not found: CrashIDNotFound {} has no dump {}",
+                              id, json(base::Utf8Lossy(name)).dump()));
       } else {
-        Error(resp, HttpStatusFor(dump.status()), dump.status().ToString());
+        ErrorJson(resp, HttpStatusFor(dump.status()), dump.status().ToString());
       }
       return;
     }

@@ -11,6 +11,7 @@
 #include "app/search/fields.h"
 #include "app/search/query.h"
 #include "app/search/result_cache.h"
+#include "web/api/forms.h"
 #include "web/api/search_gate.h"
 #include "web/ui/pages.h"
 
@@ -18,10 +19,6 @@ namespace crashbox::web {
 namespace {
 
 using nlohmann::json;
-
-void Error(Response& resp, int status, const std::string& message) {
-  resp.Json(status, json{{"error", base::Utf8Lossy(message)}}.dump());
-}
 
 // Whether `product` has crashes in the index (Socorro also accepts products
 // it has data for only through product details; crashbox accepts both, so
@@ -117,7 +114,7 @@ Handler MakeSearch(const SearchServices& s, Access& access,
     }
     if (!gate->Enter(req.remote_addr)) {
       resp.headers.emplace_back("Retry-After", "1");
-      Error(resp, 429, "Too many searches at once; retry in a moment");
+      ErrorJson(resp, 429, "Too many searches at once; retry in a moment");
       return;
     }
     search::Params params = req.Query();
@@ -171,14 +168,15 @@ Handler MakeSearch(const SearchServices& s, Access& access,
     if (status.ok()) return;
     switch (status.code()) {
       case Status::Code::kInvalidArgument:
-        Error(resp, 400, "Bad request: BadArgumentError: " + status.message());
+        ErrorJson(resp, 400,
+                  "Bad request: BadArgumentError: " + status.message());
         return;
       case Status::Code::kUnavailable:
         resp.headers.emplace_back("Retry-After", "5");
-        Error(resp, 503, status.message());
+        ErrorJson(resp, 503, status.message());
         return;
       default:
-        Error(resp, 500, "search failed: " + status.ToString());
+        ErrorJson(resp, 500, "search failed: " + status.ToString());
     }
   };
 }

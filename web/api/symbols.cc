@@ -11,15 +11,11 @@
 #include "app/base/strings.h"
 #include "app/symsvc/missing_report.h"
 #include "app/wire/multipart.h"
+#include "web/api/forms.h"
 #include "web/http/status_map.h"
 
 namespace crashbox::web {
 namespace {
-
-void Error(Response& resp, int status, const std::string& message) {
-  resp.Json(status, nlohmann::json{{"error", base::Utf8Lossy(message)}}
-                        .dump());  // quotes request text
-}
 
 // Collects the first part that carries a file name.
 class FirstFilePart final : public wire::MultipartHandler {
@@ -73,7 +69,7 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service,
     }
     if (!service.BeginUpload()) {
       resp.headers.emplace_back("Retry-After", "30");
-      Error(resp, 503, "too many symbol uploads at once; retry later");
+      ErrorJson(resp, 503, "too many symbol uploads at once; retry later");
       resp.close = true;
       return;
     }
@@ -83,7 +79,7 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service,
     } slot{service};
     const uint64_t cap = service.options().max_upload_bytes;
     if (req.content_length.value_or(0) > cap) {
-      Error(resp, 413, fmt::format("upload larger than {} bytes", cap));
+      ErrorJson(resp, 413, fmt::format("upload larger than {} bytes", cap));
       resp.close = true;
       return;
     }
@@ -94,7 +90,7 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service,
         wire::ParseMediaType(req.Header("Content-Type").value_or(""));
     bool multipart = media.type == "multipart/form-data";
     if (multipart && !media.boundary) {
-      Error(resp, 400, "multipart upload without a boundary");
+      ErrorJson(resp, 400, "multipart upload without a boundary");
       resp.close = true;
       return;
     }
@@ -112,14 +108,14 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service,
     while (true) {
       Result<size_t> got = req.read_body(buf.data(), buf.size());
       if (!got.ok()) {
-        Error(resp, 400, "upload broken off: " + got.status().message());
+        ErrorJson(resp, 400, "upload broken off: " + got.status().message());
         resp.close = true;
         return;
       }
       if (*got == 0) break;
       total += *got;
       if (total > cap) {
-        Error(resp, 413, fmt::format("upload larger than {} bytes", cap));
+        ErrorJson(resp, 413, fmt::format("upload larger than {} bytes", cap));
         resp.close = true;
         return;
       }
@@ -128,27 +124,27 @@ Handler MakeSymbolUploadHandler(symsvc::SymbolService& service,
       } else if (Status s =
                      parser->Feed(AsBytes(std::string_view(buf.data(), *got)));
                  !s.ok()) {
-        Error(resp, 400, "malformed multipart body: " + s.message());
+        ErrorJson(resp, 400, "malformed multipart body: " + s.message());
         resp.close = true;
         return;
       }
     }
     if (multipart) {
       if (Status s = parser->Finish(); !s.ok())
-        return Error(resp, 400, "malformed multipart body: " + s.message());
+        return ErrorJson(resp, 400, "malformed multipart body: " + s.message());
       if (!part.found_)
-        return Error(resp, 400,
-                     "Must be multipart form data with at least one file");
+        return ErrorJson(resp, 400,
+                         "Must be multipart form data with at least one file");
       body = std::move(part.data_);
     }
-    if (body.empty()) return Error(resp, 400, "empty upload");
+    if (body.empty()) return ErrorJson(resp, 400, "empty upload");
     Result<symsvc::UploadReport> report =
         body.starts_with("PK")
             ? service.uploader().UploadZip(AsBytes(body))
             : service.uploader().UploadSymOwned("", std::move(body));
     if (!report.ok())
-      return Error(resp, HttpStatusFor(report.status()),
-                   report.status().message());
+      return ErrorJson(resp, HttpStatusFor(report.status()),
+                       report.status().message());
     resp.Json(report->added.empty() && report->skipped.empty() ? 400 : 201,
               report->ToJson());
   };
@@ -158,7 +154,8 @@ Handler MakeMissingSymbolsHandler(symsvc::SymbolService& service) {
   return [&service](Request& req, Response& resp) {
     Result<std::vector<store::MissingSymbols>> rows = service.ListMissing();
     if (!rows.ok())
-      return Error(resp, HttpStatusFor(rows.status()), rows.status().message());
+      return ErrorJson(resp, HttpStatusFor(rows.status()),
+                       rows.status().message());
     if (req.QueryParam("format").value_or("") == "csv") {
       resp.Text(200, symsvc::MissingSymbolsCsv(*rows));
       resp.content_type = "text/csv; charset=utf-8";
@@ -173,12 +170,14 @@ Handler MakeSymbolListHandler(symsvc::SymbolService& service) {
   return [&service](Request& req, Response& resp) {
     std::string prefix = req.QueryParam("prefix").value_or("");
     if (prefix.size() > 256 || HasBadPathChar(prefix))
-      return Error(resp, 400, "prefix: at most 256 characters of a file name");
+      return ErrorJson(resp, 400,
+                       "prefix: at most 256 characters of a file name");
     // One more than shown tells whether there are more.
     Result<std::vector<store::SymbolKey>> keys =
         service.List(prefix, kMaxListed + 1);
     if (!keys.ok())
-      return Error(resp, HttpStatusFor(keys.status()), keys.status().message());
+      return ErrorJson(resp, HttpStatusFor(keys.status()),
+                       keys.status().message());
     const bool more = keys->size() > kMaxListed;
     if (more) keys->pop_back();
     nlohmann::json hits = nlohmann::json::array();
